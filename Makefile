@@ -1,0 +1,34 @@
+# The two commands: `make run` starts the application, `make test` runs every test.
+# Both install what they need first (system packages when run as root, Python packages into
+# .venv, front-end packages into node_modules).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install system-deps-run system-deps-test lint clean
+
+run: system-deps-run install
+	scripts/run.sh
+
+test: system-deps-test install
+	scripts/test.sh $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-deps-run:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-artifacts

@@ -1,0 +1,33 @@
+from django.db.models import Prefetch
+from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api.permissions import RulesPermission
+from accounts.api.serializers import UserSerializer
+from accounts.models import User
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """People who can be put on an audit team or asked to review. Read-only: users are managed
+    by quality administrators in the admin."""
+
+    serializer_class = UserSerializer
+    permission_classes = [RulesPermission]
+    queryset = User.objects.filter(is_active=True).prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+    search_fields = ["username", "first_name", "last_name"]
+    filterset_fields = ["username"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        role = self.request.query_params.get("role")
+        if role:
+            queryset = queryset.filter(groups__name=role)
+        return queryset
+
+    @extend_schema(responses=UserSerializer)
+    @action(detail=False)
+    def me(self, request):
+        return Response(self.get_serializer(request.user).data)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Users and roles"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  registers every permission rule

@@ -1,0 +1,50 @@
+"""Who may do what: the one place for roles and object permissions.
+
+Views, the API (`accounts.api.permissions`) and the admin all ask `user.has_perm(name, obj)`,
+which django-rules answers from the rules registered here. Roles are groups (accounts/roles.py).
+"""
+import rules
+
+from .roles import Role
+
+
+def has_role(role):
+    @rules.predicate(name=f"has_role_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.has_role(role))
+
+    return predicate
+
+
+is_auditor = has_role(Role.AUDITOR)
+is_lead_auditor = has_role(Role.LEAD_AUDITOR)
+is_reviewer = has_role(Role.REVIEWER)
+
+
+@rules.predicate
+def is_quality_admin(user):
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.ADMIN)))
+
+
+#: Staff of the quality organisation. Vendor contacts are users too, but see nothing yet.
+is_quality_staff = is_auditor | is_lead_auditor | is_reviewer | is_quality_admin
+
+# --- Users ----------------------------------------------------------------------------------
+rules.add_perm("accounts.view_user", is_quality_staff)
+rules.add_perm("accounts.add_user", is_quality_admin)
+rules.add_perm("accounts.change_user", is_quality_admin)
+# Users are deactivated, never deleted: their signatures and audit-trail entries must stay theirs.
+rules.add_perm("accounts.delete_user", rules.always_deny)
+rules.add_perm("auth.view_group", is_quality_admin)
+rules.add_perm("auth.change_group", is_quality_admin)
+
+# --- Vendor registry ------------------------------------------------------------------------
+VENDOR_MODELS = ("vendor", "site", "gmpcertificate", "contact", "contract", "industryevent",
+                 "serviceline", "modality", "therapeuticarea")
+for _model in VENDOR_MODELS:
+    rules.add_perm(f"vendors.view_{_model}", is_quality_staff)
+    rules.add_perm(f"vendors.add_{_model}", is_quality_admin)
+    rules.add_perm(f"vendors.change_{_model}", is_quality_admin)
+    rules.add_perm(f"vendors.delete_{_model}", is_quality_admin)
+rules.add_perm("vendors", is_quality_staff)
+rules.add_perm("accounts", is_quality_admin)

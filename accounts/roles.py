@@ -1,0 +1,22 @@
+"""The product's roles. A role is a Django group of the same name, so administrators assign
+roles in the admin like any group; the rules that use them live in accounts/permissions.py."""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    AUDITOR = "auditor", "Auditor"
+    LEAD_AUDITOR = "lead_auditor", "Lead auditor"
+    REVIEWER = "reviewer", "QA reviewer"
+    ADMIN = "admin", "Quality administrator"
+    VENDOR_CONTACT = "vendor_contact", "Vendor contact"
+
+
+ROLE_ORDER = [role.value for role in Role]
+
+
+def ensure_role_groups():
+    """Create the group of every role; safe to call any number of times."""
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

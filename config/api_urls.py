@@ -1,0 +1,31 @@
+"""Every app's API routes under /api/, in one namespace ("api")."""
+from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+app_name = "api"
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+def api_root(request, format=None):
+    """Entry points of the API; the schema and its interactive documentation are the reference."""
+    return Response({
+        "users": reverse("api:user-list", request=request),
+        "vendors": reverse("api:vendor-list", request=request),
+        "schema": reverse("api:schema", request=request),
+        "docs": reverse("api:docs", request=request),
+    })
+
+
+urlpatterns = [
+    path("", api_root, name="root"),
+    path("", include("accounts.api.urls")),
+    path("", include("vendors.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

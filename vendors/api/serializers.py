@@ -1,0 +1,76 @@
+from rest_framework import serializers
+
+from vendors.models import (
+    Contact, Contract, GMPCertificate, IndustryEvent, Modality, ServiceLine, Site, TherapeuticArea, Vendor,
+)
+
+
+class GMPCertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GMPCertificate
+        fields = ["id", "kind", "number", "issued_by", "issued_on", "expires_on", "covers_atmp", "expired"]
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    certificates = GMPCertificateSerializer(many=True, read_only=True)
+    cleanroom_grades = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "address", "city", "country", "cleanroom_grades", "floor_area_sq_ft", "certificates"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "role", "email", "phone", "is_quality_contact"]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contract
+        fields = ["id", "customer", "product", "service", "year", "source"]
+
+
+class IndustryEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndustryEvent
+        fields = ["id", "year", "month", "kind", "detail", "floor_area_sq_ft", "location", "source"]
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
+    service_lines = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=ServiceLine.objects.all(), required=False)
+    modalities = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Modality.objects.all(), required=False)
+    therapeutic_areas = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=TherapeuticArea.objects.all(), required=False,
+    )
+    requalification_overdue = serializers.BooleanField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail")
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "id", "url", "name", "legal_name", "slug", "country", "country_name", "region", "website", "description",
+            "service_lines", "modalities", "therapeutic_areas", "inherent_risk", "status",
+            "next_requalification_due", "requalification_overdue", "created_at", "updated_at",
+        ]
+        read_only_fields = ["slug", "region", "country_name", "created_at", "updated_at"]
+
+    def validate_country(self, value):
+        from vendors.countries import COUNTRY_NAMES
+
+        code = value.strip().upper()
+        if code not in COUNTRY_NAMES:
+            raise serializers.ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")
+        return code
+
+
+class VendorDetailSerializer(VendorSerializer):
+    sites = SiteSerializer(many=True, read_only=True)
+    contacts = ContactSerializer(many=True, read_only=True)
+    contracts = ContractSerializer(many=True, read_only=True)
+    events = IndustryEventSerializer(many=True, read_only=True)
+
+    class Meta(VendorSerializer.Meta):
+        fields = VendorSerializer.Meta.fields + ["source", "sites", "contacts", "contracts", "events"]

@@ -1,0 +1,248 @@
+"""The registry of contract manufacturers (CDMOs): who they are, where they make things, what
+they have made for whom, and where each stands on the approved supplier list."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
+
+
+class LookupValue(models.Model):
+    """A reference list entry (service line, modality, therapeutic area) kept as a table so that
+    administrators can extend it without a release."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceLine(LookupValue):
+    GENE_THERAPY = "gene_therapy_and_viral_products"
+    CELL_THERAPY = "tissue_and_cell_therapy"
+
+
+class Modality(LookupValue):
+    class Meta(LookupValue.Meta):
+        verbose_name_plural = "modalities"
+
+
+class TherapeuticArea(LookupValue):
+    pass
+
+
+class InherentRisk(models.TextChoices):
+    """Risk of the service the vendor gives (domain brief §3): high for GMP manufacture of drug
+    substance, drug product or viral vector; medium for GMP testing and starting materials; low
+    for ancillary, non-GMP services."""
+
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class QualificationStatus(models.TextChoices):
+    PROSPECTIVE = "prospective", "Prospective"
+    APPROVED = "approved", "Approved"
+    CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
+    NOT_APPROVED = "not_approved", "Not approved"
+    DISQUALIFIED = "disqualified", "Disqualified"
+
+
+class Vendor(models.Model):
+    name = models.CharField("short name", max_length=120, unique=True)
+    legal_name = models.CharField(max_length=250, blank=True)
+    slug = models.SlugField(max_length=140, unique=True, blank=True)
+    country = models.CharField(max_length=2, choices=COUNTRY_CHOICES, help_text="ISO 3166-1 alpha-2 code")
+    region = models.CharField(max_length=24, choices=Region.choices, editable=False, db_index=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    service_lines = models.ManyToManyField(ServiceLine, blank=True, related_name="vendors")
+    modalities = models.ManyToManyField(Modality, blank=True, related_name="vendors")
+    therapeutic_areas = models.ManyToManyField(TherapeuticArea, blank=True, related_name="vendors")
+    inherent_risk = models.CharField(
+        max_length=6, choices=InherentRisk.choices, default=InherentRisk.HIGH,
+        help_text="Risk of the service this vendor gives; sets the requalification interval.",
+    )
+    status = models.CharField(
+        "qualification status", max_length=24, choices=QualificationStatus.choices,
+        default=QualificationStatus.PROSPECTIVE, db_index=True,
+    )
+    next_requalification_due = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=250, blank=True, help_text="Where the registry entry comes from.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.country:
+            self.country = self.country.upper()
+            if self.country not in COUNTRY_NAMES:
+                raise ValidationError({"country": f"'{self.country}' is not an ISO 3166-1 alpha-2 country code."})
+
+    def save(self, *args, **kwargs):
+        self.country = (self.country or "").upper()
+        self.region = region_of(self.country)
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        base = slugify(self.name)[:120] or "vendor"
+        slug, n = base, 2
+        while Vendor.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def get_absolute_url(self):
+        return reverse("vendors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def country_name(self) -> str:
+        return COUNTRY_NAMES.get(self.country, self.country)
+
+    @property
+    def requalification_overdue(self) -> bool:
+        """An approved vendor past its due date shows as overdue (domain brief §3)."""
+        return bool(
+            self.status in (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
+            and self.next_requalification_due
+            and self.next_requalification_due < timezone.localdate()
+        )
+
+
+class Site(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=160)
+    address = models.TextField(blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
+    grade_a = models.BooleanField("grade A", default=False)
+    grade_b = models.BooleanField("grade B", default=False)
+    grade_c = models.BooleanField("grade C", default=False)
+    grade_d = models.BooleanField("grade D", default=False)
+    floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["vendor", "name"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "name"], name="unique_site_name_per_vendor")]
+
+    def __str__(self):
+        return f"{self.vendor.name}: {self.name}"
+
+    @property
+    def cleanroom_grades(self) -> list[str]:
+        return [g for g in "ABCD" if getattr(self, f"grade_{g.lower()}")]
+
+    @property
+    def floor_area_sq_m(self) -> int | None:
+        return round(self.floor_area_sq_ft * 0.092903) if self.floor_area_sq_ft else None
+
+
+class GMPCertificate(models.Model):
+    """A manufacturing authorisation, GMP certificate or registration that covers a site."""
+
+    class Kind(models.TextChoices):
+        MANUFACTURING_AUTHORISATION = "manufacturing_authorisation", "Manufacturing authorisation"
+        GMP_CERTIFICATE = "gmp_certificate", "GMP certificate"
+        FDA_REGISTRATION = "fda_registration", "FDA establishment registration"
+        OTHER = "other", "Other licence"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.GMP_CERTIFICATE)
+    number = models.CharField(max_length=120)
+    issued_by = models.CharField(max_length=160, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    covers_atmp = models.BooleanField("covers ATMPs", default=False)
+
+    class Meta:
+        ordering = ["site", "expires_on"]
+        verbose_name = "GMP certificate"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def expired(self) -> bool:
+        return bool(self.expires_on and self.expires_on < timezone.localdate())
+
+
+class Contact(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=160)
+    role = models.CharField(max_length=160, blank=True, help_text="e.g. Head of Quality, QP")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_quality_contact = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["vendor", "-is_quality_contact", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contract(models.Model):
+    """A publicly announced manufacturing agreement: part of the vendor's track record."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contracts")
+    customer = models.CharField(max_length=160)
+    product = models.CharField(max_length=200, blank=True)
+    service = models.CharField(max_length=250)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["vendor", "-year", "customer"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "customer", "product", "service"], name="unique_contract"),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor.name} for {self.customer}"
+
+
+class IndustryEvent(models.Model):
+    """An expansion, acquisition or funded facility: the other half of the track record."""
+
+    class Kind(models.TextChoices):
+        FACILITY_EXPANSION = "facility_expansion", "Facility expansion"
+        ACQUISITION = "acquisition", "Acquisition"
+        CONTRACT = "contract", "Contract"
+        GOVERNMENT_FACILITY = "government_facility", "Government-funded facility"
+        OTHER = "other", "Other"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    detail = models.TextField()
+    floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=160, blank=True)
+    source = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["vendor", "-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "year", "kind", "detail"], name="unique_event")]
+
+    def __str__(self):
+        return f"{self.date_label} {self.get_kind_display()}"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)

@@ -1,0 +1,36 @@
+"""CSV/XLSX import and export of vendors in the admin (django-import-export)."""
+from import_export import fields, resources, widgets
+
+from .models import Modality, ServiceLine, TherapeuticArea, Vendor
+
+
+class VendorResource(resources.ModelResource):
+    service_lines = fields.Field(
+        attribute="service_lines", column_name="service_lines",
+        widget=widgets.ManyToManyWidget(ServiceLine, field="slug", separator="|"),
+    )
+    modalities = fields.Field(
+        attribute="modalities", column_name="modalities",
+        widget=widgets.ManyToManyWidget(Modality, field="slug", separator="|"),
+    )
+    therapeutic_areas = fields.Field(
+        attribute="therapeutic_areas", column_name="therapeutic_areas",
+        widget=widgets.ManyToManyWidget(TherapeuticArea, field="slug", separator="|"),
+    )
+
+    class Meta:
+        model = Vendor
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "name", "legal_name", "country", "website", "description", "service_lines", "modalities",
+            "therapeutic_areas", "inherent_risk", "status", "next_requalification_due", "source",
+        ]
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("country"):
+            row["country"] = str(row["country"]).strip().upper()

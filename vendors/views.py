@@ -1,0 +1,32 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin
+
+from .filters import VendorFilterSet
+from .models import Site, Vendor
+
+
+class VendorListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
+    permission_required = "vendors.view_vendor"
+    filterset_class = VendorFilterSet
+    template_name = "vendors/vendor_list.html"
+    paginate_by = 25
+    queryset = Vendor.objects.prefetch_related("service_lines")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "vendors.view_vendor"
+    template_name = "vendors/vendor_detail.html"
+    queryset = Vendor.objects.prefetch_related(
+        "service_lines", "modalities", "therapeutic_areas", "contacts", "contracts", "events",
+        Prefetch("sites", queryset=Site.objects.prefetch_related("certificates")),
+    )
