@@ -48,3 +48,71 @@ for _model in VENDOR_MODELS:
     rules.add_perm(f"vendors.delete_{_model}", is_quality_admin)
 rules.add_perm("vendors", is_quality_staff)
 rules.add_perm("accounts", is_quality_admin)
+
+# --- Checklists (the lock of published versions lives in the model, not here) ----------------
+for _model in ("checklist", "criterion", "question"):
+    rules.add_perm(f"assessments.view_{_model}", is_quality_staff)
+    rules.add_perm(f"assessments.add_{_model}", is_quality_admin)
+    rules.add_perm(f"assessments.change_{_model}", is_quality_admin)
+    rules.add_perm(f"assessments.delete_{_model}", is_quality_admin)
+rules.add_perm("assessments", is_quality_staff)
+
+# --- Assessments ----------------------------------------------------------------------------
+# Who may see and do what with one assessment. `visible_assessments` below must agree with
+# `view_assessment`: lists are filtered, and a user who may not see an assessment gets 404.
+SUBMITTED_ONCE = ("submitted", "returned", "approved")
+
+
+@rules.predicate
+def is_on_audit_team(user, assessment):
+    if assessment is None:
+        return False
+    return user.pk in assessment.team_ids()
+
+
+@rules.predicate
+def is_lead_of(user, assessment):
+    return assessment is not None and assessment.lead_auditor_id == user.pk
+
+
+@rules.predicate
+def reviewer_may_see(user, assessment):
+    return assessment is not None and (assessment.status in SUBMITTED_ONCE or assessment.reviewer_id == user.pk)
+
+
+can_view_assessment = is_quality_admin | (is_quality_staff & is_on_audit_team) | (is_reviewer & reviewer_may_see)
+rules.add_perm("assessments.view_assessment", can_view_assessment)
+rules.add_perm("assessments.add_assessment", is_lead_auditor | is_quality_admin)
+rules.add_perm("assessments.change_assessment", (is_lead_auditor & is_lead_of) | is_quality_admin)
+rules.add_perm("assessments.delete_assessment", rules.always_deny)
+rules.add_perm("assessments.edit_assessment_content", is_quality_staff & is_on_audit_team)
+rules.add_perm("assessments.submit_assessment", is_lead_of)
+rules.add_perm("assessments.review_assessment", is_reviewer & ~is_on_audit_team)
+rules.add_perm("assessments.reopen_assessment", is_reviewer & ~is_on_audit_team)
+rules.add_perm("assessments.cancel_assessment", is_lead_of | is_quality_admin)
+for _model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
+    # Parts of an assessment are reached through it; these only gate the admin's lists.
+    rules.add_perm(f"assessments.view_{_model}", is_quality_admin | is_reviewer)
+    rules.add_perm(f"assessments.add_{_model}", rules.always_deny)
+    rules.add_perm(f"assessments.change_{_model}", rules.always_deny)
+    rules.add_perm(f"assessments.delete_{_model}", rules.always_deny)
+
+
+def visible_assessments(user, queryset=None):
+    """The assessments `user` may see: the list-level twin of `view_assessment`."""
+    from django.db.models import Q
+
+    from assessments.models import Assessment
+
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_quality_admin(user):
+        return queryset
+    condition = Q(pk__in=[])
+    if is_quality_staff(user):
+        condition |= Q(lead_auditor=user) | Q(audit_team=user)
+    if is_reviewer(user):
+        condition |= Q(status__in=SUBMITTED_ONCE) | Q(reviewer=user)
+    return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+rules.add_perm("assessments.follow_up_action", is_on_audit_team | (is_reviewer & reviewer_may_see) | is_quality_admin)

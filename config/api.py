@@ -3,21 +3,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class Conflict(exceptions.APIException):
-    """A stale write, a locked record or a step out of order."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the record."
-    default_code = "conflict"
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -28,6 +23,15 @@ class ServiceUnavailable(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Model-layer validation errors become 400s with the usual shape, never 500s."""
+    if isinstance(exc, ConflictError):
+        body = {"detail": str(exc), **exc.extra}
+        if exc.problems:
+            body["problems"] = exc.problems
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, InvalidInput):
+        return Response(exc.errors, status=exc.status_code)
+    if isinstance(exc, NotAllowed):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

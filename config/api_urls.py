@@ -17,6 +17,7 @@ def api_root(request, format=None):
     return Response({
         "users": reverse("api:user-list", request=request),
         "vendors": reverse("api:vendor-list", request=request),
+        "checklists": reverse("api:checklist-list", request=request),
         "schema": reverse("api:schema", request=request),
         "docs": reverse("api:docs", request=request),
     })
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", api_root, name="root"),
     path("", include("accounts.api.urls")),
     path("", include("vendors.api.urls")),
+    path("", include("assessments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

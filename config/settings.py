@@ -239,6 +239,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FindingClassificationEnum": "assessments.models.Finding.Classification",
+        "VendorStatusEnum": "vendors.models.QualificationStatus",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ChecklistStatusEnum": "assessments.models.Checklist.Status",
+        "CorrectiveActionStatusEnum": "assessments.models.CorrectiveAction.Status",
+    },
 }
 
 LOGGING = {

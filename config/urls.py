@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("vendors/", include("vendors.urls")),
+    path("", include("assessments.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

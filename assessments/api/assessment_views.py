@@ -1,0 +1,277 @@
+"""The assessment API (docs/api.md): every endpoint calls the same workflow, answers, findings
+and signatures functions as the web workspace."""
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.permissions import visible_assessments
+from assessments import answers, evaluation, evidence, findings, signatures, workflow
+from assessments.api.serializers import (
+    AssessmentSerializer, CorrectiveActionSerializer, EvidenceSerializer, FindingCreateSerializer, FindingSerializer,
+    MinorReviewSerializer, ReasonSerializer, SignatureSerializer, SignRequestSerializer,
+)
+from assessments.filters import AssessmentFilterSet
+from assessments.models import Answer, Assessment, CorrectiveAction, Criterion, Evidence, Finding
+from config.exceptions import NotAllowed
+
+
+def change_reason(request) -> str:
+    """The reason for a change: the body's "reason", else the X-Change-Reason header."""
+    data = request.data if isinstance(request.data, dict) else {}
+    return (data.get("reason") or request.headers.get("X-Change-Reason") or "").strip()
+
+
+def require(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise NotAllowed("You are not allowed to do this.")
+
+
+class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Assessments you may see: your own as auditor, every submitted one as QA reviewer."""
+
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilterSet
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return visible_assessments(self.request.user).select_related(
+            "vendor", "checklist", "lead_auditor", "reviewer").prefetch_related("audit_team").order_by("-created_at")
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return Response({"detail": "Use PATCH to change an assessment."}, status=405)
+        return super().update(request, *args, **kwargs)
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        require(self.request.user, "assessments.add_assessment")
+        based_on = serializer.validated_data.pop("based_on", None)
+        lead = serializer.validated_data.get("lead_auditor") or self.request.user
+        assessment = serializer.save(created_by=self.request.user, lead_auditor=lead)
+        if based_on is not None:
+            answers.carry_over(assessment, based_on, self.request.user)
+        evaluation.refresh(assessment)
+
+    def perform_update(self, serializer):
+        assessment = serializer.instance
+        require(self.request.user, "assessments.change_assessment", assessment)
+        if assessment.is_locked:
+            raise workflow.RecordLocked(f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
+        if assessment.status == Assessment.Status.SUBMITTED and not change_reason(self.request):
+            raise workflow.ReasonRequired()
+        serializer.save()
+
+    # --- answers ---------------------------------------------------------------------------
+    @extend_schema(methods=["GET"], responses=OpenApiTypes.OBJECT)
+    @extend_schema(methods=["PUT"], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get", "put"], url_path="answers")
+    def answers(self, request, pk=None):
+        """GET every answer; PUT a list of answers by question code, all or nothing."""
+        assessment = self.get_object()
+        if request.method == "PUT":
+            items = request.data
+            if isinstance(items, dict):
+                items = items.get("answers")
+            answers.save_answers(assessment, request.user, items, reason=change_reason(request))
+        queryset = (Answer.objects.filter(assessment=assessment).select_related("question", "updated_by")
+                    .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
+                    .order_by("question__criterion__order", "question__order"))
+        data = []
+        for answer in queryset:
+            item = answers.answer_dict(answer)
+            item["evidence"] = EvidenceSerializer(answer.evidence.all(), many=True, context={"request": request}).data
+            data.append(item)
+        return Response(data)
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}, "reason": {"type": "string"}}}},
+        responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path=r"answers/(?P<code>[^/]+)/evidence", parser_classes=[MultiPartParser])
+    def upload_evidence(self, request, pk=None, code=None):
+        assessment = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
+        item = evidence.attach(assessment, request.user, code, upload, reason=change_reason(request))
+        return Response(EvidenceSerializer(item, context={"request": request}).data, status=201)
+
+    # --- findings ----------------------------------------------------------------------------
+    @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))
+    @extend_schema(methods=["POST"], request=FindingCreateSerializer, responses={201: FindingSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def findings(self, request, pk=None):
+        assessment = self.get_object()
+        if request.method == "POST":
+            serializer = FindingCreateSerializer(data=request.data, context={"assessment": assessment})
+            serializer.is_valid(raise_exception=True)
+            finding = findings.raise_finding(assessment, request.user, reason=change_reason(request),
+                                             **serializer.validated_data)
+            return Response(FindingSerializer(finding).data, status=201)
+        queryset = (Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
+                    .prefetch_related("actions"))
+        return Response(FindingSerializer(queryset, many=True).data)
+
+    @extend_schema(request=MinorReviewSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="minor-reviews")
+    def minor_reviews(self, request, pk=None):
+        """Confirm or justify a criterion's cluster of three or more minor findings (PIC/S)."""
+        assessment = self.get_object()
+        serializer = MinorReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        criterion = Criterion.objects.filter(checklist_id=assessment.checklist_id, code=data["criterion"]).first()
+        if criterion is None:
+            return Response({"criterion": [f"No criterion {data['criterion']} in {assessment.checklist}."]}, status=400)
+        review = findings.review_minor_cluster(assessment, request.user, criterion, data["outcome"],
+                                               data.get("justification", ""), reason=change_reason(request))
+        return Response({"criterion": criterion.code, "outcome": review.outcome,
+                         "major_finding": review.major_finding_id}, status=201)
+
+    # --- workflow ----------------------------------------------------------------------------
+    def _step(self, request, name):
+        assessment = self.get_object()
+        step = workflow.TRANSITIONS[name]
+        with transaction.atomic():
+            if name == "submit":
+                step(assessment, request.user)
+            else:
+                step(assessment, request.user, reason=change_reason(request))
+        assessment.refresh_from_db()
+        return Response(self.get_serializer(assessment).data)
+
+    @extend_schema(request=None, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._step(request, "submit")
+
+    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._step(request, "return")
+
+    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, "reopen")
+
+    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(request, "cancel")
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"], url_path="submission-check")
+    def submission_check(self, request, pk=None):
+        """What still blocks submission (empty when it can be submitted)."""
+        return Response({"problems": workflow.submission_problems(self.get_object())})
+
+    # --- signatures and score ----------------------------------------------------------------
+    @extend_schema(methods=["GET"], responses=SignatureSerializer(many=True))
+    @extend_schema(methods=["POST"], request=SignRequestSerializer, responses={201: SignatureSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def signatures(self, request, pk=None):
+        assessment = self.get_object()
+        if request.method == "POST":
+            serializer = SignRequestSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            signature = signatures.sign(assessment, request.user, data["meaning"], data["password"], request=request,
+                                        decision=data.get("decision", ""), justification=data.get("justification", ""))
+            assessment.refresh_from_db()
+            states = {s.signature.pk: s for s in signatures.signature_states(assessment)}
+            return Response(SignatureSerializer(signature, context={"states": states}).data, status=201)
+        states = signatures.signature_states(assessment)
+        context = {"states": {s.signature.pk: s for s in states}}
+        return Response(SignatureSerializer([s.signature for s in states], many=True, context=context).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def score(self, request, pk=None):
+        """Overall and criterion scores, risk rating, recommended decision, requalification interval."""
+        return Response(evaluation.score(self.get_object()).as_dict())
+
+
+def visible_finding(request, pk) -> Finding:
+    finding = get_object_or_404(Finding.objects.select_related("assessment", "question", "criterion"), pk=pk)
+    if not request.user.has_perm("assessments.view_assessment", finding.assessment):
+        raise NotFound()
+    return finding
+
+
+class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FindingSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Finding.objects.none()
+
+    def get_object(self):
+        return visible_finding(self.request, self.kwargs["pk"])
+
+    @extend_schema(request=FindingSerializer, responses=FindingSerializer)
+    def partial_update(self, request, pk=None):
+        finding = self.get_object()
+        serializer = FindingSerializer(finding, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        finding = findings.update_finding(finding, request.user, reason=change_reason(request),
+                                          **serializer.validated_data)
+        return Response(FindingSerializer(finding).data)
+
+    @extend_schema(methods=["GET"], responses=CorrectiveActionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CorrectiveActionSerializer, responses={201: CorrectiveActionSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def actions(self, request, pk=None):
+        finding = self.get_object()
+        if request.method == "POST":
+            serializer = CorrectiveActionSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            action_ = findings.plan_action(finding, request.user, reason=change_reason(request),
+                                           **serializer.validated_data)
+            return Response(CorrectiveActionSerializer(action_).data, status=201)
+        return Response(CorrectiveActionSerializer(finding.actions.all(), many=True).data)
+
+
+class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CorrectiveActionSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = CorrectiveAction.objects.none()
+
+    def get_object(self):
+        action_ = get_object_or_404(CorrectiveAction.objects.select_related("finding__assessment"), pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("assessments.view_assessment", action_.finding.assessment):
+            raise NotFound()
+        return action_
+
+    @extend_schema(request=CorrectiveActionSerializer, responses=CorrectiveActionSerializer)
+    def partial_update(self, request, pk=None):
+        action_ = self.get_object()
+        serializer = CorrectiveActionSerializer(action_, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        action_ = findings.update_action(action_, request.user, reason=change_reason(request), **serializer.validated_data)
+        return Response(CorrectiveActionSerializer(action_).data)
+
+
+class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EvidenceSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Evidence.objects.none()
+
+    def get_object(self):
+        item = get_object_or_404(Evidence.objects.select_related("answer__assessment", "uploaded_by"), pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("assessments.view_assessment", item.answer.assessment):
+            raise NotFound()
+        return item
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file, after the permission check; never served from a public URL."""
+        return evidence.file_response(self.get_object())

@@ -1,0 +1,222 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from assessments.models import (
+    Assessment, Checklist, CorrectiveAction, Criterion, Evidence, Finding, Question, Signature,
+)
+from vendors.models import Site, Vendor
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    condition = serializers.SerializerMethodField()
+    expected_answer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "id", "code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
+            "evidence_required", "expected_answer", "min_value", "max_value", "unit", "condition",
+        ]
+
+    def get_condition(self, question) -> dict | None:
+        return question.condition
+
+    def get_expected_answer(self, question) -> str | None:
+        return question.expected_answer or None
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "code", "title", "description", "weight", "questions"]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:checklist-detail")
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "url", "code", "version", "name", "description", "status", "scoring_settings",
+                  "published_at", "created_at"]
+        read_only_fields = ["code", "version", "status", "published_at", "created_at"]
+
+    def validate_scoring_settings(self, value):
+        from assessments.scoring import ScoringSettings
+
+        try:
+            return ScoringSettings.from_dict(value).to_dict()
+        except (ValueError, TypeError) as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ChecklistDetailSerializer(ChecklistSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta(ChecklistSerializer.Meta):
+        fields = ChecklistSerializer.Meta.fields + ["criteria"]
+
+
+class ChecklistImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A checklist in the documented format (YAML or JSON), see docs/checklist-format.md")
+
+
+# --- Assessments ----------------------------------------------------------------------------
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(status=Checklist.Status.PUBLISHED))
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    lead_auditor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                  allow_null=True)
+    audit_team = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
+                                                    required=False)
+    based_on = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED), required=False, allow_null=True,
+        help_text="An approved assessment of the same vendor whose answers are carried over.",
+    )
+    reference = serializers.CharField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
+    overall_score = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id", "url", "reference", "vendor", "vendor_name", "site", "checklist", "kind", "mode", "scope",
+            "planned_start", "planned_end", "performed_start", "performed_end", "lead_auditor", "audit_team",
+            "reviewer", "status", "based_on", "overall_score", "risk_rating", "decision", "decision_justification",
+            "requalification_due", "submitted_at", "approved_at", "created_at", "updated_at",
+        ]
+        read_only_fields = ["status", "risk_rating", "decision", "decision_justification", "requalification_due",
+                            "submitted_at", "approved_at", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        instance = self.instance
+        vendor = attrs.get("vendor", getattr(instance, "vendor", None))
+        site = attrs.get("site", getattr(instance, "site", None))
+        if site is not None and vendor is not None and site.vendor_id != vendor.pk:
+            raise serializers.ValidationError({"site": [f"{site} is not a site of {vendor}."]})
+        for key in ("planned", "performed"):
+            start = attrs.get(f"{key}_start", getattr(instance, f"{key}_start", None))
+            end = attrs.get(f"{key}_end", getattr(instance, f"{key}_end", None))
+            if start and end and end < start:
+                raise serializers.ValidationError({f"{key}_end": ["The end is before the start."]})
+        if instance is not None:
+            for frozen in ("vendor", "checklist", "based_on"):
+                if frozen in attrs and attrs[frozen] != getattr(instance, frozen):
+                    raise serializers.ValidationError({frozen: ["Cannot change once the assessment exists."]})
+        reviewer = attrs.get("reviewer")
+        team = {u.pk for u in attrs.get("audit_team", [])} | {getattr(attrs.get("lead_auditor"), "pk", None)}
+        if reviewer is not None and reviewer.pk in team:
+            raise serializers.ValidationError({"reviewer": ["The reviewer must not be on the audit team."]})
+        based_on = attrs.get("based_on")
+        if based_on is not None and vendor is not None and based_on.vendor_id != vendor.pk:
+            raise serializers.ValidationError({"based_on": ["Choose an approved assessment of the same vendor."]})
+        return attrs
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    download = serializers.HyperlinkedIdentityField(view_name="api:evidence-download")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "download"]
+
+
+class CorrectiveActionSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True)
+    finding = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["id", "finding", "description", "owner", "due_date", "root_cause", "vendor_action", "status",
+                  "verification", "overdue", "closed_at", "created_at", "updated_at"]
+        read_only_fields = ["closed_at", "created_at", "updated_at"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    question = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    criterion = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    rpn = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    actions = CorrectiveActionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "reference", "number", "question", "criterion", "classification", "proposed_classification",
+                  "description", "requirement", "fmea_severity", "fmea_occurrence", "fmea_detectability", "rpn",
+                  "actions", "created_at", "updated_at"]
+        read_only_fields = ["number", "proposed_classification", "created_at", "updated_at"]
+
+
+class FindingCreateSerializer(serializers.ModelSerializer):
+    """POST body: the question's code (or a criterion's code) and the finding."""
+
+    question = serializers.CharField(required=False, help_text="Code of the question, e.g. D.3")
+    criterion = serializers.CharField(required=False, help_text="Code of the criterion, for a finding on a whole criterion")
+    classification = serializers.ChoiceField(choices=Finding.Classification.choices, required=False,
+                                             help_text="Omit to take the class proposed from the question's severity")
+
+    class Meta:
+        model = Finding
+        fields = ["question", "criterion", "classification", "description", "requirement", "fmea_severity",
+                  "fmea_occurrence", "fmea_detectability"]
+
+    def validate(self, attrs):
+        assessment = self.context["assessment"]
+        if attrs.get("question"):
+            question = Question.objects.filter(checklist_id=assessment.checklist_id, code=attrs["question"]).first()
+            if question is None:
+                raise serializers.ValidationError({"question": [f"No question {attrs['question']} in {assessment.checklist}."]})
+            attrs["question"] = question
+        elif attrs.get("criterion"):
+            criterion = Criterion.objects.filter(checklist_id=assessment.checklist_id, code=attrs["criterion"]).first()
+            if criterion is None:
+                raise serializers.ValidationError({"criterion": [f"No criterion {attrs['criterion']} in {assessment.checklist}."]})
+            attrs["criterion"] = criterion
+        else:
+            raise serializers.ValidationError({"question": ["Name the question (or the criterion) the finding is about."]})
+        return attrs
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    signer = serializers.CharField(source="signer.username", read_only=True)
+    valid = serializers.SerializerMethodField()
+    why_invalid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signature
+        fields = ["id", "signer", "printed_name", "meaning", "signed_at", "content_hash", "valid", "why_invalid"]
+
+    def _state(self, signature):
+        return self.context["states"][signature.pk]
+
+    def get_valid(self, signature) -> bool:
+        return self._state(signature).valid
+
+    def get_why_invalid(self, signature) -> str:
+        return self._state(signature).why_invalid
+
+
+class SignRequestSerializer(serializers.Serializer):
+    meaning = serializers.ChoiceField(choices=Signature.Meaning.choices)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    decision = serializers.ChoiceField(choices=Assessment.Decision.choices, required=False,
+                                       help_text="Approval only: omit to take the recommended decision")
+    justification = serializers.CharField(required=False, allow_blank=True,
+                                          help_text="Required when the decision differs from the recommended one")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class MinorReviewSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=[("confirmed_major", "Confirmed as major"), ("justified", "Justified")])
+    justification = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)

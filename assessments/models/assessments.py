@@ -1,0 +1,150 @@
+"""An assessment: one vendor audited against one pinned checklist version by an audit team."""
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .checklists import Checklist, Question
+
+
+class Assessment(models.Model):
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial qualification"
+        REQUALIFICATION = "requalification", "Requalification"
+        FOR_CAUSE = "for_cause", "For cause"
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", "On-site audit"
+        REMOTE = "remote", "Remote audit"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
+        NOT_APPROVED = "not_approved", "Not approved"
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="assessments")
+    site = models.ForeignKey("vendors.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INITIAL)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.ON_SITE)
+    scope = models.TextField(blank=True, help_text="Products, processes and areas covered.")
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    performed_start = models.DateField(null=True, blank=True)
+    performed_end = models.DateField(null=True, blank=True)
+    lead_auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_assessments")
+    audit_team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="team_assessments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_assessments",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The approved assessment whose answers this one started from.",
+    )
+    decision = models.CharField(max_length=24, choices=Decision.choices, blank=True)
+    decision_justification = models.TextField(
+        blank=True, help_text="Required when the decision differs from the recommended one.",
+    )
+    requalification_due = models.DateField(null=True, blank=True)
+    # Kept current by assessments.evaluation.refresh after every change, so lists can filter
+    # and sort by them; the score endpoint always computes afresh.
+    overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, editable=False)
+    risk_rating = models.CharField(max_length=8, blank=True, editable=False, db_index=True)
+    signing_cycle = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Grows when an approved assessment is reopened: older signatures are void.",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.reference}: {self.vendor.name}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"ASM-{self.pk:05d}" if self.pk else "ASM-new"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+
+    def team_ids(self) -> set[int]:
+        """The lead auditor and every team member."""
+        ids = {u.pk for u in self.audit_team.all()}
+        ids.add(self.lead_auditor_id)
+        return ids
+
+
+class Answer(models.Model):
+    """One answer per question. `version` grows with every change so that a client that wrote
+    from a stale copy is told (409) instead of silently overwriting someone else's answer."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    na_justification = models.TextField(blank=True)
+    carried_over = models.BooleanField(
+        default=False, help_text="Copied from the previous assessment and not yet confirmed by an auditor.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["assessment", "question__criterion__order", "question__order"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="one_answer_per_question")]
+
+    def __str__(self):
+        return f"{self.question.code} = {self.value!r}"
+
+
+def evidence_path(instance, filename):
+    """Files are stored under a random name: the original name is kept in the database only."""
+    return f"evidence/{instance.answer.assessment_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "uploaded_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.original_name
+
+    @staticmethod
+    def digest(file) -> str:
+        sha = hashlib.sha256()
+        for chunk in file.chunks():
+            sha.update(chunk)
+        file.seek(0)
+        return sha.hexdigest()

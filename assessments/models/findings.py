@@ -1,0 +1,115 @@
+"""Findings an auditor raises and the corrective actions the vendor owes for them."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from .assessments import Assessment
+from .checklists import Criterion, Question
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Finding(models.Model):
+    class Classification(models.TextChoices):
+        CRITICAL = "critical", "Critical"
+        MAJOR = "major", "Major"
+        MINOR = "minor", "Minor"
+        OBSERVATION = "observation", "Observation"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveIntegerField(editable=False, help_text="Sequence within the assessment.")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    classification = models.CharField(max_length=12, choices=Classification.choices)
+    proposed_classification = models.CharField(
+        max_length=12, choices=Classification.choices, blank=True, editable=False,
+        help_text="What the product proposed from the question's severity.",
+    )
+    description = models.TextField()
+    requirement = models.CharField(max_length=500, blank=True, help_text="The requirement not met.")
+    fmea_severity = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
+    fmea_occurrence = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
+    fmea_detectability = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="unique_finding_number")]
+
+    def __str__(self):
+        return f"{self.reference} ({self.classification})"
+
+    @property
+    def reference(self) -> str:
+        return f"F-{self.number:02d}"
+
+    @property
+    def rpn(self) -> int | None:
+        """FMEA risk priority number, 1-125, when all three factors are scored."""
+        factors = (self.fmea_severity, self.fmea_occurrence, self.fmea_detectability)
+        if any(f is None for f in factors):
+            return None
+        return factors[0] * factors[1] * factors[2]
+
+    @property
+    def needs_corrective_action(self) -> bool:
+        return self.classification in (self.Classification.CRITICAL, self.Classification.MAJOR)
+
+
+class MinorFindingsReview(models.Model):
+    """PIC/S practice: three or more minor findings in one criterion may add up to a major one.
+    The auditor either confirms it (a major finding is raised) or writes why not."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED_MAJOR = "confirmed_major", "Confirmed as a major finding"
+        JUSTIFIED = "justified", "Not a major finding (justified)"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="minor_reviews")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    justification = models.TextField(blank=True)
+    major_finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_review_per_criterion")]
+
+
+class CorrectiveAction(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESPONSE_RECEIVED = "response_received", "Response received"
+        ACCEPTED = "accepted", "Accepted"
+        VERIFIED_EFFECTIVE = "verified_effective", "Verified effective"
+        CLOSED = "closed", "Closed"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(help_text="What must be corrected or prevented.")
+    owner = models.CharField(max_length=160, help_text="Name of the person responsible at the vendor.")
+    due_date = models.DateField()
+    root_cause = models.TextField(blank=True, help_text="The vendor's root-cause analysis.")
+    vendor_action = models.TextField(blank=True, help_text="The vendor's corrective and preventive action.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    verification = models.TextField(blank=True, help_text="How effectiveness was verified.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["finding", "due_date"]
+
+    def __str__(self):
+        return f"CA for {self.finding.reference}: {self.description[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.VERIFIED_EFFECTIVE, self.Status.CLOSED)
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()

@@ -1,0 +1,194 @@
+"""The assessment lifecycle, in one place:
+
+    planned → in progress → submitted → approved
+                  ↑             ↓
+                  └── returned ─┘          (and planned / in progress / returned → cancelled;
+                                            approved → in progress by reopening)
+
+Each step says who may take it (permissions from accounts/permissions.py), what must be true
+first, and refuses with a message listing everything that is missing. Pages and the API call
+these functions and nothing else changes `Assessment.status`."""
+from django.db import transaction
+from django.utils import timezone
+
+from config.exceptions import ConflictError, InvalidInput, NotAllowed
+
+from . import evaluation, scoring
+from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
+
+Status = Assessment.Status
+EDITABLE = (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED, Status.SUBMITTED)
+
+
+class TransitionRefused(ConflictError):
+    """The step is not allowed now; `problems` lists why."""
+
+
+class RecordLocked(ConflictError):
+    """Approved and cancelled assessments are read-only."""
+
+
+class ReasonRequired(InvalidInput):
+    """A step or a change that must say why (the audit trail keeps the reason)."""
+
+    def __init__(self, message="A reason for the change is required once the assessment has been submitted."):
+        self.message = message
+        super().__init__({"reason": [message]})
+
+
+class NotPermitted(NotAllowed):
+    """The user's role or place on the team does not allow this step."""
+
+
+def _require(user, perm, assessment, action):
+    if not user.has_perm(perm, assessment):
+        raise NotPermitted(f"You may not {action} {assessment.reference}.")
+
+
+def _require_status(assessment, allowed, action):
+    if assessment.status not in allowed:
+        labels = " or ".join(Status(s).label.lower() for s in allowed)
+        raise TransitionRefused(
+            f"{assessment.reference} is {assessment.get_status_display().lower()}; it can be {action} only when {labels}."
+        )
+
+
+def check_editable(assessment: Assessment, user, reason: str = "") -> None:
+    """Whether `user` may change the content (answers, evidence, findings, actions) now."""
+    if assessment.status in (Status.APPROVED, Status.CANCELLED):
+        raise RecordLocked(
+            f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only"
+            + ("; a QA reviewer can reopen it with a reason." if assessment.status == Status.APPROVED else ".")
+        )
+    if not user.has_perm("assessments.edit_assessment_content", assessment):
+        raise NotPermitted(f"You may not change {assessment.reference}: you are not on its audit team.")
+    if assessment.status == Status.SUBMITTED and not (reason or "").strip():
+        raise ReasonRequired()
+
+
+def _set_status(assessment, status, **fields):
+    assessment.status = status
+    for key, value in fields.items():
+        setattr(assessment, key, value)
+    assessment.save(update_fields=["status", "updated_at", *fields])
+
+
+def start(assessment: Assessment, user) -> Assessment:
+    _require_status(assessment, (Status.PLANNED,), "started")
+    _require(user, "assessments.edit_assessment_content", assessment, "start")
+    _set_status(assessment, Status.IN_PROGRESS)
+    return assessment
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    """Everything that still blocks submission; the workspace shows this list."""
+    problems = evaluation.missing_for_submission(assessment)
+    carried = Answer.objects.filter(assessment=assessment, carried_over=True).values_list("question__code", flat=True)
+    problems += [f"{code}: carried over from the last assessment; confirm or change it" for code in carried]
+    problems += [f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
+                 for code in unresolved_minor_clusters(assessment)]
+    return problems
+
+
+def unresolved_minor_clusters(assessment: Assessment) -> list[str]:
+    flagged = scoring.pics_flagged_criteria(evaluation.finding_classes(assessment))
+    reviewed = set(MinorFindingsReview.objects.filter(assessment=assessment).values_list("criterion__code", flat=True))
+    return [code for code in flagged if code not in reviewed]
+
+
+@transaction.atomic
+def submit(assessment: Assessment, user) -> Assessment:
+    _require_status(assessment, (Status.IN_PROGRESS, Status.RETURNED), "submitted")
+    _require(user, "assessments.submit_assessment", assessment, "submit")
+    problems = submission_problems(assessment)
+    if problems:
+        raise TransitionRefused(f"{assessment.reference} cannot be submitted yet:", problems)
+    _set_status(assessment, Status.SUBMITTED, submitted_at=timezone.now())
+    return assessment
+
+
+@transaction.atomic
+def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
+    _require_status(assessment, (Status.SUBMITTED,), "returned")
+    _require(user, "assessments.review_assessment", assessment, "return")
+    if not (reason or "").strip():
+        raise ReasonRequired("Say what must be reworked: a reason is required to return an assessment.")
+    _set_status(assessment, Status.RETURNED)
+    return assessment
+
+
+def approval_problems(assessment: Assessment, user) -> list[str]:
+    """Step order (domain brief §4.6): what must be true before `user` may approve."""
+    from .signatures import has_valid_signature
+
+    problems = [p for p in evaluation.missing_for_submission(assessment)]
+    without_action = (Finding.objects.filter(assessment=assessment, classification__in=["critical", "major"])
+                      .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
+    problems += [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
+    if not has_valid_signature(assessment, "performed", assessment.lead_auditor):
+        problems.append("The lead auditor has not signed the assessment as performed (or the record changed since).")
+    if user.pk in assessment.team_ids():
+        problems.append("The approver must not be on the audit team.")
+    return problems
+
+
+@transaction.atomic
+def approve(assessment: Assessment, user, decision: str = "", justification: str = "") -> Assessment:
+    """Called by the QA reviewer's "approved" signature; the caller holds the signature."""
+    _require_status(assessment, (Status.SUBMITTED,), "approved")
+    _require(user, "assessments.review_assessment", assessment, "approve")
+    problems = approval_problems(assessment, user)
+    result = evaluation.score(assessment)
+    decision = decision or result.recommended_decision or ""
+    if decision not in Assessment.Decision.values:
+        problems.append("No decision can be recommended yet: nothing applicable was answered.")
+    elif decision != result.recommended_decision and not (justification or "").strip():
+        problems.append(f"Deciding “{decision}” instead of the recommended “{result.recommended_decision}” "
+                        "needs a written justification.")
+    if problems:
+        raise TransitionRefused(f"{assessment.reference} cannot be approved yet:", problems)
+    now = timezone.now()
+    months = scoring.requalification_months(assessment.vendor.inherent_risk, result.risk_rating,
+                                            assessment.checklist.settings())
+    due = scoring.requalification_due(timezone.localdate(now), months) if months else None
+    _set_status(assessment, Status.APPROVED, approved_at=now, decision=decision,
+                decision_justification=justification or "", requalification_due=due)
+    apply_decision_to_vendor(assessment)
+    return assessment
+
+
+def apply_decision_to_vendor(assessment: Assessment) -> None:
+    """The approved supplier list follows the latest approved assessment (domain brief §3)."""
+    vendor = assessment.vendor
+    vendor.status = assessment.decision
+    vendor.next_requalification_due = assessment.requalification_due
+    vendor.save(update_fields=["status", "next_requalification_due", "updated_at"])
+
+
+@transaction.atomic
+def reopen(assessment: Assessment, user, reason: str) -> Assessment:
+    """Reopening voids every signature: the next approval is a new signing cycle."""
+    _require_status(assessment, (Status.APPROVED,), "reopened")
+    _require(user, "assessments.reopen_assessment", assessment, "reopen")
+    if not (reason or "").strip():
+        raise ReasonRequired("A reason is required to reopen an approved assessment.")
+    _set_status(assessment, Status.IN_PROGRESS, signing_cycle=assessment.signing_cycle + 1, approved_at=None)
+    return assessment
+
+
+@transaction.atomic
+def cancel(assessment: Assessment, user, reason: str) -> Assessment:
+    _require_status(assessment, (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED), "cancelled")
+    _require(user, "assessments.cancel_assessment", assessment, "cancel")
+    if not (reason or "").strip():
+        raise ReasonRequired("A reason is required to cancel an assessment.")
+    _set_status(assessment, Status.CANCELLED)
+    return assessment
+
+
+TRANSITIONS = {
+    "submit": submit,
+    "return": return_for_rework,
+    "reopen": reopen,
+    "cancel": cancel,
+}
