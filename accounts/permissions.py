@@ -116,3 +116,7 @@ def visible_assessments(user, queryset=None):
         condition |= Q(status__in=SUBMITTED_ONCE) | Q(reviewer=user)
     return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
 rules.add_perm("assessments.follow_up_action", is_on_audit_team | (is_reviewer & reviewer_may_see) | is_quality_admin)
+
+# --- Audit trail: read-only for everyone; readable per assessment by whoever sees it ---------
+rules.add_perm("audit.view_auditentry", is_quality_admin | is_reviewer)
+rules.add_perm("audit", is_quality_admin | is_reviewer)

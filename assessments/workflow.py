@@ -66,7 +66,8 @@ def check_editable(assessment: Assessment, user, reason: str = "") -> None:
         raise ReasonRequired()
 
 
-def _set_status(assessment, status, **fields):
+def _set_status(assessment, status, reason="", **fields):
+    assessment._change_reason = reason
     assessment.status = status
     for key, value in fields.items():
         setattr(assessment, key, value)
@@ -113,7 +114,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
     _require(user, "assessments.review_assessment", assessment, "return")
     if not (reason or "").strip():
         raise ReasonRequired("Say what must be reworked: a reason is required to return an assessment.")
-    _set_status(assessment, Status.RETURNED)
+    _set_status(assessment, Status.RETURNED, reason=reason)
     return assessment
 
 
@@ -172,7 +173,8 @@ def reopen(assessment: Assessment, user, reason: str) -> Assessment:
     _require(user, "assessments.reopen_assessment", assessment, "reopen")
     if not (reason or "").strip():
         raise ReasonRequired("A reason is required to reopen an approved assessment.")
-    _set_status(assessment, Status.IN_PROGRESS, signing_cycle=assessment.signing_cycle + 1, approved_at=None)
+    _set_status(assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1,
+                approved_at=None)
     return assessment
 
 
@@ -182,7 +184,7 @@ def cancel(assessment: Assessment, user, reason: str) -> Assessment:
     _require(user, "assessments.cancel_assessment", assessment, "cancel")
     if not (reason or "").strip():
         raise ReasonRequired("A reason is required to cancel an assessment.")
-    _set_status(assessment, Status.CANCELLED)
+    _set_status(assessment, Status.CANCELLED, reason=reason)
     return assessment
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "axes",
+    "auditlog",
+    "audit",
     "accounts",
     "vendors",
     "assessments",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +137,11 @@ AXES_VERBOSE = False
 # here because accounts are few, named and personal, and a lock-out by address would lock a
 # whole site office behind one NAT.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Audit trail (django-auditlog writing to audit.AuditEntry) ------------------------------
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_CID_GETTER = "audit.context.get_request_id"
 
 # --- Internationalisation: everything is stored and shown in UTC -----------------------------
 LANGUAGE_CODE = "en-gb"

@@ -2,7 +2,7 @@
 and signatures functions as the web workspace."""
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.permissions import visible_assessments
+from audit import trail
 from assessments import answers, evaluation, evidence, findings, signatures, workflow
 from assessments.api.serializers import (
     AssessmentSerializer, CorrectiveActionSerializer, EvidenceSerializer, FindingCreateSerializer, FindingSerializer,
@@ -193,6 +194,22 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         states = signatures.signature_states(assessment)
         context = {"states": {s.signature.pk: s for s in states}}
         return Response(SignatureSerializer([s.signature for s in states], many=True, context=context).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("export", enum=["csv"], required=False, description="csv: the whole trail as a file")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """The audit trail of this assessment and everything in it: one row per changed field."""
+        assessment = self.get_object()
+        data = trail.rows(trail.entries_for_assessment(assessment.pk))
+        if request.query_params.get("export") == "csv":
+            response = HttpResponse(trail.as_csv(data), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{assessment.reference}-audit-trail.csv"'
+            return response
+        page = self.paginate_queryset(data)
+        return self.get_paginated_response(page)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])

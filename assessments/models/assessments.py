@@ -4,12 +4,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from audit.models import Audited
 from django.urls import reverse
 
 from .checklists import Checklist, Question
 
 
-class Assessment(models.Model):
+class Assessment(Audited):
     class Kind(models.TextChoices):
         INITIAL = "initial", "Initial qualification"
         REQUALIFICATION = "requalification", "Requalification"
@@ -88,6 +90,9 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
 
+    def audit_assessment_id(self):
+        return self.pk
+
     def team_ids(self) -> set[int]:
         """The lead auditor and every team member."""
         ids = {u.pk for u in self.audit_team.all()}
@@ -95,7 +100,7 @@ class Assessment(models.Model):
         return ids
 
 
-class Answer(models.Model):
+class Answer(Audited):
     """One answer per question. `version` grows with every change so that a client that wrote
     from a stale copy is told (409) instead of silently overwriting someone else's answer."""
 
@@ -118,13 +123,16 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.question.code} = {self.value!r}"
 
+    def audit_assessment_id(self):
+        return self.assessment_id
+
 
 def evidence_path(instance, filename):
     """Files are stored under a random name: the original name is kept in the database only."""
     return f"evidence/{instance.answer.assessment_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(Audited):
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=200)
     original_name = models.CharField(max_length=255)
@@ -140,6 +148,9 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def audit_assessment_id(self):
+        return self.answer.assessment_id
 
     @staticmethod
     def digest(file) -> str:

@@ -15,6 +15,10 @@ class ChecklistLocked(ConflictError):
     """A published or retired checklist cannot change; make a new version instead."""
 
 
+def default_scoring_settings() -> dict:
+    return scoring.ScoringSettings().to_dict()
+
+
 class AnswerType(models.TextChoices):
     COMPLIANCE = "compliance", "Compliance"
     YES_NO = "yes_no", "Yes / no"
@@ -35,7 +39,7 @@ class Checklist(models.Model):
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     scoring_settings = models.JSONField(
-        default=scoring.ScoringSettings().to_dict,
+        default=default_scoring_settings,
         help_text="Rating thresholds and the requalification-interval matrix (domain brief §3).",
     )
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

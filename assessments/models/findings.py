@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from audit.models import Audited
 from django.utils import timezone
 
 from .assessments import Assessment
@@ -10,7 +12,7 @@ from .checklists import Criterion, Question
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Finding(models.Model):
+class Finding(Audited):
     class Classification(models.TextChoices):
         CRITICAL = "critical", "Critical"
         MAJOR = "major", "Major"
@@ -46,6 +48,9 @@ class Finding(models.Model):
     def reference(self) -> str:
         return f"F-{self.number:02d}"
 
+    def audit_assessment_id(self):
+        return self.assessment_id
+
     @property
     def rpn(self) -> int | None:
         """FMEA risk priority number, 1-125, when all three factors are scored."""
@@ -59,7 +64,7 @@ class Finding(models.Model):
         return self.classification in (self.Classification.CRITICAL, self.Classification.MAJOR)
 
 
-class MinorFindingsReview(models.Model):
+class MinorFindingsReview(Audited):
     """PIC/S practice: three or more minor findings in one criterion may add up to a major one.
     The auditor either confirms it (a major finding is raised) or writes why not."""
 
@@ -78,8 +83,11 @@ class MinorFindingsReview(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_review_per_criterion")]
 
+    def audit_assessment_id(self):
+        return self.assessment_id
 
-class CorrectiveAction(models.Model):
+
+class CorrectiveAction(Audited):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         RESPONSE_RECEIVED = "response_received", "Response received"
@@ -105,6 +113,9 @@ class CorrectiveAction(models.Model):
 
     def __str__(self):
         return f"CA for {self.finding.reference}: {self.description[:40]}"
+
+    def audit_assessment_id(self):
+        return self.finding.assessment_id
 
     @property
     def is_open(self) -> bool:

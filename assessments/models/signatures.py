@@ -2,6 +2,8 @@
 hash of the record's content they cover. A signature row is written once and never changed."""
 from django.conf import settings
 from django.db import models
+
+from audit.models import Audited
 from django.utils import timezone
 
 from config.exceptions import ConflictError
@@ -9,7 +11,7 @@ from config.exceptions import ConflictError
 from .assessments import Assessment
 
 
-class Signature(models.Model):
+class Signature(Audited):
     class Meaning(models.TextChoices):
         PERFORMED = "performed", "Performed (lead auditor)"
         REVIEWED = "reviewed", "Reviewed (QA reviewer)"
@@ -28,6 +30,9 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.printed_name}, {self.get_meaning_display()}, {self.signed_at:%Y-%m-%d %H:%M} UTC"
+
+    def audit_assessment_id(self):
+        return self.assessment_id
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -1,0 +1,31 @@
+"""Which models the audit trail records, and which of their fields. Derived or bookkeeping
+fields (timestamps kept by Django, cached scores) are left out: the changes that produce them
+are recorded."""
+from auditlog.registry import auditlog
+from django.apps import apps
+
+SKIP = ["updated_at", "created_at"]
+AUDITED = {
+    "assessments.Assessment": {"m2m_fields": {"audit_team"}, "exclude_fields": [*SKIP, "overall_score", "risk_rating"]},
+    "assessments.Answer": {"exclude_fields": SKIP},
+    "assessments.Evidence": {},
+    "assessments.Finding": {"exclude_fields": SKIP},
+    "assessments.MinorFindingsReview": {},
+    "assessments.CorrectiveAction": {"exclude_fields": SKIP},
+    "assessments.Signature": {},
+    "assessments.Checklist": {},
+    "assessments.Criterion": {},
+    "assessments.Question": {},
+    "vendors.Vendor": {"m2m_fields": {"service_lines", "modalities", "therapeutic_areas"}, "exclude_fields": SKIP},
+    "vendors.Site": {},
+    "vendors.GMPCertificate": {},
+    "vendors.Contact": {},
+    "accounts.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},
+}
+
+
+def register_models():
+    for label, options in AUDITED.items():
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            auditlog.register(model, **options)

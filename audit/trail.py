@@ -1,0 +1,54 @@
+"""Reading the audit trail: one row per changed field, as the history API, the timeline page
+and the CSV export show it."""
+import csv
+import io
+
+from .models import AuditEntry
+
+ACTIONS = {AuditEntry.Action.CREATE: "create", AuditEntry.Action.UPDATE: "update",
+           AuditEntry.Action.DELETE: "delete", AuditEntry.Action.ACCESS: "access"}
+COLUMNS = ["timestamp", "user", "user_full_name", "action", "object", "field", "old", "new", "reason", "request_id"]
+
+
+def entries_for_assessment(assessment_id: int):
+    return (AuditEntry.objects.filter(assessment_id=assessment_id)
+            .select_related("content_type").order_by("timestamp", "pk"))
+
+
+def _text(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def rows(entries) -> list[dict]:
+    result = []
+    for entry in entries:
+        base = {
+            "timestamp": entry.timestamp.isoformat().replace("+00:00", "Z"),
+            "user": entry.username,
+            "user_full_name": entry.user_full_name,
+            "action": ACTIONS.get(entry.action, str(entry.action)),
+            "object": f"{entry.content_type.model_class()._meta.verbose_name} {entry.object_repr}",
+            "reason": entry.reason,
+            "request_id": entry.cid,
+        }
+        changes = entry.changes or {}
+        if not changes:
+            result.append({**base, "field": "", "old": None, "new": None})
+        for field, change in changes.items():
+            if isinstance(change, dict):  # many-to-many: {"type", "operation", "objects"}
+                old, new = (None, change.get("objects")) if change.get("operation") == "add" else (change.get("objects"), None)
+            else:
+                old, new = change
+            result.append({**base, "field": field, "old": _text(old), "new": _text(new)})
+    return result
+
+
+def as_csv(data: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in data:
+        writer.writerow(row)
+    return buffer.getvalue()
