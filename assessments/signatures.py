@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import authenticate
 from django.db import transaction
 
+from accounts.lockout import LOCKED_MESSAGE, is_locked
 from config.exceptions import ConflictError, NotAllowed
 
 from . import workflow
@@ -91,6 +92,8 @@ def has_valid_signature(assessment: Assessment, meaning: str, signer=None) -> bo
 
 def _check_password(request, user, password) -> None:
     """Signing asks for the password again (11.200(a)); a wrong one counts toward lock-out."""
+    if request is not None and is_locked(request, user.username):
+        raise SignatureRefused(LOCKED_MESSAGE)
     if not password or authenticate(request, username=user.username, password=password) is None:
         raise SignatureRefused("The password is not correct; the assessment was not signed.")
 

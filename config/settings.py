@@ -132,6 +132,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
 AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt is kept, not only the count
 # Part 11 asks for an *account* lock-out: five failures lock the user name from any address.
 # Axes warns that this lets an attacker try many user names from one address; that is accepted
 # here because accounts are few, named and personal, and a lock-out by address would lock a

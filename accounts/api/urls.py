@@ -1,9 +1,8 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import UserViewSet
+from accounts.api.views import ObtainTokenView, UserViewSet
 
 router = SimpleRouter()
 router.register("users", UserViewSet, basename="user")
-urlpatterns = [path("auth/token/", obtain_auth_token, name="auth-token"), *router.urls]
+urlpatterns = [path("auth/token/", ObtainTokenView.as_view(), name="auth-token"), *router.urls]

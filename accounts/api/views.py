@@ -5,7 +5,10 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from rest_framework.authtoken.views import ObtainAuthToken
+
 from accounts.api.permissions import RulesPermission
+from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.api.serializers import UserSerializer
 from accounts.models import User
 
@@ -31,3 +34,14 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False)
     def me(self, request):
         return Response(self.get_serializer(request.user).data)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST user name and password, get the API token. A locked account gets 403 with the
+    reason, never a token; failed attempts count toward the lock-out like the log-in page."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if username and is_locked(request, username):
+            return Response({"detail": LOCKED_MESSAGE}, status=403)
+        return super().post(request, *args, **kwargs)

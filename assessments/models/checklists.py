@@ -106,14 +106,17 @@ class ChecklistPart(models.Model):
         raise NotImplementedError
 
     def _check_unlocked(self, verb):
+        # The checklist it belongs to now and, for a stored part, the one it is stored in: moving
+        # a part out of a published version into a draft would change the published version.
         checklist = self._checklist()
-        if checklist is not None and checklist.pk:
-            status = Checklist.objects.filter(pk=checklist.pk).values_list("status", flat=True).first()
-            if status and status != Checklist.Status.DRAFT:
-                raise ChecklistLocked(
-                    f"{checklist} is {status}: {self._meta.verbose_name} {self.code} cannot be {verb}; "
-                    "create a new version instead."
-                )
+        ids = {checklist.pk} if checklist is not None and checklist.pk else set()
+        if self.pk:
+            ids.update(type(self).objects.filter(pk=self.pk).values_list("checklist_id", flat=True))
+        for locked in Checklist.objects.filter(pk__in=ids).exclude(status=Checklist.Status.DRAFT):
+            raise ChecklistLocked(
+                f"{locked} is {locked.status}: {self._meta.verbose_name} {self.code} cannot be {verb}; "
+                "create a new version instead."
+            )
 
     def save(self, *args, **kwargs):
         self._check_unlocked("changed")

@@ -1,0 +1,487 @@
+"""Answers through the API (docs/api.md "Answers"): the GET shape, upsert by question code,
+validation by answer type, stale writes (409, nothing applied), idempotent retries, reasons after
+submission, conditional and N/A questions, carried-over answers, visibility, and evidence files."""
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from accounts.roles import Role
+from assessments import checklists
+from assessments.models import Answer, Assessment, Evidence, Question
+from tests.assessments.conftest import compliant_answers
+
+pytestmark = pytest.mark.django_db
+
+# Questions of the built-in CGT-CDMO v1 checklist used below, one per answer type.
+COMPLIANCE, YES_NO, MATURITY, NUMERIC, TEXT = "A.3", "A.4", "A.9", "A.1", "F.7"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def url(assessment, tail=""):
+    return f"/api/assessments/{assessment.pk}/{tail}"
+
+
+def put(client, assessment, items, **extra):
+    return client.put(url(assessment, "answers/"), items, format="json", **extra)
+
+
+def stored(assessment):
+    """{code: (value, version)} of what is in the database."""
+    return {a.question.code: (a.value, a.version)
+            for a in Answer.objects.filter(assessment=assessment).select_related("question")}
+
+
+@pytest.fixture
+def lead(api, lead_auditor):
+    return api.as_user(lead_auditor)
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("outsider", Role.AUDITOR)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Evidence goes to a private directory of this test's own."""
+    root = tmp_path / "private"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root), "base_url": None},
+    }}
+    return root
+
+
+# --- shape and upsert ---------------------------------------------------------------------------
+
+def test_get_returns_every_answer_in_the_documented_shape(lead, assessment, lead_auditor):
+    assert lead.get(url(assessment, "answers/")).json() == []
+    response = put(lead, assessment, [
+        {"question": COMPLIANCE, "value": "compliant", "comment": "Seen batch records 2023-2025"},
+        {"question": "C.4", "value": "na", "na_justification": "No grade B area on site"},
+        {"question": MATURITY, "value": 3},
+    ])
+    assert response.status_code == 200, response.json()
+    # The PUT answers with the answers as they now are, the same shape as GET.
+    assert response.json() == lead.get(url(assessment, "answers/")).json()
+
+    items = {item["question"]: item for item in response.json()}
+    assert set(items) == {COMPLIANCE, "C.4", MATURITY}
+    documented = {"question", "value", "comment", "na_justification", "version", "updated_at", "updated_by", "evidence"}
+    for item in items.values():
+        assert documented <= set(item), item
+        assert item["version"] == 1
+        assert item["updated_by"] == lead_auditor.username
+        assert datetime.fromisoformat(item["updated_at"]).utcoffset() is not None  # ISO 8601 with a time zone
+        assert item["evidence"] == []
+    assert items[COMPLIANCE]["value"] == "compliant"
+    assert items[COMPLIANCE]["comment"] == "Seen batch records 2023-2025"
+    assert items["C.4"]["value"] == "na" and items["C.4"]["na_justification"] == "No grade B area on site"
+    assert items[MATURITY]["value"] == 3 and items[MATURITY]["comment"] == ""
+
+
+def test_put_upserts_by_question_code(lead, api, assessment, auditor):
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                  {"question": YES_NO, "value": "yes"}]).status_code == 200
+    assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"  # the first answer starts it
+    # A team member updates one answer and adds another: one row per question, the other untouched.
+    member = api.as_user(auditor)
+    response = put(member, assessment, [{"question": COMPLIANCE, "value": "partial", "comment": "SOP draft only"},
+                                        {"question": MATURITY, "value": 2}])
+    assert response.status_code == 200, response.json()
+    assert stored(assessment) == {COMPLIANCE: ("partial", 2), YES_NO: ("yes", 1), MATURITY: (2, 1)}
+    item = next(i for i in response.json() if i["question"] == COMPLIANCE)
+    assert item["updated_by"] == auditor.username and item["comment"] == "SOP draft only"
+    # Fields not sent keep their value; sending only the comment keeps the value.
+    assert put(member, assessment, [{"question": COMPLIANCE, "comment": "Seen the signed SOP"}]).status_code == 200
+    answer = Answer.objects.get(assessment=assessment, question__code=COMPLIANCE)
+    assert (answer.value, answer.comment, answer.version) == ("partial", "Seen the signed SOP", 3)
+    # The documented {"answers": [...]} body works too.
+    assert lead.put(url(assessment, "answers/"), {"answers": [{"question": YES_NO, "value": "no"}]},
+                    format="json").status_code == 200
+    assert stored(assessment)[YES_NO] == ("no", 2)
+
+
+# --- values by answer type ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "sent", "kept"), [
+    (COMPLIANCE, "compliant", "compliant"), (COMPLIANCE, "partial", "partial"),
+    (COMPLIANCE, "non_compliant", "non_compliant"), (COMPLIANCE, "na", "na"),
+    (YES_NO, "yes", "yes"), (YES_NO, "no", "no"), (YES_NO, "na", "na"),
+    (MATURITY, 0, 0), (MATURITY, 4, 4), (MATURITY, "3", 3), (MATURITY, "na", "na"),
+    (NUMERIC, 12, 12), (NUMERIC, 12.5, 12.5), (NUMERIC, -3, -3), (NUMERIC, 10.0, 10), (NUMERIC, "7.25", 7.25),
+    (NUMERIC, "na", "na"),
+    (TEXT, "Capacity: 2 suites, 120 slots a year", "Capacity: 2 suites, 120 slots a year"), (TEXT, "na", "na"),
+])
+def test_valid_values_by_answer_type(lead, assessment, code, sent, kept):
+    response = put(lead, assessment, [{"question": code, "value": sent, "na_justification": "Not offered"}])
+    assert response.status_code == 200, response.json()
+    assert response.json()[0]["value"] == kept
+    assert stored(assessment) == {code: (kept, 1)}
+
+
+@pytest.mark.parametrize(("code", "bad"), [
+    (COMPLIANCE, "maybe"), (COMPLIANCE, "Compliant"), (COMPLIANCE, 1), (COMPLIANCE, True), (COMPLIANCE, ["compliant"]),
+    (YES_NO, "true"), (YES_NO, True), (YES_NO, 1), (YES_NO, "compliant"),
+    (MATURITY, 5), (MATURITY, -1), (MATURITY, 2.5), (MATURITY, True), (MATURITY, "three"), (MATURITY, "compliant"),
+    (NUMERIC, "abc"), (NUMERIC, True), (NUMERIC, [1]), (NUMERIC, {"value": 1}), (NUMERIC, "yes"),
+    (TEXT, 12), (TEXT, ["a"]), (TEXT, "x" * 20001),
+])
+def test_a_bad_value_is_400_naming_the_question_and_nothing_is_saved(lead, assessment, code, bad):
+    good = [{"question": "A.8", "value": "compliant"}, {"question": "B.5", "value": 2}]
+    response = put(lead, assessment, [good[0], {"question": code, "value": bad}, good[1]])
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == [code], body  # names the question, and only the bad one
+    assert isinstance(body[code], list) and body[code] and all(isinstance(m, str) for m in body[code])
+    assert stored(assessment) == {}  # not even the good items of the same request
+    assert Assessment.objects.get(pk=assessment.pk).status == "planned"
+
+
+def test_a_non_finite_number_is_refused(lead, assessment):
+    body = json.dumps([{"question": NUMERIC, "value": 1e400}]).replace("Infinity", "1e400")
+    assert "1e400" in body
+    response = lead.put(url(assessment, "answers/"), body, content_type="application/json")
+    assert response.status_code == 400 and NUMERIC in response.json()
+    assert stored(assessment) == {}
+
+
+def test_an_unknown_question_code_is_400_and_nothing_is_saved(lead, assessment):
+    response = put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                      {"question": "Z.99", "value": "compliant"}])
+    assert response.status_code == 400
+    assert list(response.json()) == ["Z.99"]
+    assert "Z.99" in response.json()["Z.99"][0]
+    # Malformed items and bodies are 400 too, never 500.
+    assert put(lead, assessment, [{"value": "compliant"}]).status_code == 400
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                  {"question": COMPLIANCE, "value": "partial"}]).status_code == 400
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant", "colour": "red"}]).status_code == 400
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant", "version": "1"}]).status_code == 400
+    assert put(lead, assessment, {"question": COMPLIANCE}).status_code == 400
+    assert stored(assessment) == {}
+
+
+# --- stale writes and idempotency ------------------------------------------------------------
+
+def test_a_stale_version_is_409_with_the_current_answer_and_nothing_applied(lead, api, assessment, auditor):
+    first = put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                   {"question": YES_NO, "value": "yes"}]).json()
+    versions = {i["question"]: i["version"] for i in first}
+    assert versions == {COMPLIANCE: 1, YES_NO: 1}
+
+    # A team member changes A.3 from the same version 1 the lead also read.
+    member = api.as_user(auditor)
+    assert put(member, assessment, [{"question": COMPLIANCE, "value": "partial", "comment": "Only in draft",
+                                     "version": 1}]).status_code == 200
+    before = stored(assessment)
+    assert before == {COMPLIANCE: ("partial", 2), YES_NO: ("yes", 1)}
+
+    # The lead sends an up-to-date item, a new one and the stale one: all refused together.
+    lead = api.as_user(assessment.lead_auditor)
+    response = put(lead, assessment, [{"question": YES_NO, "value": "no", "version": 1},
+                                      {"question": MATURITY, "value": 1},
+                                      {"question": COMPLIANCE, "value": "non_compliant", "version": 1}])
+    assert response.status_code == 409
+    body = response.json()
+    assert COMPLIANCE in body["detail"]
+    assert len(body["current"]) == 1
+    current = body["current"][0]
+    assert current["question"] == COMPLIANCE and current["value"] == "partial" and current["version"] == 2
+    assert current["comment"] == "Only in draft" and current["updated_by"] == auditor.username
+    assert stored(assessment) == before  # nothing from the request: not the up-to-date item, not the new one
+
+    # Sending the version just read wins.
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "non_compliant", "version": 2}]).status_code == 200
+    assert stored(assessment)[COMPLIANCE] == ("non_compliant", 3)
+
+
+def test_creating_an_answer_someone_else_created_is_stale(lead, api, assessment, auditor):
+    assert put(api.as_user(auditor), assessment, [{"question": MATURITY, "value": 4}]).status_code == 200
+    response = put(api.as_user(assessment.lead_auditor), assessment, [{"question": MATURITY, "value": 1, "version": 0}])
+    assert response.status_code == 409
+    assert response.json()["current"][0]["value"] == 4
+    assert stored(assessment) == {MATURITY: (4, 1)}
+
+
+def test_the_same_request_twice_changes_nothing_the_second_time(lead, assessment):
+    items = [{"question": COMPLIANCE, "value": "partial", "comment": "Seen"},
+             {"question": NUMERIC, "value": 12.0},
+             {"question": "C.4", "value": "na", "na_justification": "No grade B"},
+             {"question": TEXT, "value": "Two suites"}]
+    first = put(lead, assessment, items)
+    assert first.status_code == 200
+    second = put(lead, assessment, items)
+    assert second.status_code == 200
+    assert second.json() == first.json()  # same versions, same updated_at
+    assert {i["version"] for i in second.json()} == {1}
+    assert {a.version for a in Answer.objects.filter(assessment=assessment)} == {1}
+
+
+# --- after submission, every change needs a reason -------------------------------------------
+
+def submitted(lead, assessment, **overrides):
+    response = put(lead, assessment, compliant_answers(assessment.checklist, **overrides))
+    assert response.status_code == 200, response.json()
+    response = lead.post(url(assessment, "submit/"), {}, format="json")
+    assert response.status_code == 200, response.json()
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def test_after_submission_a_change_needs_a_reason(lead, assessment):
+    assessment = submitted(lead, assessment)
+    assert assessment.status == "submitted"
+    before = stored(assessment)
+
+    refused = put(lead, assessment, [{"question": COMPLIANCE, "value": "partial"}])
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["reason"] and refused.json()["reason"]
+    blank = lead.put(url(assessment, "answers/"), {"reason": "   ", "answers": [{"question": COMPLIANCE,
+                                                                                 "value": "partial"}]}, format="json")
+    assert blank.status_code == 400 and "reason" in blank.json()
+    assert stored(assessment) == before
+
+    # The reason in the body ...
+    body = {"reason": "Vendor sent the approved SOP after the audit", "answers": [{"question": COMPLIANCE,
+                                                                                    "value": "partial"}]}
+    assert lead.put(url(assessment, "answers/"), body, format="json").status_code == 200
+    assert stored(assessment)[COMPLIANCE] == ("partial", 2)
+    # ... or in the X-Change-Reason header.
+    response = put(lead, assessment, [{"question": MATURITY, "value": 3}], HTTP_X_CHANGE_REASON="Re-read the report")
+    assert response.status_code == 200
+    assert stored(assessment)[MATURITY] == (3, 2)
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+
+
+# --- conditional and not-applicable questions -------------------------------------------------
+
+def test_a_hidden_conditional_question_is_not_required(lead, assessment):
+    # A.7 applies only when A.6 is "yes".
+    q = Question.objects.get(checklist=assessment.checklist, code="A.7")
+    assert q.condition == {"question": "A.6", "equals": "yes"} and q.required
+    items = [i for i in compliant_answers(assessment.checklist) if i["question"] != "A.7"]
+    assert put(lead, assessment, items).status_code == 200
+
+    problems = lead.get(url(assessment, "submission-check/")).json()["problems"]
+    assert len(problems) == 1 and problems[0].startswith("A.7")  # shown, so required
+    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    assert refused.status_code == 409 and any(p.startswith("A.7") for p in refused.json()["problems"])
+
+    # With A.6 "no", A.7 is hidden: neither required nor blocking.
+    assert put(lead, assessment, [{"question": "A.6", "value": "no"}]).status_code == 200
+    assert lead.get(url(assessment, "submission-check/")).json()["problems"] == []
+    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+
+
+def test_not_applicable_without_justification_blocks_submission(lead, assessment):
+    items = compliant_answers(assessment.checklist, **{COMPLIANCE: "na", MATURITY: "na"})
+    assert put(lead, assessment, items).status_code == 200
+    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    assert refused.status_code == 409
+    problems = refused.json()["problems"]
+    assert [p for p in problems if p.startswith(COMPLIANCE)] and [p for p in problems if p.startswith(MATURITY)]
+    assert all("justification" in p for p in problems) and len(problems) == 2
+    assert COMPLIANCE in refused.json()["detail"]
+    assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
+
+    assert put(lead, assessment, [{"question": COMPLIANCE, "na_justification": "No own manufacturing licence"},
+                                  {"question": MATURITY, "na_justification": "   "}]).status_code == 200
+    problems = lead.post(url(assessment, "submit/"), {}, format="json").json()["problems"]
+    assert len(problems) == 1 and problems[0].startswith(MATURITY)  # blank is not a justification
+    assert put(lead, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}]).status_code == 200
+    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+
+
+# --- carried over from the last approved assessment -------------------------------------------
+
+def approved_assessment(assessment, lead_auditor, answers):
+    """An approved assessment of the same vendor (built directly: the lifecycle test covers approval)."""
+    old = Assessment.objects.create(vendor=assessment.vendor, checklist=assessment.checklist, lead_auditor=lead_auditor,
+                                    created_by=lead_auditor, status=Assessment.Status.APPROVED, decision="approved")
+    questions = {q.code: q for q in Question.objects.filter(checklist=assessment.checklist)}
+    for item in answers:
+        Answer.objects.create(assessment=old, question=questions[item["question"]], value=item["value"],
+                              comment=item.get("comment", ""), na_justification=item.get("na_justification", ""),
+                              updated_by=lead_auditor)
+    return old
+
+
+def create(client, assessment, **fields):
+    body = {"vendor": assessment.vendor_id, "checklist": assessment.checklist_id, "kind": "requalification",
+            "lead_auditor": assessment.lead_auditor_id, **fields}
+    return client.post("/api/assessments/", body, format="json")
+
+
+def test_carried_over_answers_block_submission_until_confirmed(lead, assessment, lead_auditor):
+    old_items = compliant_answers(assessment.checklist, **{COMPLIANCE: "partial"})
+    old_items[2].update(comment="Seen in 2023")
+    old = approved_assessment(assessment, lead_auditor, old_items)
+
+    created = create(lead, assessment, based_on=old.pk)
+    assert created.status_code == 201, created.json()
+    assert created.json()["based_on"] == old.pk
+    new = Assessment.objects.get(pk=created.json()["id"])
+
+    answers = lead.get(url(new, "answers/")).json()
+    assert len(answers) == len(old_items)
+    assert all(a["carried_over"] for a in answers)
+    by_code = {a["question"]: a for a in answers}
+    assert by_code[COMPLIANCE]["value"] == "partial"
+    assert by_code[old_items[2]["question"]]["comment"] == "Seen in 2023"
+
+    refused = lead.post(url(new, "submit/"), {}, format="json")
+    # Planned (nothing touched yet): confirm one answer to start it, then submission lists the rest.
+    assert refused.status_code == 409
+    assert put(lead, new, [{"question": COMPLIANCE, "value": "compliant"}, {"question": MATURITY}]).status_code == 200
+    by_code = {a["question"]: a for a in lead.get(url(new, "answers/")).json()}
+    assert by_code[COMPLIANCE]["carried_over"] is False and by_code[COMPLIANCE]["value"] == "compliant"
+    assert by_code[MATURITY]["carried_over"] is False and by_code[MATURITY]["value"] == 4  # confirmed as it was
+    assert by_code[MATURITY]["version"] == 2
+    assert by_code[NUMERIC]["carried_over"] is True
+
+    refused = lead.post(url(new, "submit/"), {}, format="json")
+    assert refused.status_code == 409
+    problems = refused.json()["problems"]
+    assert len(problems) == len(old_items) - 2 and all("carried over" in p for p in problems)
+    assert any(p.startswith(NUMERIC) for p in problems)
+
+    # Re-sending the rest unchanged confirms them.
+    assert put(lead, new, compliant_answers(assessment.checklist, **{COMPLIANCE: "compliant"})).status_code == 200
+    assert not Answer.objects.filter(assessment=new, carried_over=True).exists()
+    assert lead.post(url(new, "submit/"), {}, format="json").status_code == 200
+    # The source is untouched.
+    assert Answer.objects.get(assessment=old, question__code=COMPLIANCE).value == "partial"
+
+
+def test_carry_over_onto_a_newer_version_matches_questions_by_code(lead, assessment, lead_auditor, quality_admin):
+    old = approved_assessment(assessment, lead_auditor, compliant_answers(assessment.checklist))
+    draft = checklists.new_version(assessment.checklist)
+    Question.objects.get(checklist=draft, code="B.1").delete()
+    changed = Question.objects.get(checklist=draft, code=COMPLIANCE)
+    changed.answer_type, changed.expected_answer = "yes_no", "yes"
+    changed.save()
+    checklists.publish(draft, quality_admin)
+
+    created = create(lead, assessment, checklist=draft.pk, based_on=old.pk)
+    assert created.status_code == 201, created.json()
+    copied = {a["question"] for a in lead.get(f"/api/assessments/{created.json()['id']}/answers/").json()}
+    expected = {q.code for q in Question.objects.filter(checklist=draft)} - {COMPLIANCE}
+    assert copied == expected  # B.1 is gone; A.3 changed type and is not copied
+
+
+def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead, assessment, lead_auditor):
+    from vendors.models import Vendor
+
+    other_vendor = Vendor.objects.exclude(pk=assessment.vendor_id).first()
+    old = approved_assessment(assessment, lead_auditor, [])
+    other = Assessment.objects.create(vendor=other_vendor, checklist=assessment.checklist, lead_auditor=lead_auditor,
+                                      created_by=lead_auditor, status=Assessment.Status.APPROVED)
+    count = Assessment.objects.count()
+    response = create(lead, assessment, based_on=other.pk)
+    assert response.status_code == 400 and "based_on" in response.json()
+    response = create(lead, assessment, based_on=assessment.pk)  # planned, not approved
+    assert response.status_code == 400 and "based_on" in response.json()
+    assert Assessment.objects.count() == count
+    assert create(lead, assessment, based_on=old.pk).status_code == 201
+
+
+# --- visibility ----------------------------------------------------------------------------
+
+def test_an_auditor_not_on_the_team_gets_404(api, assessment, lead, outsider):
+    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"}]).status_code == 200
+    client = api.as_user(outsider)
+    assert client.get(url(assessment)).status_code == 404
+    assert client.get(url(assessment, "answers/")).status_code == 404
+    assert put(client, assessment, [{"question": COMPLIANCE, "value": "non_compliant"}]).status_code == 404
+    assert client.get(url(assessment, "score/")).status_code == 404
+    assert stored(assessment) == {COMPLIANCE: ("compliant", 1)}
+    api.credentials()
+    assert api.get(url(assessment, "answers/")).status_code == 401
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+def upload(client, assessment, code, name, content, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(url(assessment, f"answers/{code}/evidence/"),
+                       {"file": SimpleUploadedFile(name, content)}, format="multipart", **extra)
+
+
+def test_evidence_upload_is_hashed_and_stored_privately(lead, assessment, private_media, lead_auditor):
+    response = upload(lead, assessment, COMPLIANCE, "Batch record summary.pdf", PDF)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert body["original_name"] == "Batch record summary.pdf"
+    assert body["size"] == len(PDF) and body["content_type"] == "application/pdf"
+    assert body["uploaded_by"] == lead_auditor.username
+    assert body["download"].endswith(f"/api/evidence/{body['id']}/download/")
+
+    item = Evidence.objects.get(pk=body["id"])
+    path = Path(item.file.path)
+    assert path.read_bytes() == PDF
+    assert path.is_relative_to(private_media)  # under MEDIA_ROOT ...
+    assert "Batch" not in path.name  # ... under a random name
+    assert not django_settings.MEDIA_URL  # ... and no public URL serves it
+    assert not path.is_relative_to(Path(django_settings.STATIC_ROOT))
+    assert item.file.name not in json.dumps(body)
+    for public in (f"/media/{item.file.name}", f"/{item.file.name}", f"/static/{item.file.name}"):
+        assert lead.get(public).status_code == 404
+
+    # The answer lists its evidence.
+    answer = next(a for a in lead.get(url(assessment, "answers/")).json() if a["question"] == COMPLIANCE)
+    assert [e["sha256"] for e in answer["evidence"]] == [body["sha256"]]
+
+
+def test_evidence_too_large_is_413(lead, assessment, private_media, monkeypatch):
+    from assessments import evidence
+
+    monkeypatch.setattr(evidence, "MAX_BYTES", 64)
+    response = upload(lead, assessment, COMPLIANCE, "big.pdf", PDF + b"0" * 64)
+    assert response.status_code == 413
+    assert "file" in response.json()
+    assert upload(lead, assessment, COMPLIANCE, "small.pdf", PDF[:64]).status_code == 201
+    assert Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00"),
+    ("report.pdf", b"MZ\x90\x00\x03 this is an executable renamed"),
+    ("report.pdf", b""),
+    ("no-extension", PDF),
+])
+def test_evidence_of_a_refused_type_is_400(lead, assessment, private_media, name, content):
+    response = upload(lead, assessment, COMPLIANCE, name, content)
+    assert response.status_code == 400
+    assert list(response.json()) == ["file"]
+    assert Evidence.objects.count() == 0
+    assert not any(p.is_file() for p in private_media.rglob("*")) if private_media.exists() else True
+
+
+def test_evidence_upload_needs_a_known_question_and_the_team(lead, api, assessment, private_media, outsider):
+    assert upload(lead, assessment, "Z.99", "a.pdf", PDF).status_code == 400
+    assert lead.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"), {}, format="multipart").status_code == 400
+    assert upload(api.as_user(outsider), assessment, COMPLIANCE, "a.pdf", PDF).status_code == 404
+    assert Evidence.objects.count() == 0
+
+
+def test_evidence_download_for_the_team_only(lead, api, assessment, private_media, outsider, auditor):
+    uploaded = upload(lead, assessment, COMPLIANCE, "EM trend Q1.pdf", PDF).json()
+    download = f"/api/evidence/{uploaded['id']}/download/"
+
+    response = api.as_user(auditor).get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert 'filename="EM trend Q1.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+    assert api.as_user(outsider).get(download).status_code == 404
+    assert api.as_user(outsider).get(f"/api/evidence/{uploaded['id']}/").status_code == 404
