@@ -20,5 +20,11 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (keeps their records)")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
+        # One save per user, not queryset.update(): the audit trail records each deactivation
+        # (who, when), which a bulk update would bypass.
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            count += 1
         self.message_user(request, f"{count} user(s) deactivated.", messages.SUCCESS)

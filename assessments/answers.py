@@ -129,7 +129,9 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
         workflow.check_editable(locked, user, reason)
         existing = {
             a.question_id: a
-            for a in Answer.objects.select_for_update().filter(
+            # of=self: the default ordering joins the checklist's questions, which must not be locked
+            # (on PostgreSQL that would make every assessment on this checklist wait for this one).
+            for a in Answer.objects.select_for_update(of=("self",)).filter(
                 assessment=assessment, question__in=[p.question for p in parsed])
         }
         stale = [p for p in parsed if p.version is not None

@@ -2,7 +2,7 @@
 from django.db import transaction
 from django.db.models import Max
 
-from config.exceptions import ConflictError
+from config.exceptions import ConflictError, InvalidInput
 
 from . import evaluation, scoring, workflow
 from .models import Assessment, CorrectiveAction, Criterion, Finding, MinorFindingsReview, Question
@@ -23,8 +23,10 @@ def raise_finding(assessment: Assessment, user, *, description: str, classificat
         criterion = question.criterion
     if criterion is None:
         raise ValueError("A finding must name a question or a criterion.")
-    number = (Finding.objects.select_for_update().filter(assessment=assessment)
-              .aggregate(n=Max("number"))["n"] or 0) + 1
+    # Numbers are per assessment: lock the assessment row so that two findings raised at once do
+    # not take the same number (FOR UPDATE is dropped from an aggregate query, so it cannot lock).
+    list(Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk", flat=True))
+    number = (Finding.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0) + 1
     finding = Finding(
         assessment=assessment, number=number, question=question, criterion=criterion,
         classification=classification or proposed_classification(question),
@@ -67,7 +69,8 @@ def review_minor_cluster(assessment: Assessment, user, criterion: Criterion, out
                                          "together amount to a major deficiency.",
         )
     elif not (justification or "").strip():
-        raise workflow.ReasonRequired("Write why these minor findings do not amount to a major one.")
+        # Named after the field the client sends ("reason" is the change reason after submission).
+        raise InvalidInput({"justification": ["Write why these minor findings do not amount to a major one."]})
     return MinorFindingsReview.objects.create(
         assessment=assessment, criterion=criterion, outcome=outcome, justification=justification,
         major_finding=major, decided_by=user,
@@ -99,12 +102,14 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
             raise workflow.NotPermitted("You may not follow up corrective actions of this assessment.")
     else:
         workflow.check_editable(assessment, user, reason)
-    new_status = fields.get("status")
-    if new_status and new_status != action.status:
-        if STATUS_ORDER.index(new_status) < STATUS_ORDER.index(action.status):
-            raise ConflictError(f"A corrective action moves forward only: it is {action.get_status_display().lower()}.")
-        if new_status in ("verified_effective", "closed") and not (fields.get("verification") or action.verification):
-            raise workflow.ReasonRequired("Say how effectiveness was verified before marking the action verified or closed.")
+    new_status = fields.get("status") or action.status
+    if STATUS_ORDER.index(new_status) < STATUS_ORDER.index(action.status):
+        raise ConflictError(f"A corrective action moves forward only: it is {action.get_status_display().lower()}.")
+    verification = fields["verification"] if "verification" in fields else action.verification
+    if new_status in ("verified_effective", "closed") and not (verification or "").strip():
+        # Named after the field to fill in; also refuses blanking the verification of a verified action.
+        raise InvalidInput({"verification": [
+            "Say how effectiveness was verified before marking the action verified or closed."]})
     for key, value in fields.items():
         setattr(action, key, value)
     if action.status == CorrectiveAction.Status.CLOSED and action.closed_at is None:

@@ -85,7 +85,10 @@ def submission_problems(assessment: Assessment) -> list[str]:
     """Everything that still blocks submission; the workspace shows this list."""
     problems = evaluation.missing_for_submission(assessment)
     carried = Answer.objects.filter(assessment=assessment, carried_over=True).values_list("question__code", flat=True)
-    problems += [f"{code}: carried over from the last assessment; confirm or change it" for code in carried]
+    # A question hidden by its condition is not asked, so its carried-over answer needs no confirmation.
+    visible = evaluation.visible_question_codes(assessment) if carried else set()
+    problems += [f"{code}: carried over from the last assessment; confirm or change it"
+                 for code in carried if code in visible]
     problems += [f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
                  for code in unresolved_minor_clusters(assessment)]
     return problems
@@ -155,7 +158,14 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     _set_status(assessment, Status.APPROVED, approved_at=now, decision=decision,
                 decision_justification=justification or "", requalification_due=due)
     apply_decision_to_vendor(assessment)
+    transaction.on_commit(lambda: _queue_final_report(assessment.pk, user.pk))
     return assessment
+
+
+def _queue_final_report(assessment_id, user_id):
+    from reports.services import queue_final_report
+
+    queue_final_report(assessment_id, user_id)
 
 
 def apply_decision_to_vendor(assessment: Assessment) -> None:

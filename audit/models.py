@@ -2,7 +2,7 @@
 django-auditlog, extended with the reason for the change, the id of the user action it belongs
 to, the user's name as it was, and the assessment it concerns. Nothing in the product updates or
 deletes an entry; on PostgreSQL a trigger makes the database refuse it too."""
-from auditlog.models import AbstractLogEntry
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
 
 from config.exceptions import ConflictError
@@ -10,11 +10,36 @@ from config.exceptions import ConflictError
 from . import context
 
 
+APPEND_ONLY = "The audit trail is append-only: entries cannot be changed or deleted."
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Bulk writes bypass `save()` and `delete()`; refuse them too. Only the database trigger
+    stops raw SQL, and only database privileges stop TRUNCATE (docs/compliance.md)."""
+
+    def update(self, **kwargs):
+        raise ConflictError(APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ConflictError(APPEND_ONLY)
+
+    def delete(self):
+        raise ConflictError(APPEND_ONLY)
+
+    update.alters_data = bulk_update.alters_data = delete.alters_data = True
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    pass
+
+
 class AuditEntry(AbstractLogEntry):
     reason = models.TextField(blank=True)
     username = models.CharField(max_length=150, blank=True, help_text="The user name at the time.")
     user_full_name = models.CharField(max_length=300, blank=True, help_text="The user's name at the time.")
     assessment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    objects = AuditEntryManager()
 
     class Meta(AbstractLogEntry.Meta):
         abstract = False

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("vendors.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "vendors",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +220,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
     "socket_connect_timeout": 3,
 }
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 60.0},
+}
+# Reports: a render taking longer than this is presumed dead and sent again by the sweep.
+REPORT_RENDER_DEADLINE_SECONDS = env.int("REPORT_RENDER_DEADLINE_SECONDS", default=600)
+REPORT_QUEUED_RESEND_SECONDS = env.int("REPORT_QUEUED_RESEND_SECONDS", default=300)
+# Fault injection for the reliability tests and the benchmark only: sleep this long mid-render.
+REPORT_RENDER_DELAY_SECONDS = env.float("REPORT_RENDER_DELAY_SECONDS", default=0)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -254,6 +262,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "ChecklistStatusEnum": "assessments.models.Checklist.Status",
         "CorrectiveActionStatusEnum": "assessments.models.CorrectiveAction.Status",
+        "ReportStatusEnum": "reports.models.AuditReport.Status",
+        "ReportKindEnum": "reports.models.AuditReport.Kind",
+        "AssessmentKindEnum": "assessments.models.Assessment.Kind",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("vendors/", include("vendors.urls")),
     path("", include("assessments.urls")),
+    path("", include("reports.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
+from assessments.models import Assessment, Checklist
+from vendors.models import Vendor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple-42"
@@ -80,6 +82,28 @@ def reference_data(db):
     from vendors import reference_data
 
     reference_data.load()
+
+
+# --- Domain objects: the built-in checklist, a vendor, an assessment with its team -----------
+@pytest.fixture
+def checklist(db):
+    from assessments import reference_data
+
+    reference_data.load()
+    return Checklist.objects.get(code="CGT-CDMO", version=1)
+
+
+@pytest.fixture
+def vendor(reference_data):
+    return Vendor.objects.get(name="Lonza Group")
+
+
+@pytest.fixture
+def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
+    a = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
+                                  reviewer=reviewer, created_by=lead_auditor)
+    a.audit_team.set([auditor])
+    return a
 
 
 def database_url_for_subprocess():

@@ -74,7 +74,7 @@ class Checklist(models.Model):
         if self.pk:
             stored = Checklist.objects.filter(pk=self.pk).values("status", *self._content_fields()).first()
             if stored and stored["status"] != self.Status.DRAFT:
-                changed = [f for f in self._content_fields() if stored[f] != getattr(self, f)]
+                changed = [f.removesuffix("_id") for f in self._content_fields() if stored[f] != getattr(self, f)]
                 if changed or (stored["status"], self.status) not in {
                     (self.Status.PUBLISHED, self.Status.PUBLISHED), (self.Status.PUBLISHED, self.Status.RETIRED),
                     (self.Status.RETIRED, self.Status.RETIRED),
@@ -87,13 +87,19 @@ class Checklist(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.is_locked:
-            raise ChecklistLocked(f"{self} is {self.status} and cannot be deleted.")
+        # The stored status decides: this instance may have been read before it was published.
+        stored = Checklist.objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
+        status = self.status if self.is_locked else stored
+        if status and status != self.Status.DRAFT:
+            raise ChecklistLocked(f"{self} is {status} and cannot be deleted.")
         return super().delete(*args, **kwargs)
 
     @staticmethod
     def _content_fields():
-        return ["code", "version", "name", "description", "scoring_settings"]
+        # The content and the record of its publication (who, when, from which version); only the
+        # status may still move, from published to retired.
+        return ["code", "version", "name", "description", "scoring_settings", "based_on_id", "published_at",
+                "published_by_id"]
 
 
 class ChecklistPart(models.Model):
@@ -112,7 +118,8 @@ class ChecklistPart(models.Model):
         ids = {checklist.pk} if checklist is not None and checklist.pk else set()
         if self.pk:
             ids.update(type(self).objects.filter(pk=self.pk).values_list("checklist_id", flat=True))
-        for locked in Checklist.objects.filter(pk__in=ids).exclude(status=Checklist.Status.DRAFT):
+        locked = Checklist.objects.filter(pk__in=ids).exclude(status=Checklist.Status.DRAFT).first()
+        if locked is not None:
             raise ChecklistLocked(
                 f"{locked} is {locked.status}: {self._meta.verbose_name} {self.code} cannot be {verb}; "
                 "create a new version instead."

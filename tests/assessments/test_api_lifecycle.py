@@ -3,7 +3,7 @@ clear message and nothing changed."""
 import pytest
 
 from assessments.models import Assessment
-from tests.assessments.conftest import compliant_answers
+from tests.factories import compliant_answers
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

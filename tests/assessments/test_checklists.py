@@ -11,7 +11,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -23,6 +23,13 @@ from assessments import checklist_io, checklists
 from assessments.models import AnswerType, Checklist, ChecklistLocked, Criterion, Question
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The users of these tests never type a password: spare the slow hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 QUESTION_KEYS = {"code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
                  "evidence_required", "expected_answer", "min_value", "max_value", "unit", "condition"}
@@ -242,35 +249,48 @@ def test_parts_of_a_published_checklist_cannot_be_moved_into_a_draft(checklist):
     before = snapshot(checklist)
     question = checklist.questions.get(code="D.1")
     question.criterion = draft.criteria.get(code="A")
-    with pytest.raises(ChecklistLocked):
+    with pytest.raises(ChecklistLocked, match="is published: question D.1 cannot be changed"):
         question.save()
     criterion = checklist.criteria.get(code="I")
     criterion.checklist = draft
-    with pytest.raises(ChecklistLocked):
+    with pytest.raises(ChecklistLocked, match="is published: criterion I cannot be changed"):
         criterion.save()
     assert snapshot(checklist) == before
     assert draft.questions.count() == 5 and draft.criteria.count() == 2
 
 
+def test_a_stale_draft_instance_cannot_delete_or_unpublish_the_published_version():
+    stale = make_draft()
+    checklists.publish(Checklist.objects.get(pk=stale.pk))
+    assert stale.status == Checklist.Status.DRAFT  # read before it was published
+    with pytest.raises(ChecklistLocked, match="is published and cannot be deleted"):
+        stale.delete()
+    stale.name = "Renamed"
+    with pytest.raises(ChecklistLocked, match="is published and cannot be changed"):
+        stale.save()
+    stored = Checklist.objects.get(pk=stale.pk)
+    assert (stored.status, stored.name) == (Checklist.Status.PUBLISHED, "TEST-CL checklist")
+    assert stored.questions.count() == 5
+
+
 def test_publication_record_of_a_published_checklist_cannot_change(checklist, quality_admin):
     stale = Checklist.objects.get(pk=checklist.pk)
     stale.published_by = quality_admin
-    with pytest.raises(ChecklistLocked):
+    with pytest.raises(ChecklistLocked, match=r"cannot be changed \(published_by\)"):
         stale.save()
     stale = Checklist.objects.get(pk=checklist.pk)
     stale.published_at = None
-    with pytest.raises(ChecklistLocked):
+    with pytest.raises(ChecklistLocked, match=r"cannot be changed \(published_at\)"):
         stale.save()
     assert Checklist.objects.get(pk=checklist.pk).published_at == checklist.published_at
 
 
 def test_status_may_only_go_from_published_to_retired(checklist):
     published_at = checklist.published_at
-    for status in (Checklist.Status.DRAFT,):
-        stale = Checklist.objects.get(pk=checklist.pk)
-        stale.status = status
-        with pytest.raises(ChecklistLocked, match="is published and cannot be changed"):
-            stale.save()
+    stale = Checklist.objects.get(pk=checklist.pk)
+    stale.status = Checklist.Status.DRAFT
+    with pytest.raises(ChecklistLocked, match="is published and cannot be changed"):
+        stale.save()
     checklist.save()  # saving unchanged is harmless
     checklists.retire(checklist)
     retired = Checklist.objects.get(pk=checklist.pk)
@@ -285,9 +305,9 @@ def test_status_may_only_go_from_published_to_retired(checklist):
         checklists.retire(retired)
     with pytest.raises(ChecklistLocked, match="is retired and cannot be deleted"):
         retired.delete()
-    with pytest.raises(ChecklistLocked, match="cannot be changed"):
-        question = retired.questions.first()
-        question.text = "Changed"
+    question = retired.questions.first()
+    question.text = "Changed"
+    with pytest.raises(ChecklistLocked, match="is retired: question .* cannot be changed"):
         question.save()
     assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.RETIRED
     with pytest.raises(ChecklistLocked, match="Only a published checklist can be retired"):
@@ -398,23 +418,24 @@ def test_admin_shows_a_published_checklist_read_only_with_a_warning(client, chec
 def test_admin_post_to_a_published_checklist_changes_nothing(client, checklist, quality_admin):
     before = snapshot(checklist)
     client.force_login(quality_admin)
-    draft = checklists.new_version(checklist)
-    editable = admin_form_data(client.get(admin_change_url(draft)))  # a well-formed change form...
     criterion = checklist.criteria.get(code="A")
-    data = {**{k: v for k, v in editable.items() if not k.startswith(("criteria-", "questions-"))},
-            "name": "Renamed", "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1",
-            "criteria-0-id": str(criterion.pk), "criteria-0-checklist": str(checklist.pk),
-            "criteria-0-code": "A", "criteria-0-title": "Changed", "criteria-0-order": "0",
-            "criteria-0-weight": "5", "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
-            "_save": "Save"}
-    response = client.post(admin_change_url(checklist), data)  # ...sent to the published version
-    assert response.status_code == 403
+    data = {"code": "CGT-CDMO", "version": "1", "name": "Renamed", "description": "",
+            "scoring_settings": json.dumps(checklist.scoring_settings),
+            "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1", "criteria-MIN_NUM_FORMS": "0",
+            "criteria-MAX_NUM_FORMS": "1000", "criteria-0-id": str(criterion.pk),
+            "criteria-0-checklist": str(checklist.pk), "criteria-0-code": "A", "criteria-0-title": "Changed",
+            "criteria-0-order": "0", "criteria-0-weight": "5", "criteria-0-DELETE": "on",
+            "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0", "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000", "_save": "Save"}
+    assert client.post(admin_change_url(checklist), data).status_code == 403
     delete_url = reverse("admin:assessments_checklist_delete", args=[checklist.pk])
+    assert client.get(delete_url).status_code == 403
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
-    response = admin_action(client, "delete_selected", checklist)
+    response = admin_action(client, "delete_selected", checklist, follow=False)  # the confirmation page
+    assert response.status_code == 200 and "permission to delete" in page_text(response)
     response = client.post(reverse("admin:assessments_checklist_changelist"),
                            {"action": "delete_selected", "_selected_action": [checklist.pk], "post": "yes"})
-    assert response.status_code in (200, 403)
+    assert response.status_code == 403
     assert snapshot(checklist) == before
 
 
@@ -471,8 +492,8 @@ def test_admin_refuses_invalid_draft_edits(client, quality_admin):
     response = client.post(admin_change_url(draft), data)
     assert response.status_code == 200
     assert "scoring_settings" in response.context["adminform"].form.errors
-    criteria_formset = next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "criteria")
-    assert "weight" in criteria_formset.forms[0].errors
+    formsets = {i.formset.prefix: i.formset for i in response.context["inline_admin_formsets"]}
+    assert "weight" in formsets["criteria"].forms[0].errors
     assert Criterion.objects.get(checklist=draft, code="A").weight == 2
 
 
@@ -487,7 +508,8 @@ def test_new_version_copies_a_published_checklist_into_a_draft(checklist):
     assert draft.published_at is None
     original, copy = checklist_io.export_checklist(checklist), checklist_io.export_checklist(draft)
     assert copy == {**original, "version": 2}
-    assert set(draft.questions.values_list("pk", flat=True)).isdisjoint(checklist.questions.values_list("pk", flat=True))
+    copied_pks = set(draft.questions.values_list("pk", flat=True))
+    assert copied_pks.isdisjoint(checklist.questions.values_list("pk", flat=True))
     assert all(q.checklist_id == draft.pk and q.criterion.checklist_id == draft.pk
                for q in draft.questions.select_related("criterion"))
     assert snapshot(checklist) == before
@@ -616,6 +638,7 @@ def test_each_publish_problem_alone_blocks_publication(break_it, problem):
     draft = make_draft()
     assert checklists.publish_problems(draft) == []
     break_it(draft)
+    draft = Checklist.objects.get(pk=draft.pk)
     assert checklists.publish_problems(draft) == [problem]
     with pytest.raises(ChecklistLocked):
         checklists.publish(draft)
@@ -698,7 +721,8 @@ def test_admin_upload_creates_a_draft_or_publishes(client, quality_admin):
     assert f"Imported {published} as published." in messages_of(response)
 
 
-def test_admin_upload_of_a_bad_file_lists_the_problems_and_creates_nothing(client, checklist, quality_admin):
+def test_admin_upload_of_a_bad_file_lists_the_problems_and_creates_nothing(client, quality_admin):
+    make_draft("OTHER")  # so that the counts are not all zero
     client.force_login(quality_admin)
     bad = document()
     bad["criteria"][0]["weight"] = 9
@@ -710,7 +734,8 @@ def test_admin_upload_of_a_bad_file_lists_the_problems_and_creates_nothing(clien
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
     assert "criterion A: weight: 9 is greater than the maximum of 5" in errors
-    assert "criterion A question A.1: expected_answer: is required for a yes_no question" in errors
+    assert any(e.startswith("criterion A question A.1: expected_answer: is required for a yes_no question")
+               for e in errors)
     assert any(e.startswith("criterion B question B.1: condition:") for e in errors)
     html = unescape(page_text(response))
     assert all(e in html for e in errors)
@@ -728,7 +753,7 @@ def test_admin_upload_is_for_quality_admins_only(client, make_user):
     client.force_login(make_user("staffauditor", Role.AUDITOR, is_staff=True))
     response = client.post(reverse("admin:assessments_checklist_upload"),
                            {"file": upload(checklist_io.dump(document()))})
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
     assert counts() == (0, 0, 0)
 
 
@@ -809,7 +834,7 @@ def test_checklist_page_shows_every_question_read_only_for_an_auditor(client, ch
     assert re.search(r'<link rel="stylesheet" href="[^"]*css/app\.css"', html)
     assert 'class="no-print"' in content or "no-print" in content
 
-    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    css = (Path(django_settings.BASE_DIR) / "static" / "css" / "app.css").read_text(encoding="utf-8")
     print_rules = "".join(re.findall(r"@media print\s*\{(.*?\})\s*\}", css, re.DOTALL))
     assert ".no-print" in print_rules and ".question" in print_rules
 

@@ -1,0 +1,110 @@
+"""Charts drawn on the server as SVG, so the page and the PDF report show the very same
+picture and nothing needs a JavaScript library or a network connection."""
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+RATING_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "bad": "#c62828", "none": "#9e9e9e"}
+
+
+def _colour(score):
+    if score is None:
+        return RATING_COLOURS["none"]
+    if score < 50:
+        return RATING_COLOURS["bad"]
+    if score < 75:
+        return RATING_COLOURS["warn"]
+    return RATING_COLOURS["ok"]
+
+
+def criterion_bars(criteria, title="Criterion scores", width=640) -> str:
+    """Horizontal bars, one per criterion: items with `code`, `title`, `score` (0-100 or None)."""
+    row, label_w, top = 26, 230, 30
+    plot_w = width - label_w - 60
+    height = top + row * len(criteria) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>',
+    ]
+    for tick in (0, 50, 75, 100):
+        x = label_w + plot_w * tick / 100
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{tick}</text>')
+    for i, c in enumerate(criteria):
+        y = top + i * row
+        label = f"{c['code']}. {c['title']}"
+        if len(label) > 34:
+            label = label[:33] + "…"
+        parts.append(f'<text x="0" y="{y + 15}" fill="#222">{escape(label)}</text>')
+        score = c.get("score")
+        if score is None:
+            parts.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="#555">not applicable</text>')
+            continue
+        bar = plot_w * max(0.0, min(100.0, float(score))) / 100
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" fill="{_colour(score)}">'
+                     f"<title>{escape(label)}: {score:.1f}</title></rect>")
+        parts.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}" fill="#222">{score:.1f}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def grouped_bars(series: list[dict], categories: list[dict], title="Comparison", width=720) -> str:
+    """Several vendors side by side per criterion: series items have `name` and `scores`
+    ({criterion code: score or None}); categories have `code` and `title`."""
+    palette = ["#1565c0", "#2e7d32", "#b26a00", "#6a1b9a", "#c62828", "#00838f", "#5d4037", "#37474f"]
+    group_h = 12 * max(1, len(series)) + 14
+    label_w, top = 200, 30 + 18 * ((len(series) + 2) // 3)
+    plot_w = width - label_w - 50
+    height = top + group_h * len(categories) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="14" font-weight="bold" font-size="13">{escape(title)}</text>',
+    ]
+    for i, s in enumerate(series):
+        x, y = (i % 3) * (width // 3), 30 + 18 * (i // 3)
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{palette[i % len(palette)]}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y}" class="legend">{escape(s["name"][:38])}</text>')
+    for g, cat in enumerate(categories):
+        y0 = top + g * group_h
+        parts.append(f'<text x="0" y="{y0 + group_h / 2 + 4:.1f}">{escape((cat["code"] + ". " + cat["title"])[:30])}</text>')
+        for i, s in enumerate(series):
+            score = s["scores"].get(cat["code"])
+            y = y0 + 4 + i * 12
+            if score is None:
+                continue
+            bar = plot_w * max(0.0, min(100.0, float(score))) / 100
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="10" fill="{palette[i % len(palette)]}">'
+                         f'<title>{escape(s["name"])}, {escape(cat["code"])}: {score:.1f}</title></rect>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def score_line(points: list[tuple[str, float]], title="Overall score over time", width=640, height=220) -> str:
+    """Overall score per approved assessment, oldest first: (label, score) pairs."""
+    left, right, top, bottom = 40, 20, 30, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="14" font-weight="bold" font-size="13">{escape(title)}</text>',
+    ]
+    for tick in (0, 50, 75, 100):
+        y = top + plot_h * (1 - tick / 100)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
+    if not points:
+        parts.append(f'<text x="{left + 10}" y="{top + plot_h / 2:.1f}" fill="#555">No approved assessment yet.</text>')
+    step = plot_w / max(1, len(points) - 1)
+    coords = [(left + (i * step if len(points) > 1 else plot_w / 2), top + plot_h * (1 - s / 100)) for i, (_, s) in enumerate(points)]
+    if len(coords) > 1:
+        parts.append('<polyline fill="none" stroke="#1565c0" stroke-width="2" points="'
+                     + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+    for (label, score), (x, y) in zip(points, coords):
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0"><title>{escape(label)}: {score:.1f}</title></circle>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">{escape(label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from reports.models import AuditReport, ReportArchive
+
+
+class AuditReportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:report-detail")
+    download = serializers.SerializerMethodField()
+    reference = serializers.CharField(read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = AuditReport
+        fields = ["id", "url", "reference", "assessment", "number", "kind", "status", "error", "requested_by",
+                  "requested_at", "rendered_at", "pages", "size", "sha256", "content_hash", "download"]
+        read_only_fields = fields
+
+    def get_download(self, report) -> str | None:
+        if report.status != AuditReport.Status.READY:
+            return None
+        request = self.context.get("request")
+        from django.urls import reverse
+
+        path = reverse("api:report-download", kwargs={"pk": report.pk})
+        return request.build_absolute_uri(path) if request else path
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AuditReport.Kind.choices, default=AuditReport.Kind.DRAFT)
+
+
+class ReportArchiveSerializer(serializers.ModelSerializer):
+    assessments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ReportArchive
+        fields = ["id", "status", "error", "assessments", "requested_at", "rendered_at", "size", "sha256"]
+        read_only_fields = fields
+
+
+class ArchiveRequestSerializer(serializers.Serializer):
+    assessments = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class VerifySerializer(serializers.Serializer):
+    file = serializers.FileField()

@@ -1,0 +1,103 @@
+"""From an assessment to a PDF: the context, the HTML (a Django template), and WeasyPrint with a
+URL fetcher that serves only the product's own static files. User text is escaped by the
+template engine, so nothing a user typed can make WeasyPrint fetch anything."""
+import hashlib
+import io
+import logging
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments import charts, evaluation, signatures
+from assessments.models import Answer, Assessment, Criterion, Evidence, Finding, Question
+from audit import trail
+
+logger = logging.getLogger(__name__)
+STATIC_PREFIX = "product-static:"
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+def url_fetcher(url, *args, **kwargs):
+    """Serve `product-static:<path>` from the product's static files; refuse every other URL
+    (file:, http:, data: and the rest), whoever put it in the document."""
+    if url.startswith(STATIC_PREFIX):
+        relative = url[len(STATIC_PREFIX):].lstrip("/")
+        found = finders.find(relative)
+        if found:
+            path = Path(found).resolve()
+            roots = [Path(p if isinstance(p, str) else p[1]).resolve() for p in settings.STATICFILES_DIRS]
+            if any(path.is_relative_to(root) for root in roots) or "site-packages" in path.parts:
+                from weasyprint.urls import default_url_fetcher
+
+                return default_url_fetcher(path.as_uri())
+    logger.warning("Report rendering refused to fetch %r", url[:200])
+    raise FetchRefused(f"Fetching {url[:80]!r} is not allowed in reports")
+
+
+def report_context(assessment: Assessment, report=None) -> dict:
+    assessment = (Assessment.objects.select_related("vendor", "site", "checklist", "lead_auditor", "reviewer")
+                  .prefetch_related("audit_team").get(pk=assessment.pk))
+    result = evaluation.score(assessment)
+    values, _ = evaluation.answer_values(assessment)
+    visible = evaluation.visible_question_codes(assessment, values)
+    answers = {
+        a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    }
+    criteria = []
+    scores = {c.code: c for c in result.criteria}
+    for criterion in Criterion.objects.filter(checklist=assessment.checklist).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order", "code"))).order_by("order", "code"):
+        questions = [{"question": q, "answer": answers.get(q.pk), "applies": q.code in visible}
+                     for q in criterion.questions.all()]
+        criteria.append({"criterion": criterion, "score": scores.get(criterion.code), "questions": questions})
+    findings = list(Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
+                    .prefetch_related("actions").order_by("number"))
+    current_hash = signatures.content_hash(assessment)
+    history = trail.rows(trail.entries_for_assessment(assessment.pk))
+    return {
+        "assessment": assessment,
+        "report": report,
+        "score": result,
+        "recommended_label": Assessment.Decision(result.recommended_decision).label if result.recommended_decision else "—",
+        "chart": charts.criterion_bars([{"code": c.code, "title": c.title, "score": c.score} for c in result.criteria]),
+        "criteria": criteria,
+        "findings": findings,
+        "finding_counts": {cls: result.findings.get(cls, 0) for cls in ("critical", "major", "minor", "observation")},
+        "signature_states": signatures.signature_states(assessment, current_hash),
+        "content_hash": current_hash,
+        "history_total": len(history),
+        "history_by_action": sorted(Counter(row["action"] for row in history).items()),
+        "history_recent": [{**row, "when": row["timestamp"][:19].replace("T", " ")} for row in history[-25:]],
+        "history_people": sorted({row["user"] for row in history}),
+        "generated_at": timezone.now(),
+        "is_draft": assessment.status != Assessment.Status.APPROVED or (report and report.kind == "draft"),
+        "static_prefix": STATIC_PREFIX,
+    }
+
+
+def render_html(assessment: Assessment, report=None) -> tuple[str, str]:
+    """The report's HTML and the content hash of the record it shows."""
+    context = report_context(assessment, report)
+    return render_to_string("reports/audit_report.html", context), context["content_hash"]
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=url_fetcher, base_url=STATIC_PREFIX).write_pdf()
+
+
+def pdf_facts(data: bytes) -> dict:
+    from pypdf import PdfReader
+
+    return {"pages": len(PdfReader(io.BytesIO(data)).pages), "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}

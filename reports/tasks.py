@@ -1,0 +1,134 @@
+"""Workers render reports and build archives. Each task is safe to run twice for the same job:
+a redelivered message (the worker died mid-render) simply renders the report again."""
+import hashlib
+import io
+import logging
+import time
+import zipfile
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import F
+from django.utils import timezone
+
+from audit.context import acting
+
+from . import rendering
+from .models import AuditReport, ReportArchive
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+MAX_ATTEMPTS = 3
+
+
+class NotCommittedYet(Exception):
+    """The row of the job is not visible yet (its transaction has not committed)."""
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT + (NotCommittedYet,),
+             retry_backoff=2, retry_backoff_max=60, retry_jitter=False, max_retries=5)
+def render_report(self, report_id: int):
+    report = AuditReport.objects.select_related("assessment__vendor", "requested_by").filter(pk=report_id).first()
+    if report is None:
+        raise NotCommittedYet(report_id)
+    if report.status == AuditReport.Status.READY:
+        return {"report": report_id, "status": "ready", "skipped": True}
+    AuditReport.objects.filter(pk=report_id).update(
+        status=AuditReport.Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+    report.refresh_from_db()
+    with acting(user=report.requested_by, label="report worker"):
+        try:
+            html, content_hash = rendering.render_html(report.assessment, report)
+            delay = float(getattr(settings, "REPORT_RENDER_DELAY_SECONDS", 0) or 0)
+            if delay:  # fault-injection hook for the reliability tests and the benchmark
+                time.sleep(delay)
+            pdf = rendering.html_to_pdf(html)
+            facts = rendering.pdf_facts(pdf)
+        except TRANSIENT:
+            if self.request.retries >= self.max_retries:
+                _fail(report, "The database was unavailable while rendering; rendering gave up after retries.")
+                return {"report": report_id, "status": "failed"}
+            raise
+        except Exception as exc:  # anything else will fail again: record it, do not retry
+            logger.exception("Report %s failed", report.reference)
+            _fail(report, f"Rendering failed: {type(exc).__name__}: {exc}"[:2000])
+            return {"report": report_id, "status": "failed"}
+        report.file.save(report.filename, ContentFile(pdf), save=False)
+        report.status = AuditReport.Status.READY
+        report.rendered_at = timezone.now()
+        report.size, report.pages, report.sha256 = facts["size"], facts["pages"], facts["sha256"]
+        report.content_hash = content_hash
+        report.error = ""
+        report.save()
+    return {"report": report_id, "status": "ready", "pages": report.pages}
+
+
+def _fail(report, message):
+    report.refresh_from_db()
+    report.status = AuditReport.Status.FAILED
+    report.error = message
+    report.save(update_fields=["status", "error"])
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=2, max_retries=5)
+def build_archive(archive_id: int):
+    archive = ReportArchive.objects.filter(pk=archive_id).first()
+    if archive is None or archive.status == ReportArchive.Status.READY:
+        return
+    archive.status = ReportArchive.Status.RENDERING
+    archive.save(update_fields=["status"])
+    with acting(user=archive.requested_by, label="archive worker"):
+        buffer, manifest, missing = io.BytesIO(), ["file,report,assessment,vendor,sha256,pages"], []
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for assessment in archive.assessments.select_related("vendor").order_by("pk"):
+                report = (AuditReport.objects.filter(assessment=assessment, kind="final", status="ready")
+                          .order_by("-number").first())
+                if report is None:
+                    missing.append(assessment.reference)
+                    continue
+                with report.file.open("rb") as f:
+                    zf.writestr(report.filename, f.read())
+                manifest.append(f'{report.filename},{report.reference},{assessment.reference},'
+                                f'"{assessment.vendor.name}",{report.sha256},{report.pages}')
+            if missing:
+                manifest.append("")
+                manifest.append("# without a final report: " + " ".join(missing))
+            zf.writestr("MANIFEST.csv", "\n".join(manifest) + "\n")
+        data = buffer.getvalue()
+        archive.file.save(f"reports-{archive.pk}.zip", ContentFile(data), save=False)
+        archive.size, archive.sha256 = len(data), hashlib.sha256(data).hexdigest()
+        archive.status, archive.rendered_at = ReportArchive.Status.READY, timezone.now()
+        archive.error = ("No final report yet for " + ", ".join(missing)) if missing else ""
+        archive.save()
+
+
+@shared_task
+def sweep_reports():
+    """Periodic: re-send reports whose job was lost (worker killed, queue down at approval) and
+    fail those that keep dying, so that no report waits forever."""
+    from .services import QueueUnavailable, enqueue
+
+    now = timezone.now()
+    deadline = now - timedelta(seconds=getattr(settings, "REPORT_RENDER_DEADLINE_SECONDS", 600))
+    waiting = now - timedelta(seconds=getattr(settings, "REPORT_QUEUED_RESEND_SECONDS", 300))
+    stuck = AuditReport.objects.filter(status=AuditReport.Status.RENDERING, started_at__lt=deadline)
+    lost = AuditReport.objects.filter(status=AuditReport.Status.QUEUED, started_at__isnull=True, requested_at__lt=waiting)
+    resent = failed = 0
+    with acting(label="report sweep"):
+        for report in list(stuck) + list(lost):
+            if report.attempts >= MAX_ATTEMPTS:
+                _fail(report, f"Rendering did not finish after {report.attempts} attempts; ask for the report again "
+                              "or contact the administrator.")
+                failed += 1
+                continue
+            report.status, report.error = AuditReport.Status.QUEUED, ""
+            report.save(update_fields=["status", "error"])
+            try:
+                enqueue(report)
+                resent += 1
+            except QueueUnavailable:
+                break
+    return {"resent": resent, "failed": failed}

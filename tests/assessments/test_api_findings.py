@@ -1,0 +1,396 @@
+"""Findings, the PIC/S minor-cluster review and corrective actions through the API, and what
+approval does with them (docs/domain.md §3, docs/api.md)."""
+import calendar
+from datetime import date, timedelta
+
+import pytest
+
+from accounts.roles import Role
+from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
+from tests.assessments.conftest import compliant_answers
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+# Built-in CGT-CDMO v1 questions by severity: C.2 is 5, A.3 is 4, A.1 is 3, F.7 is 1.
+SEV5, SEV4, SEV3, SEV1 = "C.2", "A.3", "A.1", "F.7"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Users and signatures hash passwords; the default hasher costs 0.25 s each time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def vendor(db):
+    from vendors.models import Vendor
+
+    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
+
+
+@pytest.fixture
+def lead(api, lead_auditor):
+    return api.as_user(lead_auditor)
+
+
+def url(assessment, tail=""):
+    return f"/api/assessments/{assessment.pk}/{tail}"
+
+
+def raise_(client, assessment, expect=201, **body):
+    body.setdefault("description", "Deviation seen on site")
+    response = client.post(url(assessment, "findings/"), body, format="json")
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+def plan(client, finding_id, expect=201, **body):
+    body = {"description": "Revise the SOP and retrain", "owner": "Dr. Jane Roe, Head of QA",
+            "due_date": (date.today() + timedelta(days=30)).isoformat(), **body}
+    response = client.post(f"/api/findings/{finding_id}/actions/", body, format="json")
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+def patch(client, action_id, body, **extra):
+    return client.patch(f"/api/corrective-actions/{action_id}/", body, format="json", **extra)
+
+
+def add_months(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# --- raising findings ------------------------------------------------------------------------
+
+def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead, assessment):
+    # api.md body: {"question": code, "classification": ..., "description": ...}; without a class, the proposal.
+    critical = raise_(lead, assessment, question=SEV5)
+    major = raise_(lead, assessment, question=SEV4)
+    minor = raise_(lead, assessment, question=SEV3)
+    low = raise_(lead, assessment, question=SEV1)
+    assert [(f["classification"], f["proposed_classification"]) for f in (critical, major, minor, low)] == [
+        ("critical", "critical"), ("major", "major"), ("minor", "minor"), ("minor", "minor")]
+
+    overridden = raise_(lead, assessment, question=SEV5, classification="minor",
+                        description="Grade A particle counts not trended for one month")
+    assert overridden["classification"] == "minor"
+    assert overridden["proposed_classification"] == "critical"  # kept for the record
+    upgraded = raise_(lead, assessment, question=SEV3, classification="critical", description="Falsified records")
+    assert (upgraded["classification"], upgraded["proposed_classification"]) == ("critical", "minor")
+
+    assert overridden["question"] == SEV5 and overridden["criterion"] == "C"
+    assert overridden["reference"] == "F-05" and overridden["number"] == 5
+    assert overridden["description"] == "Grade A particle counts not trended for one month"
+    assert overridden["actions"] == [] and overridden["rpn"] is None
+    listed = lead.get(url(assessment, "findings/")).json()
+    assert [f["reference"] for f in listed] == ["F-01", "F-02", "F-03", "F-04", "F-05", "F-06"]
+    # A PATCH cannot rewrite what was proposed.
+    response = lead.patch(f"/api/findings/{overridden['id']}/", {"classification": "major",
+                                                                 "proposed_classification": "observation"},
+                          format="json")
+    assert response.status_code == 200
+    assert (response.json()["classification"], response.json()["proposed_classification"]) == ("major", "critical")
+    assert lead.get(url(assessment, "score/")).json()["findings"] == {
+        "critical": 2, "major": 2, "minor": 2, "observation": 0}
+
+
+def test_a_finding_on_a_whole_criterion(lead, assessment):
+    body = raise_(lead, assessment, criterion="D", description="No contamination control strategy at all")
+    assert body["question"] is None and body["criterion"] == "D"
+    assert body["classification"] == "minor"  # no question, no severity: minor is proposed
+    body = raise_(lead, assessment, criterion="D", classification="major", description="Media fills overdue")
+    assert (body["classification"], body["proposed_classification"]) == ("major", "minor")
+    assert Finding.objects.filter(assessment=assessment, criterion__code="D", question=None).count() == 2
+
+
+def test_bad_findings_are_400_and_nothing_is_saved(lead, assessment):
+    for body, field in [
+        ({"question": "Z.99"}, "question"),
+        ({"criterion": "Z"}, "criterion"),
+        ({}, "question"),
+        ({"question": SEV3, "classification": "catastrophic"}, "classification"),
+        ({"question": SEV3, "description": ""}, "description"),
+        ({"question": SEV3, "fmea_severity": 6}, "fmea_severity"),
+        ({"question": SEV3, "fmea_occurrence": 0}, "fmea_occurrence"),
+        ({"question": SEV3, "fmea_detectability": "high"}, "fmea_detectability"),
+    ]:
+        response = lead.post(url(assessment, "findings/"), {"description": "x", **body}, format="json")
+        assert response.status_code == 400, body
+        assert field in response.json(), (body, response.json())
+    assert not Finding.objects.exists()
+
+
+def test_fmea_scores_and_rpn(lead, assessment):
+    body = raise_(lead, assessment, question=SEV4, fmea_severity=4, fmea_occurrence=3, fmea_detectability=2)
+    assert (body["fmea_severity"], body["fmea_occurrence"], body["fmea_detectability"]) == (4, 3, 2)
+    assert body["rpn"] == 24  # 4 x 3 x 2
+    assert raise_(lead, assessment, question=SEV4, fmea_severity=5, fmea_occurrence=5,
+                  fmea_detectability=5)["rpn"] == 125
+    assert raise_(lead, assessment, question=SEV4, fmea_severity=1, fmea_occurrence=1,
+                  fmea_detectability=1)["rpn"] == 1
+    assert raise_(lead, assessment, question=SEV4, fmea_severity=5)["rpn"] is None  # not all three scored
+    response = lead.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 5}, format="json")
+    assert response.status_code == 200 and response.json()["rpn"] == 60  # 4 x 3 x 5
+    response = lead.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 6}, format="json")
+    assert response.status_code == 400 and "fmea_detectability" in response.json()
+    assert Finding.objects.get(pk=body["id"]).fmea_detectability == 5
+
+
+# --- three minor findings in one criterion (PIC/S) ------------------------------------------
+
+def three_minors(client, assessment, criterion_questions=("A.1", "A.8", "A.9")):
+    return [raise_(client, assessment, question=q, classification="minor") for q in criterion_questions]
+
+
+def test_three_minor_findings_block_submission_until_justified(lead, assessment):
+    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                    format="json").status_code == 200
+    raise_(lead, assessment, question="B.1", classification="minor")
+    raise_(lead, assessment, question="A.2", classification="minor")
+    raise_(lead, assessment, question="A.4", classification="minor")
+    # Two minors in A and one in B: nothing flagged yet; nothing to review.
+    assert lead.get(url(assessment, "submission-check/")).json()["problems"] == []
+    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "justified",
+                                                             "justification": "x"}, format="json")
+    assert response.status_code == 409
+
+    raise_(lead, assessment, question="A.5", classification="minor")
+    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    assert refused.status_code == 409
+    assert [p for p in refused.json()["problems"] if p.startswith("Criterion A")] == refused.json()["problems"]
+    assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
+
+    # Justifying needs the justification.
+    for body in ({"criterion": "A", "outcome": "justified"},
+                 {"criterion": "A", "outcome": "justified", "justification": "  "}):
+        response = lead.post(url(assessment, "minor-reviews/"), body, format="json")
+        assert response.status_code == 400 and "justification" in response.json(), response.json()
+    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "Z", "outcome": "justified",
+                                                             "justification": "x"}, format="json")
+    assert response.status_code == 400 and "criterion" in response.json()
+    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "ignored"}, format="json")
+    assert response.status_code == 400 and "outcome" in response.json()
+    assert not MinorFindingsReview.objects.exists()
+
+    response = lead.post(url(assessment, "minor-reviews/"), {
+        "criterion": "A", "outcome": "justified",
+        "justification": "Three unrelated documentation slips, each corrected on the day"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json() == {"criterion": "A", "outcome": "justified", "major_finding": None}
+    assert not Finding.objects.filter(classification="major").exists()
+    # Reviewed once: a second review of the same cluster is out of order.
+    assert lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
+                     format="json").status_code == 409
+    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+
+
+def test_confirming_three_minor_findings_raises_a_major_one(lead, assessment):
+    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                    format="json").status_code == 200
+    minors = three_minors(lead, assessment)
+    assert lead.get(url(assessment, "score/")).json()["risk_rating"] == "medium"
+    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
+                         format="json")
+    assert response.status_code == 201, response.json()
+    major = Finding.objects.get(pk=response.json()["major_finding"])
+    assert (major.classification, major.criterion.code, major.question_id) == ("major", "A", None)
+    assert all(m["reference"] in major.description for m in minors)  # names the minors it combines
+    score = lead.get(url(assessment, "score/")).json()
+    assert score["findings"] == {"critical": 0, "major": 1, "minor": 3, "observation": 0}
+    assert (score["risk_rating"], score["recommended_decision"]) == ("high", "conditionally_approved")
+    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+
+
+# --- corrective actions --------------------------------------------------------------------
+
+def test_corrective_action_moves_forward_through_its_statuses(lead, assessment, api, auditor):
+    finding = raise_(lead, assessment, question=SEV4)
+    yesterday = date.today() - timedelta(days=1)
+    action = plan(lead, finding["id"], due_date=yesterday.isoformat())
+    assert {k: action[k] for k in ("finding", "description", "owner", "due_date", "status", "overdue",
+                                   "root_cause", "vendor_action", "verification", "closed_at")} == {
+        "finding": finding["id"], "description": "Revise the SOP and retrain", "owner": "Dr. Jane Roe, Head of QA",
+        "due_date": yesterday.isoformat(), "status": "open", "overdue": True, "root_cause": "",
+        "vendor_action": "", "verification": "", "closed_at": None}
+    assert [a["id"] for a in lead.get(f"/api/findings/{finding['id']}/actions/").json()] == [action["id"]]
+    assert lead.get(url(assessment, "findings/")).json()[0]["actions"][0]["id"] == action["id"]
+
+    member = api.as_user(auditor)
+    steps = [
+        ({"status": "response_received", "root_cause": "SOP ambiguous", "vendor_action": "SOP rewritten"}, True),
+        ({"status": "accepted"}, True),
+        ({"status": "verified_effective", "verification": "Three batch records checked on 2025-03-01"}, False),
+        ({"status": "closed"}, False),
+    ]
+    for body, overdue in steps:
+        response = patch(member, action["id"], body)
+        assert response.status_code == 200, (body, response.json())
+        assert response.json()["status"] == body["status"]
+        assert response.json()["overdue"] is overdue, body  # overdue only while still open and past due
+    closed = CorrectiveAction.objects.get(pk=action["id"])
+    assert closed.root_cause == "SOP ambiguous" and closed.closed_at is not None
+
+    # Backwards is refused and changes nothing.
+    for status in ("verified_effective", "accepted", "open"):
+        response = patch(member, action["id"], {"status": status})
+        assert response.status_code == 409, status
+        assert "detail" in response.json()
+    assert CorrectiveAction.objects.get(pk=action["id"]).status == "closed"
+    assert patch(member, action["id"], {"status": "done"}).status_code == 400
+
+
+def test_verification_is_required_to_verify_or_close(lead, assessment):
+    finding = raise_(lead, assessment, question=SEV4)
+    for target in ("verified_effective", "closed"):
+        action = plan(lead, finding["id"])
+        for body in ({"status": target}, {"status": target, "verification": "   "}):
+            response = patch(lead, action["id"], body)
+            assert response.status_code == 400, response.json()
+            assert "verification" in response.json()
+        assert CorrectiveAction.objects.get(pk=action["id"]).status == "open"
+        response = patch(lead, action["id"], {"status": target, "verification": "Effectiveness check passed"})
+        assert response.status_code == 200 and response.json()["status"] == target
+        # Once verified, the verification cannot be blanked out.
+        response = patch(lead, action["id"], {"verification": ""})
+        assert response.status_code == 400 and "verification" in response.json()
+        assert CorrectiveAction.objects.get(pk=action["id"]).verification == "Effectiveness check passed"
+
+
+def test_overdue_is_derived_from_the_due_date(lead, assessment):
+    finding = raise_(lead, assessment, question=SEV4)
+    assert plan(lead, finding["id"], due_date=date.today().isoformat())["overdue"] is False  # due today: not yet
+    assert plan(lead, finding["id"], due_date=(date.today() + timedelta(days=1)).isoformat())["overdue"] is False
+    late = plan(lead, finding["id"], due_date=(date.today() - timedelta(days=1)).isoformat())
+    assert late["overdue"] is True
+    assert patch(lead, late["id"], {"status": "verified_effective", "verification": "Checked"}).json()["overdue"] is False
+
+
+def test_bad_corrective_actions_are_400(lead, assessment, api, make_user):
+    finding = raise_(lead, assessment, question=SEV4)
+    for body, field in [({"owner": ""}, "owner"), ({"due_date": "next week"}, "due_date"),
+                        ({"description": ""}, "description")]:
+        response = lead.post(f"/api/findings/{finding['id']}/actions/",
+                             {"description": "d", "owner": "o", "due_date": "2030-01-01", **body}, format="json")
+        assert response.status_code == 400 and field in response.json(), body
+    assert not CorrectiveAction.objects.exists()
+    outsider = api.as_user(make_user("outsider", Role.AUDITOR))
+    assert outsider.get(f"/api/findings/{finding['id']}/actions/").status_code == 404
+    assert outsider.post(f"/api/findings/{finding['id']}/actions/", {"description": "d", "owner": "o",
+                                                                     "due_date": "2030-01-01"},
+                         format="json").status_code == 404
+
+
+# --- approval -----------------------------------------------------------------------------
+
+def sign(client, assessment, meaning, **body):
+    return client.post(url(assessment, "signatures/"), {"meaning": meaning, "password": PASSWORD, **body},
+                       format="json")
+
+
+def submit_and_sign_performed(api, assessment, lead_auditor):
+    lead = api.as_user(lead_auditor)
+    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+    assert sign(lead, assessment, "performed").status_code == 201
+
+
+@pytest.mark.parametrize(("classification", "inherent", "decision", "months"), [
+    ("major", "high", "conditionally_approved", 12),   # major -> high; high x high = 12
+    ("critical", "low", "not_approved", 6),            # critical -> critical; re-audit within 6
+])
+def test_approval_needs_corrective_actions_and_sets_the_vendor_status(api, assessment, lead_auditor, reviewer, vendor,
+                                                                      classification, inherent, decision, months):
+    vendor.inherent_risk = inherent
+    vendor.save()
+    lead = api.as_user(lead_auditor)
+    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                    format="json").status_code == 200
+    serious = raise_(lead, assessment, question=SEV4, classification=classification)
+    raise_(lead, assessment, question=SEV3, classification="minor")  # a minor finding needs no action
+    submit_and_sign_performed(api, assessment, lead_auditor)
+
+    rev = api.as_user(reviewer)
+    refused = sign(rev, assessment, "approved")
+    assert refused.status_code == 409
+    problems = refused.json()["problems"]
+    assert problems == [f"F-01 ({classification}) has no corrective action planned"]
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+    assert not Signature.objects.filter(meaning="approved").exists()
+
+    # After submission, planning an action needs a reason; it changes the signed record.
+    lead = api.as_user(lead_auditor)
+    plan(lead, serious["id"], expect=400)
+    action = plan(lead, serious["id"], reason="CAPA agreed at the closing meeting")
+    refused = sign(api.as_user(reviewer), assessment, "approved")
+    assert refused.status_code == 409 and any("performed" in p for p in refused.json()["problems"])
+    assert sign(api.as_user(lead_auditor), assessment, "performed").status_code == 201
+
+    approved = sign(api.as_user(reviewer), assessment, "approved")
+    assert approved.status_code == 201, approved.json()
+    assessment.refresh_from_db()
+    assert assessment.status == "approved" and assessment.decision == decision
+    approval_day = assessment.approved_at.date()
+    assert assessment.requalification_due == add_months(approval_day, months)
+    vendor.refresh_from_db()
+    assert vendor.status == decision
+    assert vendor.next_requalification_due == add_months(approval_day, months)
+
+    # Follow-up of the corrective action goes on after approval ...
+    lead = api.as_user(lead_auditor)
+    for body in ({"status": "response_received", "root_cause": "Untrained operator",
+                  "vendor_action": "Retrained and requalified"},
+                 {"status": "accepted"},
+                 {"status": "verified_effective", "verification": "Gowning qualification records checked"}):
+        response = patch(lead, action["id"], body)
+        assert response.status_code == 200, response.json()
+    assert patch(api.as_user(reviewer), action["id"], {"status": "closed"}).status_code == 200
+    # ... and the approval signature still holds: follow-up is not part of the signed record.
+    states = {s["meaning"]: s["valid"] for s in lead.get(url(assessment, "signatures/")).json()}
+    assert states == {"performed": True, "approved": True}
+
+    # The plan and the findings are part of the signed record: locked.
+    lead = api.as_user(lead_auditor)
+    for body in ({"description": "Something else"}, {"owner": "Someone else"}, {"due_date": "2031-01-01"},
+                 {"status": "closed", "owner": "Someone else"}):
+        response = patch(lead, action["id"], body)
+        assert response.status_code == 409, body
+        assert "read-only" in response.json()["detail"]
+    kept = CorrectiveAction.objects.get(pk=action["id"])
+    assert (kept.description, kept.owner) == ("Revise the SOP and retrain", "Dr. Jane Roe, Head of QA")
+    assert lead.post(url(assessment, "findings/"), {"question": SEV3, "description": "late"},
+                     format="json").status_code == 409
+    assert lead.patch(f"/api/findings/{serious['id']}/", {"description": "changed"}, format="json").status_code == 409
+    plan(lead, serious["id"], expect=409)
+    assert Finding.objects.filter(assessment=assessment).count() == 2
+
+
+def test_a_reviewer_deciding_otherwise_needs_a_justification(api, assessment, lead_auditor, reviewer, vendor):
+    vendor.inherent_risk = "medium"
+    vendor.save()
+    lead = api.as_user(lead_auditor)
+    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                    format="json").status_code == 200
+    submit_and_sign_performed(api, assessment, lead_auditor)
+    score = lead.get(url(assessment, "score/")).json()
+    assert (score["risk_rating"], score["recommended_decision"], score["requalification_months"]) == (
+        "low", "approved", 36)
+
+    rev = api.as_user(reviewer)
+    for body in ({"decision": "conditionally_approved"}, {"decision": "conditionally_approved", "justification": " "}):
+        refused = sign(rev, assessment, "approved", **body)
+        assert refused.status_code == 409
+        assert any("justification" in p for p in refused.json()["problems"])
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+    assert sign(rev, assessment, "approved", decision="maybe").status_code == 400
+
+    why = "Single-source vector supplier: approve only until the second source is qualified"
+    approved = sign(rev, assessment, "approved", decision="conditionally_approved", justification=why)
+    assert approved.status_code == 201, approved.json()
+    assessment.refresh_from_db()
+    assert (assessment.decision, assessment.decision_justification) == ("conditionally_approved", why)
+    detail = lead.get(url(assessment)).json()
+    assert (detail["decision"], detail["decision_justification"]) == ("conditionally_approved", why)
+    vendor.refresh_from_db()
+    assert vendor.status == "conditionally_approved"
+    assert vendor.next_requalification_due == add_months(assessment.approved_at.date(), 36)  # medium x low

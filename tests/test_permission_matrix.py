@@ -1,0 +1,609 @@
+"""The permission matrix (issue #5, item 6): every URL pattern the project serves, requested as
+anonymous and as each role, must answer exactly the status written here.
+
+HOW TO ADD A ROUTE. A new route makes `test_every_route_is_in_the_matrix` fail and print its key.
+Add ONE line to MATRIX (or, for a Django-internal route, to NOT_IN_MATRIX with the reason):
+
+    "api/reports/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
+
+- The key is the route's pattern as `normalise()` writes it: converters and DRF's regexes become
+  `<name>` ("api/^assessments/(?P<pk>[^/.]+)/answers/$" -> "api/assessments/<pk>/answers/").
+- Each method maps to a row: the status of each role of ROLES, by `row(...)` in that order, or a
+  named row below (API_STAFF_READ, MEMBER_READ, TEAM_EDIT, ...). A status is an int, a set of ints
+  when either is right, or a Redirect (a 302 whose Location path matches a regex). 401/403/404
+  are always exact: 404 is what a user gets for a record they may not see, 403 for an action they
+  may not take on a record they see, 401 (API) or a redirect to the log-in (pages) when anonymous.
+- Writes send `{}` (JSON for the API, a form for pages) unless BODIES names a body for
+  (route, method). Pick one that passes validation, or fails it only after the permission check,
+  so that a 400 or 409 proves "allowed past the permission check" and changes nothing.
+- URL kwargs come from URL_OBJECTS (by the longest matching route prefix); KWARGS_OVERRIDE points
+  one route at another object. Admin `<object_id>` comes from the `admin_objects` of the world.
+
+THE WORLD (built once per module, rolled back at the end; each test runs in a savepoint):
+one vendor with a site, the built-in checklist (published), and four assessments of that vendor:
+  submitted    lead_auditor leads, auditor_on_team is on the team: the matrix's assessment. It is
+               submitted so that the reviewer sees it (QA reviewers see every submitted one) and
+               every difference between team, reviewer and quality admin shows. It has a finding,
+               a corrective action, an evidence file and the lead's "performed" signature.
+  in_progress  same team, not yet submitted: invisible to the reviewer; used by submit and cancel,
+               whose status check would otherwise answer 409 before the permission check.
+  approved     same team: used by reopen.
+  elsewhere    another lead; auditor_not_on_team is on its team (so lists must show them exactly
+               their own assessment and nothing of ours).
+No reviewer is assigned to any of them: the reviewer's access comes from the status alone.
+Only quality_admin is staff (as in `make demo`), so every other role is sent to the admin log-in.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "vendor_contact", "auditor_not_on_team", "auditor_on_team", "lead_auditor", "reviewer",
+         "quality_admin")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location path matches `path` (a regex, anchored at both ends)."""
+
+    path: str
+
+    def __repr__(self):
+        return f"302->{self.path}"
+
+
+LOGIN = Redirect("/login/")
+ADMIN_LOGIN = Redirect("/admin/login/")
+HOME = Redirect("/")
+CHANGE_PAGE = Redirect(r"/admin/\w+/\w+/[^/]+/change/")
+
+
+def row(anonymous, vendor_contact, auditor_not_on_team, auditor_on_team, lead_auditor, reviewer, quality_admin):
+    return dict(zip(ROLES, (anonymous, vendor_contact, auditor_not_on_team, auditor_on_team, lead_auditor,
+                            reviewer, quality_admin), strict=True))
+
+
+def everyone(status):
+    return row(*[status] * len(ROLES))
+
+
+def logged_in(status, anonymous=401):
+    return row(anonymous, *[status] * (len(ROLES) - 1))
+
+
+# --- Named rows ------------------------------------------------------------------------------
+#: Registry and checklists: the whole quality organisation reads; vendor contacts see nothing yet.
+API_STAFF_READ = row(401, 403, 200, 200, 200, 200, 200)
+
+
+def API_ADMIN_ONLY(status):  # noqa: N802 - reads like the other rows
+    """Only quality administrators pass; `status` is what they get."""
+    return row(401, 403, 403, 403, 403, 403, status)
+
+
+#: One assessment (the submitted one) and what hangs off it: its team, QA reviewers and quality
+#: administrators see it; anyone else gets 404, never 403 (its existence is not disclosed).
+MEMBER_READ = row(401, 404, 404, 200, 200, 200, 200)
+#: Changing its content (answers, evidence, findings, actions): the audit team passes the
+#: permission check and is then asked for the reason a submitted record needs (400); the reviewer
+#: and the quality administrator see it but may not change it (403).
+TEAM_EDIT = row(401, 404, 404, 400, 400, 403, 403)
+#: Pages of the registry and the checklists.
+PAGE_STAFF = row(LOGIN, 403, 200, 200, 200, 200, 200)
+
+
+def ADMIN(quality_admin):  # noqa: N802
+    """The Django admin: only staff get in (only quality administrators are staff); what they
+    get then is the rules' answer."""
+    return row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, quality_admin)
+
+
+def admin_model(path, changelist, add, change, history, delete, **extra):
+    """The routes the admin makes for one model, with the quality administrator's status for each
+    (GET), and `extra` = {route suffix: {method: status}} for its custom routes."""
+    routes = {
+        f"admin/{path}/": {"GET": ADMIN(changelist)},
+        f"admin/{path}/add/": {"GET": ADMIN(add)},
+        f"admin/{path}/<object_id>/": {"GET": ADMIN(CHANGE_PAGE)},  # Django's redirect to the change page
+        f"admin/{path}/<object_id>/change/": {"GET": ADMIN(change)},
+        f"admin/{path}/<object_id>/history/": {"GET": ADMIN(history)},
+        f"admin/{path}/<object_id>/delete/": {"GET": ADMIN(delete)},
+    }
+    for suffix, methods in extra.items():
+        routes.setdefault(f"admin/{path}/{suffix}", {}).update(
+            {method: ADMIN(status) for method, status in methods.items()})
+    return routes
+
+
+READ_ONLY_IN_ADMIN = {"<object_id>/change/": {"POST": 403}}  # a POST to the change form is refused
+
+MATRIX = {
+    # --- pages -------------------------------------------------------------------------------
+    "": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "login/": {"GET": row(200, HOME, HOME, HOME, HOME, HOME, HOME)},
+    "logout/": {"POST": everyone(LOGIN)},
+    "health/": {"GET": everyone(200)},
+    "vendors/": {"GET": PAGE_STAFF},
+    "vendors/<slug>/": {"GET": PAGE_STAFF},
+    "checklists/": {"GET": PAGE_STAFF},
+    "checklists/<pk>/": {"GET": PAGE_STAFF},
+    # --- API: root, tokens, schema -------------------------------------------------------------
+    "api/": {"GET": logged_in(200)},
+    "api/auth/token/": {"POST": everyone(400)},  # public by nature; {} is refused as incomplete
+    # DECISION (for the lead): the schema and its docs page are public (drf-spectacular's default
+    # SERVE_PERMISSIONS=AllowAny). They describe the API, not the data. To close them, set
+    # SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
+    # and make the anonymous status 401 here.
+    "api/schema/": {"GET": everyone(200)},
+    "api/docs/": {"GET": everyone(200)},
+    # --- API: users, vendors, checklists ----------------------------------------------------------
+    "api/users/": {"GET": API_STAFF_READ},
+    "api/users/me/": {"GET": API_STAFF_READ},
+    "api/users/<pk>/": {"GET": API_STAFF_READ},
+    "api/vendors/": {"GET": API_STAFF_READ, "POST": API_ADMIN_ONLY(400)},
+    "api/vendors/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(400)},
+    "api/checklists/": {"GET": API_STAFF_READ},
+    "api/checklists/import/": {"POST": API_ADMIN_ONLY(400)},
+    "api/checklists/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(409)},  # published: locked
+    "api/checklists/<pk>/export/": {"GET": API_STAFF_READ},
+    "api/checklists/<pk>/new-version/": {"POST": API_ADMIN_ONLY(201)},
+    "api/checklists/<pk>/publish/": {"POST": API_ADMIN_ONLY(409)},  # already published
+    # --- API: assessments ------------------------------------------------------------------------
+    # The list answers 200 to every logged-in user, filtered (see test_assessment_list_is_filtered):
+    # a vendor contact gets an empty list, not 403.
+    "api/assessments/": {"GET": logged_in(200), "POST": row(401, 403, 403, 403, 201, 403, 201)},
+    "api/assessments/<pk>/": {"GET": MEMBER_READ, "PATCH": row(401, 404, 404, 403, 400, 403, 400),
+                              "PUT": logged_in(405)},  # PUT is refused before the lookup: "use PATCH"
+    "api/assessments/<pk>/answers/": {"GET": MEMBER_READ, "PUT": TEAM_EDIT},
+    "api/assessments/<pk>/answers/<code>/evidence/": {"POST": TEAM_EDIT},
+    "api/assessments/<pk>/findings/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+    "api/assessments/<pk>/minor-reviews/": {"POST": TEAM_EDIT},
+    "api/assessments/<pk>/submit/": {"POST": row(401, 404, 404, 403, 409, 404, 403)},  # in_progress; lead: 409 lists what is missing
+    "api/assessments/<pk>/cancel/": {"POST": row(401, 404, 404, 403, 400, 404, 400)},  # in_progress; 400: reason
+    "api/assessments/<pk>/return/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # 400: reason
+    "api/assessments/<pk>/reopen/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # approved; 400: reason
+    "api/assessments/<pk>/signatures/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 403, 403, 201, 403)},
+    "api/assessments/<pk>/submission-check/": {"GET": MEMBER_READ},
+    "api/assessments/<pk>/history/": {"GET": MEMBER_READ},
+    "api/assessments/<pk>/score/": {"GET": MEMBER_READ},
+    "api/findings/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
+    "api/findings/<pk>/actions/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+    "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
+    "api/evidence/<pk>/": {"GET": MEMBER_READ},
+    "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # --- the Django admin ------------------------------------------------------------------------
+    "admin/": {"GET": ADMIN(200)},
+    "admin/<app_label>/": {"GET": ADMIN(200)},  # the app index, for app_label=assessments
+    "admin/<url>": {"GET": ADMIN(404)},  # the catch-all: staff get 404, others the log-in
+    # Our apps: quality administrators manage users, vendors and checklists; they see assessments
+    # and their parts read-only where the workflow owns them; nobody deletes users, assessments,
+    # findings or published checklists, nor adds or changes audit-trail entries.
+    **admin_model("accounts/user", 200, 200, 200, 200, 403, **{"<id>/password/": {"GET": 200}}),
+    **admin_model("vendors/vendor", 200, 200, 200, 200, 200,
+                  **{"import/": {"GET": 200}, "export/": {"GET": 200}, "process_import/": {"GET": 405}}),
+    **admin_model("vendors/site", 200, 200, 200, 200, 200),
+    **admin_model("vendors/serviceline", 200, 200, 200, 200, 200),
+    **admin_model("vendors/modality", 200, 200, 200, 200, 200),
+    **admin_model("vendors/therapeuticarea", 200, 200, 200, 200, 200),
+    **admin_model("assessments/checklist", 200, 200, 200, 200, 403, **{"upload/": {"GET": 200}}),
+    **admin_model("assessments/assessment", 200, 200, 200, 200, 403),
+    **admin_model("assessments/finding", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    **admin_model("assessments/correctiveaction", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    **admin_model("audit/auditentry", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    # Third-party models. Roles are groups: quality administrators view and change the groups but
+    # do not create or delete them. API tokens are credentials and the lock-out records are
+    # security logs: no role is granted them (a superuser manages them).
+    **admin_model("auth/group", 200, 403, 200, 200, 403),
+    **admin_model("authtoken/tokenproxy", 403, 403, 403, 403, 403),
+    **admin_model("axes/accessattempt", 403, 403, 403, 403, 403),
+    **admin_model("axes/accesslog", 403, 403, 403, 403, 403),
+    **admin_model("axes/accessfailurelog", 403, 403, 403, 403, 403),
+}
+
+#: Enumerated routes deliberately left out, each with its reason. Only Django-internal admin
+#: routes belong here: every route of the product is in MATRIX.
+NOT_IN_MATRIX = {
+    "admin/login/": "Django's admin log-in form: shows a form to anyone, no data.",
+    "admin/logout/": "Django's admin log-out.",
+    "admin/password_change/": "Django's own password form for the logged-in staff user.",
+    "admin/password_change/done/": "Django's confirmation page of the above.",
+    "admin/jsi18n/": "Django's JavaScript translation catalogue: static text.",
+    "admin/autocomplete/": "Django's autocomplete JSON; it checks the view permission of the model "
+                           "it serves itself (AutocompleteJsonView).",
+    "admin/r/<content_type_id>/<object_id>/": "Django's view-on-site redirect to get_absolute_url().",
+}
+
+#: Request bodies; a callable gets the world. Default: {}.
+QUESTION_CODE = "A.1"
+
+
+class Multipart(dict):
+    """A multipart/form-data body (file uploads)."""
+
+
+BODIES = {
+    ("api/vendors/", "POST"): {},  # no name, no country: 400 for whoever passes
+    ("api/vendors/<pk>/", "PATCH"): {"name": ""},
+    ("api/assessments/", "POST"): lambda w: {
+        "vendor": w.vendor.pk, "checklist": w.checklist.pk, "kind": "initial",
+        "lead_auditor": w.users["lead_auditor"].pk, "audit_team": [w.users["auditor_on_team"].pk]},
+    ("api/assessments/<pk>/answers/", "PUT"): [{"question": QUESTION_CODE, "value": "partial"}],
+    ("api/assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")),
+    ("api/assessments/<pk>/findings/", "POST"): {"question": QUESTION_CODE, "classification": "minor",
+                                                 "description": "Another deficiency."},
+    ("api/assessments/<pk>/minor-reviews/", "POST"): {"criterion": "A", "outcome": "justified",
+                                                      "justification": "Isolated."},
+    ("api/assessments/<pk>/cancel/", "POST"): {"reason": ""},
+    ("api/assessments/<pk>/return/", "POST"): {"reason": ""},
+    ("api/assessments/<pk>/reopen/", "POST"): {"reason": ""},
+    ("api/assessments/<pk>/signatures/", "POST"): {"meaning": "reviewed", "password": PASSWORD},
+    ("api/findings/<pk>/actions/", "POST"): {"description": "Retrain.", "owner": "Vendor QA",
+                                             "due_date": "2030-01-31"},
+}
+
+#: Which world object fills the URL kwargs, by the longest route prefix that matches.
+URL_OBJECTS = {
+    "vendors/": {"slug": "vendor.slug"},
+    "checklists/": {"pk": "checklist.pk"},
+    "api/users/": {"pk": "users.lead_auditor.pk"},
+    "api/vendors/": {"pk": "vendor.pk"},
+    "api/checklists/": {"pk": "checklist.pk"},
+    "api/assessments/": {"pk": "submitted.pk", "code": "question_code"},
+    "api/findings/": {"pk": "finding.pk"},
+    "api/corrective-actions/": {"pk": "action.pk"},
+    "api/evidence/": {"pk": "evidence.pk"},
+    "admin/": {"app_label": "admin_app_label", "url": "admin_missing_page", "id": "users.lead_auditor.pk"},
+}
+KWARGS_OVERRIDE = {
+    "api/assessments/<pk>/submit/": {"pk": "in_progress.pk"},
+    "api/assessments/<pk>/cancel/": {"pk": "in_progress.pk"},
+    "api/assessments/<pk>/reopen/": {"pk": "approved.pk"},
+}
+
+
+# --- Enumerating the routes -------------------------------------------------------------------
+
+def normalise(pattern: str) -> str:
+    """`<int:pk>` -> `<pk>`, `(?P<pk>[^/.]+)` -> `<pk>`, and the regex anchors dropped."""
+    pattern = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", pattern)
+    out, i = [], 0
+    while i < len(pattern):  # (?P<name>...) with nested brackets/parentheses inside
+        if pattern.startswith("(?P<", i):
+            end = pattern.index(">", i)
+            name = pattern[i + 4:end]
+            depth, j = 1, end + 1
+            while depth:
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(pattern[j], 0)
+                j += 1
+            out.append(f"<{name}>")
+            i = j
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out).replace("^", "").replace("$", "")
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = ":".join(filter(None, [namespace, p.name])) if p.name else None
+            yield normalise(prefix + str(p.pattern)), name, prefix + str(p.pattern)
+
+
+def enumerate_routes() -> dict[str, list[tuple[str | None, str]]]:
+    """Normalised key -> [(name, raw pattern)] for every URL pattern of the project."""
+    routes: dict[str, list] = {}
+    for key, name, raw in walk(get_resolver().url_patterns):
+        routes.setdefault(key, []).append((name, raw))
+    return routes
+
+
+CASES = [(route, method, role) for route, methods in MATRIX.items() for method in methods for role in ROLES]
+
+
+def test_every_route_is_in_the_matrix():
+    routes = enumerate_routes()
+    missing = sorted(set(routes) - set(MATRIX) - set(NOT_IN_MATRIX))
+    assert not missing, (
+        "Routes without an entry in tests/test_permission_matrix.py MATRIX (add one line each, "
+        "see the top of that file):\n" + "\n".join(f'    "{key}": {{"GET": ...}},  # {routes[key]}' for key in missing)
+    )
+
+
+def test_the_matrix_names_only_existing_routes():
+    routes = enumerate_routes()
+    named = set(MATRIX) | set(NOT_IN_MATRIX) | {route for route, _ in BODIES} | set(KWARGS_OVERRIDE)
+    stale = sorted(named - set(routes))
+    assert not stale, f"MATRIX, NOT_IN_MATRIX, BODIES or KWARGS_OVERRIDE name routes that no longer exist: {stale}"
+    both = sorted(set(MATRIX) & set(NOT_IN_MATRIX))
+    assert not both, f"In MATRIX and NOT_IN_MATRIX at once: {both}"
+    bodies_unused = sorted(f"{m} {r}" for r, m in BODIES if m not in MATRIX.get(r, {}))
+    assert not bodies_unused, f"BODIES for methods the MATRIX does not test: {bodies_unused}"
+
+
+def test_route_keys_are_unambiguous():
+    """Two patterns normalising to one key would let one entry hide the other."""
+    clashes = {key: found for key, found in enumerate_routes().items() if len(found) > 1}
+    assert not clashes, clashes
+
+
+def test_every_row_names_every_role_once():
+    bad = {f"{method} {route}": sorted(statuses) for route, methods in MATRIX.items()
+           for method, statuses in methods.items() if tuple(statuses) != ROLES}
+    assert not bad, bad
+
+
+# --- The world ---------------------------------------------------------------------------------
+
+def build_world():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from accounts.roles import Role, ensure_role_groups
+    from assessments import answers, evidence, findings, reference_data, signatures, workflow
+    from assessments.models import Assessment, Checklist, Signature
+    from audit.models import AuditEntry
+    from tests.assessments.conftest import compliant_answers
+    from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
+
+    ensure_role_groups()
+
+    def user(username, *roles, staff=False):
+        u = User.objects.create_user(username=f"pm-{username}", password=PASSWORD, first_name=username.title(),
+                                     last_name="Matrix", email=f"{username}@example.com", is_staff=staff)
+        u.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
+        return User.objects.get(pk=u.pk)
+
+    users = SimpleNamespace(
+        vendor_contact=user("contact", Role.VENDOR_CONTACT),
+        auditor_not_on_team=user("outsider", Role.AUDITOR),
+        auditor_on_team=user("auditor", Role.AUDITOR),
+        lead_auditor=user("lead", Role.LEAD_AUDITOR, Role.AUDITOR),
+        reviewer=user("reviewer", Role.REVIEWER),
+        quality_admin=user("qadmin", Role.ADMIN, staff=True),
+    )
+    other_lead = user("otherlead", Role.LEAD_AUDITOR, Role.AUDITOR)
+    tokens = {role: Token.objects.create(user=getattr(users, role)).key for role in ROLES[1:]}
+
+    reference_data.load()
+    checklist = Checklist.objects.get(code="CGT-CDMO", version=1)
+    service_line = ServiceLine.objects.create(slug="pm-line", name="Permission matrix line")
+    modality = Modality.objects.create(slug="pm-modality", name="Permission matrix modality")
+    area = TherapeuticArea.objects.create(slug="pm-area", name="Permission matrix area")
+    vendor = Vendor.objects.create(name="Matrix Biologics", country="DE")
+    vendor.service_lines.add(service_line)
+    site = Site.objects.create(vendor=vendor, name="Matrix site", country="DE", city="Berlin")
+
+    lead, ain = users.lead_auditor, users.auditor_on_team
+
+    def assessment(lead_auditor, team, **fields):
+        a = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
+                                      created_by=lead_auditor, **fields)
+        a.audit_team.set(team)
+        return a
+
+    submitted = assessment(lead, [ain], scope="The matrix's assessment")
+    answers.save_answers(submitted, lead, compliant_answers(checklist))
+    question = checklist.questions.get(code=QUESTION_CODE)
+    finding = findings.raise_finding(submitted, ain, question=question, classification="minor",
+                                     description="A deficiency.")
+    action = findings.plan_action(finding, lead, description="Correct it.", owner="Vendor QA",
+                                  due_date=date(2030, 1, 31))
+    item = evidence.attach(submitted, ain, QUESTION_CODE,
+                           SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"))
+    submitted.refresh_from_db()
+    workflow.submit(submitted, lead)
+    signature = Signature.objects.create(
+        assessment=submitted, signer=lead, printed_name=lead.full_name, meaning="performed",
+        content_hash=signatures.content_hash(submitted), cycle=submitted.signing_cycle)
+    assert submitted.status == Assessment.Status.SUBMITTED
+
+    in_progress = assessment(lead, [ain], scope="Under way")
+    answers.save_answers(in_progress, lead, compliant_answers(checklist)[:1])
+    approved = assessment(lead, [ain], scope="Approved earlier")
+    Assessment.objects.filter(pk=approved.pk).update(status=Assessment.Status.APPROVED, submitted_at=timezone.now(),
+                                                     approved_at=timezone.now(), decision="approved")
+    elsewhere = assessment(other_lead, [users.auditor_not_on_team], scope="Someone else's")
+    for a in (in_progress, approved, elsewhere):
+        a.refresh_from_db()
+    assert in_progress.status == Assessment.Status.IN_PROGRESS
+
+    access = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "pm-lead", "http_accept": "*/*",
+              "path_info": "/login/"}
+    admin_objects = {
+        "accounts/user": lead,
+        "auth/group": users.auditor_on_team.groups.get(),
+        "authtoken/tokenproxy": lead,  # the token admin addresses a token by its user's id
+        "axes/accessattempt": AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1,
+                                                           **access),
+        "axes/accesslog": AccessLog.objects.create(**access),
+        "axes/accessfailurelog": AccessFailureLog.objects.create(**access),
+        "audit/auditentry": AuditEntry.objects.filter(assessment_id=submitted.pk).order_by("pk").first(),
+        "vendors/vendor": vendor,
+        "vendors/site": site,
+        "vendors/serviceline": service_line,
+        "vendors/modality": modality,
+        "vendors/therapeuticarea": area,
+        "assessments/checklist": checklist,
+        "assessments/assessment": submitted,
+        "assessments/finding": finding,
+        "assessments/correctiveaction": action,
+    }
+    assert all(admin_objects.values()), admin_objects
+    return SimpleNamespace(
+        users=users, tokens=tokens, checklist=checklist, vendor=vendor, site=site, submitted=submitted,
+        in_progress=in_progress, approved=approved, elsewhere=elsewhere, finding=finding, action=action,
+        evidence=item, signature=signature, question_code=QUESTION_CODE, admin_objects=admin_objects,
+        admin_app_label="assessments", admin_missing_page="no-such-page/",
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end (the audit
+    trail cannot be deleted on PostgreSQL, so nothing here is ever committed); each test's own
+    transaction is a savepoint inside it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+        built.evidence.file.storage.delete(built.evidence.file.name)
+
+
+def lookup(world, dotted):
+    value = world
+    for part in dotted.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def url_for(route, world):
+    """The URL of `route` with its kwargs filled from the world."""
+    names = re.findall(r"<(\w+)>", route)
+    if not names:
+        return "/" + route
+    sources = {}
+    for prefix in sorted((p for p in URL_OBJECTS if route.startswith(p)), key=len):
+        sources.update(URL_OBJECTS[prefix])
+    sources.update(KWARGS_OVERRIDE.get(route, {}))
+    admin_model_match = re.match(r"admin/(\w+/\w+)/<object_id>/", route)
+    values = {}
+    for name in names:
+        if name == "object_id" and admin_model_match:
+            values[name] = world.admin_objects[admin_model_match.group(1)].pk
+        else:
+            assert name in sources, f"No object for <{name}> of {route}: add it to URL_OBJECTS or KWARGS_OVERRIDE"
+            values[name] = lookup(world, sources[name])
+    return "/" + re.sub(r"<(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+
+def call(route, method, role, world):
+    client = APIClient()
+    is_api = route.startswith("api/")
+    if role != "anonymous":
+        if is_api:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+        else:
+            client.force_login(getattr(world.users, role))
+    url = url_for(route, world)
+    match = resolve(urlparse(url).path)
+    assert normalise(match.route) == route, f"{url} resolves to {match.route}, not to {route}"
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return url, send(url)
+    body = BODIES.get((route, method), {})
+    body = body(world) if callable(body) else body
+    if isinstance(body, Multipart):
+        return url, send(url, dict(body), format="multipart")
+    return url, send(url, body, format="json") if is_api else send(url, body)
+
+
+def matches(expected, response):
+    if isinstance(expected, Redirect):
+        return (response.status_code == 302
+                and re.fullmatch(expected.path, urlparse(response["Location"]).path) is not None)
+    if isinstance(expected, set | frozenset):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+def describe(response):
+    if response.status_code in (301, 302):
+        return f"{response.status_code} -> {response['Location']}"
+    if getattr(response, "streaming", False):
+        return str(response.status_code)
+    return f"{response.status_code} {response.content[:300]!r}"
+
+
+@pytest.mark.parametrize(("route", "method", "role"), CASES, ids=[f"{m} /{r} as {who}" for r, m, who in CASES])
+def test_permission_matrix(route, method, role, world):
+    expected = MATRIX[route][method][role]
+    url, response = call(route, method, role, world)
+    try:
+        assert matches(expected, response), f"{method} {url} as {role}: expected {expected!r}, got {describe(response)}"
+    finally:
+        response.close()
+
+
+# --- Lists are filtered, not only details ----------------------------------------------------------
+VISIBLE_ASSESSMENTS = {
+    "vendor_contact": set(),
+    "auditor_not_on_team": {"elsewhere"},
+    "auditor_on_team": {"submitted", "in_progress", "approved"},
+    "lead_auditor": {"submitted", "in_progress", "approved"},
+    "reviewer": {"submitted", "approved"},
+    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere"},
+}
+ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere")
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_assessment_list_is_filtered_and_hidden_ones_are_404(role, world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    response = client.get("/api/assessments/", {"page_size": 200})
+    assert response.status_code == 200
+    listed = {item["id"] for item in response.json()["results"]}
+    expected = {getattr(world, name).pk for name in VISIBLE_ASSESSMENTS[role]}
+    assert listed == expected, {name: getattr(world, name).pk for name in ALL_ASSESSMENTS}
+    for name in ALL_ASSESSMENTS:
+        status = client.get(f"/api/assessments/{getattr(world, name).pk}/").status_code
+        assert status == (200 if name in VISIBLE_ASSESSMENTS[role] else 404), (name, status)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_vendor_list_content(role, world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    response = client.get("/api/vendors/", {"search": "Matrix"})
+    if role == "vendor_contact":
+        assert response.status_code == 403 and "results" not in response.json()
+    else:
+        assert response.status_code == 200
+        assert [v["name"] for v in response.json()["results"]] == ["Matrix Biologics"]
+
+
+def test_admin_assessment_changelist_lists_every_assessment_for_the_quality_admin(world, client):
+    client.force_login(world.users.quality_admin)
+    page = client.get("/admin/assessments/assessment/").content.decode()
+    for name in ALL_ASSESSMENTS:
+        assert f"/admin/assessments/assessment/{getattr(world, name).pk}/change/" in page, name
+
+
+def test_matrix_size():
+    """Not a check of the product: keeps the size visible in the test output (-rA)."""
+    routes = len(MATRIX)
+    pairs = sum(len(methods) for methods in MATRIX.values())
+    assert len(CASES) == pairs * len(ROLES)
+    print(f"permission matrix: {routes} routes, {pairs} route-methods, {len(CASES)} cases")
+
