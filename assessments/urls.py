@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import checklists
 
 app_name = "assessments"
 urlpatterns = [
-    path("checklists/", views.ChecklistListView.as_view(), name="checklists"),
-    path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist"),
+    path("checklists/", checklists.ChecklistListView.as_view(), name="checklists"),
+    path("checklists/<int:pk>/", checklists.ChecklistDetailView.as_view(), name="checklist"),
 ]

@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
-from .models import Checklist, Criterion, Question
+from assessments.models import Checklist, Criterion, Question
 
 
 class ChecklistListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
