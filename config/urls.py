@@ -15,6 +15,7 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
+    path("", include("assessments.urls_insights")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
