@@ -117,6 +117,14 @@ def _parse(assessment: Assessment, items) -> list[AnswerInput]:
     return parsed
 
 
+def _would_change(answer: Answer | None, item: AnswerInput) -> bool:
+    """Whether saving `item` changes `answer`: a new answer, a carried-over one being confirmed,
+    or a field with another value."""
+    if answer is None or answer.carried_over:
+        return True
+    return any(getattr(answer, key) != value for key, value in item.fields.items())
+
+
 def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[Answer]:
     """Apply a list of answer items all together, or raise and change nothing.
 
@@ -134,8 +142,12 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             for a in Answer.objects.select_for_update(of=("self",)).filter(
                 assessment=assessment, question__in=[p.question for p in parsed])
         }
+        # A stale version is a conflict only when the item would change the answer: a retry of a
+        # request that was applied (same content, version read before it) loses nothing, so it is
+        # answered like the first time instead of with a 409 (writes are idempotent).
         stale = [p for p in parsed if p.version is not None
-                 and p.version != (existing[p.question.pk].version if p.question.pk in existing else 0)]
+                 and p.version != (existing[p.question.pk].version if p.question.pk in existing else 0)
+                 and _would_change(existing.get(p.question.pk), p)]
         if stale:
             current = [existing.get(p.question.pk) for p in stale]
             raise StaleAnswer(
@@ -147,11 +159,11 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             )
         saved = []
         for p in parsed:
-            answer = existing.get(p.question.pk) or Answer(assessment=assessment, question=p.question, version=0)
-            changed = any(getattr(answer, k) != v for k, v in p.fields.items())
-            if not changed and not answer.carried_over and answer.pk:
+            answer = existing.get(p.question.pk)
+            if not _would_change(answer, p):
                 saved.append(answer)
                 continue
+            answer = answer or Answer(assessment=assessment, question=p.question, version=0)
             for key, value in p.fields.items():
                 setattr(answer, key, value)
             answer.carried_over = False

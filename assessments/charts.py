@@ -67,6 +67,10 @@ def grouped_bars(series: list[dict], categories: list[dict], title="Comparison",
         x, y = (i % 3) * (width // 3), 30 + 18 * (i // 3)
         parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{palette[i % len(palette)]}"/>')
         parts.append(f'<text x="{x + 14}" y="{y}" class="legend">{escape(s["name"][:38])}</text>')
+    for tick in (0, 50, 75, 100):
+        x = label_w + plot_w * tick / 100
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{tick}</text>')
     for g, cat in enumerate(categories):
         y0 = top + g * group_h
         parts.append(f'<text x="0" y="{y0 + group_h / 2 + 4:.1f}">{escape((cat["code"] + ". " + cat["title"])[:30])}</text>')
@@ -106,5 +110,56 @@ def score_line(points: list[tuple[str, float]], title="Overall score over time",
     for (label, score), (x, y) in zip(points, coords):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0"><title>{escape(label)}: {score:.1f}</title></circle>')
         parts.append(f'<text x="{x:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">{escape(label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+FINDING_COLOURS = {"critical": "#8e0000", "major": "#d84315", "minor": "#f9a825", "observation": "#546e7a"}
+
+
+def finding_bars(items: list[dict], title="Findings per approved assessment", width=640, height=240) -> str:
+    """Stacked vertical bars, one per assessment (oldest first), of its findings by class:
+    items have `label` and `counts` ({class: number}). Each bar carries its total as text, each
+    segment a tooltip, and the legend names the classes, so colour is never the only cue."""
+    classes = list(FINDING_COLOURS)
+    left, right, top, bottom = 40, 20, 48, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    highest = max([sum(i["counts"].get(c, 0) for c in classes) for i in items] + [1])
+    step = max(1, -(-highest // 4))  # about four gridlines, whole numbers
+    scale_max = step * -(-highest // step)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="14" font-weight="bold" font-size="13">{escape(title)}</text>',
+    ]
+    for i, cls in enumerate(classes):
+        x = left + i * 120
+        parts.append(f'<rect x="{x}" y="{24}" width="10" height="10" fill="{FINDING_COLOURS[cls]}"/>')
+        parts.append(f'<text x="{x + 14}" y="{33}" class="legend">{escape(cls)}</text>')
+    for tick in range(0, scale_max + 1, step):
+        y = top + plot_h * (1 - tick / scale_max)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
+    if not items:
+        parts.append(f'<text x="{left + 10}" y="{top + plot_h / 2:.1f}" fill="#555">No approved assessment yet.</text>')
+    slot = plot_w / max(1, len(items))
+    bar_w = min(48.0, slot * 0.6)
+    for n, item in enumerate(items):
+        x = left + slot * n + (slot - bar_w) / 2
+        y = top + plot_h
+        total = 0
+        for cls in classes:
+            count = item["counts"].get(cls, 0)
+            if not count:
+                continue
+            h = plot_h * count / scale_max
+            y -= h
+            total += count
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{FINDING_COLOURS[cls]}">'
+                         f'<title>{escape(item["label"])}: {count} {escape(cls)}</title></rect>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#222">{total}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">'
+                     f'{escape(item["label"])}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

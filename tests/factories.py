@@ -17,3 +17,39 @@ def compliant_answers(checklist, **overrides):
             value = "Noted."
         items.append({"question": q.code, "value": overrides.get(q.code, value)})
     return items
+
+
+def approved_assessment(checklist, vendor, lead, reviewer, *, team=(), items=None, findings=(), approved_at=None,
+                        password=None, **fields):
+    """An assessment taken through the real workflow to approved: answers saved (`items`, by
+    default `compliant_answers`), findings raised (`findings`: (question code, class) pairs; a
+    critical or major one gets a corrective action), submitted, signed as performed by `lead` and
+    approved by `reviewer` (who must not be on the team). `approved_at` backdates the approval."""
+    from django.test import RequestFactory
+
+    from assessments import findings as finding_service
+    from assessments import signatures, workflow
+    from assessments.answers import save_answers
+    from assessments.models import Assessment, Question
+    from tests.conftest import PASSWORD
+
+    password = password or PASSWORD
+    assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead,
+                                           reviewer=reviewer, created_by=lead, **fields)
+    assessment.audit_team.set(team)
+    save_answers(assessment, lead, compliant_answers(checklist) if items is None else items)
+    for code, classification in findings:
+        question = Question.objects.get(checklist=checklist, code=code)
+        finding = finding_service.raise_finding(assessment, lead, description=f"Finding on {code}",
+                                                classification=classification, question=question)
+        if finding.needs_corrective_action:
+            finding_service.plan_action(finding, lead, description=f"Correct {code}", owner="Head of QA",
+                                        due_date="2031-01-31")
+    assessment.refresh_from_db()
+    workflow.submit(assessment, lead)
+    signatures.sign(assessment, lead, "performed", password, request=RequestFactory().post("/"))
+    signatures.sign(assessment, reviewer, "approved", password, request=RequestFactory().post("/"))
+    if approved_at is not None:
+        Assessment.objects.filter(pk=assessment.pk).update(approved_at=approved_at)
+    assessment.refresh_from_db()
+    return assessment

@@ -4,6 +4,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
+from assessments import charts, insights
+
 from .filters import VendorFilterSet
 from .models import Site, Vendor
 
@@ -30,3 +32,15 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         "service_lines", "modalities", "therapeutic_areas", "contacts", "contracts", "events",
         Prefetch("sites", queryset=Site.objects.prefetch_related("certificates")),
     )
+
+    def get_context_data(self, **kwargs):
+        """Adds the assessments the reader may see, the score over time and the findings trend
+        (server-side SVG, the same charts as in the PDF)."""
+        context = super().get_context_data(**kwargs)
+        trend = insights.vendor_trend(self.request.user, self.object)
+        context["trend"] = trend
+        context["score_chart"] = charts.score_line(trend.score_points, title="Overall score of approved assessments")
+        context["findings_chart"] = charts.finding_bars(
+            [{"label": a.date.isoformat(), "counts": a.finding_counts} for a in trend.approved])
+        context["finding_classes"] = insights.FINDING_CLASSES
+        return context

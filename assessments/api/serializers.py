@@ -9,6 +9,8 @@ from vendors.models import Site, Vendor
 
 class QuestionSerializer(serializers.ModelSerializer):
     condition = serializers.SerializerMethodField()
+    min_value = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=False, allow_null=True)
+    max_value = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=False, allow_null=True)
     expected_answer = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,7 +4,7 @@ from django.db import migrations
 FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_trail_is_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'The audit trail is append-only: % on audit_auditentry is refused', TG_OP
+    RAISE EXCEPTION 'The audit trail is append-only: %% on audit_auditentry is refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;

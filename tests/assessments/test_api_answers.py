@@ -248,6 +248,29 @@ def test_the_same_request_twice_changes_nothing_the_second_time(lead, assessment
     assert {a.version for a in Answer.objects.filter(assessment=assessment)} == {1}
 
 
+def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead, api, assessment, auditor):
+    # The client read version 0 (no answer yet) and 1; its first attempt was applied but the response
+    # was lost. The retry finds newer versions with exactly its own content: nothing is lost, no 409.
+    assert put(lead, assessment, [{"question": MATURITY, "value": 1}]).status_code == 200
+    items = [{"question": COMPLIANCE, "value": "partial", "version": 0},
+             {"question": MATURITY, "value": 2, "comment": "Trending started", "version": 1}]
+    first = put(lead, assessment, items)
+    assert first.status_code == 200
+    assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (2, 2)}
+    retry = put(lead, assessment, items)
+    assert retry.status_code == 200, retry.json()
+    assert retry.json() == first.json()
+    assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (2, 2)}
+
+    # Once someone else has changed it, the same retry is stale again: 409 and nothing applied.
+    member = api.as_user(auditor)
+    assert put(member, assessment, [{"question": MATURITY, "value": 3, "version": 2}]).status_code == 200
+    response = put(api.as_user(assessment.lead_auditor), assessment, items)
+    assert response.status_code == 409
+    assert [(c["question"], c["value"], c["version"]) for c in response.json()["current"]] == [(MATURITY, 3, 3)]
+    assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (3, 3)}
+
+
 # --- after submission, every change needs a reason -------------------------------------------
 
 def submitted(lead, assessment, **overrides):

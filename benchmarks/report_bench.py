@@ -1,0 +1,498 @@
+#!/usr/bin/env python
+"""Benchmark of PDF report rendering (issue 6, item 7).
+
+    .venv/bin/python benchmarks/report_bench.py [--reps 5] [--reports 12]
+
+Builds a throw-away database (SQLite in a temporary VAR_DIR) holding the built-in checklist fully
+answered with 20 findings and two signatures, then measures:
+
+  * the whole `render_report` task run in-process, against WeasyPrint alone on the same HTML;
+  * where the task's time goes (context queries, template, WeasyPrint, PDF facts, storing);
+  * a real Celery worker's peak memory and throughput with one and with two pool processes.
+
+It uses a Redis server of its own on a free port unless REDIS_URL is set, and always a queue
+name of its own, so it never takes anyone else's tasks. Everything it starts is stopped and its
+temporary directory deleted at the end. It prints figures and exits 0 (it is a measurement, not
+a test) unless something crashed. See benchmarks/README.md.
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GOAL_RATIO = 1.25     # whole task time / WeasyPrint-only time, at most
+GOAL_SPEEDUP = 1.8    # reports per minute with two pool processes / with one, at least
+
+
+# --- Processes: a private Redis and real Celery workers ---------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+class Worker:
+    """`celery -A config worker` with the prefork pool on the benchmark's own queue, in its own
+    session so that it and its pool processes are stopped together."""
+
+    def __init__(self, queue: str, concurrency: int, log_dir: Path, name: str):
+        self.log_path = log_dir / f"worker-{name}.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=prefork",
+             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--loglevel=INFO", f"--hostname=bench-{name}-{uuid.uuid4().hex[:6]}@%h"],
+            cwd=BASE_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.pid = self.process.pid
+
+    def wait_ready(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            if " ready." in self.log_path.read_text():
+                return self
+            time.sleep(0.1)
+        raise TimeoutError(f"worker not ready:\n{self.log_path.read_text()[-3000:]}")
+
+    def pool_pids(self) -> list[int]:
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
+                    children.append(int(entry.name))
+        return sorted(children)
+
+    def stop(self):
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        self.log.close()
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """VmHWM: the peak resident set size of the process over its life so far."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# --- Output -----------------------------------------------------------------------------------
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def figure(name, value, unit, goal="", verdict=""):
+    ROWS.append((name, f"{value} {unit}".strip(), goal, verdict))
+
+
+def print_table(title):
+    widths = [max(len(r[i]) for r in ROWS + [("Figure", "Value", "Goal", "")]) for i in range(4)]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(("Figure", "Value", "Goal", ""), widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in ROWS:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.0f}"
+
+
+# --- Data -------------------------------------------------------------------------------------
+def build_assessment():
+    """Users, the built-in checklist fully answered (some partial, non-compliant and N/A with
+    comments), evidence files, 20 findings of mixed classes with corrective actions, signed as
+    performed by the lead auditor and approved by the QA reviewer."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.roles import Role, ensure_role_groups
+    from assessments import answers, evidence, findings, signatures
+    from assessments.models import Assessment, Checklist, Question
+    from audit.context import acting
+    from tests.factories import compliant_answers
+    from vendors.models import Site, Vendor
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_reference_data", stdout=open(os.devnull, "w"))
+    ensure_role_groups()
+    password = "bench-" + uuid.uuid4().hex
+
+    def user(username, first, last, *roles):
+        u = User.objects.create_user(username=username, password=password, first_name=first, last_name=last,
+                                     email=f"{username}@example.com")
+        u.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
+        return User.objects.get(pk=u.pk)
+
+    lead = user("lead", "Lena", "Lindqvist", Role.LEAD_AUDITOR, Role.AUDITOR)
+    auditor = user("auditor", "Arjun", "Mehta", Role.AUDITOR)
+    reviewer = user("reviewer", "Rosa", "Quintero", Role.REVIEWER)
+    checklist = Checklist.objects.get(code="CGT-CDMO", version=1)
+    vendor = Vendor.objects.get(name="Lonza Group")
+    site = Site.objects.filter(vendor=vendor).first() or Site.objects.create(
+        vendor=vendor, name="Portsmouth NH", city="Portsmouth", country="US", grade_a=True, grade_b=True)
+    today = timezone.localdate()
+    with acting(user=lead, label="benchmark set-up"):
+        assessment = Assessment.objects.create(
+            vendor=vendor, site=site, checklist=checklist, lead_auditor=lead, reviewer=reviewer, created_by=lead,
+            scope="Autologous CAR-T drug product: aseptic manufacture, QC release testing, cryostorage and\n"
+                  "chain of identity. Viral vector supply is out of scope.",
+            planned_start=today - datetime.timedelta(days=30), planned_end=today - datetime.timedelta(days=28),
+            performed_start=today - datetime.timedelta(days=30), performed_end=today - datetime.timedelta(days=28))
+        assessment.audit_team.set([auditor])
+
+        questions = list(Question.objects.filter(checklist=checklist).select_related("criterion")
+                         .order_by("criterion__order", "order", "code"))
+        condition_codes = set(Question.objects.filter(checklist=checklist).exclude(condition_question="")
+                              .values_list("condition_question", flat=True))
+        free = [q for q in questions if q.answer_type == "compliance" and q.code not in condition_codes]
+        items = {i["question"]: i for i in compliant_answers(checklist)}
+        for n, q in enumerate(free[:12]):
+            value = ("partial", "non_compliant", "partial")[n % 3]
+            items[q.code].update(value=value, comment=(
+                f"Observed during the walk-through of {q.criterion.title.lower()}: the procedure exists but "
+                f"{'is not followed consistently' if value == 'partial' else 'was not followed'}; "
+                "three records sampled, see finding list.\nSite response: CAPA to be raised."))
+        for q in free[12:14]:
+            items[q.code].update(value="na", na_justification="The site does not perform this activity for the "
+                                                                "product in scope (confirmed in the quality agreement).")
+        for q in questions[::5]:
+            items[q.code].setdefault("comment", "Verified against records on site; no concerns.")
+        answers.save_answers(assessment, lead, list(items.values()))
+        assert len(items) == len(questions), (len(items), len(questions))
+
+        for n, q in enumerate(questions[:60:4]):
+            name = (f"{q.code}-batch-record-extract.pdf", f"{q.code}-sop-list.txt")[n % 2]
+            body = (b"%PDF-1.4\n% benchmark evidence " if name.endswith(".pdf") else b"SOP list ") + q.code.encode() * 50
+            evidence.attach(assessment, lead, q.code, SimpleUploadedFile(name, body))
+
+        # 20 findings: 1 critical, 5 major, 9 minor (one per criterion, so no cluster review is
+        # needed), 5 observations; every critical and major one with a corrective action.
+        by_criterion = {}
+        for q in questions:
+            by_criterion.setdefault(q.criterion.code, []).append(q)
+        criteria = sorted(by_criterion)
+        plan = ["critical"] + ["major"] * 5 + ["minor"] * 9 + ["observation"] * 5
+        for n, cls in enumerate(plan):
+            crit_qs = by_criterion[criteria[n % len(criteria)]]
+            q = crit_qs[(n // len(criteria)) % len(crit_qs)]
+            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5, "fmea_detectability": 1 + (n * 3) % 5} \
+                if cls in ("critical", "major", "minor") else {}
+            finding = findings.raise_finding(
+                assessment, lead, question=q, classification=cls,
+                description=(f"{cls.capitalize()} deficiency {n + 1}: records sampled for {q.code} did not show the "
+                             "required review. Three of five batch records lacked the second-person verification "
+                             "of the cell count and the viability result before release."),
+                requirement=f"{q.reference or 'EudraLex Vol. 4 Part IV'}"[:500], **fmea)
+            if cls in ("critical", "major") or n % 2:
+                findings.plan_action(
+                    finding, lead, description="Retrain operators on second-person verification; add a "
+                                               "mandatory verification step to the electronic batch record.",
+                    owner="Head of QA operations, Portsmouth", due_date=today + datetime.timedelta(days=30 + 7 * n))
+
+    from assessments import workflow
+
+    assessment.refresh_from_db()
+    workflow.submit(assessment, lead)
+    request = RequestFactory().post("/sign/")
+    with acting(user=lead, label="benchmark set-up"):
+        signatures.sign(assessment, lead, "performed", password, request=request)
+    with acting(user=reviewer, label="benchmark set-up"):
+        signatures.sign(assessment, reviewer, "approved", password, request=request,
+                        justification="Approved with conditions: the critical CAPA is to be verified on site.")
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.APPROVED, assessment.status
+    return assessment, reviewer
+
+
+def purge_queue(queue):
+    """Drop messages on the benchmark's own queue (approval queues a final report)."""
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        return conn.default_channel.queue_purge(queue) or 0
+
+
+# --- Measurements -----------------------------------------------------------------------------
+def new_report(assessment, user):
+    from reports.models import AuditReport
+    from reports.services import _next_number
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        return AuditReport.objects.create(assessment=assessment, number=_next_number(assessment),
+                                          kind=AuditReport.Kind.FINAL, requested_by=user)
+
+
+def run_task(report_id):
+    from reports.tasks import render_report
+
+    started = time.perf_counter()
+    result = render_report.apply(args=[report_id])
+    elapsed = time.perf_counter() - started
+    outcome = result.get(propagate=True)
+    if outcome.get("status") != "ready":
+        from reports.models import AuditReport
+
+        raise RuntimeError(f"report {report_id} {outcome}: {AuditReport.objects.get(pk=report_id).error}")
+    return elapsed, outcome
+
+
+def profile_parts(assessment, report):
+    """One pass through the task's steps, timed separately, with the queries of the context."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import rendering
+
+    parts = {}
+    with CaptureQueriesContext(connection) as queries:
+        t = time.perf_counter()
+        context = rendering.report_context(assessment, report)
+        parts["context"] = time.perf_counter() - t
+    context_queries = len(queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:
+        t = time.perf_counter()
+        html = render_to_string("reports/audit_report.html", context)
+        parts["template"] = time.perf_counter() - t
+    template_queries = len(queries.captured_queries)
+    t = time.perf_counter()
+    pdf = rendering.html_to_pdf(html)
+    parts["weasyprint"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rendering.pdf_facts(pdf)
+    parts["pdf_facts"] = time.perf_counter() - t
+    return parts, context_queries, template_queries, len(html)
+
+
+def wait_ready(ids, timeout):
+    from reports.models import AuditReport
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = list(AuditReport.objects.filter(pk__in=ids).values_list("status", "rendered_at", "error"))
+        if sum(s in ("ready", "failed") for s, _, _ in rows) == len(ids):
+            failed = [e for s, _, e in rows if s == "failed"]
+            if failed:
+                raise RuntimeError(f"{len(failed)} report(s) failed: {failed[0]}")
+            return max(r for _, r, _ in rows)
+        time.sleep(0.1)
+    raise TimeoutError(f"reports {ids} not ready after {timeout} s")
+
+
+def throughput(worker, assessment, user, count, warm_up):
+    """Reports per minute through a running worker: `warm_up` reports first (not timed: each pool
+    process imports WeasyPrint and loads fonts on its first report), then `count` reports,
+    timed from just before the first is published to the `rendered_at` of the last."""
+    from django.utils import timezone
+
+    from reports.services import request_report
+
+    wait_ready([request_report(assessment, user, "final").pk for _ in range(warm_up)], timeout=120)
+    started = timezone.now()
+    ids = [request_report(assessment, user, "final").pk for _ in range(count)]
+    last = wait_ready(ids, timeout=60 + 30 * count)
+    elapsed = (last - started).total_seconds()
+    return elapsed, count / elapsed * 60
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=5, help="in-process repetitions of task and WeasyPrint (5)")
+    parser.add_argument("--reports", type=int, default=12, help="reports per throughput run (12)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, database)")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="report-bench-"))
+    redis = None
+    workers: list[Worker] = []
+    exit_code = 0
+    try:
+        if not os.environ.get("REDIS_URL"):
+            redis = PrivateRedis(tmp)
+            os.environ["REDIS_URL"] = redis.url
+        queue = f"report-bench-{uuid.uuid4().hex[:12]}"
+        os.environ.update({
+            "VAR_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "DEBUG": "true",
+            "SECRET_KEY": "report-bench-" + uuid.uuid4().hex, "CELERY_QUEUE": queue,
+            "REPORT_RENDER_DELAY_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
+        })
+        os.environ.pop("MEDIA_ROOT", None)
+        sys.path.insert(0, str(BASE_DIR))
+        os.chdir(BASE_DIR)
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        assert settings.CELERY_TASK_DEFAULT_QUEUE == queue and settings.REPORT_RENDER_DELAY_SECONDS == 0
+        began = time.monotonic()
+        print(f"Temporary directory {tmp}; Redis {os.environ['REDIS_URL']} "
+              f"({'private, started here' if redis else 'from REDIS_URL'}); queue {queue}; "
+              f"{os.cpu_count()} CPU(s)")
+
+        t = time.perf_counter()
+        assessment, user = build_assessment()
+        purged = purge_queue(queue)
+        from assessments.models import Answer, Evidence, Finding, CorrectiveAction
+
+        print(f"Set-up {time.perf_counter() - t:.1f} s: {assessment.reference}, "
+              f"{Answer.objects.filter(assessment=assessment).count()} answers, "
+              f"{Evidence.objects.filter(answer__assessment=assessment).count()} evidence files, "
+              f"{Finding.objects.filter(assessment=assessment).count()} findings, "
+              f"{CorrectiveAction.objects.filter(finding__assessment=assessment).count()} corrective actions, "
+              f"status {assessment.status}; {purged} message(s) from the approval purged")
+
+        # 1. In-process: the whole task against WeasyPrint alone on the same HTML, interleaved so
+        #    that a noisy neighbour slows both alike. One untimed warm-up run of each first.
+        from reports import rendering
+
+        cold, outcome = run_task(new_report(assessment, user).pk)
+        html, _ = rendering.render_html(assessment, new_report(assessment, user))
+        t = time.perf_counter()
+        pdf = rendering.html_to_pdf(html)
+        cold_weasy = time.perf_counter() - t
+        pages = rendering.pdf_facts(pdf)["pages"]
+        task_times, weasy_times = [], []
+        for _ in range(args.reps):
+            task_times.append(run_task(new_report(assessment, user).pk)[0])
+            t = time.perf_counter()
+            rendering.html_to_pdf(html)
+            weasy_times.append(time.perf_counter() - t)
+        task_med, weasy_med = statistics.median(task_times), statistics.median(weasy_times)
+        ratio = task_med / weasy_med
+        parts, context_queries, template_queries, html_size = profile_parts(assessment, new_report(assessment, user))
+
+        figure("Whole task, median", ms(task_med), "ms", "", f"n={args.reps}")
+        figure("Whole task, min", ms(min(task_times)), "ms")
+        figure("WeasyPrint only (same HTML), median", ms(weasy_med), "ms", "", f"n={args.reps}")
+        figure("WeasyPrint only (same HTML), min", ms(min(weasy_times)), "ms")
+        figure("Task / WeasyPrint (medians)", f"{ratio:.2f}", "x", f"<= {GOAL_RATIO}",
+               "PASS" if ratio <= GOAL_RATIO else "MISS")
+        figure("Task / WeasyPrint (mins)", f"{min(task_times) / min(weasy_times):.2f}", "x", f"<= {GOAL_RATIO}",
+               "PASS" if min(task_times) / min(weasy_times) <= GOAL_RATIO else "MISS")
+        figure("PDF pages", outcome["pages"], "pages")
+        figure("PDF size", f"{len(pdf) / 1024:.0f}", "KiB")
+        figure("First task in this process (cold)", ms(cold), "ms", "", "imports, fonts")
+        figure("  of which: report_context", ms(parts["context"]), "ms", "", f"{context_queries} SQL queries")
+        figure("  of which: template render", ms(parts["template"]), "ms", "",
+               f"{template_queries} SQL queries, {html_size // 1024} KiB HTML")
+        figure("  of which: WeasyPrint", ms(parts["weasyprint"]), "ms", "", "one more run, profiled pass")
+        figure("  of which: pdf_facts (pypdf)", ms(parts["pdf_facts"]), "ms")
+        figure("  rest (status, file, audit rows)",
+               ms(max(0.0, task_med - weasy_med - parts["context"] - parts["template"] - parts["pdf_facts"])),
+               "ms", "", "task median - WeasyPrint median - above")
+
+        # 2. Real workers: one pool process, then two.
+        one = Worker(queue, 1, tmp, "c1").wait_ready()
+        workers.append(one)
+        elapsed1, per_min1 = throughput(one, assessment, user, args.reports, warm_up=1)
+        pool = one.pool_pids()
+        main_peak = peak_rss_mib(one.pid)
+        child_peaks = [peak_rss_mib(p) for p in pool]
+        one.stop()
+        workers.remove(one)
+        two = Worker(queue, 2, tmp, "c2").wait_ready()
+        workers.append(two)
+        elapsed2, per_min2 = throughput(two, assessment, user, args.reports, warm_up=2)
+        child_peaks2 = [peak_rss_mib(p) for p in two.pool_pids()]
+        two.stop()
+        workers.remove(two)
+        speedup = per_min2 / per_min1
+
+        figure("Worker peak RSS, pool process", f"{max(p for p in child_peaks if p):.0f}", "MiB", "",
+               f"VmHWM after {args.reports + 1} reports, -c 1")
+        figure("Worker peak RSS, main process", f"{main_peak:.0f}", "MiB", "", "VmHWM, consumer, -c 1")
+        figure("Worker peak RSS, total", f"{main_peak + sum(p for p in child_peaks if p):.0f}", "MiB", "",
+               "main + pool, -c 1 (upper bound)")
+        figure("Worker peak RSS, pool processes -c 2",
+               " / ".join(f"{p:.0f}" for p in child_peaks2 if p), "MiB", "", "each")
+        figure("Throughput, 1 worker (-c 1)", f"{per_min1:.1f}", "reports/min", "",
+               f"{args.reports} in {elapsed1:.1f} s")
+        figure("Throughput, 2 workers (-c 2)", f"{per_min2:.1f}", "reports/min", "",
+               f"{args.reports} in {elapsed2:.1f} s")
+        figure("Speed-up, 2 vs 1", f"{speedup:.2f}", "x", f">= {GOAL_SPEEDUP}",
+               "PASS" if speedup >= GOAL_SPEEDUP else "MISS")
+        print_table(f"Report benchmark: {assessment.checklist.code} v{assessment.checklist.version}, "
+                    f"{pages} pages, {os.cpu_count()} CPU(s), total run {time.monotonic() - began:.0f} s")
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        exit_code = 1
+    finally:
+        for worker in workers:
+            worker.stop()
+        if redis:
+            redis.stop()
+        if args.keep:
+            print(f"Kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

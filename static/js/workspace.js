@@ -1,0 +1,110 @@
+/* The assessment workspace: save states, conditional questions, evidence upload with progress.
+   Everything else (saving, conflicts, scores) is htmx talking to the server. */
+(function () {
+  "use strict";
+
+  function stateOf(form) {
+    return document.getElementById("state-" + form.dataset.code);
+  }
+
+  // "Saving…" while a request is in flight; a visible failure (with the input kept) when the
+  // network fails, so that nothing typed is lost silently.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    if (form && stateOf(form)) { stateOf(form).textContent = "Saving…"; stateOf(form).dataset.state = "saving"; }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    if (!form || !stateOf(form)) return;
+    var status = e.detail.xhr ? e.detail.xhr.status : 0;
+    stateOf(form).dataset.state = status === 200 ? "saved" : status === 409 ? "conflict" : "failed";
+  });
+  function failed(e) {
+    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    if (!form || !stateOf(form)) return;
+    var el = stateOf(form);
+    el.dataset.state = "failed";
+    el.innerHTML = "";
+    var strong = document.createElement("strong");
+    strong.className = "error";
+    strong.textContent = "Not saved: no connection. Your answer is kept here. ";
+    var retry = document.createElement("button");
+    retry.type = "button"; retry.className = "secondary outline retry"; retry.textContent = "Retry";
+    retry.addEventListener("click", function () { htmx.trigger(form, "change"); });
+    el.appendChild(strong); el.appendChild(retry);
+  }
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:timeout", failed);
+
+  // Conditional questions appear and disappear as the answers they depend on change.
+  function applyVisibility(root) {
+    (root || document).querySelectorAll(".visibility-signal").forEach(function (signal) {
+      var question = document.getElementById("question-" + signal.dataset.code);
+      if (question) question.hidden = signal.dataset.applies !== "1";
+    });
+  }
+  document.addEventListener("htmx:oobAfterSwap", function () { applyVisibility(); });
+  document.addEventListener("htmx:afterSettle", function () { applyVisibility(); });
+
+  // Mirror the change reason into the plain (non-htmx) forms of the page.
+  document.addEventListener("submit", function (e) {
+    var reason = document.getElementById("change-reason");
+    if (!reason) return;
+    e.target.querySelectorAll(".mirror-reason").forEach(function (input) { input.value = reason.value; });
+  });
+
+  // Evidence: drag and drop or choose files; upload with a progress bar.
+  function upload(zone, files) {
+    if (!files || !files.length) return;
+    var data = new FormData();
+    Array.prototype.forEach.call(files, function (f) { data.append("file", f); });
+    var reason = document.getElementById("change-reason");
+    if (reason) data.append("reason", reason.value);
+    var bar = zone.querySelector(".upload-progress");
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", zone.dataset.uploadUrl);
+    var token = document.querySelector("[name=csrfmiddlewaretoken]") || null;
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    xhr.setRequestHeader("X-CSRFToken", headers["X-CSRFToken"] || (token && token.value) || "");
+    xhr.setRequestHeader("HX-Request", "true");
+    bar.hidden = false; bar.value = 0;
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total);
+    });
+    xhr.addEventListener("load", function () {
+      bar.hidden = true;
+      var list = document.getElementById("evidence-" + zone.dataset.code);
+      list.innerHTML = xhr.responseText;
+    });
+    xhr.addEventListener("error", function () {
+      bar.hidden = true;
+      var list = document.getElementById("evidence-" + zone.dataset.code);
+      var p = document.createElement("p"); p.className = "error"; p.setAttribute("role", "alert");
+      p.textContent = "Upload failed: no connection. Try again."; list.prepend(p);
+    });
+    xhr.send(data);
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.classList.contains("evidence-input")) {
+      upload(e.target.closest(".dropzone"), e.target.files);
+      e.target.value = "";
+      e.stopPropagation();
+    }
+  }, true);
+  ["dragenter", "dragover"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var zone = e.target.closest && e.target.closest(".dropzone");
+      if (zone) { e.preventDefault(); zone.classList.add("dragging"); }
+    });
+  });
+  document.addEventListener("dragleave", function (e) {
+    var zone = e.target.closest && e.target.closest(".dropzone");
+    if (zone) zone.classList.remove("dragging");
+  });
+  document.addEventListener("drop", function (e) {
+    var zone = e.target.closest && e.target.closest(".dropzone");
+    if (!zone) return;
+    e.preventDefault(); zone.classList.remove("dragging");
+    upload(zone, e.dataTransfer.files);
+  });
+})();
