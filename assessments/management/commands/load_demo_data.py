@@ -9,7 +9,9 @@ real); the performed dates are spread over the last two years.
 
 The records are fictitious: no such audit of these companies took place. Every demo assessment's
 scope starts with "[demo]", and that is how the command knows it has run: a second run does
-nothing. Run `load_reference_data` and `demo_accounts` first.
+nothing. Nor does it add anything to a database that holds assessments of its own, since the demo
+approvals would change real vendors' qualification status. Run `load_reference_data` and
+`demo_accounts` first.
 """
 from datetime import timedelta
 
@@ -21,7 +23,8 @@ from django.utils import timezone
 from accounts.management.commands.demo_accounts import demo_password
 from accounts.models import User
 from assessments import answers as answer_service
-from assessments import evaluation, findings as finding_service, signatures, workflow
+from assessments import evaluation, signatures, workflow
+from assessments import findings as finding_service
 from assessments.models import Assessment, Checklist, CorrectiveAction, Question
 from audit.context import acting
 from vendors.models import GMPCertificate, Site, Vendor
@@ -70,7 +73,8 @@ BASELINE = {
     "E.1": "compliant", "E.2": 12, "E.3": "compliant", "E.4": "compliant", "E.5": "compliant", "E.6": "compliant",
     "E.7": 3,
     "F.1": "compliant", "F.2": 100, "F.3": "compliant", "F.4": "compliant", "F.5": "compliant", "F.6": "compliant",
-    "F.7": "EU, UK and US; LN2 dry shippers with continuous temperature and location loggers, two specialised couriers.",
+    "F.7": "EU, UK and US; LN2 dry shippers with continuous temperature and location loggers, "
+           "two specialised couriers.",
     "G.1": 3, "G.2": "compliant", "G.3": "no", "G.4": "no", "G.5": "compliant", "G.6": "compliant",
     "H.1": "compliant", "H.2": 3, "H.3": "compliant", "H.4": "compliant", "H.5": "compliant", "H.6": "compliant",
     "I.1": "compliant", "I.2": "compliant", "I.3": "compliant", "I.4": "compliant", "I.5": "compliant",
@@ -173,6 +177,8 @@ ASSESSMENTS = [
             "B.4": ("non_compliant", "Change control CC-117 switched the final-product cryobag to another supplier "
                                      "without a comparability protocol or the clients' approval before "
                                      "implementation."),
+            "A.8": ("partial", "Procedure for OOS autologous batches exists but does not describe the physician's "
+                               "documented request or the QP sign-off."),
             "B.5": (2, "Control strategy documents exist for two of four client processes."),
             "D.9": ("compliant", "Two patient lots processed concurrently in separate grade B suites; line "
                                  "clearance checklist verified in 3 batch records."),
@@ -181,7 +187,9 @@ ASSESSMENTS = [
             "E.7": (2, "Behaviour observations are planned but only one was performed in the last year."),
             "F.2": (80, "40 of the 50 slots per year projected at peak can be committed (80 %); the suite 4 "
                         "expansion, planned for next year, would cover the rest."),
+            "F.3": ("partial", "Scale-out across 3 suites; equivalence of the two incubator models not shown."),
             "H.2": (2, "Vector supplier audited; single-use bag set supplier qualified on certificate only."),
+            "I.2": ("partial", "Dry shippers requalified every 2 years, but two units in use were overdue."),
         },
         "findings": [
             {"question": "B.4", "classification": "major", "fmea": (4, 3, 3),
@@ -228,14 +236,23 @@ ASSESSMENTS = [
             "C.4": (2, "Two grade A settle plates with growth (1 CFU each, Micrococcus luteus and Staphylococcus "
                        "epidermidis) in the last 12 months; investigations opened but not completed, no product "
                        "impact assessment for the three batches processed in those sessions."),
+            "C.5": ("partial", "Glove prints taken after critical interventions, but not on every exit from "
+                               "grade B."),
             "C.6": ("partial", "Alert levels not set for the grade C corridor; excursion response not followed "
                                "for one grade B air sample."),
+            "C.7": ("partial", "Sampling locations not re-assessed since the cabinets were replaced."),
+            "D.1": ("partial", "CCS approved but not reviewed since issue; it does not cover the cryostorage area."),
             "D.2": ("partial", "APS protocol uses 2 operators, while routine production uses up to 3 in the "
                                "grade B suite; worst-case duration is covered."),
+            "D.8": ("partial", "Procedure covers late sterility results but not late mycoplasma culture results."),
+            "E.3": ("partial", "Two operators performed aseptic steps before their first APS, under supervision "
+                               "not documented in the batch record."),
             "E.7": (1, "No programme beyond the annual APS participation."),
+            "G.1": (2, "ALCOA+ principles in the data governance SOP; no data-criticality assessment."),
             "G.2": ("partial", "Audit trails enabled on the EM system and LIMS; the flow cytometer's audit trail "
                                "is not reviewed."),
             "H.2": (2, "Cytokine supplier not audited; qualification by questionnaire."),
+            "I.1": ("partial", "LN2 freezers alarmed, but the backup freezer capacity was never tested."),
         },
         "findings": [
             {"question": "C.4", "classification": "critical", "fmea": (5, 2, 4),
@@ -434,6 +451,11 @@ class Command(BaseCommand):
         if existing:
             self.stdout.write(f"Demo data: {existing} demo assessments already exist; nothing to do.")
             return
+        real = Assessment.objects.exclude(scope__startswith=DEMO_MARK).count()
+        if real:
+            # Fictitious audits would change real vendors' qualification status: never mix them.
+            self.stdout.write(f"Demo data: not added, the database already holds {real} assessments of its own.")
+            return
         self.users = self._users()
         self.checklist = Checklist.objects.filter(code=CHECKLIST[0], version=CHECKLIST[1]).first()
         if self.checklist is None:
@@ -441,13 +463,11 @@ class Command(BaseCommand):
         self.questions = {q.code: q for q in Question.objects.filter(checklist=self.checklist)
                           .select_related("criterion")}
         self.password = demo_password()
-        for name in ("lead", "reviewer"):
-            if not self.users[name].check_password(self.password):
-                raise CommandError(f"The demo user {name!r} does not have the demo password: run "
-                                   "`manage.py demo_accounts` again (it resets the demo passwords).")
         self.today = timezone.localdate()
         self.created = {}
-        with transaction.atomic():
+        # Each step runs as its user (inner acting blocks); what runs on commit, the final reports
+        # the approvals queue, is recorded as the demo-data command.
+        with acting(label=LABEL), transaction.atomic():
             sites = self._sites()
             for spec in ASSESSMENTS:
                 self.created[spec["key"]] = self._assessment(spec, sites)
@@ -458,7 +478,8 @@ class Command(BaseCommand):
         users = {u.username: u for u in User.objects.filter(username__in=["admin", "lead", "auditor", "reviewer"])}
         missing = {"admin", "lead", "auditor", "reviewer"} - set(users)
         if missing:
-            raise CommandError(f"Demo users missing ({', '.join(sorted(missing))}): run `manage.py demo_accounts` first.")
+            raise CommandError(f"Demo users missing ({', '.join(sorted(missing))}): "
+                               "run `manage.py demo_accounts` first.")
         return users
 
     def _vendor(self, name):
@@ -514,7 +535,7 @@ class Command(BaseCommand):
                     answer_service.save_answers(assessment, user, mine)
 
         follow_ups = []
-        for number, f in enumerate(spec.get("findings", []), start=1):
+        for f in spec.get("findings", []):
             question = self.questions[f["question"]]
             author = auditor if question.criterion.code in AUDITOR_CRITERIA else lead
             severity, occurrence, detectability = f.get("fmea", (None, None, None))
@@ -536,7 +557,8 @@ class Command(BaseCommand):
         if finished:
             with acting(user=lead, label=LABEL):
                 workflow.submit(assessment, lead)
-                self._sign(assessment, lead, signatures.Meaning.PERFORMED)
+                if stage != "returned":  # the lead signs once the rework is done
+                    self._sign(assessment, lead, signatures.Meaning.PERFORMED)
         if stage == "returned":
             with acting(user=reviewer, label=LABEL):
                 workflow.return_for_rework(assessment, reviewer, spec["return_reason"])
@@ -572,7 +594,12 @@ class Command(BaseCommand):
     def _sign(self, assessment, user, meaning):
         request = RequestFactory().post("/")
         request.user = user
-        return signatures.sign(assessment, user, meaning, self.password, request=request)
+        try:
+            return signatures.sign(assessment, user, meaning, self.password, request=request)
+        except signatures.SignatureRefused as exc:
+            # Everything is rolled back, including the failed attempt's lock-out count.
+            raise CommandError(f"{user.username} could not sign {assessment.reference}: {exc} Run "
+                               "`manage.py demo_accounts` again (it resets the demo passwords).") from exc
 
     # --- report ---------------------------------------------------------------------------
     def _summary(self):

@@ -1,0 +1,170 @@
+"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made through the
+product's own services, so scores, signatures and the audit trail are real; a second run changes
+nothing."""
+import io
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.core.management import CommandError, call_command
+
+from assessments import evaluation, signatures
+from assessments.models import Answer, Assessment, CorrectiveAction, Finding, Signature
+from audit.models import AuditEntry
+from reports.models import AuditReport
+from vendors.models import GMPCertificate, Site, Vendor
+
+pytestmark = pytest.mark.django_db
+DEMO_PASSWORD = "demo-password-for-tests-7"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # Signing checks the password every time; a fast hasher keeps the test quick, the check is the same.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_setup(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("demo_accounts", stdout=io.StringIO())
+
+
+def load():
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {model.__name__: model.objects.count()
+            for model in (Assessment, Answer, Finding, CorrectiveAction, Signature, Site, GMPCertificate,
+                          AuditEntry, AuditReport)}
+
+
+def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
+    first = load()
+    assert "10 assessments" in first and "[demo]" in first
+    before = snapshot()
+    second = load()
+    assert "already exist; nothing to do" in second
+    assert snapshot() == before
+
+    demo = Assessment.objects.filter(scope__startswith="[demo]")
+    assert demo.count() == Assessment.objects.count() == 10
+    by_status = {s: demo.filter(status=s).count() for s in Assessment.Status.values}
+    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4,
+                         "cancelled": 0}
+    assert all(a.checklist.code == "CGT-CDMO" and a.checklist.version == 1 for a in demo)
+
+    today = demo.first().created_at.date()
+    assert all(a.planned_start > today for a in demo.filter(status="planned"))
+    performed = sorted(a.performed_start for a in demo.exclude(status="planned"))
+    assert (today - performed[0]).days > 600 and (today - performed[-1]).days < 30  # spread over 2 years
+
+
+def test_in_progress_ones_are_partly_answered_with_comments_na_and_a_finding(demo_setup):
+    load()
+    for a in Assessment.objects.filter(status="in_progress"):
+        answers = Answer.objects.filter(assessment=a)
+        assert 0 < answers.count() < a.checklist.questions.count()
+        assert answers.exclude(comment="").exists()
+        na = answers.filter(value="na")
+        assert na.exists() and all(x.na_justification.strip() for x in na)
+        assert a.findings.count() == 1
+        assert a.overall_score is not None
+
+
+def test_returned_and_submitted(demo_setup):
+    load()
+    returned = Assessment.objects.get(status="returned")
+    entry = AuditEntry.objects.filter(assessment_id=returned.pk, changes__status__1="returned").get()
+    assert entry.username == "reviewer" and "species" in entry.reason
+
+    submitted = Assessment.objects.get(status="submitted")
+    assert evaluation.missing_for_submission(submitted) == []
+    assert signatures.has_valid_signature(submitted, "performed", submitted.lead_auditor)
+    assert not submitted.signatures.filter(meaning="approved").exists()
+    assert submitted.findings.exists()
+    for finding in submitted.findings.all():
+        assert finding.actions.exists()
+
+
+def test_approved_ones_are_signed_and_the_vendors_follow_the_decisions(demo_setup):
+    load()
+    approved = Assessment.objects.filter(status="approved")
+    decisions = {}
+    for a in approved:
+        assert a.findings.exists(), a.reference
+        assert signatures.has_valid_signature(a, "performed", a.lead_auditor)
+        assert signatures.has_valid_signature(a, "approved", a.reviewer)
+        assert all(s.valid for s in signatures.signature_states(a))
+        assert a.approved_at and a.requalification_due
+        result = evaluation.score(a)
+        assert a.decision == result.recommended_decision and a.risk_rating == result.risk_rating
+        decisions[a.reference] = (a.vendor, a.decision, a.risk_rating)
+
+    ratings = {rating for _, _, rating in decisions.values()}
+    assert {"low", "high", "critical"} <= ratings
+    assert Finding.objects.filter(assessment__in=approved, classification="critical").exists()
+    assert Finding.objects.filter(assessment__in=approved, classification="major").exists()
+    for finding in Finding.objects.filter(assessment__in=approved, classification__in=["critical", "major"]):
+        assert finding.actions.exists()
+
+    # The comparison page needs three vendors with approved assessments on the same checklist.
+    vendors = {vendor.pk for vendor, _, _ in decisions.values()}
+    assert len(vendors) >= 3
+    for vendor_id in vendors:
+        vendor = Vendor.objects.get(pk=vendor_id)
+        latest = approved.filter(vendor=vendor).order_by("-approved_at").first()
+        assert vendor.status == latest.decision
+        assert vendor.next_requalification_due == latest.requalification_due
+        assert vendor.sites.filter(grade_a=True, certificates__isnull=False).exists()
+    statuses = set(Vendor.objects.filter(pk__in=vendors).values_list("status", flat=True))
+    assert statuses == {"approved", "conditionally_approved", "not_approved"}
+    # A vendor assessed twice has a history to draw.
+    assert any(approved.filter(vendor_id=v).count() > 1 for v in vendors)
+
+
+def test_audit_trail_names_the_demo_users(demo_setup):
+    load()
+    demo_ids = list(Assessment.objects.values_list("pk", flat=True))
+    entries = AuditEntry.objects.filter(assessment_id__in=demo_ids)
+    actors = set(entries.values_list("actor__username", flat=True))
+    assert {"lead", "auditor", "reviewer"} <= actors
+    assert not entries.filter(actor__isnull=True).exists()
+    # Who did what: auditors answer, the lead submits and signs as performed, the reviewer approves.
+    assert entries.filter(actor__username="auditor", content_type__model="answer").exists()
+    assert entries.filter(actor__username="lead", content_type__model="answer").exists()
+    assert entries.filter(actor__username="lead", changes__status__1="submitted").exists()
+    assert entries.filter(actor__username="reviewer", changes__status__1="approved").count() == 4
+    signers = {(s.signer.username, s.meaning) for s in Signature.objects.all()}
+    assert signers == {("lead", "performed"), ("reviewer", "approved")}
+    assert AuditEntry.objects.filter(actor__username="admin", content_type__model="site").exists()
+
+
+def test_never_mixed_into_a_database_with_real_assessments(demo_setup):
+    from accounts.models import User
+    from assessments.models import Checklist
+
+    lead = User.objects.get(username="lead")
+    Assessment.objects.create(vendor=Vendor.objects.get(name="Lonza Group"), created_by=lead, lead_auditor=lead,
+                              checklist=Checklist.objects.get(code="CGT-CDMO", version=1), scope="Real audit")
+    assert "not added" in load()
+    assert Assessment.objects.count() == 1 and not Site.objects.exists()
+
+
+def test_refuses_without_demo_accounts_and_leaves_nothing(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("load_reference_data", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="demo_accounts"):
+        load()
+    assert not Assessment.objects.exists()
+
+
+def test_a_wrong_password_rolls_everything_back(demo_setup, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "not-the-password")
+    with pytest.raises(CommandError, match="could not sign"):
+        load()
+    assert not Assessment.objects.exists() and not Site.objects.exists()
+    assert not AccessFailureLog.objects.exists() and not AccessAttempt.objects.exists()
