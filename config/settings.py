@@ -99,7 +99,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write to the same file: wait for the lock instead of
     # failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # IMMEDIATE: a transaction takes the write lock when it starts, so that two writers queue
+    # behind each other instead of one failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     # A file, not memory, so that the Celery worker processes of the integration tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 else:
@@ -216,8 +218,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # How long an unacknowledged message waits before Redis hands it to another worker. Reports
 # render in seconds; 15 minutes leaves a wide margin without hiding a dead worker for an hour.
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    # Read by the consuming side (kombu's Redis QoS): a message left unacknowledged that long by
+    # a dead worker is handed to another one. Must exceed the longest render, or a slow report
+    # is rendered twice (harmless: the task is idempotent, but wasted work).
+    "visibility_timeout": _visibility_timeout,
+    # kombu looks for such messages only every unacked_restore_interval x unacked_restore_throttle
+    # seconds (10 x 10 by default in kombu 5.7): with those defaults a dead worker's report could
+    # wait up to 100 s more than the timeout. Look often enough for the timeout to mean what it says.
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 3)),
+    "unacked_restore_throttle": 1,
+    # Lets several installations (or test runs) share one Redis without handing each other's
+    # unacknowledged messages around: every key kombu uses gets this prefix. Web and workers
+    # must use the same value.
+    "global_keyprefix": env("CELERY_BROKER_KEY_PREFIX", default=""),
     "socket_connect_timeout": 3,
 }
 CELERY_BEAT_SCHEDULE = {
