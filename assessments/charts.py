@@ -88,7 +88,7 @@ def grouped_bars(series: list[dict], categories: list[dict], title="Comparison",
 
 def score_line(points: list[tuple[str, float]], title="Overall score over time", width=640, height=220) -> str:
     """Overall score per approved assessment, oldest first: (label, score) pairs."""
-    left, right, top, bottom = 40, 20, 30, 40
+    left, right, top, bottom = 40, 40, 30, 40  # room for the last point's centred label
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '

@@ -119,4 +119,5 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     action._change_reason = reason
     action.full_clean()
     action.save()
+    workflow.lift_condition_if_met(assessment)
     return action

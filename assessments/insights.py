@@ -437,6 +437,12 @@ class TimelineGroup:
     user_full_name: str
     reasons: list[str]
     changes: list[dict]  # rows of audit.trail.rows, in the order they were made
+    last_entry: int = 0  # orders actions made within the same microsecond
+
+    @property
+    def objects(self) -> list[str]:
+        """The records this action changed, in order, each once."""
+        return list(dict.fromkeys(change["object"] for change in self.changes))
 
 
 def audit_entries(assessment: Assessment, username: str = "", object_type: str = ""):
@@ -477,7 +483,8 @@ def timeline(entries) -> list[TimelineGroup]:
                 request_id=entry.cid, timestamp=entry.timestamp, username=entry.username,
                 user_full_name=entry.user_full_name or entry.username, reasons=[], changes=[])
         group.timestamp = max(group.timestamp, entry.timestamp)
+        group.last_entry = max(group.last_entry, entry.pk)
         if entry.reason and entry.reason not in group.reasons:
             group.reasons.append(entry.reason)
         group.changes.extend(trail.rows([entry]))
-    return sorted(groups.values(), key=lambda g: g.timestamp, reverse=True)
+    return sorted(groups.values(), key=lambda g: (g.timestamp, g.last_entry), reverse=True)

@@ -172,8 +172,31 @@ def apply_decision_to_vendor(assessment: Assessment) -> None:
     """The approved supplier list follows the latest approved assessment (domain brief §3)."""
     vendor = assessment.vendor
     vendor.status = assessment.decision
+    vendor.risk_rating = assessment.risk_rating
     vendor.next_requalification_due = assessment.requalification_due
-    vendor.save(update_fields=["status", "next_requalification_due", "updated_at"])
+    vendor.save(update_fields=["status", "risk_rating", "next_requalification_due", "updated_at"])
+
+
+def lift_condition_if_met(assessment: Assessment) -> bool:
+    """A conditional approval holds "until the corrective actions for every major finding are
+    verified effective" (domain brief §3): then the vendor becomes approved."""
+    vendor = assessment.vendor
+    if (assessment.status != Status.APPROVED or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
+            or vendor.status != "conditionally_approved"):
+        return False
+    latest = (Assessment.objects.filter(vendor=vendor, status=Status.APPROVED).order_by("-approved_at").first())
+    if latest is None or latest.pk != assessment.pk:
+        return False
+    done = (CorrectiveAction.Status.VERIFIED_EFFECTIVE, CorrectiveAction.Status.CLOSED)
+    majors = Finding.objects.filter(assessment=assessment, classification__in=["major", "critical"])
+    if not majors.exists() or any(
+            not f.actions.exists() or f.actions.exclude(status__in=done).exists() for f in majors):
+        return False
+    vendor.status = "approved"
+    vendor._change_reason = (f"Corrective actions for every major finding of {assessment.reference} "
+                             "verified effective: the conditional approval is lifted.")
+    vendor.save(update_fields=["status", "updated_at"])
+    return True
 
 
 @transaction.atomic

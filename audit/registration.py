@@ -29,5 +29,10 @@ AUDITED = {
 def register_models():
     for label, options in AUDITED.items():
         model = apps.get_model(label)
-        if not auditlog.contains(model):
-            auditlog.register(model, **options)
+        if auditlog.contains(model):
+            continue
+        # Only the model's own columns: reverse relations ("reports", "answers") are other
+        # objects, recorded with their own entries.
+        skip = set(options.get("exclude_fields", []))
+        include = [f.name for f in model._meta.concrete_fields if f.name not in skip]
+        auditlog.register(model, include_fields=include, **options)

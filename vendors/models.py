@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit.models import Audited
+
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
 
 
@@ -57,7 +59,7 @@ class QualificationStatus(models.TextChoices):
     DISQUALIFIED = "disqualified", "Disqualified"
 
 
-class Vendor(models.Model):
+class Vendor(Audited):
     name = models.CharField("short name", max_length=120, unique=True)
     legal_name = models.CharField(max_length=250, blank=True)
     slug = models.SlugField(max_length=140, unique=True, blank=True)
@@ -77,6 +79,11 @@ class Vendor(models.Model):
         default=QualificationStatus.PROSPECTIVE, db_index=True,
     )
     next_requalification_due = models.DateField(null=True, blank=True)
+    risk_rating = models.CharField(
+        "latest risk rating", max_length=8, blank=True,
+        choices=[(r, r.capitalize()) for r in ("low", "medium", "high", "critical")],
+        help_text="Risk rating of the latest approved assessment; set on approval.",
+    )
     source = models.CharField(max_length=250, blank=True, help_text="Where the registry entry comes from.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -70,6 +70,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise workflow.RecordLocked(f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
         if assessment.status == Assessment.Status.SUBMITTED and not change_reason(self.request):
             raise workflow.ReasonRequired()
+        assessment._change_reason = change_reason(self.request)
         serializer.save()
 
     # --- answers ---------------------------------------------------------------------------
@@ -107,7 +108,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(EvidenceSerializer(item, context={"request": request}).data, status=201)
 
     # --- findings ----------------------------------------------------------------------------
-    @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))  # paginated
     @extend_schema(methods=["POST"], request=FindingCreateSerializer, responses={201: FindingSerializer})
     @action(detail=True, methods=["get", "post"])
     def findings(self, request, pk=None):
@@ -119,8 +120,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
                                              **serializer.validated_data)
             return Response(FindingSerializer(finding).data, status=201)
         queryset = (Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
-                    .prefetch_related("actions"))
-        return Response(FindingSerializer(queryset, many=True).data)
+                    .prefetch_related("actions").order_by("number"))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(FindingSerializer(page, many=True).data)
 
     @extend_schema(request=MinorReviewSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="minor-reviews")
@@ -253,7 +255,8 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             action_ = findings.plan_action(finding, request.user, reason=change_reason(request),
                                            **serializer.validated_data)
             return Response(CorrectiveActionSerializer(action_).data, status=201)
-        return Response(CorrectiveActionSerializer(finding.actions.all(), many=True).data)
+        page = self.paginate_queryset(finding.actions.order_by("due_date", "pk"))
+        return self.get_paginated_response(CorrectiveActionSerializer(page, many=True).data)
 
 
 class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -74,9 +74,12 @@ class CompareForm(forms.Form):
         self.fields["checklist"].choices = [(c, c) for c in codes]
         code = self.data.get("checklist") or (codes[0] if codes else "")
         self.fields["version"].choices = [("", "Any version")] + [(v, f"v{v}") for v in insights.checklist_versions(code)]
-        vendors = insights.comparable_vendors(user)
-        self.fields["vendor"].queryset = vendors
-        self.fields["vendor"].widget.attrs["size"] = min(10, max(4, vendors.count()))
+        # Offered: the vendors with an approved assessment the user may see. Accepted: any vendor,
+        # so that a link naming one without such an assessment says so instead of failing.
+        offered = list(insights.comparable_vendors(user))
+        self.fields["vendor"].queryset = Vendor.objects.order_by("name")
+        self.fields["vendor"].widget.choices = [(v.slug, v.name) for v in offered]
+        self.fields["vendor"].widget.attrs["size"] = min(10, max(4, len(offered)))
         self.has_checklists = bool(codes)
 
 

@@ -10,15 +10,38 @@ import pytest
 from django.conf import settings as django_settings
 
 import config.settings as project_settings
-
 from accounts.roles import Role
 from assessments import checklists
-from assessments.models import Answer, Assessment, Evidence, Question
+from assessments.models import Answer, Assessment, Checklist, Evidence, Question
 from tests.assessments.conftest import compliant_answers
 
 pytestmark = pytest.mark.django_db
 
-# Questions of the built-in CGT-CDMO v1 checklist used below, one per answer type.
+# The questions of the built-in CGT-CDMO v1 checklist these tests use, with the same codes, types,
+# limits and conditions, in a checklist of their own: loading all 66 questions for every test is slow.
+CHECKLIST = [
+    {"code": "A", "title": "Cell and gene therapy manufacturing experience", "questions": [
+        {"code": "A.1", "text": "GMP batches in the last 3 years", "answer_type": "numeric", "min_value": 10},
+        {"code": "A.3", "text": "Authorisation covers ATMPs?", "answer_type": "compliance"},
+        {"code": "A.4", "text": "Viral vector products made?", "answer_type": "yes_no", "expected_answer": "yes"},
+        {"code": "A.6", "text": "Commercial products made?", "answer_type": "yes_no", "expected_answer": "yes"},
+        {"code": "A.7", "text": "Process performance qualification done?", "answer_type": "compliance",
+         "condition": {"question": "A.6", "equals": "yes"}},
+        {"code": "A.8", "text": "OOS autologous batches handled?", "answer_type": "compliance"},
+        {"code": "A.9", "text": "Deviation and CAPA trend sharing", "answer_type": "maturity"},
+    ]},
+    {"code": "B", "title": "Technology-transfer history", "questions": [
+        {"code": "B.1", "text": "Transfers with protocol and close-out?", "answer_type": "compliance"},
+        {"code": "B.5", "text": "Knowledge management maturity", "answer_type": "maturity"},
+    ]},
+    {"code": "C", "title": "Environmental monitoring", "questions": [
+        {"code": "C.4", "text": "Grade A viable counts (CFU)", "answer_type": "numeric", "max_value": 0},
+    ]},
+    {"code": "F", "title": "Technology, scale and capacity", "questions": [
+        {"code": "F.1", "text": "Platform fit", "answer_type": "compliance"},
+        {"code": "F.7", "text": "Anything else on capacity?", "answer_type": "text", "required": False},
+    ]},
+]
 COMPLIANCE, YES_NO, MATURITY, NUMERIC, TEXT = "A.3", "A.4", "A.9", "A.1", "F.7"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -41,6 +64,13 @@ def stored(assessment):
 def fast_passwords(settings):
     """The suite's users and signatures hash passwords; the default hasher costs 0.25 s each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def checklist(db):
+    draft = Checklist.objects.create(code="T-ANSWERS", version=1, name="Answers test checklist")
+    checklists.copy_into(draft, CHECKLIST)
+    return checklists.publish(draft)
 
 
 @pytest.fixture
@@ -117,9 +147,9 @@ def test_put_upserts_by_question_code(lead, api, assessment, auditor):
     assert put(member, assessment, [{"question": COMPLIANCE, "comment": "Seen the signed SOP"}]).status_code == 200
     answer = Answer.objects.get(assessment=assessment, question__code=COMPLIANCE)
     assert (answer.value, answer.comment, answer.version) == ("partial", "Seen the signed SOP", 3)
-    # The documented {"answers": [...]} body works too.
-    assert lead.put(url(assessment, "answers/"), {"answers": [{"question": YES_NO, "value": "no"}]},
-                    format="json").status_code == 200
+    # The {"reason": ..., "answers": [...]} body works before submission too.
+    assert member.put(url(assessment, "answers/"), {"answers": [{"question": YES_NO, "value": "no"}]},
+                      format="json").status_code == 200
     assert stored(assessment)[YES_NO] == ("no", 2)
 
 
@@ -354,7 +384,8 @@ def test_not_applicable_without_justification_blocks_submission(lead, assessment
                                   {"question": MATURITY, "na_justification": "   "}]).status_code == 200
     problems = lead.post(url(assessment, "submit/"), {}, format="json").json()["problems"]
     assert len(problems) == 1 and problems[0].startswith(MATURITY)  # blank is not a justification
-    assert put(lead, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}]).status_code == 200
+    justified = put(lead, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}])
+    assert justified.status_code == 200
     assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 

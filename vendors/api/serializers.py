@@ -53,9 +53,9 @@ class VendorSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "name", "legal_name", "slug", "country", "country_name", "region", "website", "description",
             "service_lines", "modalities", "therapeutic_areas", "inherent_risk", "status",
-            "next_requalification_due", "requalification_overdue", "created_at", "updated_at",
+            "next_requalification_due", "requalification_overdue", "risk_rating", "created_at", "updated_at",
         ]
-        read_only_fields = ["slug", "region", "country_name", "created_at", "updated_at"]
+        read_only_fields = ["slug", "region", "country_name", "risk_rating", "created_at", "updated_at"]
 
     def validate_country(self, value):
         from vendors.countries import COUNTRY_NAMES
