@@ -14,6 +14,23 @@ class UserAdmin(DjangoUserAdmin):
     def role_list(self, user):
         return ", ".join(user.roles)
 
+    #: Only a superuser grants superuser status or permissions outside the roles: a quality
+    #: administrator who could tick these would bypass every rule of accounts/permissions.py.
+    SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.SUPERUSER_ONLY if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """A quality administrator does not change a superuser (their password, say): that would
+        be another way to become one."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         """Deactivate instead: a deleted user would orphan signatures and audit-trail entries."""
         return False

@@ -8,7 +8,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from config.exceptions import ConflictError
 
-from . import checklist_io, checklists
+from . import checklist_io, checklists, signatures
 from .models import Answer, Assessment, Checklist, CorrectiveAction, Criterion, Finding, Question, Signature
 
 
@@ -158,8 +158,20 @@ class AnswerInline(ReadOnlyInline):
 
 class SignatureInline(ReadOnlyInline):
     model = Signature
-    fields = ["printed_name", "meaning", "signed_at", "content_hash", "cycle"]
+    fields = ["printed_name", "meaning", "signed_at", "content_hash", "cycle", "validity"]
     readonly_fields = fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # One hash computation for every row of this assessment, not one per signature.
+        self._states = {s.signature.pk: s for s in signatures.signature_states(obj)} if obj else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="Still valid?")
+    def validity(self, signature):
+        state = getattr(self, "_states", {}).get(signature.pk)
+        if state is None:
+            return "—"
+        return "valid" if state.valid else f"invalid: {state.why_invalid}"
 
 
 @admin.register(Assessment)

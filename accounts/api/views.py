@@ -5,8 +5,10 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from accounts.api.authentication import token_expired
 from accounts.api.permissions import RulesPermission
 from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.api.serializers import UserSerializer
@@ -44,4 +46,12 @@ class ObtainTokenView(ObtainAuthToken):
         username = request.data.get("username") if hasattr(request.data, "get") else None
         if username and is_locked(request, username):
             return Response({"detail": LOCKED_MESSAGE}, status=403)
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token = Token.objects.filter(user=user).first()
+        if token is not None and token_expired(token):
+            token.delete()
+            token = None
+        token = token or Token.objects.create(user=user)
+        return Response({"token": token.key})

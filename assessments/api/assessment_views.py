@@ -50,6 +50,10 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
+            assessment = self.get_object()
+            if assessment.is_locked:
+                raise workflow.RecordLocked(
+                    f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
             return Response({"detail": "Use PATCH to change an assessment."}, status=405)
         return super().update(request, *args, **kwargs)
 
