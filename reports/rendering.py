@@ -4,11 +4,13 @@ template engine, so nothing a user typed can make WeasyPrint fetch anything."""
 import hashlib
 import io
 import logging
+import mimetypes
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,21 +27,63 @@ class FetchRefused(ValueError):
     pass
 
 
+def _product_static_roots() -> list[Path]:
+    """The product's own static directories: STATICFILES_DIRS and the installed apps' static/."""
+    from django.apps import apps
+
+    roots = [Path(p[1] if isinstance(p, (tuple, list)) else p) for p in settings.STATICFILES_DIRS]
+    roots += [Path(app.path) / "static" for app in apps.get_app_configs()]
+    return [root.resolve() for root in roots if root.is_dir()]
+
+
+def _static_file(relative: str) -> Path | None:
+    """The file `product-static:<relative>` names, or None: no absolute path, no "..", nothing
+    outside the product's static directories (also after resolving symbolic links)."""
+    relative = relative.split("#", 1)[0].split("?", 1)[0]
+    parts = PurePosixPath(relative).parts
+    if not relative or relative.startswith(("/", "\\")) or "\\" in relative or ".." in parts or ":" in relative:
+        return None
+    try:
+        found = finders.find(relative)
+    except (SuspiciousFileOperation, ValueError, OSError):
+        return None
+    if not found:
+        return None
+    path = Path(found).resolve()
+    if not path.is_file() or not any(path.is_relative_to(root) for root in _product_static_roots()):
+        return None
+    return path
+
+
 def url_fetcher(url, *args, **kwargs):
     """Serve `product-static:<path>` from the product's static files; refuse every other URL
     (file:, http:, data: and the rest), whoever put it in the document."""
-    if url.startswith(STATIC_PREFIX):
-        relative = url[len(STATIC_PREFIX):].lstrip("/")
-        found = finders.find(relative)
-        if found:
-            path = Path(found).resolve()
-            roots = [Path(p if isinstance(p, str) else p[1]).resolve() for p in settings.STATICFILES_DIRS]
-            if any(path.is_relative_to(root) for root in roots) or "site-packages" in path.parts:
-                from weasyprint.urls import default_url_fetcher
+    from weasyprint.urls import URLFetcherResponse
 
-                return default_url_fetcher(path.as_uri())
+    if url.startswith(STATIC_PREFIX):
+        path = _static_file(url[len(STATIC_PREFIX):])
+        if path is not None:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
     logger.warning("Report rendering refused to fetch %r", url[:200])
     raise FetchRefused(f"Fetching {url[:80]!r} is not allowed in reports")
+
+
+def _weasyprint_fetcher():
+    """The installed WeasyPrint (70) takes a `URLFetcher` instance; a plain function crashes the
+    rendering at the first URL (it reads `url_fetcher._fail_on_errors`). This one sends every
+    URL to `url_fetcher` above (looked up at each call, so tests can wrap it) and never to the
+    network or the file system. A refused URL is a warning, the rendering goes on without it."""
+    from weasyprint.urls import URLFetcher
+
+    class ProductStaticFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+
+        def fetch(self, url, headers=None):
+            return url_fetcher(url)
+
+    return ProductStaticFetcher()
 
 
 def report_context(assessment: Assessment, report=None) -> dict:
@@ -93,7 +137,7 @@ def render_html(assessment: Assessment, report=None) -> tuple[str, str]:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=url_fetcher, base_url=STATIC_PREFIX).write_pdf()
+    return HTML(string=html, url_fetcher=_weasyprint_fetcher(), base_url=STATIC_PREFIX).write_pdf()
 
 
 def pdf_facts(data: bytes) -> dict:

@@ -4,7 +4,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from assessments.models import Assessment
@@ -22,12 +22,28 @@ class QueueUnavailable(Exception):
                "Nothing was queued; try again in a few minutes.")
 
 
+# Left on a queued report whose job could not be sent; the periodic sweep sends it again.
+WAITING_FOR_QUEUE = "Waiting for the task queue; it will be sent again."
+
+
 def _send(task, *args):
-    """Publish a task without retrying, so that a broker outage is reported at once."""
+    """Publish a task without retrying, so that a broker outage is reported at once.
+
+    The connection is made from the Django settings at each call (CELERY_BROKER_URL and
+    CELERY_BROKER_TRANSPORT_OPTIONS), not taken from the Celery app's pool: the app reads its
+    configuration once, so it would keep publishing to a broker the settings no longer name,
+    and a pooled connection can hide an outage until it is used."""
     from kombu.exceptions import KombuError, OperationalError
 
+    from config.celery import app
+
     try:
-        task.apply_async(args=args, queue=settings.CELERY_TASK_DEFAULT_QUEUE, retry=False)
+        with app.connection_for_write(settings.CELERY_BROKER_URL,
+                                      transport_options=dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)) as connection:
+            # One attempt: kombu would otherwise keep retrying for broker_connection_timeout and
+            # more (about 6 s), holding the web request before the 503.
+            connection.ensure_connection(max_retries=0)
+            task.apply_async(args=args, queue=settings.CELERY_TASK_DEFAULT_QUEUE, connection=connection, retry=False)
     except (OperationalError, KombuError, OSError, ConnectionError) as exc:
         logger.warning("Could not queue %s%r: %s", task.name, args, exc)
         raise QueueUnavailable(str(exc)) from exc
@@ -45,7 +61,15 @@ def enqueue(report: AuditReport) -> None:
 
 
 def _next_number(assessment: Assessment) -> int:
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    """The next version number; call inside the transaction that creates the report."""
+    if connection.vendor == "sqlite":
+        # SQLite has no row lock, and a transaction that reads before it writes gets "database
+        # is locked" at once (no waiting) if a worker writes meanwhile. Take the database's
+        # write lock first, with a statement that changes nothing: it waits for the worker and
+        # serialises the numbering like the row lock below.
+        AuditReport.objects.filter(pk=-1).update(error="")
+    else:
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     return (AuditReport.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
@@ -71,7 +95,8 @@ def queue_final_report(assessment_id: int, user_id: int | None) -> AuditReport:
     try:
         enqueue(report)
     except QueueUnavailable:
-        AuditReport.objects.filter(pk=report.pk).update(error="Waiting for the task queue; it will be sent again.")
+        AuditReport.objects.filter(pk=report.pk).update(error=WAITING_FOR_QUEUE)
+        report.error = WAITING_FOR_QUEUE
     return report
 
 

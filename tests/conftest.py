@@ -146,9 +146,15 @@ class WorkerProcess:
     def kill(self, sig):
         os.killpg(self.process.pid, sig)
 
+    def request_stop(self):
+        """Ask for a warm shutdown without waiting (several workers then stop in parallel)."""
+        if self.process.poll() is None and not getattr(self, "_stopping", False):
+            self._stopping = True
+            self.process.terminate()
+
     def stop(self):
         if self.process.poll() is None:
-            self.process.terminate()
+            self.request_stop()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -167,11 +173,15 @@ def start_worker(celery_queue):
     """Start real worker processes on this test's queue; all are stopped at the end."""
     workers = []
 
-    def start(concurrency=1, name=None, **env):
+    def start(concurrency=1, name=None, wait=True, **env):
+        """`wait=False` returns at once: call `worker.wait_ready()` later, so that the worker
+        boots (several seconds) while the test does something else or starts another one."""
         worker = WorkerProcess(celery_queue, concurrency=concurrency, extra_env=env, name=name)
         workers.append(worker)
-        return worker.wait_ready()
+        return worker.wait_ready() if wait else worker
 
     yield start
+    for worker in workers:
+        worker.request_stop()
     for worker in workers:
         worker.stop()

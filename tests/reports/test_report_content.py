@@ -10,14 +10,13 @@ import re
 import subprocess
 import tempfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from assessments import answers, evidence, findings, signatures, workflow
-from assessments.models import Assessment, Question, Signature
+from assessments.models import Assessment, Question
 from reports import rendering
 from reports.models import AuditReport
 from reports.tasks import render_report
@@ -257,10 +256,11 @@ def test_draft_of_an_approved_assessment_and_of_one_in_progress_carry_the_waterm
                                       reviewer=reviewer, created_by=lead_auditor)
     html, _ = rendering.render_html(other, new_report(other, lead_auditor, AuditReport.Kind.FINAL))
     assert '<div class="watermark">DRAFT</div>' in html
-    final_html, _ = rendering.render_html(assessment, AuditReport.objects.filter(kind="draft").first())
-    assert '<div class="watermark">DRAFT</div>' in final_html
-    html_final, _ = rendering.render_html(assessment, new_report(assessment, reviewer, AuditReport.Kind.FINAL))
-    assert "watermark" not in html_final.split("<body>")[1] and "DRAFT" not in html_final
+    # Approved: a draft report still carries it, a final one does not.
+    draft_html, _ = rendering.render_html(assessment, report)
+    assert '<div class="watermark">DRAFT</div>' in draft_html
+    final_html, _ = rendering.render_html(assessment, new_report(assessment, reviewer, AuditReport.Kind.FINAL))
+    assert "watermark" not in final_html.split("<body>")[1] and "DRAFT" not in final_html
 
 
 def has_cjk_font() -> bool:
