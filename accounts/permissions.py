@@ -35,8 +35,11 @@ rules.add_perm("accounts.add_user", is_quality_admin)
 rules.add_perm("accounts.change_user", is_quality_admin)
 # Users are deactivated, never deleted: their signatures and audit-trail entries must stay theirs.
 rules.add_perm("accounts.delete_user", rules.always_deny)
+# Roles are the groups of accounts/roles.py, matched by name: quality administrators see them and
+# put users in them (accounts.change_user), but do not rename a role or give a group Django model
+# permissions, which ModelBackend would add to these rules (a way around them). Superusers only.
 rules.add_perm("auth.view_group", is_quality_admin)
-rules.add_perm("auth.change_group", is_quality_admin)
+rules.add_perm("auth.change_group", rules.always_deny)
 
 # --- Vendor registry ------------------------------------------------------------------------
 VENDOR_MODELS = ("vendor", "site", "gmpcertificate", "contact", "contract", "industryevent",
@@ -80,19 +83,26 @@ def reviewer_may_see(user, assessment):
     return assessment is not None and (assessment.status in SUBMITTED_ONCE or assessment.reviewer_id == user.pk)
 
 
-can_view_assessment = is_quality_admin | (is_quality_staff & is_on_audit_team) | (is_reviewer & reviewer_may_see)
+#: On the record's audit team (the lead included) and still in the quality organisation: a user
+#: whose roles were taken away keeps no power over the assessments they worked on.
+is_team_member = is_quality_staff & is_on_audit_team
+can_view_assessment = is_quality_admin | is_team_member | (is_reviewer & reviewer_may_see)
 rules.add_perm("assessments.view_assessment", can_view_assessment)
 rules.add_perm("assessments.add_assessment", is_lead_auditor | is_quality_admin)
 rules.add_perm("assessments.change_assessment", (is_lead_auditor & is_lead_of) | is_quality_admin)
 rules.add_perm("assessments.delete_assessment", rules.always_deny)
-rules.add_perm("assessments.edit_assessment_content", is_quality_staff & is_on_audit_team)
-rules.add_perm("assessments.submit_assessment", is_lead_of)
+rules.add_perm("assessments.edit_assessment_content", is_team_member)
+rules.add_perm("assessments.submit_assessment", is_quality_staff & is_lead_of)
 rules.add_perm("assessments.review_assessment", is_reviewer & ~is_on_audit_team)
 rules.add_perm("assessments.reopen_assessment", is_reviewer & ~is_on_audit_team)
-rules.add_perm("assessments.cancel_assessment", is_lead_of | is_quality_admin)
+rules.add_perm("assessments.cancel_assessment", (is_quality_staff & is_lead_of) | is_quality_admin)
+# Corrective actions are followed up after approval by whoever may see the assessment.
+rules.add_perm("assessments.follow_up_action", is_team_member | (is_reviewer & reviewer_may_see) | is_quality_admin)
 for _model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
-    # Parts of an assessment are reached through it; these only gate the admin's lists.
-    rules.add_perm(f"assessments.view_{_model}", is_quality_admin | is_reviewer)
+    # Parts of an assessment are reached through it (API, pages); these gate only the admin's
+    # lists, which span every assessment, so they are for quality administrators alone: a QA
+    # reviewer sees submitted assessments, not the findings of work still in progress.
+    rules.add_perm(f"assessments.view_{_model}", is_quality_admin)
     rules.add_perm(f"assessments.add_{_model}", rules.always_deny)
     rules.add_perm(f"assessments.change_{_model}", rules.always_deny)
     rules.add_perm(f"assessments.delete_{_model}", rules.always_deny)
@@ -115,8 +125,10 @@ def visible_assessments(user, queryset=None):
     if is_reviewer(user):
         condition |= Q(status__in=SUBMITTED_ONCE) | Q(reviewer=user)
     return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
-rules.add_perm("assessments.follow_up_action", is_on_audit_team | (is_reviewer & reviewer_may_see) | is_quality_admin)
+
 
 # --- Audit trail: read-only for everyone; readable per assessment by whoever sees it ---------
-rules.add_perm("audit.view_auditentry", is_quality_admin | is_reviewer)
-rules.add_perm("audit", is_quality_admin | is_reviewer)
+# (GET /api/assessments/{id}/history/). The whole trail, in the admin, spans every assessment:
+# quality administrators only.
+rules.add_perm("audit.view_auditentry", is_quality_admin)
+rules.add_perm("audit", is_quality_admin)

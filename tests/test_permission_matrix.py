@@ -2,37 +2,46 @@
 anonymous and as each role, must answer exactly the status written here.
 
 HOW TO ADD A ROUTE. A new route makes `test_every_route_is_in_the_matrix` fail and print its key.
-Add ONE line to MATRIX (or, for a Django-internal route, to NOT_IN_MATRIX with the reason):
+Add ONE line to MATRIX (or, only for a Django-internal route, to NOT_IN_MATRIX with the reason):
 
-    "api/reports/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
+    "api/assessments/<pk>/comments/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+
+  and for a new admin model:  **admin_model("app/model", 200, 200, 200, 200, 403),
 
 - The key is the route's pattern as `normalise()` writes it: converters and DRF's regexes become
   `<name>` ("api/^assessments/(?P<pk>[^/.]+)/answers/$" -> "api/assessments/<pk>/answers/").
 - Each method maps to a row: the status of each role of ROLES, by `row(...)` in that order, or a
-  named row below (API_STAFF_READ, MEMBER_READ, TEAM_EDIT, ...). A status is an int, a set of ints
-  when either is right, or a Redirect (a 302 whose Location path matches a regex). 401/403/404
-  are always exact: 404 is what a user gets for a record they may not see, 403 for an action they
-  may not take on a record they see, 401 (API) or a redirect to the log-in (pages) when anonymous.
+  named row below (API_STAFF_READ, MEMBER_READ, TEAM_EDIT, PAGE_MEMBER, ADMIN(...)). A status is
+  an int, a set of ints when either is right, or a Redirect (a 302 whose Location path matches a
+  regex). 401/403/404 are always exact: 404 is what a user gets for a record they may not see,
+  403 for an action they may not take on a record they see, 401 (API) or a redirect to the log-in
+  (pages) when anonymous.
 - Writes send `{}` (JSON for the API, a form for pages) unless BODIES names a body for
   (route, method). Pick one that passes validation, or fails it only after the permission check,
-  so that a 400 or 409 proves "allowed past the permission check" and changes nothing.
+  so that a 400 or 409 proves "allowed past the permission check" and changes nothing lasting
+  (every test is rolled back, but nothing may be queued to Celery either).
 - URL kwargs come from URL_OBJECTS (by the longest matching route prefix); KWARGS_OVERRIDE points
-  one route at another object. Admin `<object_id>` comes from the `admin_objects` of the world.
+  one route at another object of the world. An admin `<object_id>` comes from `admin_objects`.
+- A list must be filtered, not only its details: add its content check to the tests at the end
+  (VISIBLE_ASSESSMENTS says which assessment each role sees).
 
 THE WORLD (built once per module, rolled back at the end; each test runs in a savepoint):
 one vendor with a site, the built-in checklist (published), and four assessments of that vendor:
   submitted    lead_auditor leads, auditor_on_team is on the team: the matrix's assessment. It is
                submitted so that the reviewer sees it (QA reviewers see every submitted one) and
                every difference between team, reviewer and quality admin shows. It has a finding,
-               a corrective action, an evidence file and the lead's "performed" signature.
+               a corrective action, an evidence file, the lead's "performed" signature and a
+               ready PDF report.
   in_progress  same team, not yet submitted: invisible to the reviewer; used by submit and cancel,
                whose status check would otherwise answer 409 before the permission check.
-  approved     same team: used by reopen.
+  approved     same team: used by reopen; in a report archive that lead_auditor asked for.
   elsewhere    another lead; auditor_not_on_team is on its team (so lists must show them exactly
                their own assessment and nothing of ours).
 No reviewer is assigned to any of them: the reviewer's access comes from the status alone.
-Only quality_admin is staff (as in `make demo`), so every other role is sent to the admin log-in.
+Only quality_admin is staff (as with the demo accounts), so every other role is sent to the admin
+log-in; `test_the_staff_flag_widens_no_role` covers staff who are not quality administrators.
 """
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -40,8 +49,10 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -100,8 +111,22 @@ MEMBER_READ = row(401, 404, 404, 200, 200, 200, 200)
 #: permission check and is then asked for the reason a submitted record needs (400); the reviewer
 #: and the quality administrator see it but may not change it (403).
 TEAM_EDIT = row(401, 404, 404, 400, 400, 403, 403)
-#: Pages of the registry and the checklists.
+#: Pages of the registry, the checklists and the comparisons.
 PAGE_STAFF = row(LOGIN, 403, 200, 200, 200, 200, 200)
+#: A page of the submitted assessment: like MEMBER_READ, with the log-in for anonymous.
+PAGE_MEMBER = row(LOGIN, 404, 404, 200, 200, 200, 200)
+
+
+def PAGE_MEMBER_POST(then):  # noqa: N802
+    """A form post on the submitted assessment's pages: 404 for those who may not see it; the
+    others get `then` (the page's redirect). A refusal shows as a message on the page it redirects
+    to, so for these the status proves only the visibility check; the API rows above prove the
+    role checks of the same functions (answers, findings, workflow, signatures)."""
+    return row(LOGIN, 404, 404, then, then, then, then)
+
+
+WORKSPACE = Redirect(r"/assessments/\d+/")
+FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -162,16 +187,18 @@ MATRIX = {
     "api/checklists/<pk>/publish/": {"POST": API_ADMIN_ONLY(409)},  # already published
     # --- API: assessments ------------------------------------------------------------------------
     # The list answers 200 to every logged-in user, filtered (see test_assessment_list_is_filtered):
-    # a vendor contact gets an empty list, not 403.
+    # a vendor contact gets an empty list, not 403. The POST body is valid: add_assessment is
+    # checked after validation (perform_create), so with an invalid body everyone gets 400.
     "api/assessments/": {"GET": logged_in(200), "POST": row(401, 403, 403, 403, 201, 403, 201)},
     "api/assessments/<pk>/": {"GET": MEMBER_READ, "PATCH": row(401, 404, 404, 403, 400, 403, 400),
-                              "PUT": logged_in(405)},  # PUT is refused before the lookup: "use PATCH"
+                              "PUT": row(401, 404, 404, 405, 405, 405, 405)},  # "use PATCH"
     "api/assessments/<pk>/answers/": {"GET": MEMBER_READ, "PUT": TEAM_EDIT},
     "api/assessments/<pk>/answers/<code>/evidence/": {"POST": TEAM_EDIT},
     "api/assessments/<pk>/findings/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
     "api/assessments/<pk>/minor-reviews/": {"POST": TEAM_EDIT},
-    "api/assessments/<pk>/submit/": {"POST": row(401, 404, 404, 403, 409, 404, 403)},  # in_progress; lead: 409 lists what is missing
-    "api/assessments/<pk>/cancel/": {"POST": row(401, 404, 404, 403, 400, 404, 400)},  # in_progress; 400: reason
+    # On the in_progress assessment: the lead's 409 lists what is missing; cancel's 400 asks for a reason.
+    "api/assessments/<pk>/submit/": {"POST": row(401, 404, 404, 403, 409, 404, 403)},
+    "api/assessments/<pk>/cancel/": {"POST": row(401, 404, 404, 403, 400, 404, 400)},
     "api/assessments/<pk>/return/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # 400: reason
     "api/assessments/<pk>/reopen/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # approved; 400: reason
     "api/assessments/<pk>/signatures/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 403, 403, 201, 403)},
@@ -183,6 +210,39 @@ MATRIX = {
     "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
     "api/evidence/<pk>/": {"GET": MEMBER_READ},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # --- API: PDF reports (issue: reports) -----------------------------------------------------------
+    # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
+    # visibility check, without queueing anything.
+    "api/assessments/<pk>/reports/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 400, 400, 400, 400)},
+    "api/reports/<pk>/": {"GET": MEMBER_READ},
+    "api/reports/<pk>/download/": {"GET": MEMBER_READ},
+    "api/reports/verify/": {"POST": logged_in(200)},  # says "match" only for a visible report (test below)
+    "api/report-archives/": {"POST": logged_in(400)},  # an empty list: a valid one would queue a job
+    "api/report-archives/<pk>/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},  # the requester's only
+    "api/report-archives/<pk>/download/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},
+    # --- pages: assessments, workspace, reports, insights (issues: UI) ------------------------------
+    "assessments/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # filtered (test below)
+    # NOTE: without add_assessment the creation page is a 404 (the registry pages answer 403).
+    "assessments/new/": {"GET": row(LOGIN, 404, 404, 404, 200, 404, 200)},
+    "assessments/<pk>/": {"GET": PAGE_MEMBER},
+    # NOTE: the autosave answers 409 to a user who may not edit (the API answers 403).
+    "assessments/<pk>/answers/<code>/": {"POST": row(LOGIN, 404, 404, 400, 400, 409, 409)},
+    "assessments/<pk>/answers/<code>/evidence/": {"POST": PAGE_MEMBER_POST(200)},  # refusals listed in the page
+    "assessments/<pk>/findings/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/findings/new/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "assessments/<pk>/minor-reviews/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "assessments/<pk>/step/<name>/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
+    "assessments/<pk>/sign/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
+    "assessments/<pk>/review/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/history/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/history.csv": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
+    "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    "reports/<pk>/download/": {"GET": PAGE_MEMBER},
+    "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "insights/vendors/": {"GET": PAGE_STAFF},
+    "compare/": {"GET": PAGE_STAFF},
+    "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
     # --- the Django admin ------------------------------------------------------------------------
     "admin/": {"GET": ADMIN(200)},
     "admin/<app_label>/": {"GET": ADMIN(200)},  # the app index, for app_label=assessments
@@ -202,10 +262,11 @@ MATRIX = {
     **admin_model("assessments/finding", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("assessments/correctiveaction", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("audit/auditentry", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
-    # Third-party models. Roles are groups: quality administrators view and change the groups but
-    # do not create or delete them. API tokens are credentials and the lock-out records are
-    # security logs: no role is granted them (a superuser manages them).
-    **admin_model("auth/group", 200, 403, 200, 200, 403),
+    # Third-party models. Roles are groups: quality administrators see them (and put users in them
+    # on the user form) but do not change them: a group's Django permissions would be a way around
+    # the rules. API tokens are credentials and the lock-out records are security logs: no role is
+    # granted them (a superuser manages them).
+    **admin_model("auth/group", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("authtoken/tokenproxy", 403, 403, 403, 403, 403),
     **admin_model("axes/accessattempt", 403, 403, 403, 403, 403),
     **admin_model("axes/accesslog", 403, 403, 403, 403, 403),
@@ -227,6 +288,7 @@ NOT_IN_MATRIX = {
 
 #: Request bodies; a callable gets the world. Default: {}.
 QUESTION_CODE = "A.1"
+REPORT_PDF = b"%PDF-1.4 the matrix's report"
 
 
 class Multipart(dict):
@@ -238,7 +300,7 @@ BODIES = {
     ("api/vendors/<pk>/", "PATCH"): {"name": ""},
     ("api/assessments/", "POST"): lambda w: {
         "vendor": w.vendor.pk, "checklist": w.checklist.pk, "kind": "initial",
-        "lead_auditor": w.users["lead_auditor"].pk, "audit_team": [w.users["auditor_on_team"].pk]},
+        "lead_auditor": w.users.lead_auditor.pk, "audit_team": [w.users.auditor_on_team.pk]},
     ("api/assessments/<pk>/answers/", "PUT"): [{"question": QUESTION_CODE, "value": "partial"}],
     ("api/assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")),
@@ -252,6 +314,14 @@ BODIES = {
     ("api/assessments/<pk>/signatures/", "POST"): {"meaning": "reviewed", "password": PASSWORD},
     ("api/findings/<pk>/actions/", "POST"): {"description": "Retrain.", "owner": "Vendor QA",
                                              "due_date": "2030-01-31"},
+    ("api/assessments/<pk>/reports/", "POST"): {"kind": "bogus"},
+    ("api/reports/verify/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")),
+    ("api/report-archives/", "POST"): {"assessments": []},
+    ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
+    ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")),
+    ("assessments/<pk>/minor-reviews/", "POST"): {"criterion": "A", "outcome": "justified", "justification": "x"},
 }
 
 #: Which world object fills the URL kwargs, by the longest route prefix that matches.
@@ -265,6 +335,11 @@ URL_OBJECTS = {
     "api/findings/": {"pk": "finding.pk"},
     "api/corrective-actions/": {"pk": "action.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
+    "api/reports/": {"pk": "report.pk"},
+    "api/report-archives/": {"pk": "archive.pk"},
+    "assessments/": {"pk": "submitted.pk", "code": "question_code", "name": "step_name"},
+    "evidence/": {"pk": "evidence.pk"},
+    "reports/": {"pk": "report.pk"},
     "admin/": {"app_label": "admin_app_label", "url": "admin_missing_page", "id": "users.lead_auditor.pk"},
 }
 KWARGS_OVERRIDE = {
@@ -364,6 +439,7 @@ def build_world():
     from assessments import answers, evidence, findings, reference_data, signatures, workflow
     from assessments.models import Assessment, Checklist, Signature
     from audit.models import AuditEntry
+    from reports.models import AuditReport, ReportArchive
     from tests.assessments.conftest import compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
 
@@ -429,6 +505,14 @@ def build_world():
         a.refresh_from_db()
     assert in_progress.status == Assessment.Status.IN_PROGRESS
 
+    report = AuditReport(assessment=submitted, number=1, kind="draft", status="ready", requested_by=lead,
+                         size=len(REPORT_PDF), pages=1, sha256=hashlib.sha256(REPORT_PDF).hexdigest())
+    report.file.save("report.pdf", ContentFile(REPORT_PDF), save=False)
+    report.save()
+    archive = ReportArchive.objects.create(requested_by=lead, status="ready", size=4, sha256="0" * 64)
+    archive.assessments.set([approved])
+    archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+
     access = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "pm-lead", "http_accept": "*/*",
               "path_info": "/login/"}
     admin_objects = {
@@ -454,16 +538,22 @@ def build_world():
     return SimpleNamespace(
         users=users, tokens=tokens, checklist=checklist, vendor=vendor, site=site, submitted=submitted,
         in_progress=in_progress, approved=approved, elsewhere=elsewhere, finding=finding, action=action,
-        evidence=item, signature=signature, question_code=QUESTION_CODE, admin_objects=admin_objects,
+        evidence=item, signature=signature, report=report, archive=archive, question_code=QUESTION_CODE,
+        step_name="submit", admin_objects=admin_objects,
         admin_app_label="assessments", admin_missing_page="no-such-page/",
     )
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at the end (the audit
-    trail cannot be deleted on PostgreSQL, so nothing here is ever committed); each test's own
-    transaction is a savepoint inside it."""
+    """Built once for the module, inside a transaction that is rolled back at the end: nothing
+    here is ever committed (the audit trail could not be deleted again on PostgreSQL). Each test's
+    own transaction (pytest-django's `db`) is a savepoint inside it, so tests do not see each
+    other's changes. Never fire `request_finished` in a test (as a second `response.close()`
+    does): Django would close the connection, and this transaction with it. Passwords are hashed
+    with MD5 here, as in the other API tests, for speed."""
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast_hashing.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -472,12 +562,15 @@ def world(django_db_setup, django_db_blocker):
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            fast_hashing.disable()
             raise
     yield built
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-        built.evidence.file.storage.delete(built.evidence.file.name)
+        for stored in (built.evidence.file, built.report.file, built.archive.file):
+            stored.storage.delete(stored.name)
+    fast_hashing.disable()
 
 
 def lookup(world, dotted):
@@ -523,9 +616,9 @@ def call(route, method, role, world):
         return url, send(url)
     body = BODIES.get((route, method), {})
     body = body(world) if callable(body) else body
-    if isinstance(body, Multipart):
-        return url, send(url, dict(body), format="multipart")
-    return url, send(url, body, format="json") if is_api else send(url, body)
+    # The API takes JSON; pages take forms (multipart, as a browser sends with a file).
+    fmt = "multipart" if isinstance(body, Multipart) or not is_api else "json"
+    return url, send(url, dict(body) if isinstance(body, Multipart) else body, format=fmt)
 
 
 def matches(expected, response):
@@ -549,10 +642,9 @@ def describe(response):
 def test_permission_matrix(route, method, role, world):
     expected = MATRIX[route][method][role]
     url, response = call(route, method, role, world)
-    try:
-        assert matches(expected, response), f"{method} {url} as {role}: expected {expected!r}, got {describe(response)}"
-    finally:
-        response.close()
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)  # closes the file (the test client's wrapper closes it)
+    assert matches(expected, response), f"{method} {url} as {role}: expected {expected!r}, got {describe(response)}"
 
 
 # --- Lists are filtered, not only details ----------------------------------------------------------
@@ -582,6 +674,35 @@ def test_assessment_list_is_filtered_and_hidden_ones_are_404(role, world):
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
+def test_assessment_list_page_is_filtered(role, world, client):
+    client.force_login(getattr(world.users, role))
+    page = client.get("/assessments/").content.decode()
+    shown = {name for name in ALL_ASSESSMENTS if f'href="/assessments/{getattr(world, name).pk}/"' in page}
+    assert shown == VISIBLE_ASSESSMENTS[role]
+
+
+@pytest.mark.parametrize("role", ROLES[2:])
+def test_comparison_shows_only_visible_approved_assessments(role, world, client):
+    """The comparison aggregates approved assessments: only those the user may see count."""
+    client.force_login(getattr(world.users, role))
+    response = client.get("/compare.csv", {"checklist": world.checklist.code})
+    assert response.status_code == 200
+    assert (world.vendor.name in response.content.decode()) == ("approved" in VISIBLE_ASSESSMENTS[role])
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_report_verification_names_only_visible_reports(role, world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    response = client.post("/api/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", REPORT_PDF)},
+                           format="multipart")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["match"] == ("submitted" in VISIBLE_ASSESSMENTS[role])
+    assert (world.vendor.name in str(body)) == body["match"]
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
 def test_vendor_list_content(role, world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
@@ -598,6 +719,49 @@ def test_admin_assessment_changelist_lists_every_assessment_for_the_quality_admi
     page = client.get("/admin/assessments/assessment/").content.decode()
     for name in ALL_ASSESSMENTS:
         assert f"/admin/assessments/assessment/{getattr(world, name).pk}/change/" in page, name
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_view_assessment_agrees_with_visible_assessments(role, world):
+    """Details ask `view_assessment`, lists `visible_assessments` (accounts/permissions.py): the
+    two must give the same answer for every assessment, or a list would leak or hide a record."""
+    from accounts.permissions import visible_assessments
+
+    user = getattr(world.users, role)
+    listed = set(visible_assessments(user).values_list("pk", flat=True))
+    for name in ALL_ASSESSMENTS:
+        assessment = getattr(world, name)
+        assert user.has_perm("assessments.view_assessment", assessment) == (assessment.pk in listed), name
+
+
+@pytest.mark.parametrize("role", ["vendor_contact", "auditor_on_team", "lead_auditor", "reviewer"])
+def test_the_staff_flag_widens_no_role(role, world, client):
+    """A quality administrator can tick "staff" on anyone; the admin must then still show them only
+    what the rules allow: none of the admin's lists that span every assessment, its parts or the
+    audit trail, and no way to add or change what only quality administrators manage."""
+    from accounts.models import User
+
+    User.objects.filter(pk=getattr(world.users, role).pk).update(is_staff=True)
+    client.force_login(User.objects.get(pk=getattr(world.users, role).pk))
+    refused = ["/admin/assessments/assessment/", "/admin/assessments/finding/", "/admin/assessments/correctiveaction/",
+               "/admin/audit/auditentry/", "/admin/accounts/user/add/", "/admin/vendors/vendor/add/",
+               "/admin/assessments/checklist/add/", f"/admin/assessments/assessment/{world.elsewhere.pk}/change/",
+               f"/admin/assessments/finding/{world.finding.pk}/change/", "/admin/authtoken/tokenproxy/",
+               f"/admin/auth/group/{world.admin_objects['auth/group'].pk}/change/"]
+    got = {url: client.get(url).status_code for url in refused}
+    assert got == dict.fromkeys(refused, 403)
+
+
+def test_a_quality_admin_cannot_grant_superuser_or_model_permissions(world, client):
+    """Either would bypass every rule of accounts/permissions.py (the group's permissions are
+    closed by auth.change_group, see the admin rows of auth/group)."""
+    qa = world.users.quality_admin
+    client.force_login(qa)
+    page = client.get(f"/admin/accounts/user/{world.users.auditor_on_team.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="groups"' in page.content.decode()  # roles are managed here
+    assert 'name="is_superuser"' not in page.content.decode()
+    assert 'name="user_permissions"' not in page.content.decode()
 
 
 def test_matrix_size():
