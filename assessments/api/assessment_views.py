@@ -57,9 +57,13 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             return Response({"detail": "Use PATCH to change an assessment."}, status=405)
         return super().update(request, *args, **kwargs)
 
+    def create(self, request, *args, **kwargs):
+        # Permission before validation, so that field errors tell an outsider nothing.
+        require(request.user, "assessments.add_assessment")
+        return super().create(request, *args, **kwargs)
+
     @transaction.atomic
     def perform_create(self, serializer):
-        require(self.request.user, "assessments.add_assessment")
         based_on = serializer.validated_data.pop("based_on", None)
         lead = serializer.validated_data.get("lead_auditor") or self.request.user
         assessment = serializer.save(created_by=self.request.user, lead_auditor=lead)

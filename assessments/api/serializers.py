@@ -110,8 +110,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
             for frozen in ("vendor", "checklist", "based_on"):
                 if frozen in attrs and attrs[frozen] != getattr(instance, frozen):
                     raise serializers.ValidationError({frozen: ["Cannot change once the assessment exists."]})
+        lead = attrs.get("lead_auditor")
+        if lead is not None and not lead.has_role("lead_auditor"):
+            raise serializers.ValidationError({"lead_auditor": [f"{lead.username} is not a lead auditor."]})
         reviewer = attrs.get("reviewer")
-        team = {u.pk for u in attrs.get("audit_team", [])} | {getattr(attrs.get("lead_auditor"), "pk", None)}
+        if reviewer is not None and not reviewer.has_role("reviewer"):
+            raise serializers.ValidationError({"reviewer": [f"{reviewer.username} is not a QA reviewer."]})
+        team = {u.pk for u in attrs.get("audit_team", [])} | {getattr(lead, "pk", None)}
         if reviewer is not None and reviewer.pk in team:
             raise serializers.ValidationError({"reviewer": ["The reviewer must not be on the audit team."]})
         based_on = attrs.get("based_on")
