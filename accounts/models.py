@@ -1,5 +1,4 @@
 from django.contrib.auth.models import AbstractUser
-from django.db import models
 
 from .roles import ROLE_ORDER, Role
 

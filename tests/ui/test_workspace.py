@@ -80,7 +80,7 @@ def test_raise_a_finding_with_the_proposed_class(client, assessment, auditor, ch
     client.force_login(auditor)
     page = client.get(f"/assessments/{assessment.pk}/?criterion=D").content.decode()
     severity5 = checklist.questions.filter(severity=5, criterion__code="D").first()
-    assert f'<option value="critical" selected>' in page
+    assert '<option value="critical" selected>' in page
     response = client.post(f"/assessments/{assessment.pk}/findings/new/", {
         "question": severity5.code, "classification": "critical", "description": "Media fill failed",
         "requirement": severity5.reference})
