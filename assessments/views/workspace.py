@@ -171,6 +171,20 @@ def workspace(request, pk):
     return render(request, "assessments/workspace.html", context)
 
 
+VALUE_LABELS = {**dict(COMPLIANCE_CHOICES), "yes": "Yes", "no": "No"}
+
+
+def value_label(question, value) -> str:
+    """An answer value as the person chose it on the page ("Non-compliant", "25 %"), not as stored."""
+    if value is None or value == "":
+        return "(no answer)"
+    if question.answer_type in ("compliance", "yes_no") or value == "na":
+        return VALUE_LABELS.get(str(value), str(value))
+    if question.answer_type == "numeric" and question.unit:
+        return f"{value} {question.unit}"
+    return str(value)
+
+
 def _value_from_post(question, post):
     """The answer value a question's form posted, as the API would receive it."""
     if question.answer_type == "numeric":
@@ -209,6 +223,8 @@ def save_answer(request, pk, code):
     context = {
         "assessment": assessment, "question": question, "answer": answer, "state": state, "error": error,
         "conflict": conflict, "mine": item, "criterion": criterion,
+        "conflict_label": value_label(question, conflict["value"]) if conflict else "",
+        "mine_label": value_label(question, item["value"]),
         "others": [i for i in _questions_context(assessment, criterion, values) if i["q"].condition_question],
         "blockers": workflow.submission_problems(assessment) if not assessment.is_locked else [],
         "editable": can_edit(request.user, assessment),
@@ -230,9 +246,16 @@ def upload_evidence(request, pk, code):
         except (ConflictError, NotAllowed) as exc:
             errors.append(str(exc))
     answer = Answer.objects.filter(assessment=assessment, question__code=code).prefetch_related("evidence").first()
+    # Evidence attached to a question not answered yet creates its answer (version 1, no content).
+    # The page still holds version 0 for it; say so, or the auditor's next save of that question
+    # would be refused as a conflict with their own upload. Nothing can be lost by that: the
+    # stored answer has no content.
+    placeholder = answer is not None and answer.version == 1 and answer.value is None \
+        and not answer.comment and not answer.na_justification
     status = 400 if errors and not request.FILES else (207 if errors else 200)
     return render(request, "assessments/_evidence_list.html",
-                  {"assessment": assessment, "answer": answer, "code": code, "errors": errors},
+                  {"assessment": assessment, "answer": answer, "code": code, "errors": errors,
+                   "placeholder_version": answer.version if placeholder else None},
                   status=200 if status == 207 else status)
 
 

@@ -6,21 +6,28 @@
   function stateOf(form) {
     return document.getElementById("state-" + form.dataset.code);
   }
+  // The answer form a request belongs to: its own, or that of the question whose conflict panel
+  // holds the button ("Keep my answer").
+  function formOf(elt) {
+    if (!elt || !elt.closest) return null;
+    var question = elt.closest(".question");
+    return elt.closest(".answer-form") || (question && question.querySelector(".answer-form"));
+  }
 
   // "Saving…" while a request is in flight; a visible failure (with the input kept) when the
   // network fails, so that nothing typed is lost silently.
   document.addEventListener("htmx:beforeRequest", function (e) {
-    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    var form = formOf(e.detail.elt);
     if (form && stateOf(form)) { stateOf(form).textContent = "Saving…"; stateOf(form).dataset.state = "saving"; }
   });
   document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    var form = formOf(e.detail.elt);
     if (!form || !stateOf(form)) return;
     var status = e.detail.xhr ? e.detail.xhr.status : 0;
     stateOf(form).dataset.state = status === 200 ? "saved" : status === 409 ? "conflict" : "failed";
   });
   function failed(e) {
-    var form = e.detail.elt.closest && e.detail.elt.closest(".answer-form");
+    var form = formOf(e.detail.elt);
     if (!form || !stateOf(form)) return;
     var el = stateOf(form);
     el.dataset.state = "failed";
@@ -75,6 +82,11 @@
       bar.hidden = true;
       var list = document.getElementById("evidence-" + zone.dataset.code);
       list.innerHTML = xhr.responseText;
+      // The upload created the (empty) answer of a question not answered yet: take its version,
+      // so that answering it next is not refused as a conflict with this very upload.
+      var created = list.querySelector(".evidence-answer-version");
+      var version = document.getElementById("version-" + zone.dataset.code);
+      if (created && version && version.value === "0") version.value = created.dataset.version;
     });
     xhr.addEventListener("error", function () {
       bar.hidden = true;
