@@ -19,6 +19,9 @@ from .models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Sig
 Meaning = Signature.Meaning
 
 
+SESSION_SIGNED_KEY = "signed_in_this_session"
+
+
 class SignatureRefused(NotAllowed):
     """Wrong password or not allowed to sign: the API answers 403."""
 

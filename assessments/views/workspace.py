@@ -401,10 +401,16 @@ def sign(request, pk):
     """The signature dialog: the password again, the meaning, and for approval the decision."""
     assessment = visible_assessment(request, pk)
     try:
+        # 21 CFR 11.200(a)(1)(i): the first signature of a session asks for user name and password.
+        if not request.session.get(signatures.SESSION_SIGNED_KEY) and \
+                request.POST.get("username", "").strip() != request.user.username:
+            raise signatures.SignatureRefused(
+                "Enter your own user name and your password: the first signature of a session needs both.")
         signature = signatures.sign(
             assessment, request.user, request.POST.get("meaning", ""), request.POST.get("password", ""),
             request=request, decision=request.POST.get("decision", ""),
             justification=request.POST.get("justification", ""))
+        request.session[signatures.SESSION_SIGNED_KEY] = True
         messages.success(request, f"Signed as {signature.get_meaning_display().lower()} by {signature.printed_name}.")
     except ConflictError as exc:
         messages.error(request, exc.message)

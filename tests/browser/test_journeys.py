@@ -243,6 +243,7 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
     expect(lead.locator("#assessment-status")).to_have_text("Submitted")
     dialog = lead.locator("details.sign-dialog")
     dialog.locator("summary").click()
+    dialog.get_by_label("Your user name").fill(lead_auditor.username)  # first signature of the session
     dialog.get_by_label("Your password").fill(PASSWORD)
     dialog.locator("form").get_by_role("button", name="Sign as performed").click()
     expect(lead.get_by_role("status").filter(has_text="Signed as performed")).to_be_visible()
@@ -253,11 +254,13 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
     dialog = approver.locator("details.sign-dialog")
     expect(dialog).to_have_attribute("open", "")
     # A wrong password is refused and nothing is approved.
+    dialog.get_by_label("Your user name").fill(reviewer.username)
     dialog.get_by_label("Your password").fill("not-my-password")
     dialog.get_by_role("button", name="Sign and approve").click()
     expect(approver.locator(".message-error").first).to_be_visible()
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     dialog = approver.locator("details.sign-dialog")
+    dialog.get_by_label("Your user name").fill(reviewer.username)
     dialog.get_by_label("Your password").fill(PASSWORD)
     pages.screenshot(approver, "approve-dialog", full_page=False)
     dialog.get_by_role("button", name="Sign and approve").click()

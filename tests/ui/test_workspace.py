@@ -104,14 +104,16 @@ def test_submit_sign_and_approve_through_the_pages(client, assessment, lead_audi
     client.force_login(lead_auditor)
     client.post(f"/assessments/{assessment.pk}/step/submit/")
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD})
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD,
+                                                        "username": "lead"})
     client.force_login(reviewer)
     page = client.get(f"/assessments/{assessment.pk}/review/").content.decode()
     assert "Approve and sign" in page and "Lead Tester, performed" in page
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": "wrong"})
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": "wrong",
+                                                        "username": "reviewer"})
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": PASSWORD,
-                                                        "decision": "approved"})
+                                                        "decision": "approved", "username": "reviewer"})
     assert Assessment.objects.get(pk=assessment.pk).status == "approved"
 
 
@@ -124,3 +126,21 @@ def test_plan_an_assessment(client, lead_auditor, auditor, reviewer, vendor, che
     assert response.status_code == 302, response.content.decode()[:2000]
     assessment = Assessment.objects.get()
     assert assessment.created_by == lead_auditor and list(assessment.audit_team.all()) == [auditor]
+
+
+def test_first_signature_of_a_session_needs_the_user_name(client, assessment, lead_auditor, checklist):
+    """21 CFR 11.200(a)(1)(i): user name and password at the first signing of a session, then the
+    password alone."""
+    from assessments import answers
+    from assessments.models import Signature
+
+    answers.save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    client.force_login(lead_auditor)
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert 'name="username"' in page
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD})
+    assert not Signature.objects.exists()
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD,
+                                                        "username": "lead"})
+    assert Signature.objects.count() == 1
+    assert 'name="username"' not in client.get(f"/assessments/{assessment.pk}/").content.decode()

@@ -62,3 +62,11 @@ def test_pages_load_assets_from_the_product_not_a_cdn(client, auditor):
 
 def test_health_answers_without_login(client, db):
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_not_found_page_keeps_the_layout(client, auditor):
+    client.force_login(auditor)
+    response = client.get("/assessments/999999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Not found" in page and 'href="/"' in page and "favicon.svg" in page
