@@ -123,6 +123,15 @@ def _check_allowed(assessment: Assessment, user, meaning: str) -> None:
         raise ConflictError(f"You have already signed {assessment.reference} as {meaning}.")
 
 
+def may_sign(assessment: Assessment, user, meaning: str) -> bool:
+    """Whether to offer `user` the signature dialog for `meaning` now (the same checks as sign)."""
+    try:
+        _check_allowed(assessment, user, meaning)
+    except (SignatureRefused, ConflictError):
+        return False
+    return True
+
+
 def sign(assessment: Assessment, user, meaning: str, password: str, request=None,
          decision: str = "", justification: str = "") -> Signature:
     """Sign; an "approved" signature also approves the assessment, all or nothing."""

@@ -156,8 +156,7 @@ def _workspace_context(request, assessment, criterion_code=None):
         "needs_reason": assessment.status == Assessment.Status.SUBMITTED,
         "blockers": workflow.submission_problems(assessment) if not assessment.is_locked else [],
         "can_submit": request.user.has_perm("assessments.submit_assessment", assessment),
-        "can_sign_performed": request.user.pk == assessment.lead_auditor_id and assessment.status in (
-            Assessment.Status.IN_PROGRESS, Assessment.Status.RETURNED, Assessment.Status.SUBMITTED),
+        "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
         "signature_states": signatures.signature_states(assessment),
         **_sidebar_context(assessment),
