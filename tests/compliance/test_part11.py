@@ -530,6 +530,20 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
     assert refused.status_code == 409 and any("performed" in p for p in refused.json()["problems"])
 
 
+@POSTGRES_ONLY
+def test_4_3_database_refuses_update_and_delete_of_signatures(api, assessment, checklist, lead_auditor):
+    submit(api, assessment, lead_auditor, checklist)
+    assert sign(api, lead_auditor, assessment, "performed").status_code == 201
+    signature = Signature.objects.get(assessment=assessment)
+    for sql in ("UPDATE assessments_signature SET content_hash = 'forged' WHERE id = %s",
+                "UPDATE assessments_signature SET assessment_id = assessment_id",
+                "DELETE FROM assessments_signature WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [signature.pk] if "%s" in sql else None)
+    assert Signature.objects.get(pk=signature.pk).content_hash == signature.content_hash
+
+
 def test_4_3_signature_cannot_be_moved_or_edited(api, assessment, checklist, vendor, lead_auditor, reviewer):
     submit(api, assessment, lead_auditor, checklist)
     sign(api, lead_auditor, assessment, "performed")
