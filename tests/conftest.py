@@ -21,6 +21,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create users, log in and sign many times; the product's PBKDF2 would make the suite
+    take many minutes. The password checks are the same code; the product's hasher setting is
+    itself tested (test_4_7_accounts_passwords_are_stored_hashed)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     ensure_role_groups()

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "demo-password-for-tests-7"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Signing checks the password every time; a fast hasher keeps the test quick, the check is the same.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def demo_setup(monkeypatch):

@@ -60,11 +60,6 @@ def stored(assessment):
             for a in Answer.objects.filter(assessment=assessment).select_related("question")}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The suite's users and signatures hash passwords; the default hasher costs 0.25 s each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def checklist(db):

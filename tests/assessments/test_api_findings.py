@@ -35,11 +35,6 @@ SMALL = [
 SEV5, SEV4, SEV3, SEV1 = "C.1", "A.2", "A.1", "A.5"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users and signatures hash passwords; the default hasher costs 0.25 s each time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def checklist(db):

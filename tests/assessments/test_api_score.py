@@ -43,10 +43,6 @@ ALL_GOOD = {"A.1": "compliant", "A.2": "no", "A.3": 4, "A.4": 15, "A.5": "Two su
             "B.1": "yes", "B.2": "compliant", "B.3": 0, "C.1": "compliant", "C.2": 4}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def small_checklist(db, quality_admin):

@@ -25,11 +25,6 @@ from assessments.models import AnswerType, Checklist, ChecklistLocked, Criterion
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The users of these tests never type a password: spare the slow hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 QUESTION_KEYS = {"code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
                  "evidence_required", "expected_answer", "min_value", "max_value", "unit", "condition"}

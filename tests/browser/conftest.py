@@ -98,12 +98,6 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Log-ins and signatures check passwords; a cheap hasher keeps the suite fast. The check
-    itself (wrong password refused) is the same code."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(autouse=True)
 def private_queue(settings, celery_queue):

@@ -45,12 +45,6 @@ CREATE, UPDATE, DELETE = AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE, Aud
 HISTORY_COLUMNS = {"timestamp", "user", "action", "object", "field", "old", "new", "reason"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Every test creates users and checks passwords many times; the product's PBKDF2 would make
-    this file take minutes. test_4_7_accounts_passwords_are_stored_hashed checks the real setting."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def vendor(db):

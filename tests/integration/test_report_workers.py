@@ -41,7 +41,6 @@ def publish_to_this_tests_queue(settings, celery_queue):
     """The web side publishes where this test's workers listen (reports.services reads the
     settings at each publish)."""
     settings.CELERY_TASK_DEFAULT_QUEUE = celery_queue
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

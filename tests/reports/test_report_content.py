@@ -37,11 +37,6 @@ ACTION_TEXT = "Investigate every invalidated sterility test and retrain QC staff
 
 # --- builders shared with the other report tests ----------------------------------------------
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Signing checks the password; the product's PBKDF2 would slow every test down."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def na_question(checklist) -> Question:
     """An unconditional compliance question nothing else depends on: safe to answer N/A."""
