@@ -132,3 +132,14 @@ def visible_assessments(user, queryset=None):
 # quality administrators only.
 rules.add_perm("audit.view_auditentry", is_quality_admin)
 rules.add_perm("audit", is_quality_admin)
+
+
+def visible_part_or_404(queryset, user, pk, assessment_of):
+    """A finding, action, evidence file or report whose assessment `user` may see; otherwise
+    404, exactly as for the assessment itself, so that nothing tells an outsider it exists."""
+    from django.http import Http404
+
+    obj = queryset.filter(pk=pk).first()
+    if obj is None or not user.has_perm("assessments.view_assessment", assessment_of(obj)):
+        raise Http404("Not found.")
+    return obj

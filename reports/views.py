@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import visible_assessments
 
 from . import services
-from .api.views import pdf_response
+from .api.views import pdf_response, visible_report
 from .models import AuditReport
 
 
@@ -16,13 +16,6 @@ def _visible_assessment(request, pk):
     if assessment is None:
         raise Http404
     return assessment
-
-
-def _visible_report(request, pk):
-    report = get_object_or_404(AuditReport.objects.select_related("assessment__vendor"), pk=pk)
-    if not request.user.has_perm("assessments.view_assessment", report.assessment):
-        raise Http404
-    return report
 
 
 @login_required
@@ -47,7 +40,7 @@ def assessment_reports(request, pk):
 
 @login_required
 def download(request, pk):
-    report = _visible_report(request, pk)
+    report = visible_report(request, pk)
     if report.status != AuditReport.Status.READY:
         raise Http404("This report is not ready.")
     return pdf_response(report)

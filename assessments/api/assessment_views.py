@@ -3,17 +3,15 @@ and signatures functions as the web workspace."""
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.permissions import visible_assessments
+from accounts.permissions import visible_assessments, visible_part_or_404
 from audit import trail
 from assessments import answers, evaluation, evidence, findings, signatures, workflow
 from assessments.api.serializers import (
@@ -228,20 +226,14 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(evaluation.score(self.get_object()).as_dict())
 
 
-def visible_finding(request, pk) -> Finding:
-    finding = get_object_or_404(Finding.objects.select_related("assessment", "question", "criterion"), pk=pk)
-    if not request.user.has_perm("assessments.view_assessment", finding.assessment):
-        raise NotFound()
-    return finding
-
-
 class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = FindingSerializer
     permission_classes = [IsAuthenticated]
     queryset = Finding.objects.none()
 
     def get_object(self):
-        return visible_finding(self.request, self.kwargs["pk"])
+        return visible_part_or_404(Finding.objects.select_related("assessment", "question", "criterion"),
+                                   self.request.user, self.kwargs["pk"], lambda f: f.assessment)
 
     @extend_schema(request=FindingSerializer, responses=FindingSerializer)
     def partial_update(self, request, pk=None):
@@ -273,10 +265,8 @@ class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
     queryset = CorrectiveAction.objects.none()
 
     def get_object(self):
-        action_ = get_object_or_404(CorrectiveAction.objects.select_related("finding__assessment"), pk=self.kwargs["pk"])
-        if not self.request.user.has_perm("assessments.view_assessment", action_.finding.assessment):
-            raise NotFound()
-        return action_
+        return visible_part_or_404(CorrectiveAction.objects.select_related("finding__assessment"),
+                                   self.request.user, self.kwargs["pk"], lambda a: a.finding.assessment)
 
     @extend_schema(request=CorrectiveActionSerializer, responses=CorrectiveActionSerializer)
     def partial_update(self, request, pk=None):
@@ -293,10 +283,8 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Evidence.objects.none()
 
     def get_object(self):
-        item = get_object_or_404(Evidence.objects.select_related("answer__assessment", "uploaded_by"), pk=self.kwargs["pk"])
-        if not self.request.user.has_perm("assessments.view_assessment", item.answer.assessment):
-            raise NotFound()
-        return item
+        return visible_part_or_404(Evidence.objects.select_related("answer__assessment", "uploaded_by"),
+                                   self.request.user, self.kwargs["pk"], lambda e: e.answer.assessment)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

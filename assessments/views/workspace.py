@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import visible_assessments
+from accounts.permissions import visible_assessments, visible_part_or_404
 from assessments import answers, charts, evaluation, evidence, findings, signatures, workflow
 from assessments.models import (
     Answer, Assessment, Checklist, CorrectiveAction, Criterion, Evidence, Finding, MinorFindingsReview, Question,
@@ -260,9 +260,8 @@ def upload_evidence(request, pk, code):
 
 @login_required
 def download_evidence(request, pk):
-    item = get_object_or_404(Evidence.objects.select_related("answer__assessment"), pk=pk)
-    if not request.user.has_perm("assessments.view_assessment", item.answer.assessment):
-        raise Http404
+    item = visible_part_or_404(Evidence.objects.select_related("answer__assessment"), request.user, pk,
+                               lambda e: e.answer.assessment)
     return evidence.file_response(item)
 
 

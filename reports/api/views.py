@@ -1,5 +1,4 @@
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import visible_assessments
+from accounts.permissions import visible_assessments, visible_part_or_404
 from config.api import ServiceUnavailable
 from reports import services
 from reports.api.serializers import (
@@ -59,10 +58,8 @@ class AssessmentReportsView(APIView):
 
 
 def visible_report(request, pk) -> AuditReport:
-    report = get_object_or_404(AuditReport.objects.select_related("assessment__vendor", "requested_by"), pk=pk)
-    if not request.user.has_perm("assessments.view_assessment", report.assessment):
-        raise NotFound()
-    return report
+    return visible_part_or_404(AuditReport.objects.select_related("assessment__vendor", "requested_by"),
+                               request.user, pk, lambda r: r.assessment)
 
 
 class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
