@@ -17,7 +17,7 @@ from . import evaluation, scoring
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
 
 Status = Assessment.Status
-EDITABLE = (Status.PLANNED, Status.IN_PROGRESS, Status.RETURNED, Status.SUBMITTED)
+SUBMITTABLE = (Status.IN_PROGRESS, Status.RETURNED)
 
 
 class TransitionRefused(ConflictError):
@@ -53,17 +53,53 @@ def _require_status(assessment, allowed, action):
         )
 
 
-def check_editable(assessment: Assessment, user, reason: str = "") -> None:
-    """Whether `user` may change the content (answers, evidence, findings, actions) now."""
-    if assessment.status in (Status.APPROVED, Status.CANCELLED):
+def needs_reason(assessment: Assessment) -> bool:
+    """Once submitted, every change must say why (domain brief §4.1)."""
+    return assessment.status == Status.SUBMITTED
+
+
+def _check_not_locked(assessment: Assessment) -> None:
+    if assessment.is_locked:
         raise RecordLocked(
             f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only"
             + ("; a QA reviewer can reopen it with a reason." if assessment.status == Status.APPROVED else ".")
         )
+
+
+def _check_reason(assessment: Assessment, reason: str) -> None:
+    if needs_reason(assessment) and not (reason or "").strip():
+        raise ReasonRequired()
+
+
+def check_editable(assessment: Assessment, user, reason: str = "") -> None:
+    """Whether `user` may change the content (answers, evidence, findings, actions) now."""
+    _check_not_locked(assessment)
     if not user.has_perm("assessments.edit_assessment_content", assessment):
         raise NotPermitted(f"You may not change {assessment.reference}: you are not on its audit team.")
-    if assessment.status == Status.SUBMITTED and not (reason or "").strip():
-        raise ReasonRequired()
+    _check_reason(assessment, reason)
+
+
+def check_plan_editable(assessment: Assessment, user, reason: str = "") -> None:
+    """Whether `user` may change the planning (scope, dates, team, reviewer) now."""
+    if not user.has_perm("assessments.change_assessment", assessment):
+        raise NotPermitted(f"You may not change the planning of {assessment.reference}.")
+    _check_not_locked(assessment)
+    _check_reason(assessment, reason)
+
+
+def may_edit(assessment: Assessment, user) -> bool:
+    """For pages: whether to offer `user` the controls that change the content."""
+    return not assessment.is_locked and user.has_perm("assessments.edit_assessment_content", assessment)
+
+
+def may_submit(assessment: Assessment, user) -> bool:
+    """For pages: whether to offer the submit button (submission_problems says what still blocks)."""
+    return assessment.status in SUBMITTABLE and user.has_perm("assessments.submit_assessment", assessment)
+
+
+def open_for_submission(assessment: Assessment) -> bool:
+    """Whether the list of what blocks submission means anything in this state."""
+    return assessment.status in (Status.PLANNED, *SUBMITTABLE)
 
 
 def _set_status(assessment, status, reason="", **fields):
@@ -102,7 +138,7 @@ def unresolved_minor_clusters(assessment: Assessment) -> list[str]:
 
 @transaction.atomic
 def submit(assessment: Assessment, user) -> Assessment:
-    _require_status(assessment, (Status.IN_PROGRESS, Status.RETURNED), "submitted")
+    _require_status(assessment, SUBMITTABLE, "submitted")
     _require(user, "assessments.submit_assessment", assessment, "submit")
     problems = submission_problems(assessment)
     if problems:

@@ -19,7 +19,7 @@ from assessments.api.serializers import (
     MinorReviewSerializer, ReasonSerializer, SignatureSerializer, SignRequestSerializer,
 )
 from assessments.filters import AssessmentFilterSet
-from assessments.models import Answer, Assessment, CorrectiveAction, Criterion, Evidence, Finding
+from assessments.models import Answer, CorrectiveAction, Criterion, Evidence, Finding
 from config.exceptions import NotAllowed
 
 
@@ -71,11 +71,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     def perform_update(self, serializer):
         assessment = serializer.instance
-        require(self.request.user, "assessments.change_assessment", assessment)
-        if assessment.is_locked:
-            raise workflow.RecordLocked(f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
-        if assessment.status == Assessment.Status.SUBMITTED and not change_reason(self.request):
-            raise workflow.ReasonRequired()
+        workflow.check_plan_editable(assessment, self.request.user, change_reason(self.request))
         assessment._change_reason = change_reason(self.request)
         serializer.save()
 

@@ -28,10 +28,6 @@ def visible_assessment(request, pk) -> Assessment:
     return assessment
 
 
-def can_edit(user, assessment) -> bool:
-    return not assessment.is_locked and user.has_perm("assessments.edit_assessment_content", assessment)
-
-
 # --- list and creation --------------------------------------------------------------------------
 
 @login_required
@@ -139,6 +135,11 @@ FORM_CHOICES = {"compliance_choices": COMPLIANCE_CHOICES, "maturity_levels": ran
                 "finding_classes": Finding.Classification.choices}
 
 
+def _blockers(assessment):
+    """What still blocks submission, or None when submission is not the next step."""
+    return workflow.submission_problems(assessment) if workflow.open_for_submission(assessment) else None
+
+
 def _workspace_context(request, assessment, criterion_code=None):
     criteria = list(Criterion.objects.filter(checklist=assessment.checklist).order_by("order", "code"))
     criterion = next((c for c in criteria if c.code == criterion_code), criteria[0] if criteria else None)
@@ -152,10 +153,10 @@ def _workspace_context(request, assessment, criterion_code=None):
         "previous_criterion": criteria[index - 1] if index > 0 else None,
         "next_criterion": criteria[index + 1] if index + 1 < len(criteria) else None,
         "items": _questions_context(assessment, criterion, values) if criterion else [],
-        "editable": can_edit(request.user, assessment),
-        "needs_reason": assessment.status == Assessment.Status.SUBMITTED,
-        "blockers": workflow.submission_problems(assessment) if not assessment.is_locked else [],
-        "can_submit": request.user.has_perm("assessments.submit_assessment", assessment),
+        "editable": workflow.may_edit(assessment, request.user),
+        "needs_reason": workflow.needs_reason(assessment),
+        "blockers": _blockers(assessment),
+        "can_submit": workflow.may_submit(assessment, request.user),
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
         "signature_states": signatures.signature_states(assessment),
@@ -225,8 +226,8 @@ def save_answer(request, pk, code):
         "conflict_label": value_label(question, conflict["value"]) if conflict else "",
         "mine_label": value_label(question, item["value"]),
         "others": [i for i in _questions_context(assessment, criterion, values) if i["q"].condition_question],
-        "blockers": workflow.submission_problems(assessment) if not assessment.is_locked else [],
-        "editable": can_edit(request.user, assessment),
+        "blockers": _blockers(assessment),
+        "editable": workflow.may_edit(assessment, request.user),
         **_sidebar_context(assessment),
     }
     return render(request, "assessments/_save_result.html", context, status=status)
@@ -347,12 +348,12 @@ def findings_tab(request, pk):
     finding_list = (Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
                     .prefetch_related("actions").order_by("number"))
     return render(request, "assessments/findings.html", {
-        "assessment": assessment, "findings": finding_list, "editable": can_edit(request.user, assessment),
+        "assessment": assessment, "findings": finding_list, "editable": workflow.may_edit(assessment, request.user),
         "follow_up": request.user.has_perm("assessments.follow_up_action", assessment),
         "clusters": workflow.unresolved_minor_clusters(assessment) if not assessment.is_locked else [],
         "reviews": MinorFindingsReview.objects.filter(assessment=assessment).select_related("criterion"),
         "action_form": CorrectiveActionForm(), "statuses": CorrectiveAction.Status.choices,
-        "needs_reason": assessment.status == Assessment.Status.SUBMITTED,
+        "needs_reason": workflow.needs_reason(assessment),
     })
 
 
