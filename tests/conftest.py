@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
-from assessments.models import Assessment, Checklist
+from assessments.models import Checklist
+from tests.factories import new_assessment
 from vendors.models import Vendor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -108,10 +109,7 @@ def vendor(reference_data):
 
 @pytest.fixture
 def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
-    a = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                  reviewer=reviewer, created_by=lead_auditor)
-    a.audit_team.set([auditor])
-    return a
+    return new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
 
 
 def database_url_for_subprocess():

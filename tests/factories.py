@@ -1,6 +1,16 @@
 """Builders of test data shared by the suite."""
 
 
+def new_assessment(checklist, vendor, lead, reviewer, team=()):
+    """A planned assessment: `lead` leads it with `team`, `reviewer` is named to review it."""
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead,
+                                           reviewer=reviewer, created_by=lead)
+    assessment.audit_team.set(team)
+    return assessment
+
+
 def compliant_answers(checklist, **overrides):
     """One compliant answer per question (conditions satisfied), for filling a whole checklist."""
     items = []

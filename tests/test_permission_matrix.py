@@ -440,7 +440,7 @@ def build_world():
     from assessments.models import Assessment, Checklist, Signature
     from audit.models import AuditEntry
     from reports.models import AuditReport, ReportArchive
-    from tests.assessments.conftest import compliant_answers
+    from tests.factories import compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
 
     ensure_role_groups()

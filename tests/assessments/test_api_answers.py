@@ -13,7 +13,7 @@ import config.settings as project_settings
 from accounts.roles import Role
 from assessments import checklists
 from assessments.models import Answer, Assessment, Checklist, Evidence, Question
-from tests.assessments.conftest import compliant_answers
+from tests.factories import compliant_answers
 
 pytestmark = pytest.mark.django_db
 

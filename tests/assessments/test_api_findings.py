@@ -7,7 +7,7 @@ import pytest
 
 from accounts.roles import Role
 from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
-from tests.assessments.conftest import compliant_answers
+from tests.factories import compliant_answers
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from assessments import checklists
 from assessments.models import Assessment, Checklist
-from tests.assessments.conftest import compliant_answers
+from tests.factories import compliant_answers, new_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +60,7 @@ def vendor(db):
 
 @pytest.fixture
 def small(small_checklist, vendor, lead_auditor, auditor, reviewer):
-    a = Assessment.objects.create(vendor=vendor, checklist=small_checklist, lead_auditor=lead_auditor,
-                                  reviewer=reviewer, created_by=lead_auditor)
-    a.audit_team.set([auditor])
-    return a
+    return new_assessment(small_checklist, vendor, lead_auditor, reviewer, team=[auditor])
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from assessments import signatures
 from reports import rendering, services, tasks
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
+from tests.factories import new_assessment
 from tests.reports.test_report_content import approve_via_api, new_report, read_pdf
 
 # available_apps: on PostgreSQL the flush after each transactional test must TRUNCATE with
@@ -58,12 +59,7 @@ def small_checklist(db):
 
 @pytest.fixture
 def small_assessment(small_checklist, vendor, lead_auditor, auditor, reviewer):
-    from assessments.models import Assessment
-
-    a = Assessment.objects.create(vendor=vendor, checklist=small_checklist, lead_auditor=lead_auditor,
-                                  reviewer=reviewer, created_by=lead_auditor)
-    a.audit_team.set([auditor])
-    return a
+    return new_assessment(small_checklist, vendor, lead_auditor, reviewer, team=[auditor])
 
 
 def wait_for(predicate, timeout, what, interval=0.25):

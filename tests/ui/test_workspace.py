@@ -59,10 +59,11 @@ def test_bad_value_is_refused_with_a_message(client, assessment, auditor):
 def test_conditional_questions_follow_their_condition(client, assessment, auditor, checklist):
     conditional = checklist.questions.exclude(condition_question="").first()
     client.force_login(auditor)
+    signal = f'id="visibility-{conditional.code}" hx-swap-oob="true" data-applies='
     body = save(client, assessment, conditional.condition_question, value="no", version="0").content.decode()
-    assert f'data-code="{conditional.code}"' in body and 'data-applies="0"' in body
+    assert signal + '"0"' in body
     body = save(client, assessment, conditional.condition_question, value="yes", version="1").content.decode()
-    assert 'data-applies="1"' in body
+    assert signal + '"1"' in body
 
 
 def test_evidence_upload_and_download(client, assessment, auditor, make_user):
