@@ -1,7 +1,8 @@
 """Who may do what: the one place for roles and object permissions.
 
 Views, the API (`accounts.api.permissions`) and the admin all ask `user.has_perm(name, obj)`,
-which django-rules answers from the rules registered here. Roles are groups (accounts/roles.py).
+which django-rules answers from the rules registered here and, for the records of one
+assessment, in assessments/permissions.py. Roles are groups (accounts/roles.py).
 """
 import rules
 
@@ -54,92 +55,14 @@ rules.add_perm("accounts", is_quality_admin)
 
 # --- Checklists (the lock of published versions lives in the model, not here) ----------------
 for _model in ("checklist", "criterion", "question"):
-    rules.add_perm(f"assessments.view_{_model}", is_quality_staff)
-    rules.add_perm(f"assessments.add_{_model}", is_quality_admin)
-    rules.add_perm(f"assessments.change_{_model}", is_quality_admin)
-    rules.add_perm(f"assessments.delete_{_model}", is_quality_admin)
-rules.add_perm("assessments", is_quality_staff)
-
-# --- Assessments ----------------------------------------------------------------------------
-# Who may see and do what with one assessment. `visible_assessments` below must agree with
-# `view_assessment`: lists are filtered, and a user who may not see an assessment gets 404.
-SUBMITTED_ONCE = ("submitted", "returned", "approved")
-
-
-@rules.predicate
-def is_on_audit_team(user, assessment):
-    if assessment is None:
-        return False
-    return user.pk in assessment.team_ids()
-
-
-@rules.predicate
-def is_lead_of(user, assessment):
-    return assessment is not None and assessment.lead_auditor_id == user.pk
-
-
-@rules.predicate
-def reviewer_may_see(user, assessment):
-    return assessment is not None and (assessment.status in SUBMITTED_ONCE or assessment.reviewer_id == user.pk)
-
-
-#: On the record's audit team (the lead included) and still in the quality organisation: a user
-#: whose roles were taken away keeps no power over the assessments they worked on.
-is_team_member = is_quality_staff & is_on_audit_team
-can_view_assessment = is_quality_admin | is_team_member | (is_reviewer & reviewer_may_see)
-rules.add_perm("assessments.view_assessment", can_view_assessment)
-rules.add_perm("assessments.add_assessment", is_lead_auditor | is_quality_admin)
-rules.add_perm("assessments.change_assessment", (is_lead_auditor & is_lead_of) | is_quality_admin)
-rules.add_perm("assessments.delete_assessment", rules.always_deny)
-rules.add_perm("assessments.edit_assessment_content", is_team_member)
-rules.add_perm("assessments.submit_assessment", is_quality_staff & is_lead_of)
-rules.add_perm("assessments.review_assessment", is_reviewer & ~is_on_audit_team)
-rules.add_perm("assessments.reopen_assessment", is_reviewer & ~is_on_audit_team)
-rules.add_perm("assessments.cancel_assessment", (is_quality_staff & is_lead_of) | is_quality_admin)
-# Corrective actions are followed up after approval by whoever may see the assessment.
-rules.add_perm("assessments.follow_up_action", is_team_member | (is_reviewer & reviewer_may_see) | is_quality_admin)
-for _model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
-    # Parts of an assessment are reached through it (API, pages); these gate only the admin's
-    # lists, which span every assessment, so they are for quality administrators alone: a QA
-    # reviewer sees submitted assessments, not the findings of work still in progress.
-    rules.add_perm(f"assessments.view_{_model}", is_quality_admin)
-    rules.add_perm(f"assessments.add_{_model}", rules.always_deny)
-    rules.add_perm(f"assessments.change_{_model}", rules.always_deny)
-    rules.add_perm(f"assessments.delete_{_model}", rules.always_deny)
-
-
-def visible_assessments(user, queryset=None):
-    """The assessments `user` may see: the list-level twin of `view_assessment`."""
-    from django.db.models import Q
-
-    from assessments.models import Assessment
-
-    queryset = Assessment.objects.all() if queryset is None else queryset
-    if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
-    if is_quality_admin(user):
-        return queryset
-    condition = Q(pk__in=[])
-    if is_quality_staff(user):
-        condition |= Q(lead_auditor=user) | Q(audit_team=user)
-    if is_reviewer(user):
-        condition |= Q(status__in=SUBMITTED_ONCE) | Q(reviewer=user)
-    return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
-
+    rules.add_perm(f"checklists.view_{_model}", is_quality_staff)
+    rules.add_perm(f"checklists.add_{_model}", is_quality_admin)
+    rules.add_perm(f"checklists.change_{_model}", is_quality_admin)
+    rules.add_perm(f"checklists.delete_{_model}", is_quality_admin)
+rules.add_perm("checklists", is_quality_staff)
 
 # --- Audit trail: read-only for everyone; readable per assessment by whoever sees it ---------
 # (GET /api/assessments/{id}/history/). The whole trail, in the admin, spans every assessment:
 # quality administrators only.
 rules.add_perm("audit.view_auditentry", is_quality_admin)
 rules.add_perm("audit", is_quality_admin)
-
-
-def visible_part_or_404(queryset, user, pk, assessment_of):
-    """A finding, action, evidence file or report whose assessment `user` may see; otherwise
-    404, exactly as for the assessment itself, so that nothing tells an outsider it exists."""
-    from django.http import Http404
-
-    obj = queryset.filter(pk=pk).first()
-    if obj is None or not user.has_perm("assessments.view_assessment", assessment_of(obj)):
-        raise Http404("Not found.")
-    return obj

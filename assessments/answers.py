@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from checklists.models import AnswerType, Question
 from config.exceptions import ConflictError, InvalidInput
 
 from . import evaluation, workflow
-from .models import Answer, AnswerType, Assessment, Question
+from .models import Answer, Assessment
 
 NA = "na"
 MAX_TEXT = 20000

@@ -3,4 +3,7 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = "Checklists and assessments"
+    verbose_name = "Assessments"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  registers the permission rules of assessments

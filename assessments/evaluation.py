@@ -1,10 +1,13 @@
 """Feeds an assessment from the database into the pure scoring engine (assessments/scoring.py).
 A fixed number of queries whatever the number of answers: the checklist's specs (cached per
 published version, which never changes), the answers, and the findings."""
+from collections import defaultdict
 from functools import lru_cache
 
+from checklists.models import Checklist, Criterion, Question
+
 from . import scoring
-from .models import Answer, Assessment, Checklist, Criterion, Finding, Question
+from .models import Answer, Assessment, Finding
 
 
 @lru_cache(maxsize=64)
@@ -18,7 +21,19 @@ def _load_specs(checklist_id: int) -> tuple:
     questions = Question.objects.filter(checklist_id=checklist_id).order_by("criterion__order", "order", "code")
     return (
         tuple(scoring.CriterionSpec(code=c.code, title=c.title, weight=c.weight) for c in criteria),
-        tuple(q.spec(codes[q.criterion_id]) for q in questions),
+        tuple(question_spec(q, codes[q.criterion_id]) for q in questions),
+    )
+
+
+def question_spec(question: Question, criterion_code: str | None = None) -> scoring.QuestionSpec:
+    """The scoring engine's view of one checklist question."""
+    return scoring.QuestionSpec(
+        code=question.code, criterion=criterion_code or question.criterion.code, answer_type=question.answer_type,
+        weight=question.weight, severity=question.severity, required=question.required,
+        expected_answer=question.expected_answer or None,
+        min_value=question.min_value, max_value=question.max_value,
+        condition_question=question.condition_question or None,
+        condition_equals=question.condition_equals if question.condition_question else None,
     )
 
 
@@ -71,4 +86,31 @@ def refresh(assessment: Assessment) -> scoring.AssessmentScore:
     Assessment.objects.filter(pk=assessment.pk).update(
         overall_score=result.overall, risk_rating=result.risk_rating or "")
     assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
+    return result
+
+
+def _specs_by_checklist(checklists) -> dict[int, tuple]:
+    """(criteria specs, question specs) per checklist id; published versions come from a cache."""
+    return {c.pk: checklist_specs(c) for c in {c.pk: c for c in checklists}.values()}
+
+
+def _answers_by_assessment(assessment_ids) -> dict[int, dict]:
+    """{assessment id: {question code: value}} for many assessments in one query."""
+    values: dict[int, dict] = defaultdict(dict)
+    for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(assessment_ids)).values_list(
+            "assessment_id", "question__code", "value"):
+        values[assessment_id][code] = value
+    return values
+
+
+def criterion_scores_of(assessments) -> dict[int, list[scoring.CriterionScore]]:
+    """Criterion scores of many assessments: one query for all their answers (plus the checklist
+    specs, cached per published version). The same engine as `score`."""
+    assessments = list(assessments)
+    specs = _specs_by_checklist(a.checklist for a in assessments)
+    answers = _answers_by_assessment(a.pk for a in assessments)
+    result = {}
+    for a in assessments:
+        criteria, questions = specs[a.checklist_id]
+        result[a.pk] = scoring.criterion_scores(criteria, questions, answers.get(a.pk, {}))
     return result

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse
 
+from checklists.models import Question
 from config.exceptions import InvalidInput
 
 from . import workflow
-from .models import Answer, Evidence, Question
+from .models import Answer, Evidence
 
 MAX_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
 ALLOWED = {

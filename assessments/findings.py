@@ -2,10 +2,12 @@
 from django.db import transaction
 from django.db.models import Max
 
+from assessments import exceptions
+from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 
 from . import evaluation, scoring, workflow
-from .models import Assessment, CorrectiveAction, Criterion, Finding, MinorFindingsReview, Question
+from .models import Assessment, CorrectiveAction, Finding, MinorFindingsReview
 
 
 def proposed_classification(question: Question | None) -> str:
@@ -99,7 +101,7 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     plan_changes = set(fields) - FOLLOW_UP_FIELDS
     if assessment.status == Assessment.Status.APPROVED and not plan_changes:
         if not user.has_perm("assessments.follow_up_action", assessment):
-            raise workflow.NotPermitted("You may not follow up corrective actions of this assessment.")
+            raise exceptions.NotPermitted("You may not follow up corrective actions of this assessment.")
     else:
         workflow.check_editable(assessment, user, reason)
     new_status = fields.get("status") or action.status

@@ -1,11 +1,9 @@
 from django.urls import path
 
-from .views import checklists, workspace
+from .views import workspace
 
 app_name = "assessments"
 urlpatterns = [
-    path("checklists/", checklists.ChecklistListView.as_view(), name="checklists"),
-    path("checklists/<int:pk>/", checklists.ChecklistDetailView.as_view(), name="checklist"),
     path("assessments/", workspace.assessment_list, name="list"),
     path("assessments/new/", workspace.assessment_create, name="create"),
     path("assessments/<int:pk>/", workspace.workspace, name="detail"),

@@ -11,33 +11,12 @@ these functions and nothing else changes `Assessment.status`."""
 from django.db import transaction
 from django.utils import timezone
 
-from config.exceptions import ConflictError, InvalidInput, NotAllowed
-
-from . import evaluation, scoring
+from . import evaluation, record, scoring, signals
+from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
 
 Status = Assessment.Status
 SUBMITTABLE = (Status.IN_PROGRESS, Status.RETURNED)
-
-
-class TransitionRefused(ConflictError):
-    """The step is not allowed now; `problems` lists why."""
-
-
-class RecordLocked(ConflictError):
-    """Approved and cancelled assessments are read-only."""
-
-
-class ReasonRequired(InvalidInput):
-    """A step or a change that must say why (the audit trail keeps the reason)."""
-
-    def __init__(self, message="A reason for the change is required once the assessment has been submitted."):
-        self.message = message
-        super().__init__({"reason": [message]})
-
-
-class NotPermitted(NotAllowed):
-    """The user's role or place on the team does not allow this step."""
 
 
 def _require(user, perm, assessment, action):
@@ -159,13 +138,11 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 
 def approval_problems(assessment: Assessment, user) -> list[str]:
     """Step order (domain brief §4.6): what must be true before `user` may approve."""
-    from .signatures import has_valid_signature
-
     problems = [p for p in evaluation.missing_for_submission(assessment)]
     without_action = (Finding.objects.filter(assessment=assessment, classification__in=["critical", "major"])
                       .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
     problems += [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
-    if not has_valid_signature(assessment, "performed", assessment.lead_auditor):
+    if not record.has_valid_signature(assessment, "performed", assessment.lead_auditor):
         problems.append("The lead auditor has not signed the assessment as performed (or the record changed since).")
     if user.pk in assessment.team_ids():
         problems.append("The approver must not be on the audit team.")
@@ -194,14 +171,9 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     _set_status(assessment, Status.APPROVED, approved_at=now, decision=decision,
                 decision_justification=justification or "", requalification_due=due)
     apply_decision_to_vendor(assessment)
-    transaction.on_commit(lambda: _queue_final_report(assessment.pk, user.pk))
+    transaction.on_commit(lambda: signals.assessment_approved.send(
+        sender=Assessment, assessment_id=assessment.pk, user_id=user.pk))
     return assessment
-
-
-def _queue_final_report(assessment_id, user_id):
-    from reports.services import queue_final_report
-
-    queue_final_report(assessment_id, user_id)
 
 
 def apply_decision_to_vendor(assessment: Assessment) -> None:

@@ -9,7 +9,6 @@ from config.exceptions import ConflictError
 
 from . import context
 
-
 APPEND_ONLY = "The audit trail is append-only: entries cannot be changed or deleted."
 
 

@@ -184,8 +184,9 @@ def build_assessment():
     from accounts.models import User
     from accounts.roles import Role, ensure_role_groups
     from assessments import answers, evidence, findings, signatures
-    from assessments.models import Assessment, Checklist, Question
+    from assessments.models import Assessment
     from audit.context import acting
+    from checklists.models import Checklist, Question
     from tests.factories import compliant_answers
     from vendors.models import Site, Vendor
 
@@ -441,7 +442,7 @@ def main():
         django.setup()
         import logging
 
-        for name in ("weasyprint", "fontTools", "celery", "assessments.checklist_io"):
+        for name in ("weasyprint", "fontTools", "celery", "checklists.formats"):
             logging.getLogger(name).setLevel(logging.WARNING)
         from django.conf import settings
 
@@ -454,7 +455,7 @@ def main():
         t = time.perf_counter()
         assessment, user = build_assessment()
         purged = purge_queue(queue)
-        from assessments.models import Answer, Evidence, Finding, CorrectiveAction
+        from assessments.models import Answer, CorrectiveAction, Evidence, Finding
 
         print(f"Set-up {time.perf_counter() - t:.1f} s: {assessment.reference}, "
               f"{Answer.objects.filter(assessment=assessment).count()} answers, "

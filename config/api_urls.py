@@ -27,6 +27,7 @@ urlpatterns = [
     path("", api_root, name="root"),
     path("", include("accounts.api.urls")),
     path("", include("vendors.api.urls")),
+    path("", include("checklists.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

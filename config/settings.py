@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "vendors",
+    "checklists",
     "assessments",
     "reports",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "insights:home"
 LOGOUT_REDIRECT_URL = "login"
 # An idle session ends after SESSION_IDLE_MINUTES; every request renews it.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
@@ -276,7 +278,7 @@ SPECTACULAR_SETTINGS = {
         "FindingClassificationEnum": "assessments.models.Finding.Classification",
         "VendorStatusEnum": "vendors.models.QualificationStatus",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
-        "ChecklistStatusEnum": "assessments.models.Checklist.Status",
+        "ChecklistStatusEnum": "checklists.models.Checklist.Status",
         "CorrectiveActionStatusEnum": "assessments.models.CorrectiveAction.Status",
         "ReportStatusEnum": "reports.models.AuditReport.Status",
         "ReportKindEnum": "reports.models.AuditReport.Kind",

@@ -8,14 +8,14 @@ admin.site.site_header = "CDMO qualification: administration"
 admin.site.site_title = "CDMO qualification"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("vendors/", include("vendors.urls")),
+    path("", include("checklists.urls")),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
-    path("", include("assessments.urls_insights")),
+    path("", include("insights.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,6 @@
 from django.db import connection
 from django.http import JsonResponse
 
-from assessments.views.insights import home  # noqa: F401  (the home page is the dashboard by role)
-
 
 def health(request):
     """For load balancers: answers without a login, says nothing about the data."""

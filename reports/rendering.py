@@ -15,9 +15,11 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments import charts, evaluation, signatures
-from assessments.models import Answer, Assessment, Criterion, Evidence, Finding, Question
+from assessments import evaluation, record
+from assessments.models import Answer, Assessment, Evidence, Finding
 from audit import trail
+from checklists.models import Criterion, Question
+from config import charts
 
 logger = logging.getLogger(__name__)
 STATIC_PREFIX = "product-static:"
@@ -105,7 +107,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         criteria.append({"criterion": criterion, "score": scores.get(criterion.code), "questions": questions})
     findings = list(Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
                     .prefetch_related("actions").order_by("number"))
-    current_hash = signatures.content_hash(assessment)
+    current_hash = record.content_hash(assessment)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
     return {
         "assessment": assessment,
@@ -116,7 +118,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "criteria": criteria,
         "findings": findings,
         "finding_counts": {cls: result.findings.get(cls, 0) for cls in ("critical", "major", "minor", "observation")},
-        "signature_states": signatures.signature_states(assessment, current_hash),
+        "signature_states": record.signature_states(assessment, current_hash),
         "content_hash": current_hash,
         "history_total": len(history),
         "history_by_action": sorted(Counter(row["action"] for row in history).items()),

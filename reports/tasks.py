@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from audit.context import acting
 
-from . import rendering
+from . import queue, rendering
 from .models import AuditReport, ReportArchive
+from .queue import WAITING_FOR_QUEUE, QueueUnavailable
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -133,8 +134,6 @@ def _zip_final_reports(archive) -> tuple[bytes, list[str]]:
 def sweep_reports():
     """Periodic: re-send reports whose job was lost (worker killed, queue down at approval) and
     fail those that keep dying, so that no report waits forever."""
-    from .services import WAITING_FOR_QUEUE, QueueUnavailable, enqueue
-
     now = timezone.now()
     deadline = now - timedelta(seconds=getattr(settings, "REPORT_RENDER_DEADLINE_SECONDS", 600))
     waiting = now - timedelta(seconds=getattr(settings, "REPORT_QUEUED_RESEND_SECONDS", 300))
@@ -160,3 +159,8 @@ def sweep_reports():
                 AuditReport.objects.filter(pk=report.pk).update(error=WAITING_FOR_QUEUE)
                 break
     return {"resent": resent, "failed": failed}
+
+
+def enqueue(report: AuditReport) -> None:
+    """Send the rendering job of `report`; QueueUnavailable when the queue cannot take it."""
+    queue.send(render_report, report.pk)

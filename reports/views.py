@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import visible_assessments
+from assessments.models import Assessment
 
 from . import services
 from .api.views import pdf_response, visible_report
@@ -12,7 +12,7 @@ from .models import AuditReport
 
 
 def _visible_assessment(request, pk):
-    assessment = visible_assessments(request.user).select_related("vendor").filter(pk=pk).first()
+    assessment = Assessment.objects.visible_to(request.user).select_related("vendor").filter(pk=pk).first()
     if assessment is None:
         raise Http404
     return assessment

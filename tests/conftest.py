@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
-from assessments.models import Checklist
+from checklists.models import Checklist
 from tests.factories import new_assessment
 from vendors.models import Vendor
 
@@ -96,7 +96,7 @@ def reference_data(db):
 # --- Domain objects: the built-in checklist, a vendor, an assessment with its team -----------
 @pytest.fixture
 def checklist(db):
-    from assessments import reference_data
+    from checklists import reference_data
 
     reference_data.load()
     return Checklist.objects.get(code="CGT-CDMO", version=1)

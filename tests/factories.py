@@ -40,7 +40,8 @@ def approved_assessment(checklist, vendor, lead, reviewer, *, team=(), items=Non
     from assessments import findings as finding_service
     from assessments import signatures, workflow
     from assessments.answers import save_answers
-    from assessments.models import Assessment, Question
+    from assessments.models import Assessment
+    from checklists.models import Question
     from tests.conftest import PASSWORD
 
     password = password or PASSWORD

@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core.management import CommandError, call_command
 
-from assessments import evaluation, signatures
+from assessments import evaluation, record
 from assessments.models import Answer, Assessment, CorrectiveAction, Finding, Signature
 from audit.models import AuditEntry
 from reports.models import AuditReport
@@ -78,7 +78,7 @@ def test_returned_and_submitted(demo_setup):
 
     submitted = Assessment.objects.get(status="submitted")
     assert evaluation.missing_for_submission(submitted) == []
-    assert signatures.has_valid_signature(submitted, "performed", submitted.lead_auditor)
+    assert record.has_valid_signature(submitted, "performed", submitted.lead_auditor)
     assert not submitted.signatures.filter(meaning="approved").exists()
     assert submitted.findings.exists()
     for finding in submitted.findings.all():
@@ -91,9 +91,9 @@ def test_approved_ones_are_signed_and_the_vendors_follow_the_decisions(demo_setu
     decisions = {}
     for a in approved:
         assert a.findings.exists(), a.reference
-        assert signatures.has_valid_signature(a, "performed", a.lead_auditor)
-        assert signatures.has_valid_signature(a, "approved", a.reviewer)
-        assert all(s.valid for s in signatures.signature_states(a))
+        assert record.has_valid_signature(a, "performed", a.lead_auditor)
+        assert record.has_valid_signature(a, "approved", a.reviewer)
+        assert all(s.valid for s in record.signature_states(a))
         assert a.approved_at and a.requalification_due
         result = evaluation.score(a)
         assert a.decision == result.recommended_decision and a.risk_rating == result.risk_rating
@@ -140,7 +140,7 @@ def test_audit_trail_names_the_demo_users(demo_setup):
 
 def test_never_mixed_into_a_database_with_real_assessments(demo_setup):
     from accounts.models import User
-    from assessments.models import Checklist
+    from checklists.models import Checklist
 
     lead = User.objects.get(username="lead")
     Assessment.objects.create(vendor=Vendor.objects.get(name="Lonza Group"), created_by=lead, lead_auditor=lead,

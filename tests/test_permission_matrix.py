@@ -57,6 +57,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from assessments import record
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +258,7 @@ MATRIX = {
     **admin_model("vendors/serviceline", 200, 200, 200, 200, 200),
     **admin_model("vendors/modality", 200, 200, 200, 200, 200),
     **admin_model("vendors/therapeuticarea", 200, 200, 200, 200, 200),
-    **admin_model("assessments/checklist", 200, 200, 200, 200, 403, **{"upload/": {"GET": 200}}),
+    **admin_model("checklists/checklist", 200, 200, 200, 200, 403, **{"upload/": {"GET": 200}}),
     **admin_model("assessments/assessment", 200, 200, 200, 200, 403),
     **admin_model("assessments/finding", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("assessments/correctiveaction", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
@@ -436,9 +437,11 @@ def build_world():
 
     from accounts.models import User
     from accounts.roles import Role, ensure_role_groups
-    from assessments import answers, evidence, findings, reference_data, signatures, workflow
-    from assessments.models import Assessment, Checklist, Signature
+    from assessments import answers, evidence, findings, workflow
+    from assessments.models import Assessment, Signature
     from audit.models import AuditEntry
+    from checklists import reference_data
+    from checklists.models import Checklist
     from reports.models import AuditReport, ReportArchive
     from tests.factories import compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
@@ -492,7 +495,7 @@ def build_world():
     workflow.submit(submitted, lead)
     signature = Signature.objects.create(
         assessment=submitted, signer=lead, printed_name=lead.full_name, meaning="performed",
-        content_hash=signatures.content_hash(submitted), cycle=submitted.signing_cycle)
+        content_hash=record.content_hash(submitted), cycle=submitted.signing_cycle)
     assert submitted.status == Assessment.Status.SUBMITTED
 
     in_progress = assessment(lead, [ain], scope="Under way")
@@ -529,7 +532,7 @@ def build_world():
         "vendors/serviceline": service_line,
         "vendors/modality": modality,
         "vendors/therapeuticarea": area,
-        "assessments/checklist": checklist,
+        "checklists/checklist": checklist,
         "assessments/assessment": submitted,
         "assessments/finding": finding,
         "assessments/correctiveaction": action,
@@ -723,12 +726,12 @@ def test_admin_assessment_changelist_lists_every_assessment_for_the_quality_admi
 
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_view_assessment_agrees_with_visible_assessments(role, world):
-    """Details ask `view_assessment`, lists `visible_assessments` (accounts/permissions.py): the
-    two must give the same answer for every assessment, or a list would leak or hide a record."""
-    from accounts.permissions import visible_assessments
+    """Details ask `view_assessment`, lists `Assessment.objects.visible_to`: the two must give
+    the same answer for every assessment, or a list would leak or hide a record."""
+    from assessments.models import Assessment
 
     user = getattr(world.users, role)
-    listed = set(visible_assessments(user).values_list("pk", flat=True))
+    listed = set(Assessment.objects.visible_to(user).values_list("pk", flat=True))
     for name in ALL_ASSESSMENTS:
         assessment = getattr(world, name)
         assert user.has_perm("assessments.view_assessment", assessment) == (assessment.pk in listed), name
@@ -745,7 +748,7 @@ def test_the_staff_flag_widens_no_role(role, world, client):
     client.force_login(User.objects.get(pk=getattr(world.users, role).pk))
     refused = ["/admin/assessments/assessment/", "/admin/assessments/finding/", "/admin/assessments/correctiveaction/",
                "/admin/audit/auditentry/", "/admin/accounts/user/add/", "/admin/vendors/vendor/add/",
-               "/admin/assessments/checklist/add/", f"/admin/assessments/assessment/{world.elsewhere.pk}/change/",
+               "/admin/checklists/checklist/add/", f"/admin/assessments/assessment/{world.elsewhere.pk}/change/",
                f"/admin/assessments/finding/{world.finding.pk}/change/", "/admin/authtoken/tokenproxy/",
                f"/admin/auth/group/{world.admin_objects['auth/group'].pk}/change/"]
     got = {url: client.get(url).status_code for url in refused}

@@ -3,7 +3,15 @@ from import_export.admin import ImportExportModelAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .models import (
-    Contact, Contract, GMPCertificate, IndustryEvent, Modality, ServiceLine, Site, TherapeuticArea, Vendor,
+    Contact,
+    Contract,
+    GMPCertificate,
+    IndustryEvent,
+    Modality,
+    ServiceLine,
+    Site,
+    TherapeuticArea,
+    Vendor,
 )
 from .resources import VendorResource
 

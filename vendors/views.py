@@ -4,8 +4,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from assessments import charts, insights
-
+from . import panels
 from .filters import VendorFilterSet
 from .models import Site, Vendor
 
@@ -34,13 +33,6 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     )
 
     def get_context_data(self, **kwargs):
-        """Adds the assessments the reader may see, the score over time and the findings trend
-        (server-side SVG, the same charts as in the PDF)."""
         context = super().get_context_data(**kwargs)
-        trend = insights.vendor_trend(self.request.user, self.object)
-        context["trend"] = trend
-        context["score_chart"] = charts.score_line(trend.score_points, title="Overall score of approved assessments")
-        context["findings_chart"] = charts.finding_bars(
-            [{"label": a.date.isoformat(), "counts": a.finding_counts} for a in trend.approved])
-        context["finding_classes"] = insights.FINDING_CLASSES
+        context["panels"] = panels.render_all(self.request, self.object)
         return context

@@ -1,17 +1,16 @@
-from django.db.models import Prefetch
 from django.contrib.auth.models import Group
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
-
 from accounts.api.authentication import token_expired
 from accounts.api.permissions import RulesPermission
-from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.api.serializers import UserSerializer
+from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.models import User
 
 

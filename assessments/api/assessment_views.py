@@ -11,15 +11,23 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.permissions import visible_assessments, visible_part_or_404
-from audit import trail
-from assessments import answers, evaluation, evidence, findings, signatures, workflow
+from assessments import answers, evaluation, evidence, exceptions, findings, record, signatures, workflow
 from assessments.api.serializers import (
-    AssessmentSerializer, CorrectiveActionSerializer, EvidenceSerializer, FindingCreateSerializer, FindingSerializer,
-    MinorReviewSerializer, ReasonSerializer, SignatureSerializer, SignRequestSerializer,
+    AssessmentSerializer,
+    CorrectiveActionSerializer,
+    EvidenceSerializer,
+    FindingCreateSerializer,
+    FindingSerializer,
+    MinorReviewSerializer,
+    ReasonSerializer,
+    SignatureSerializer,
+    SignRequestSerializer,
 )
 from assessments.filters import AssessmentFilterSet
-from assessments.models import Answer, CorrectiveAction, Criterion, Evidence, Finding
+from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding
+from assessments.permissions import visible_part_or_404
+from audit import trail
+from checklists.models import Criterion
 from config.exceptions import NotAllowed
 
 
@@ -43,14 +51,14 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return visible_assessments(self.request.user).select_related(
+        return Assessment.objects.visible_to(self.request.user).select_related(
             "vendor", "checklist", "lead_auditor", "reviewer").prefetch_related("audit_team").order_by("-created_at")
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
             assessment = self.get_object()
             if assessment.is_locked:
-                raise workflow.RecordLocked(
+                raise exceptions.RecordLocked(
                     f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
             return Response({"detail": "Use PATCH to change an assessment."}, status=405)
         return super().update(request, *args, **kwargs)
@@ -193,9 +201,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             signature = signatures.sign(assessment, request.user, data["meaning"], data["password"], request=request,
                                         decision=data.get("decision", ""), justification=data.get("justification", ""))
             assessment.refresh_from_db()
-            states = {s.signature.pk: s for s in signatures.signature_states(assessment)}
+            states = {s.signature.pk: s for s in record.signature_states(assessment)}
             return Response(SignatureSerializer(signature, context={"states": states}).data, status=201)
-        states = signatures.signature_states(assessment)
+        states = record.signature_states(assessment)
         context = {"states": {s.signature.pk: s for s in states}}
         return Response(SignatureSerializer([s.signature for s in states], many=True, context=context).data)
 

@@ -1,12 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
 from assessments.api.assessment_views import (
-    AssessmentViewSet, CorrectiveActionViewSet, EvidenceViewSet, FindingViewSet,
+    AssessmentViewSet,
+    CorrectiveActionViewSet,
+    EvidenceViewSet,
+    FindingViewSet,
 )
-from assessments.api.views import ChecklistViewSet
 
 router = SimpleRouter()
-router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("corrective-actions", CorrectiveActionViewSet, basename="correctiveaction")

@@ -4,11 +4,31 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-
-from audit.models import Audited
+from django.db.models import Q
 from django.urls import reverse
 
-from .checklists import Checklist, Question
+from accounts.permissions import is_quality_admin, is_quality_staff, is_reviewer
+from audit.models import Audited
+from checklists.models import Checklist, Question
+
+#: The states a QA reviewer sees any assessment in (not only those assigned to them).
+SUBMITTED_ONCE = ("submitted", "returned", "approved")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The assessments `user` may see: the list-level twin of the `view_assessment` rule
+        (assessments/permissions.py); pages, the API, the admin and reports all ask this."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if is_quality_admin(user):
+            return self
+        condition = Q(pk__in=[])
+        if is_quality_staff(user):
+            condition |= Q(lead_auditor=user) | Q(audit_team=user)
+        if is_reviewer(user):
+            condition |= Q(status__in=SUBMITTED_ONCE) | Q(reviewer=user)
+        return self.filter(pk__in=self.filter(condition).values("pk"))
 
 
 class Assessment(Audited):
@@ -72,6 +92,8 @@ class Assessment(Audited):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

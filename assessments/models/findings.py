@@ -2,12 +2,12 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-
-from audit.models import Audited
 from django.utils import timezone
 
+from audit.models import Audited
+from checklists.models import Criterion, Question
+
 from .assessments import Assessment
-from .checklists import Criterion, Question
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 

@@ -2,10 +2,9 @@
 hash of the record's content they cover. A signature row is written once and never changed."""
 from django.conf import settings
 from django.db import models
-
-from audit.models import Audited
 from django.utils import timezone
 
+from audit.models import Audited
 from config.exceptions import ConflictError
 
 from .assessments import Assessment

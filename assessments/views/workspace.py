@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import visible_assessments, visible_part_or_404
-from assessments import answers, charts, evaluation, evidence, findings, signatures, workflow
-from assessments.models import (
-    Answer, Assessment, Checklist, CorrectiveAction, Criterion, Evidence, Finding, MinorFindingsReview, Question,
-)
+from assessments import answers, evaluation, evidence, exceptions, findings, record, signatures, workflow
+from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, MinorFindingsReview
+from assessments.permissions import visible_part_or_404
+from checklists.models import Checklist, Criterion, Question
+from config import charts
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
 
 def visible_assessment(request, pk) -> Assessment:
     """The assessment if this user may see it; 404 otherwise, so that nothing leaks."""
-    assessment = (visible_assessments(request.user).select_related("vendor", "checklist", "lead_auditor", "reviewer", "site")
+    assessment = (Assessment.objects.visible_to(request.user).select_related("vendor", "checklist", "lead_auditor", "reviewer", "site")
                   .prefetch_related("audit_team").filter(pk=pk).first())
     if assessment is None:
         raise Http404("No such assessment.")
@@ -32,7 +32,7 @@ def visible_assessment(request, pk) -> Assessment:
 
 @login_required
 def assessment_list(request):
-    queryset = (visible_assessments(request.user).select_related("vendor", "checklist", "lead_auditor")
+    queryset = (Assessment.objects.visible_to(request.user).select_related("vendor", "checklist", "lead_auditor")
                 .order_by("-created_at"))
     status = request.GET.get("status")
     if status in Assessment.Status.values:
@@ -159,7 +159,7 @@ def _workspace_context(request, assessment, criterion_code=None):
         "can_submit": workflow.may_submit(assessment, request.user),
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
-        "signature_states": signatures.signature_states(assessment),
+        "signature_states": record.signature_states(assessment),
         **_sidebar_context(assessment),
     }
 
@@ -403,7 +403,7 @@ def sign(request, pk):
         # 21 CFR 11.200(a)(1)(i): the first signature of a session asks for user name and password.
         if not request.session.get(signatures.SESSION_SIGNED_KEY) and \
                 request.POST.get("username", "").strip() != request.user.username:
-            raise signatures.SignatureRefused(
+            raise exceptions.SignatureRefused(
                 "Enter your own user name and your password: the first signature of a session needs both.")
         signature = signatures.sign(
             assessment, request.user, request.POST.get("meaning", ""), request.POST.get("password", ""),
@@ -443,7 +443,7 @@ def review(request, pk):
         "findings": Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
         .prefetch_related("actions").order_by("number"),
         "history": list(reversed(history[-30:])),
-        "signature_states": signatures.signature_states(assessment),
+        "signature_states": record.signature_states(assessment),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
         "can_reopen": request.user.has_perm("assessments.reopen_assessment", assessment),
         "approval_problems": (workflow.approval_problems(assessment, request.user)

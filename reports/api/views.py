@@ -9,11 +9,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import visible_assessments, visible_part_or_404
+from assessments.models import Assessment
+from assessments.permissions import visible_part_or_404
 from config.api import ServiceUnavailable
 from reports import services
 from reports.api.serializers import (
-    ArchiveRequestSerializer, AuditReportSerializer, ReportArchiveSerializer, ReportRequestSerializer,
+    ArchiveRequestSerializer,
+    AuditReportSerializer,
+    ReportArchiveSerializer,
+    ReportRequestSerializer,
     VerifySerializer,
 )
 from reports.models import AuditReport, ReportArchive
@@ -33,7 +37,7 @@ class AssessmentReportsView(APIView):
     permission_classes = [IsAuthenticated]
 
     def _assessment(self, request, pk):
-        assessment = visible_assessments(request.user).filter(pk=pk).first()
+        assessment = Assessment.objects.visible_to(request.user).filter(pk=pk).first()
         if assessment is None:
             raise NotFound()
         return assessment
@@ -106,7 +110,7 @@ class ReportArchiveViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, v
         serializer = ArchiveRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data["assessments"]
-        assessments = visible_assessments(request.user).filter(pk__in=ids)
+        assessments = Assessment.objects.visible_to(request.user).filter(pk__in=ids)
         unknown = sorted(set(ids) - set(assessments.values_list("pk", flat=True)))
         if unknown:
             return Response({"assessments": [f"No assessment {pk} that you can see." for pk in unknown]}, status=400)

@@ -11,8 +11,9 @@ from django.conf import settings as django_settings
 
 import config.settings as project_settings
 from accounts.roles import Role
-from assessments import checklists
-from assessments.models import Answer, Assessment, Checklist, Evidence, Question
+from assessments.models import Answer, Assessment, Evidence
+from checklists import publishing
+from checklists.models import Checklist, Question
 from tests.factories import compliant_answers
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,8 @@ def stored(assessment):
 @pytest.fixture
 def checklist(db):
     draft = Checklist.objects.create(code="T-ANSWERS", version=1, name="Answers test checklist")
-    checklists.copy_into(draft, CHECKLIST)
-    return checklists.publish(draft)
+    publishing.copy_into(draft, CHECKLIST)
+    return publishing.publish(draft)
 
 
 @pytest.fixture
@@ -458,12 +459,12 @@ def test_a_carried_over_answer_hidden_by_its_condition_does_not_block_submission
 
 def test_carry_over_onto_a_newer_version_matches_questions_by_code(lead, assessment, lead_auditor, quality_admin):
     old = approved_assessment(assessment, lead_auditor, compliant_answers(assessment.checklist))
-    draft = checklists.new_version(assessment.checklist)
+    draft = publishing.new_version(assessment.checklist)
     Question.objects.get(checklist=draft, code="B.1").delete()
     changed = Question.objects.get(checklist=draft, code=COMPLIANCE)
     changed.answer_type, changed.expected_answer = "yes_no", "yes"
     changed.save()
-    checklists.publish(draft, quality_admin)
+    publishing.publish(draft, quality_admin)
 
     created = create(lead, assessment, checklist=draft.pk, based_on=old.pk)
     assert created.status_code == 201, created.json()

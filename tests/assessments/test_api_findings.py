@@ -7,8 +7,8 @@ import pytest
 
 from accounts.roles import Role
 from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
-from tests.factories import compliant_answers
 from tests.conftest import PASSWORD
+from tests.factories import compliant_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,12 @@ SEV5, SEV4, SEV3, SEV1 = "C.1", "A.2", "A.1", "A.5"
 
 @pytest.fixture
 def checklist(db):
-    from assessments import checklists
-    from assessments.models import Checklist
+    from checklists import publishing
+    from checklists.models import Checklist
 
     draft = Checklist.objects.create(code="T-FINDINGS", version=1, name="Findings test checklist")
-    checklists.copy_into(draft, SMALL)
-    return checklists.publish(draft)
+    publishing.copy_into(draft, SMALL)
+    return publishing.publish(draft)
 
 
 @pytest.fixture

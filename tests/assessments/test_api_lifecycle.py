@@ -3,8 +3,8 @@ clear message and nothing changed."""
 import pytest
 
 from assessments.models import Assessment
-from tests.factories import compliant_answers
 from tests.conftest import PASSWORD
+from tests.factories import compliant_answers
 
 pytestmark = pytest.mark.django_db
 

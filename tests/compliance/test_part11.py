@@ -25,10 +25,11 @@ from django.utils import timezone
 from accounts.lockout import LOCKED_MESSAGE
 from accounts.models import User
 from accounts.roles import Role
-from assessments import answers, signatures, workflow
-from assessments.models import Answer, Assessment, Checklist, CorrectiveAction, Evidence, Finding, Signature
+from assessments import answers, record, workflow
+from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Signature
 from audit import context as audit_context
 from audit.models import AuditEntry
+from checklists.models import Checklist
 from config.exceptions import ConflictError
 from tests.conftest import PASSWORD
 from tests.factories import compliant_answers
@@ -136,7 +137,7 @@ def state_of(assessment):
     """Everything an approved assessment must keep unchanged."""
     assessment.refresh_from_db()
     return {
-        "hash": signatures.content_hash(assessment),
+        "hash": record.content_hash(assessment),
         "status": assessment.status,
         "scope": assessment.scope,
         "answers": list(Answer.objects.filter(assessment=assessment).order_by("pk")
@@ -493,15 +494,15 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
         api, assessment, checklist, lead_auditor, reviewer):
     submit(api, assessment, lead_auditor, checklist)
     signed = sign(api, lead_auditor, assessment, "performed").json()
-    assert signed["valid"] is True and signed["content_hash"] == signatures.content_hash(assessment)
+    assert signed["valid"] is True and signed["content_hash"] == record.content_hash(assessment)
 
     def latest_is_invalidated_by(change):
         change()
         listed = signature_list(api, reviewer, assessment)
         assert all(s["valid"] is False for s in listed), listed
         assert all(s["why_invalid"] == "the record changed after signing" for s in listed)
-        assert signatures.content_hash(assessment) not in {s["content_hash"] for s in listed}
-        assert not signatures.has_valid_signature(assessment, "performed")
+        assert record.content_hash(assessment) not in {s["content_hash"] for s in listed}
+        assert not record.has_valid_signature(assessment, "performed")
         again = sign(api, lead_auditor, assessment, "performed")  # signing the new state is possible
         assert again.status_code == 201 and again.json()["valid"] is True
 
@@ -558,11 +559,11 @@ def test_4_3_signature_cannot_be_moved_or_edited(api, assessment, checklist, ven
 
     # Two records with the same answers still have different hashes: a signature copied onto
     # another record (by any means) does not hold there.
-    assert signatures.content_hash(other) != signature.content_hash
+    assert record.content_hash(other) != signature.content_hash
     copied = Signature.objects.create(assessment=other, signer=lead_auditor, printed_name=signature.printed_name,
                                       meaning=signature.meaning, content_hash=signature.content_hash,
                                       cycle=other.signing_cycle)
-    states = {s.signature.pk: s for s in signatures.signature_states(other)}
+    states = {s.signature.pk: s for s in record.signature_states(other)}
     assert states[copied.pk].valid is False
     assert signature_list(api, lead_auditor, assessment)[0]["valid"] is True
 
@@ -684,7 +685,7 @@ def test_4_5_approved_assessment_is_read_only(client, api, assessment, checklist
                                                 {"root_cause": "No EM trending SOP", "status": "response_received"},
                                                 format="json")
     assert follow_up.status_code == 200, follow_up.json()
-    assert signatures.content_hash(assessment) == before["hash"]
+    assert record.content_hash(assessment) == before["hash"]
     assert all(s["valid"] for s in signature_list(api, reviewer, assessment))
 
 

@@ -21,8 +21,8 @@ from django.apps import apps
 from django.db import OperationalError
 from django.utils import timezone
 
-from assessments import signatures
-from reports import rendering, services, tasks
+from assessments import record
+from reports import queue, rendering, services, tasks
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
 from tests.factories import new_assessment
@@ -49,12 +49,12 @@ def small_checklist(db):
     """The built-in checklist cut down to criterion B (7 questions): the worker tests are about
     delivery, not content (tests/reports covers the full checklist), and a short report keeps
     them fast. Imported and published like any checklist file."""
-    from assessments import checklist_io, checklists, reference_data
+    from checklists import formats, publishing, reference_data
 
-    document = checklist_io.parse((reference_data.CHECKLISTS_DIR / "cgt-cdmo-v1.yaml").read_text())
+    document = formats.parse((reference_data.CHECKLISTS_DIR / "cgt-cdmo-v1.yaml").read_text())
     document.update(code="CGT-MINI", name="CGT CDMO assessment, criterion B only (worker tests)")
     document["criteria"] = [c for c in document["criteria"] if c["code"] == "B"]
-    return checklists.publish(checklist_io.import_checklist(checklist_io.dump(document)))
+    return publishing.publish(formats.import_checklist(formats.dump(document)))
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessme
     pdf = read_pdf(data)
     assert assessment.vendor.name in pdf["text"] and report.reference in pdf["text"]
     assert "DRAFT" not in pdf["pypdf"]
-    assert body["content_hash"] == signatures.content_hash(assessment)
+    assert body["content_hash"] == record.content_hash(assessment)
     assert body["content_hash"] in pdf["flat"]
     # Rendered by the worker process, not here.
     assert SUCCEEDED.search(worker.log_path.read_text())
@@ -327,7 +327,7 @@ def test_the_task_is_idempotent(small_assessment, auditor, monkeypatch):
 def test_sweep_requeues_stuck_reports_then_fails_them_after_max_attempts(small_assessment, auditor, monkeypatch,
                                                                         settings):
     sent = []
-    monkeypatch.setattr(services, "_send", lambda task, *args: sent.append(args[0]))
+    monkeypatch.setattr(queue, "send", lambda task, *args: sent.append(args[0]))
     settings.REPORT_RENDER_DEADLINE_SECONDS = 600
     long_ago = timezone.now() - timedelta(seconds=700)
     stuck = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
@@ -361,7 +361,7 @@ def test_sweep_keeps_a_report_it_could_not_send_and_sends_it_next_time(small_ass
     def down(task, *args):
         raise services.QueueUnavailable("connection refused")
 
-    monkeypatch.setattr(services, "_send", down)
+    monkeypatch.setattr(queue, "send", down)
     stuck = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
     AuditReport.objects.filter(pk=stuck.pk).update(status="rendering", attempts=1,
                                                    started_at=timezone.now() - timedelta(hours=1))
@@ -370,7 +370,7 @@ def test_sweep_keeps_a_report_it_could_not_send_and_sends_it_next_time(small_ass
     assert stuck.status == "queued" and "task queue" in stuck.error
 
     sent = []
-    monkeypatch.setattr(services, "_send", lambda task, *args: sent.append(args[0]))
+    monkeypatch.setattr(queue, "send", lambda task, *args: sent.append(args[0]))
     assert sweep_reports.run() == {"resent": 1, "failed": 0}
     stuck.refresh_from_db()
     assert sent == [stuck.pk] and stuck.status == "queued" and stuck.error == ""

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
-from reports import services
+from reports import queue, services
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import build_archive, render_report
 from tests.reports.test_report_content import approve_via_api, read_pdf
@@ -32,7 +32,7 @@ def sent(monkeypatch):
     def fake_send(task, *args):
         messages.append((task.name, args))
 
-    monkeypatch.setattr(services, "_send", fake_send)
+    monkeypatch.setattr(queue, "send", fake_send)
     return messages
 
 

@@ -15,8 +15,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from assessments import answers, evidence, findings, signatures, workflow
-from assessments.models import Assessment, Question
+from assessments import answers, evidence, findings, record, workflow
+from assessments.models import Assessment
+from checklists.models import Question
 from reports import rendering
 from reports.models import AuditReport
 from reports.tasks import render_report
@@ -199,7 +200,7 @@ def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(ap
     assert ev.sha256 in flat
 
     # The signature manifest: every signature, its meaning, the hash it covers and validity.
-    states = signatures.signature_states(assessment)
+    states = record.signature_states(assessment)
     assert [s.valid for s in states] == [False, True, True]
     manifest = flat[flat.index("Signaturemanifest"):]
     for state in states:
@@ -210,7 +211,7 @@ def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(ap
     assert len(re.findall(r"(?<!in)valid\b", text.split("Signature manifest")[1].split("Audit-trail")[0])) == 2
 
     # The content hash shown (and stored) is the one the valid signatures cover.
-    current = signatures.content_hash(assessment)
+    current = record.content_hash(assessment)
     assert report.content_hash == current
     assert f"SHA-256{current}" in flat
     assert all(s.signature.content_hash == current for s in states if s.valid)

@@ -1,7 +1,15 @@
 from rest_framework import serializers
 
 from vendors.models import (
-    Contact, Contract, GMPCertificate, IndustryEvent, Modality, ServiceLine, Site, TherapeuticArea, Vendor,
+    Contact,
+    Contract,
+    GMPCertificate,
+    IndustryEvent,
+    Modality,
+    ServiceLine,
+    Site,
+    TherapeuticArea,
+    Vendor,
 )
 
 

@@ -23,10 +23,11 @@ from django.utils import timezone
 from accounts.management.commands.demo_accounts import demo_password
 from accounts.models import User
 from assessments import answers as answer_service
-from assessments import evaluation, signatures, workflow
+from assessments import evaluation, exceptions, signatures, workflow
 from assessments import findings as finding_service
-from assessments.models import Assessment, Checklist, CorrectiveAction, Question
+from assessments.models import Assessment, CorrectiveAction
 from audit.context import acting
+from checklists.models import Checklist, Question
 from vendors.models import GMPCertificate, Site, Vendor
 
 DEMO_MARK = "[demo]"
@@ -596,7 +597,7 @@ class Command(BaseCommand):
         request.user = user
         try:
             return signatures.sign(assessment, user, meaning, self.password, request=request)
-        except signatures.SignatureRefused as exc:
+        except exceptions.SignatureRefused as exc:
             # Everything is rolled back, including the failed attempt's lock-out count.
             raise CommandError(f"{user.username} could not sign {assessment.reference}: {exc} Run "
                                "`manage.py demo_accounts` again (it resets the demo passwords).") from exc

@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import ChecklistViewSet
+
+router = SimpleRouter()
+router.register("checklists", ChecklistViewSet, basename="checklist")
+urlpatterns = router.urls

@@ -1,0 +1,488 @@
+"""Checklist files: read, check, import and export checklist versions as YAML or JSON.
+
+The format is documented for quality administrators in docs/checklist-format.md, and its structure
+in docs/checklist.schema.json. A file is checked completely before anything is written, every
+problem is reported at once with the criterion and question codes it concerns, and an import
+always creates a draft: publishing stays a separate, deliberate step (checklists.publishing).
+"""
+import difflib
+import json
+import logging
+import math
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from assessments.scoring import ScoringSettings
+
+from .models import AnswerType, Checklist, Question
+from .publishing import condition_value_fits, copy_into
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "cdmo-checklist/1"
+SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
+LIMIT_DECIMAL_PLACES = 4  # Question.min_value / max_value store 4 decimal places
+
+_TYPE_NAMES = {
+    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+    "array": "a list", "object": "a mapping", "null": "null",
+}
+_PATTERN_HINTS = {
+    "^[A-Za-z0-9_-]+$": "must contain only letters, digits, - and _ (e.g. CGT-CDMO)",
+    "^[A-Z][A-Z0-9]{0,9}$": "must be an upper-case letter followed by at most 9 upper-case letters or digits (e.g. D)",
+    r"^[A-Z][A-Z0-9]*\.[0-9]+[a-z]?$": "must be a criterion code, a dot and a number, "
+                                       "optionally followed by a lower-case letter (e.g. D.3 or D.3a)",
+}
+_YAML_BOOLEAN_HINT = " (YAML reads an unquoted yes, no, on or off as true or false: put the value in quotes)"
+_LIST_ITEM_NAMES = {"criteria": "criterion", "questions": "question"}
+_TOP = (-1, -1)  # sort position of problems that concern the whole file
+
+
+class ChecklistFileError(Exception):
+    """A checklist file that cannot be imported; `problems` lists every reason, one per line."""
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__(*self.problems)
+
+    def __str__(self):
+        return "\n".join(self.problems)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML that refuses a key given twice, which plain YAML would silently overwrite."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first given on line {seen[key].line + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def _json_object(pairs):
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ValueError(f"duplicate key {key!r}")
+    return dict(pairs)
+
+
+def _json_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _is_json(text: str, filename: str | None) -> bool:
+    suffix = Path(filename).suffix.lower() if filename else ""
+    if suffix == ".json":
+        return True
+    if suffix in (".yaml", ".yml"):
+        return False
+    return text.lstrip().startswith("{")
+
+
+def parse(data: bytes | str, filename: str | None = None) -> dict:
+    """The checklist document in a YAML or JSON file; syntax errors are reported by line and
+    column so that an administrator can find them in the file."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ChecklistFileError(f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read).") from exc
+    else:
+        text = data.removeprefix("\ufeff")
+    if _is_json(text, filename):
+        try:
+            document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
+        except json.JSONDecodeError as exc:
+            raise ChecklistFileError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
+        except ValueError as exc:
+            raise ChecklistFileError(f"JSON error: {exc}.") from exc
+    else:
+        try:
+            document = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        except yaml.MarkedYAMLError as exc:
+            # A constructor error (a duplicate key, an unknown tag) is well-formed YAML we refuse.
+            kind = "error" if isinstance(exc, yaml.constructor.ConstructorError) else "syntax error"
+            mark = exc.problem_mark or exc.context_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise ChecklistFileError(f"YAML {kind}{where}: {exc.problem or exc.context}.") from exc
+        except yaml.YAMLError as exc:
+            raise ChecklistFileError(f"YAML syntax error: {exc}.") from exc
+    if document is None:
+        raise ChecklistFileError("The file is empty.")
+    if not isinstance(document, dict):
+        raise ChecklistFileError(
+            f"The file must hold one checklist (a mapping with format, code, name, version and criteria), "
+            f"not {_show(document)}."
+        )
+    return document
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@cache
+def schema() -> dict:
+    """docs/checklist.schema.json: the single definition of the file structure."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+class _Report:
+    """Problems with their place in the file, listed in file order and each once."""
+
+    def __init__(self, document):
+        self.document = document
+        self.items = []
+        self.schema_paths = set()  # where the schema found problems, so that rules do not repeat them
+
+    def add(self, at, place, field, message):
+        self.items.append((at, ": ".join(part for part in (place, field, message) if part)))
+
+    def messages(self) -> list[str]:
+        ordered = [message for _, message in sorted(self.items, key=lambda item: item[0])]
+        return list(dict.fromkeys(ordered))
+
+    def where(self, ci, qi=None):
+        """Sort position and name ("criterion D question D.3") of a criterion or question."""
+        criterion = self.document["criteria"][ci]
+        place = f"criterion {_code(criterion) or f'#{ci + 1}'}"
+        if qi is None:
+            return (ci, -1), place
+        question = criterion["questions"][qi]
+        return (ci, qi), f"{place} question {_code(question) or f'#{qi + 1}'}"
+
+    def locate(self, path):
+        """Sort position, place name and remaining field path of a JSON-Schema error path."""
+        if len(path) >= 2 and path[0] == "criteria" and isinstance(path[1], int):
+            rest = path[2:]
+            if len(rest) >= 2 and rest[0] == "questions" and isinstance(rest[1], int):
+                return (*self.where(path[1], rest[1]), rest[2:])
+            return (*self.where(path[1]), rest)
+        if len(path) >= 2 and path[0] == "scoring":
+            return _TOP, "scoring", path[1:]
+        return _TOP, None, path
+
+
+def _code(item):
+    code = item.get("code") if isinstance(item, dict) else None
+    return code[:20] if isinstance(code, str) and code.strip() else None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _show(value) -> str:
+    """A value as the administrator wrote it, short."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _dotted(path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _explain(error):
+    """(extra field path, message) pairs for one JSON-Schema error, in words, not in schema terms."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    boolean_hint = _YAML_BOOLEAN_HINT if isinstance(value, bool) else ""
+    if kind == "required":
+        return [([name], "is required") for name in expected if name not in value]
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        problems = []
+        for name in (key for key in value if key not in allowed):
+            close = difflib.get_close_matches(str(name), allowed, n=1)
+            problems.append(([str(name)], "unknown field" + (f" (did you mean {close[0]}?)" if close else "")))
+        return problems
+    if kind == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        hint = boolean_hint if "string" in types else ""
+        return [([], f"must be {' or '.join(_TYPE_NAMES[t] for t in types)}, got {_show(value)}{hint}")]
+    if kind == "enum":
+        hint = boolean_hint if any(isinstance(option, str) for option in expected) else ""
+        return [([], f"must be one of {', '.join(map(str, expected))}, got {_show(value)}{hint}")]
+    if kind == "const":
+        return [([], f"must be {expected}, got {_show(value)}")]
+    if kind == "pattern":
+        return [([], f"{_PATTERN_HINTS.get(expected, f'must match {expected}')}, got {_show(value)}")]
+    if kind == "minLength":
+        return [([], "must not be empty")]
+    if kind == "maxLength":
+        return [([], f"is {len(value)} characters long; at most {expected} are allowed")]
+    if kind == "minItems":
+        name = _LIST_ITEM_NAMES.get(error.absolute_path[-1] if error.absolute_path else None, "item")
+        return [([], f"needs at least one {name}")]
+    return [([], error.message)]
+
+
+def _check_schema(report):
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in validator.iter_errors(report.document):
+        path = list(error.absolute_path)
+        for extra, message in _explain(error):
+            report.schema_paths.add(tuple(path + extra))
+            at, place, rest = report.locate(path + extra)
+            report.add(at, place, _dotted(rest), message)
+
+
+def _check_scoring(report):
+    if any(path[:1] == ("scoring",) for path in report.schema_paths):
+        return  # already explained field by field
+    try:
+        ScoringSettings.from_dict(report.document.get("scoring"))
+    except (ValueError, TypeError) as exc:
+        report.add(_TOP, "scoring", None, str(exc))
+
+
+def _check_limits(report, at, place, question):
+    low, high = question.get("min_value"), question.get("max_value")
+    if low is None and high is None:
+        report.add(at, place, None, "a numeric question needs a min_value, a max_value or both")
+    for field, value in (("min_value", low), ("max_value", high)):
+        if not _is_number(value):
+            continue
+        if not math.isfinite(value):
+            report.add(at, place, field, "must be a finite number")
+        elif Decimal(repr(value)).as_tuple().exponent < -LIMIT_DECIMAL_PLACES:
+            report.add(at, place, field, f"{value} has more than {LIMIT_DECIMAL_PLACES} decimal places")
+    if _is_number(low) and _is_number(high) and low > high:
+        report.add(at, place, "min_value", f"{low} is greater than max_value {high}")
+
+
+def _check_answer_type(report, at, place, question):
+    answer_type = question.get("answer_type")
+    if answer_type not in AnswerType.values:
+        return  # the schema reports it
+    if answer_type == AnswerType.YES_NO and "expected_answer" not in question:
+        report.add(at, place, "expected_answer",
+                   "is required for a yes_no question: say which answer, yes or no, is compliant")
+    foreign = [] if answer_type == AnswerType.YES_NO else ["expected_answer"]
+    foreign += [] if answer_type == AnswerType.NUMERIC else ["min_value", "max_value", "unit"]
+    for field in foreign:
+        if field in question:
+            report.add(at, place, field, f"does not apply to a {answer_type} question; remove it")
+    if answer_type == AnswerType.NUMERIC:
+        _check_limits(report, at, place, question)
+
+
+def _check_condition(report, at, place, question, earlier, all_codes):
+    condition = question.get("condition")
+    if not isinstance(condition, dict) or not isinstance(condition.get("question"), str):
+        return
+    target, equals = condition["question"], condition.get("equals")
+    if target == question.get("code"):
+        report.add(at, place, "condition", "a question cannot depend on itself")
+    elif target in earlier:
+        answer_type = earlier[target]
+        if (isinstance(equals, (str, int)) and not isinstance(equals, bool) and answer_type in AnswerType.values
+                and not condition_value_fits(Question(answer_type=answer_type), str(equals))):
+            report.add(at, place, "condition.equals",
+                       f"{target} is a {answer_type} question and can never have the answer {_show(equals)}")
+    elif target in all_codes:
+        report.add(at, place, "condition",
+                   f"{target} comes later in the checklist; a condition must point at an earlier question")
+    else:
+        report.add(at, place, "condition", f"{target} is not a question of this checklist")
+
+
+def _items(value):
+    """(index, mapping) pairs of a list, skipping what the schema already reports as malformed."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _check_rules(report):
+    """What the schema cannot say: codes unique and nested, fields per answer type, conditions."""
+    criteria = _items(report.document.get("criteria"))
+    all_codes = {question.get("code") for _, criterion in criteria for _, question in _items(criterion.get("questions"))
+                 if isinstance(question.get("code"), str)}
+    criterion_codes, earlier = set(), {}  # earlier: question code -> answer type, in file order
+    for ci, criterion in criteria:
+        at, place = report.where(ci)
+        criterion_code = criterion.get("code")
+        if ("criteria", ci, "code") in report.schema_paths:
+            criterion_code = None  # a malformed code would make every question look misplaced
+        if isinstance(criterion_code, str):
+            if criterion_code in criterion_codes:
+                report.add(at, place, "code", f"{criterion_code} is used by an earlier criterion too")
+            criterion_codes.add(criterion_code)
+        questions = _items(criterion.get("questions"))
+        for qi, question in questions:
+            q_at, q_place = report.where(ci, qi)
+            code = question.get("code")
+            if isinstance(code, str):
+                if code in earlier:
+                    report.add(q_at, q_place, "code", f"{code} is used by an earlier question too")
+                elif isinstance(criterion_code, str) and "." in code and code.split(".")[0] != criterion_code:
+                    report.add(q_at, q_place, "code",
+                               f"must start with {criterion_code}. (the code of its criterion), got {code!r}")
+            _check_answer_type(report, q_at, q_place, question)
+            _check_condition(report, q_at, q_place, question, earlier, all_codes)
+            if isinstance(code, str):
+                earlier.setdefault(code, question.get("answer_type"))
+        answer_types = [question.get("answer_type") for _, question in questions]
+        if answer_types and all(answer_type == AnswerType.TEXT for answer_type in answer_types):
+            report.add(at, place, None, "needs at least one scored question (all its questions are text)")
+
+
+def validate(document: dict) -> list[str]:
+    """Every problem in a parsed checklist file, in file order, each naming its place, e.g.
+    "criterion D question D.4: min_value: must be a number or null, got 'ten'"; empty if none."""
+    report = _Report(document)
+    _check_schema(report)
+    if isinstance(document, dict):
+        _check_scoring(report)
+        _check_rules(report)
+    return report.messages()
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _exists_message(code, version) -> str:
+    latest = Checklist.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first()
+    return (f"{code} version {version} already exists; a checklist version is never overwritten: "
+            f"give the file a version number that is not used yet (the latest is {latest}).")
+
+
+def counts(checklist: Checklist) -> str:
+    """The size of a checklist for messages, e.g. "9 criteria, 66 questions"."""
+    return f"{checklist.criteria.count()} criteria, {checklist.questions.count()} questions"
+
+
+def import_checklist(data: bytes | str, filename: str | None = None, user=None) -> Checklist:
+    """A new DRAFT checklist from a file, all or nothing; refuses a code+version that exists,
+    since a version's content must never change once assessments may rest on it."""
+    document = parse(data, filename)
+    problems = validate(document)
+    if problems:
+        raise ChecklistFileError(problems)
+    code, version = document["code"], document["version"]
+    if Checklist.objects.filter(code=code, version=version).exists():
+        raise ChecklistFileError(_exists_message(code, version))
+    try:
+        with transaction.atomic():
+            checklist = Checklist.objects.create(
+                code=code, version=version, name=document["name"], description=document.get("description", ""),
+                scoring_settings=ScoringSettings.from_dict(document.get("scoring")).to_dict(),
+            )
+            copy_into(checklist, document["criteria"])
+    except IntegrityError:
+        if Checklist.objects.filter(code=code, version=version).exists():  # imported at the same moment
+            raise ChecklistFileError(_exists_message(code, version)) from None
+        raise
+    logger.info("Checklist %s v%s imported as a draft from %s by %s", code, version, filename or "a file",
+                user or "the system")
+    return checklist
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _plain_number(value):
+    """Decimal limits and float thresholds as the file writes them: 10, not 10.0000."""
+    if value is None:
+        return None
+    if isinstance(value, (Decimal, float)) and value == int(value):
+        return int(value)
+    return float(value)
+
+
+def _export_question(question: Question) -> dict:
+    item = {
+        "code": question.code, "text": question.text, "guidance": question.guidance,
+        "reference": question.reference, "answer_type": question.answer_type, "weight": question.weight,
+        "severity": question.severity, "required": question.required,
+        "evidence_required": question.evidence_required,
+    }
+    if question.answer_type == AnswerType.YES_NO and question.expected_answer:
+        item["expected_answer"] = question.expected_answer
+    if question.answer_type == AnswerType.NUMERIC:
+        item["min_value"] = _plain_number(question.min_value)
+        item["max_value"] = _plain_number(question.max_value)
+        item["unit"] = question.unit
+    if question.condition:
+        item["condition"] = dict(question.condition)
+    return item
+
+
+def export_checklist(checklist: Checklist) -> dict:
+    """The checklist as a file document (any status), keys in the documented order, so that it
+    can be reviewed, kept under change control and imported again as a new version."""
+    settings_dict = checklist.settings().to_dict()
+    return {
+        "format": FORMAT,
+        "code": checklist.code,
+        "name": checklist.name,
+        "version": checklist.version,
+        "description": checklist.description,
+        "scoring": {
+            "rating_thresholds": {k: _plain_number(v) for k, v in settings_dict["rating_thresholds"].items()},
+            "requalification_months": settings_dict["requalification_months"],
+        },
+        "criteria": [
+            {
+                "code": criterion.code, "title": criterion.title, "description": criterion.description,
+                "weight": criterion.weight,
+                "questions": [_export_question(question) for question in criterion.questions.all()],
+            }
+            for criterion in checklist.criteria.prefetch_related("questions")
+        ],
+    }
+
+
+class _YamlDumper(yaml.SafeDumper):
+    """Readable YAML, as a person would write it: long texts folded, multi-line texts as blocks,
+    small mappings (a condition, a row of months) on one line."""
+
+    def represent_str(self, data):
+        style = "|" if "\n" in data else (">" if len(data) > self.best_width else None)
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    def represent_dict(self, data):
+        node = super().represent_dict(data)
+        node.flow_style = all(not isinstance(value, (dict, list)) for value in data.values()) and len(str(data)) < 60
+        return node
+
+
+_YamlDumper.add_representer(str, _YamlDumper.represent_str)
+_YamlDumper.add_representer(dict, _YamlDumper.represent_dict)
+
+
+def dump(document: dict, fmt: str = "yaml") -> str:
+    """The document as YAML or JSON text (UTF-8, not escaped)."""
+    if fmt == "yaml":
+        return yaml.dump(document, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"Unknown format {fmt!r}: use yaml or json.")
