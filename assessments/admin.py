@@ -1,8 +1,8 @@
+from django import forms
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from assessments import record
-
+from . import planning, record
 from .models import Answer, Assessment, CorrectiveAction, Finding, Signature
 
 # --- Assessments: listed and filterable; read-only where the workflow says so ----------------
@@ -42,11 +42,29 @@ class SignatureInline(ReadOnlyInline):
         return "valid" if state.valid else f"invalid: {state.why_invalid}"
 
 
+class AssessmentAdminForm(forms.ModelForm):
+    """The admin's planning form checks the same rules as the planning page and the API."""
+
+    class Meta:
+        model = Assessment
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance if self.instance.pk else None
+        changed = {field: data[field] for field in self.changed_data if field in data} if instance else data
+        for field, messages in planning.problems(changed, instance).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(ObjectPermissionsModelAdmin):
     """Planning fields are editable until the assessment is approved or cancelled; answers,
     findings and signatures change only through the workflow (workspace or API)."""
 
+    form = AssessmentAdminForm
     list_display = ["reference", "vendor", "checklist", "kind", "status", "risk_rating", "overall_score",
                     "lead_auditor", "planned_start"]
     list_filter = ["status", "kind", "mode", "risk_rating", "checklist"]

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from assessments import planning
 from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
 from checklists.models import Checklist, Criterion, Question
 from vendors.models import Site, Vendor
@@ -36,32 +37,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
                             "submitted_at", "approved_at", "created_at", "updated_at"]
 
     def validate(self, attrs):
-        instance = self.instance
-        vendor = attrs.get("vendor", getattr(instance, "vendor", None))
-        site = attrs.get("site", getattr(instance, "site", None))
-        if site is not None and vendor is not None and site.vendor_id != vendor.pk:
-            raise serializers.ValidationError({"site": [f"{site} is not a site of {vendor}."]})
-        for key in ("planned", "performed"):
-            start = attrs.get(f"{key}_start", getattr(instance, f"{key}_start", None))
-            end = attrs.get(f"{key}_end", getattr(instance, f"{key}_end", None))
-            if start and end and end < start:
-                raise serializers.ValidationError({f"{key}_end": ["The end is before the start."]})
-        if instance is not None:
-            for frozen in ("vendor", "checklist", "based_on"):
-                if frozen in attrs and attrs[frozen] != getattr(instance, frozen):
-                    raise serializers.ValidationError({frozen: ["Cannot change once the assessment exists."]})
-        lead = attrs.get("lead_auditor")
-        if lead is not None and not lead.has_role("lead_auditor"):
-            raise serializers.ValidationError({"lead_auditor": [f"{lead.username} is not a lead auditor."]})
-        reviewer = attrs.get("reviewer")
-        if reviewer is not None and not reviewer.has_role("reviewer"):
-            raise serializers.ValidationError({"reviewer": [f"{reviewer.username} is not a QA reviewer."]})
-        team = {u.pk for u in attrs.get("audit_team", [])} | {getattr(lead, "pk", None)}
-        if reviewer is not None and reviewer.pk in team:
-            raise serializers.ValidationError({"reviewer": ["The reviewer must not be on the audit team."]})
-        based_on = attrs.get("based_on")
-        if based_on is not None and vendor is not None and based_on.vendor_id != vendor.pk:
-            raise serializers.ValidationError({"based_on": ["Choose an approved assessment of the same vendor."]})
+        found = planning.problems(attrs, self.instance)
+        if found:
+            raise serializers.ValidationError(found)
         return attrs
 
 

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from assessments.api.assessment_views import (
+from assessments.api.assessments import (
     AssessmentViewSet,
     CorrectiveActionViewSet,
     EvidenceViewSet,

@@ -1,3 +1,3 @@
-"""Web pages of the assessments app, one module per area: checklists (read-only pages for
-auditors), workspace (filling, reviewing and signing an assessment) and insights (dashboards,
-comparison, audit-trail timeline)."""
+"""The assessment pages, one module per area: planning (list, new), workspace (questions,
+answers, evidence), findings (findings, corrective actions, minor clusters) and review (steps,
+signatures, the reviewer's page)."""

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import ChecklistViewSet
+from .checklists import ChecklistViewSet
 
 router = SimpleRouter()
 router.register("checklists", ChecklistViewSet, basename="checklist")

@@ -11,7 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from assessments import answers, evaluation, evidence, exceptions, findings, record, signatures, workflow
+from assessments import answers, evaluation, evidence, exceptions, findings, planning, record, signatures, workflow
 from assessments.api.serializers import (
     AssessmentSerializer,
     CorrectiveActionSerializer,
@@ -68,20 +68,13 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         require(request.user, "assessments.add_assessment")
         return super().create(request, *args, **kwargs)
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        based_on = serializer.validated_data.pop("based_on", None)
-        lead = serializer.validated_data.get("lead_auditor") or self.request.user
-        assessment = serializer.save(created_by=self.request.user, lead_auditor=lead)
-        if based_on is not None:
-            answers.carry_over(assessment, based_on, self.request.user)
-        evaluation.refresh(assessment)
+        serializer.instance, _ = planning.plan(self.request.user, serializer.validated_data)
 
     def perform_update(self, serializer):
-        assessment = serializer.instance
-        workflow.check_plan_editable(assessment, self.request.user, change_reason(self.request))
-        assessment._change_reason = change_reason(self.request)
-        serializer.save()
+        reason = change_reason(self.request)
+        serializer.instance = planning.change_plan(serializer.instance, self.request.user,
+                                                   dict(serializer.validated_data), reason)
 
     # --- answers ---------------------------------------------------------------------------
     @extend_schema(methods=["GET"], responses=OpenApiTypes.OBJECT)

@@ -1,0 +1,103 @@
+"""Planning an assessment: the vendor and site, the checklist version, the dates, who leads,
+who is on the team and who reviews. The planning form, the API and the admin all check a plan
+with `problems` and save it with `plan` or `change_plan`, so the rules cannot differ by path."""
+from django.db import transaction
+
+from config.exceptions import InvalidInput
+
+from . import answers, evaluation, workflow
+from .models import Assessment
+
+#: Fields fixed once the assessment exists: its answers were given to this vendor, on this
+#: checklist version, starting from that earlier assessment.
+FROZEN = ("vendor", "checklist", "based_on")
+PERIODS = ("planned", "performed")
+
+
+def _current(values: dict, instance: Assessment | None, field: str):
+    if field in values:
+        return values[field]
+    if instance is None:
+        return None
+    if field == "audit_team":
+        return list(instance.audit_team.all())
+    return getattr(instance, field, None)
+
+
+def problems(values: dict, instance: Assessment | None = None) -> dict[str, list[str]]:
+    """Every rule the plan breaks, by field; `values` holds the fields being set (for a change,
+    only those that change), `instance` the assessment being changed, if any."""
+    found: dict[str, list[str]] = {}
+
+    def add(field, message):
+        found.setdefault(field, []).append(message)
+
+    def get(field):
+        return _current(values, instance, field)
+
+    vendor, site, based_on = get("vendor"), get("site"), get("based_on")
+    if site is not None and vendor is not None and site.vendor_id != vendor.pk:
+        add("site", f"{site} is not a site of {vendor}.")
+    if based_on is not None and vendor is not None and based_on.vendor_id != vendor.pk:
+        add("based_on", "Choose an approved assessment of the same vendor.")
+    if based_on is not None and based_on.status != Assessment.Status.APPROVED:
+        add("based_on", "Only an approved assessment can be carried over.")
+    checklist = get("checklist")
+    if checklist is not None and instance is None and checklist.status != checklist.Status.PUBLISHED:
+        add("checklist", f"{checklist} is not published.")
+    for period in PERIODS:
+        start, end = get(f"{period}_start"), get(f"{period}_end")
+        if start and end and end < start:
+            add(f"{period}_end", "The end is before the start.")
+    if instance is not None:
+        for field in FROZEN:
+            if field in values and values[field] != getattr(instance, field):
+                add(field, "Cannot change once the assessment exists.")
+    _check_people(get("lead_auditor"), get("reviewer"), get("audit_team") or [], add)
+    return found
+
+
+def _check_people(lead, reviewer, team, add) -> None:
+    if lead is not None and not lead.has_role("lead_auditor"):
+        add("lead_auditor", f"{lead.username} is not a lead auditor.")
+    if reviewer is not None and not reviewer.has_role("reviewer"):
+        add("reviewer", f"{reviewer.username} is not a QA reviewer.")
+    members = {u.pk for u in team} | {getattr(lead, "pk", None)}
+    if reviewer is not None and reviewer.pk in members:
+        add("reviewer", "The reviewer must not be on the audit team.")
+
+
+def check(values: dict, instance: Assessment | None = None) -> None:
+    found = problems(values, instance)
+    if found:
+        raise InvalidInput(found)
+
+
+@transaction.atomic
+def plan(user, values: dict) -> tuple[Assessment, int]:
+    """Create the assessment `user` plans; returns it and how many answers were carried over."""
+    values = dict(values)
+    values.setdefault("lead_auditor", user)
+    check(values)
+    team = values.pop("audit_team", [])
+    based_on = values.get("based_on")
+    assessment = Assessment.objects.create(created_by=user, **values)
+    assessment.audit_team.set(team)
+    copied = answers.carry_over(assessment, based_on, user) if based_on is not None else 0
+    evaluation.refresh(assessment)
+    return assessment, copied
+
+
+@transaction.atomic
+def change_plan(assessment: Assessment, user, values: dict, reason: str = "") -> Assessment:
+    """Change the planning of an existing assessment (a reason once it is submitted)."""
+    workflow.check_plan_editable(assessment, user, reason)
+    check(values, assessment)
+    team = values.pop("audit_team", None) if "audit_team" in values else None
+    assessment._change_reason = reason
+    for field, value in values.items():
+        setattr(assessment, field, value)
+    assessment.save()
+    if team is not None:
+        assessment.audit_team.set(team)
+    return assessment
