@@ -47,7 +47,7 @@ Decisions taken for the product (beyond the letter of domain.md):
 * A yes/no question without ``expected_answer`` expects ``"yes"``.
 * Values outside the documented domain (e.g. maturity 5, compliance "maybe", NaN) raise
   ``ValueError`` rather than being scored silently.
-* ``ScoringSettings`` requires 0 <= critical_below_overall <= high_below_overall <=
+* ``ScoringSettings`` (checklists/scoring_settings.py) requires 0 <= critical_below_overall <= high_below_overall <=
   medium_below_overall <= 100, a complete inherent-risk x rating matrix of whole months >= 1,
   and rejects unknown keys (a mistyped key must not silently fall back to a default).
 * ``requalification_due`` takes a ``date``, not a ``datetime``: the caller decides in which time
@@ -63,13 +63,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
+
+from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, exact, is_number
 
 NA = "na"
-RATINGS = ("low", "medium", "high", "critical")
 DECISIONS = ("approved", "conditionally_approved", "not_approved")
 FINDING_CLASSES = ("critical", "major", "minor", "observation")
-INHERENT_RISKS = ("high", "medium", "low")
 ANSWER_TYPES = ("compliance", "yes_no", "maturity", "numeric", "text")
 
 _COMPLIANCE_C = {"compliant": Fraction(1), "partial": Fraction(1, 2), "non_compliant": Fraction(0)}
@@ -82,38 +81,9 @@ _DECISION_BY_RATING = {
     "medium": "approved",
     "low": "approved",
 }
-_THRESHOLD_KEYS = (
-    "critical_below_overall",
-    "high_below_overall",
-    "high_below_criterion",
-    "medium_below_overall",
-)
-_DEFAULT_REQUALIFICATION = {
-    "high": {"low": 24, "medium": 12, "high": 12, "critical": 6},
-    "medium": {"low": 36, "medium": 24, "high": 12, "critical": 6},
-    "low": {"low": 36, "medium": 36, "high": 24, "critical": 6},
-}
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def _is_number(value) -> bool:
-    """Real numbers we accept; bool is excluded because True == 1 would score by accident."""
-    return isinstance(value, (int, float, Decimal, Fraction)) and not isinstance(value, bool)
-
-
-def _exact(value, what: str) -> Fraction:
-    """Exact rational of a number, a float read at its decimal repr, so 0.1 is one tenth."""
-    if not _is_number(value):
-        raise ValueError(f"{what}: expected a number, got {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{what}: expected a finite number, got {value!r}")
-        return Fraction(repr(value))
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{what}: expected a finite number, got {value!r}")
-    return Fraction(value)
 
 
 def _round1(value: Fraction) -> Fraction:
@@ -132,121 +102,10 @@ def _to_display(value: Fraction | None) -> float | None:
 
 def _check_weight(value, what: str) -> Fraction:
     """Weights must be non-negative numbers: a negative weight would invert the score."""
-    weight = _exact(value, what)
+    weight = exact(value, what)
     if weight < 0:
         raise ValueError(f"{what}: weight must not be negative, got {value!r}")
     return weight
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def _threshold(key: str, value) -> float:
-    """A rating threshold is a score, so a number in 0..100."""
-    name = f"rating_thresholds.{key}"
-    if not _is_number(value):
-        raise ValueError(f"{name}: must be a number between 0 and 100, got {value!r}")
-    exact = _exact(value, name)
-    if not 0 <= exact <= 100:
-        raise ValueError(f"{name}: must be between 0 and 100, got {value!r}")
-    return float(value)
-
-
-def _months_matrix(matrix) -> Mapping[str, Mapping[str, int]]:
-    """Validate a complete inherent-risk x rating matrix and freeze it (settings are immutable)."""
-    name = "requalification_months"
-    if not isinstance(matrix, Mapping):
-        raise ValueError(f"{name}: must be a mapping of inherent risk to ratings")
-    for inherent in matrix:
-        if inherent not in INHERENT_RISKS:
-            raise ValueError(f"{name}.{inherent}: unknown inherent risk (use {', '.join(INHERENT_RISKS)})")
-    frozen = {}
-    for inherent in INHERENT_RISKS:
-        row = matrix.get(inherent)
-        if not isinstance(row, Mapping):
-            raise ValueError(f"{name}.{inherent}: missing or not a mapping of rating to months")
-        for rating in row:
-            if rating not in RATINGS:
-                raise ValueError(f"{name}.{inherent}.{rating}: unknown rating (use {', '.join(RATINGS)})")
-        cells = {}
-        for rating in RATINGS:
-            months = row.get(rating)
-            if not isinstance(months, int) or isinstance(months, bool) or months < 1:
-                raise ValueError(f"{name}.{inherent}.{rating}: must be a whole number of months >= 1, got {months!r}")
-            cells[rating] = months
-        frozen[inherent] = MappingProxyType(cells)
-    return MappingProxyType(frozen)
-
-
-def _default_months() -> Mapping[str, Mapping[str, int]]:
-    return _months_matrix(_DEFAULT_REQUALIFICATION)
-
-
-@dataclass(frozen=True)
-class ScoringSettings:
-    """Per-checklist-version scoring parameters; defaults are domain.md section 3."""
-
-    critical_below_overall: float = 60
-    high_below_overall: float = 75
-    high_below_criterion: float = 50
-    medium_below_overall: float = 90
-    requalification_months: Mapping[str, Mapping[str, int]] = field(default_factory=_default_months, hash=False)
-
-    def __post_init__(self):
-        for key in _THRESHOLD_KEYS:
-            object.__setattr__(self, key, _threshold(key, getattr(self, key)))
-        if not self.critical_below_overall <= self.high_below_overall <= self.medium_below_overall:
-            raise ValueError(
-                "rating_thresholds: need critical_below_overall <= high_below_overall <= medium_below_overall, got "
-                f"{self.critical_below_overall} / {self.high_below_overall} / {self.medium_below_overall}"
-            )
-        object.__setattr__(self, "requalification_months", _months_matrix(self.requalification_months))
-
-    @classmethod
-    def from_dict(cls, data: Mapping | None) -> ScoringSettings:
-        """Build from stored JSON; missing keys take defaults, bad or unknown keys raise ValueError."""
-        if data is None:
-            return cls()
-        if not isinstance(data, Mapping):
-            raise ValueError(f"scoring settings: must be a mapping, got {type(data).__name__}")
-        for key in data:
-            if key not in ("rating_thresholds", "requalification_months"):
-                raise ValueError(f"{key}: unknown scoring setting")
-        thresholds = data.get("rating_thresholds")
-        thresholds = {} if thresholds is None else thresholds
-        if not isinstance(thresholds, Mapping):
-            raise ValueError("rating_thresholds: must be a mapping")
-        for key in thresholds:
-            if key not in _THRESHOLD_KEYS:
-                raise ValueError(f"rating_thresholds.{key}: unknown threshold (use {', '.join(_THRESHOLD_KEYS)})")
-        months = data.get("requalification_months")
-        months = _merge_months({} if months is None else months)
-        return cls(**{key: thresholds[key] for key in thresholds}, requalification_months=months)
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready dict in the shape ``from_dict`` accepts (round-trips)."""
-        return {
-            "rating_thresholds": {key: getattr(self, key) for key in _THRESHOLD_KEYS},
-            "requalification_months": {inherent: dict(row) for inherent, row in self.requalification_months.items()},
-        }
-
-
-def _merge_months(overrides) -> dict:
-    """Overlay partial month overrides on the defaults, naming any unknown key."""
-    name = "requalification_months"
-    if not isinstance(overrides, Mapping):
-        raise ValueError(f"{name}: must be a mapping of inherent risk to ratings")
-    merged = {inherent: dict(row) for inherent, row in _DEFAULT_REQUALIFICATION.items()}
-    for inherent, row in overrides.items():
-        if inherent not in INHERENT_RISKS:
-            raise ValueError(f"{name}.{inherent}: unknown inherent risk (use {', '.join(INHERENT_RISKS)})")
-        if not isinstance(row, Mapping):
-            raise ValueError(f"{name}.{inherent}: must be a mapping of rating to months")
-        for rating, months in row.items():
-            if rating not in RATINGS:
-                raise ValueError(f"{name}.{inherent}.{rating}: unknown rating (use {', '.join(RATINGS)})")
-            merged[inherent][rating] = months
-    return merged
 
 
 # --------------------------------------------------------------------------- checklist specs
@@ -277,7 +136,7 @@ class QuestionSpec:
         for limit in ("min_value", "max_value"):
             value = getattr(self, limit)
             if value is not None:
-                _exact(value, f"{self.code}.{limit}")
+                exact(value, f"{self.code}.{limit}")
 
 
 @dataclass(frozen=True)
@@ -364,18 +223,18 @@ def _compliance_exact(question: QuestionSpec, value) -> Fraction | None:
             raise ValueError(f"{code}: invalid yes/no answer {value!r}")
         return Fraction(1 if value == (question.expected_answer or "yes") else 0)
     if kind == "maturity":
-        if not _is_number(value):
+        if not is_number(value):
             raise ValueError(f"{code}: invalid maturity answer {value!r}")
-        level = _exact(value, code)
+        level = exact(value, code)
         if level.denominator != 1 or not 0 <= level <= _MATURITY_MAX:
             raise ValueError(f"{code}: maturity must be a whole number 0-4, got {value!r}")
         return level / _MATURITY_MAX
     # numeric
-    if not _is_number(value):
+    if not is_number(value):
         raise ValueError(f"{code}: invalid numeric answer {value!r}")
-    number = _exact(value, code)
-    low = None if question.min_value is None else _exact(question.min_value, f"{code}.min_value")
-    high = None if question.max_value is None else _exact(question.max_value, f"{code}.max_value")
+    number = exact(value, code)
+    low = None if question.min_value is None else exact(question.min_value, f"{code}.min_value")
+    high = None if question.max_value is None else exact(question.max_value, f"{code}.max_value")
     inside = (low is None or number >= low) and (high is None or number <= high)
     return Fraction(1 if inside else 0)
 
@@ -481,7 +340,7 @@ def _exact_criterion(score: CriterionScore) -> Fraction | None:
         return Fraction(score.exact_score)
     if score.score is None:
         return None
-    return _exact(score.score, f"{score.code}.score")
+    return exact(score.score, f"{score.code}.score")
 
 
 def _exact_overall(scores: Sequence[CriterionScore]) -> Fraction | None:
@@ -541,11 +400,11 @@ def risk_rating(
         if counts["minor"]:
             return "medium"
         return None
-    shown = _round1(_exact(overall, "overall"))
-    criterion_shown = [_round1(_exact(s.score, f"{s.code}.score")) for s in scores if s.score is not None]
+    shown = _round1(exact(overall, "overall"))
+    criterion_shown = [_round1(exact(s.score, f"{s.code}.score")) for s in scores if s.score is not None]
 
     def below(value: Fraction, key: str) -> bool:
-        return value < _exact(getattr(settings, key), key)
+        return value < exact(getattr(settings, key), key)
 
     if below(shown, "critical_below_overall"):
         return "critical"
