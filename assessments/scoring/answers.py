@@ -1,4 +1,7 @@
-"""The value of one answer (its compliance c) and which questions apply (conditional visibility)."""
+"""The value of one answer (its compliance c) and which questions apply (conditional visibility).
+
+Rules: docs/scoring.md, "Compliance value of an answer" and "Conditional questions".
+"""
 
 from __future__ import annotations
 

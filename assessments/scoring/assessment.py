@@ -1,6 +1,6 @@
 """The whole score of one assessment: the ``GET /api/assessments/{id}/score/`` body.
 
-The JSON shape is docs/api.md "Score".
+Rules: docs/scoring.md; the JSON shape is docs/api.md "Score".
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Criterion scores and the overall score of an assessment."""
+"""Criterion scores and the overall score of an assessment.
+
+Rules: docs/scoring.md, "Criterion score" and "Overall score".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Findings: counts per class, the class proposed from a question's severity, the PIC/S rule."""
+"""Findings: counts per class, the class proposed from a question's severity, the PIC/S rule.
+
+Rules: docs/scoring.md, "Findings".
+"""
 
 from __future__ import annotations
 

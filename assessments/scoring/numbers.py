@@ -1,7 +1,7 @@
 """Exact arithmetic of the scores: weights and one-decimal half-up rounding.
 
 Numbers are read exactly with ``exact`` (checklists.scoring_settings, where the thresholds they
-are compared with are read the same way).
+are compared with are read the same way); see docs/scoring.md, "Rounding and exact arithmetic".
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Risk rating of an assessment, the decision it recommends, and when the vendor is requalified."""
+"""Risk rating of an assessment, the decision it recommends, and when the vendor is requalified.
+
+Rules: docs/scoring.md, "Risk rating", "Recommended decision" and "Requalification".
+"""
 
 from __future__ import annotations
 

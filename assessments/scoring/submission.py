@@ -1,4 +1,7 @@
-"""What blocks the submission of an assessment."""
+"""What blocks the submission of an assessment.
+
+Rules: docs/scoring.md, "Submission".
+"""
 
 from __future__ import annotations
 
