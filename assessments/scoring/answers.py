@@ -15,6 +15,7 @@ from .numbers import check_weight
 
 NA = "na"
 ANSWER_TYPES = ("compliance", "yes_no", "maturity", "numeric", "text")
+
 _COMPLIANCE_C = {"compliant": Fraction(1), "partial": Fraction(1, 2), "non_compliant": Fraction(0)}
 _YES_NO = ("yes", "no")
 _MATURITY_MAX = 4
@@ -42,10 +43,15 @@ class QuestionSpec:
         check_weight(self.weight, f"{self.code}.weight")
         if self.expected_answer not in (None, *_YES_NO):
             raise ValueError(f"{self.code}: expected_answer must be 'yes' or 'no', got {self.expected_answer!r}")
-        for limit in ("min_value", "max_value"):
-            value = getattr(self, limit)
-            if value is not None:
-                exact(value, f"{self.code}.{limit}")
+        self.limits()
+
+    def limits(self) -> tuple[Fraction | None, Fraction | None]:
+        """Exact numeric acceptance limits, both inclusive; None is an open end."""
+        return self._limit("min_value"), self._limit("max_value")
+
+    def _limit(self, name: str) -> Fraction | None:
+        value = getattr(self, name)
+        return None if value is None else exact(value, f"{self.code}.{name}")
 
 
 def is_answered(value) -> bool:
@@ -62,44 +68,53 @@ def is_na(question: QuestionSpec, value) -> bool:
     return question.answer_type != "text" and isinstance(value, str) and value == NA
 
 
-def compliance_exact(question: QuestionSpec, value) -> Fraction | None:
-    """Exact c of an answer (see domain.md table); None when the answer is not scored."""
-    if question.answer_type == "text" or not is_answered(value) or is_na(question, value):
-        return None
-    code = question.code
-    kind = question.answer_type
-    if kind == "compliance":
-        if not isinstance(value, str) or value not in _COMPLIANCE_C:
-            raise ValueError(f"{code}: invalid compliance answer {value!r}")
-        return _COMPLIANCE_C[value]
-    if kind == "yes_no":
-        if not isinstance(value, str) or value not in _YES_NO:
-            raise ValueError(f"{code}: invalid yes/no answer {value!r}")
-        return Fraction(1 if value == (question.expected_answer or "yes") else 0)
-    if kind == "maturity":
-        if not is_number(value):
-            raise ValueError(f"{code}: invalid maturity answer {value!r}")
-        level = exact(value, code)
-        if level.denominator != 1 or not 0 <= level <= _MATURITY_MAX:
-            raise ValueError(f"{code}: maturity must be a whole number 0-4, got {value!r}")
-        return level / _MATURITY_MAX
-    # numeric
+def _compliance_c(question: QuestionSpec, value) -> Fraction:
+    if not isinstance(value, str) or value not in _COMPLIANCE_C:
+        raise ValueError(f"{question.code}: invalid compliance answer {value!r}")
+    return _COMPLIANCE_C[value]
+
+
+def _yes_no_c(question: QuestionSpec, value) -> Fraction:
+    if not isinstance(value, str) or value not in _YES_NO:
+        raise ValueError(f"{question.code}: invalid yes/no answer {value!r}")
+    return Fraction(1 if value == (question.expected_answer or "yes") else 0)
+
+
+def _maturity_c(question: QuestionSpec, value) -> Fraction:
     if not is_number(value):
-        raise ValueError(f"{code}: invalid numeric answer {value!r}")
-    number = exact(value, code)
-    low = None if question.min_value is None else exact(question.min_value, f"{code}.min_value")
-    high = None if question.max_value is None else exact(question.max_value, f"{code}.max_value")
+        raise ValueError(f"{question.code}: invalid maturity answer {value!r}")
+    level = exact(value, question.code)
+    if level.denominator != 1 or not 0 <= level <= _MATURITY_MAX:
+        raise ValueError(f"{question.code}: maturity must be a whole number 0-4, got {value!r}")
+    return level / _MATURITY_MAX
+
+
+def _numeric_c(question: QuestionSpec, value) -> Fraction:
+    if not is_number(value):
+        raise ValueError(f"{question.code}: invalid numeric answer {value!r}")
+    number = exact(value, question.code)
+    low, high = question.limits()
     inside = (low is None or number >= low) and (high is None or number <= high)
     return Fraction(1 if inside else 0)
 
 
+_C_OF_TYPE = {"compliance": _compliance_c, "yes_no": _yes_no_c, "maturity": _maturity_c, "numeric": _numeric_c}
+
+
+def compliance_exact(question: QuestionSpec, value) -> Fraction | None:
+    """Exact c of an answer (docs/domain.md §3 table); None when the answer is not scored."""
+    if question.answer_type == "text" or not is_answered(value) or is_na(question, value):
+        return None
+    return _C_OF_TYPE[question.answer_type](question, value)
+
+
 def compliance_value(question: QuestionSpec, value) -> float | None:
     """c of one answer (1 = fully compliant); None for text, N/A and unanswered (not scored)."""
-    exact = compliance_exact(question, value)
-    return None if exact is None else float(exact)
+    c = compliance_exact(question, value)
+    return None if c is None else float(c)
 
 
-def _index_questions(questions: Sequence[QuestionSpec]) -> dict:
+def _index_questions(questions: Sequence[QuestionSpec]) -> dict[str, QuestionSpec]:
     """Questions by code; a duplicate code is a checklist error, not something to guess about."""
     by_code = {}
     for question in questions:

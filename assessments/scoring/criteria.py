@@ -12,7 +12,7 @@ from fractions import Fraction
 from checklists.scoring_settings import exact
 
 from .answers import QuestionSpec, compliance_exact, is_answered, visible_questions
-from .numbers import check_weight, to_display
+from .numbers import check_weight, to_display, weighted_mean
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,10 @@ class CriterionScore:
     exact_score: Fraction | None = field(default=None, repr=False)
 
 
-def criterion_scores(
+def _visible_by_criterion(
     criteria: Sequence[CriterionSpec], questions: Sequence[QuestionSpec], answers: Mapping[str, object]
-) -> list[CriterionScore]:
-    """Per-criterion weighted compliance, in checklist order; None where nothing applicable."""
-    answers = answers or {}
+) -> dict[str, list[QuestionSpec]]:
+    """The questions that apply now, grouped by criterion code in checklist order."""
     codes = [criterion.code for criterion in criteria]
     if len(set(codes)) != len(codes):
         raise ValueError("duplicate criterion code")
@@ -56,34 +55,36 @@ def criterion_scores(
             raise ValueError(f"{question.code}: unknown criterion {question.criterion!r}")
         if question.code in visible:
             by_criterion[question.criterion].append(question)
+    return by_criterion
 
-    results = []
-    for criterion in criteria:
-        weighted = weight_sum = Fraction(0)
-        answered = 0
-        shown = by_criterion[criterion.code]
-        for question in shown:
-            value = answers.get(question.code)
-            answered += is_answered(value)
-            c = compliance_exact(question, value)
-            if c is not None:
-                weight = check_weight(question.weight, f"{question.code}.weight")
-                weighted += weight * c
-                weight_sum += weight
-        exact = 100 * weighted / weight_sum if weight_sum else None
-        results.append(
-            CriterionScore(
-                code=criterion.code,
-                title=criterion.title,
-                weight=criterion.weight,
-                score=to_display(exact),
-                answered=answered,
-                total=len(shown),
-                applicable_weight=float(weight_sum),
-                exact_score=exact,
-            )
-        )
-    return results
+
+def _score_criterion(
+    criterion: CriterionSpec, shown: Sequence[QuestionSpec], answers: Mapping[str, object]
+) -> CriterionScore:
+    """100 * sum(w*c) / sum(w) over the scored answers of the questions shown."""
+    mean, weight_sum = weighted_mean(
+        (question.code, question.weight, compliance_exact(question, answers.get(question.code))) for question in shown
+    )
+    exact_score = None if mean is None else 100 * mean
+    return CriterionScore(
+        code=criterion.code,
+        title=criterion.title,
+        weight=criterion.weight,
+        score=to_display(exact_score),
+        answered=sum(is_answered(answers.get(question.code)) for question in shown),
+        total=len(shown),
+        applicable_weight=float(weight_sum),
+        exact_score=exact_score,
+    )
+
+
+def criterion_scores(
+    criteria: Sequence[CriterionSpec], questions: Sequence[QuestionSpec], answers: Mapping[str, object]
+) -> list[CriterionScore]:
+    """Per-criterion weighted compliance, in checklist order; None where nothing applicable."""
+    answers = answers or {}
+    by_criterion = _visible_by_criterion(criteria, questions, answers)
+    return [_score_criterion(criterion, by_criterion[criterion.code], answers) for criterion in criteria]
 
 
 def _exact_criterion(score: CriterionScore) -> Fraction | None:
@@ -95,18 +96,7 @@ def _exact_criterion(score: CriterionScore) -> Fraction | None:
     return exact(score.score, f"{score.code}.score")
 
 
-def _exact_overall(scores: Sequence[CriterionScore]) -> Fraction | None:
-    weighted = weight_sum = Fraction(0)
-    for score in scores:
-        exact = _exact_criterion(score)
-        if exact is None:
-            continue
-        weight = check_weight(score.weight, f"{score.code}.weight")
-        weighted += weight * exact
-        weight_sum += weight
-    return weighted / weight_sum if weight_sum else None
-
-
 def overall_score(scores: Sequence[CriterionScore]) -> float | None:
     """Criterion-weighted mean of the unrounded criterion scores, then rounded; None if none."""
-    return to_display(_exact_overall(scores))
+    mean, _total = weighted_mean((score.code, score.weight, _exact_criterion(score)) for score in scores)
+    return to_display(mean)

@@ -1,4 +1,4 @@
-"""Exact arithmetic of the scores: weights and one-decimal half-up rounding.
+"""Exact arithmetic of the scores: weights, weighted means and one-decimal half-up rounding.
 
 Numbers are read exactly with ``exact`` (checklists.scoring_settings, where the thresholds they
 are compared with are read the same way); see docs/scoring.md, "Rounding and exact arithmetic".
@@ -7,10 +7,34 @@ are compared with are read the same way); see docs/scoring.md, "Rounding and exa
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
 from checklists.scoring_settings import exact
+
+
+def check_weight(value, what: str) -> Fraction:
+    """Weights must be non-negative numbers: a negative weight would invert the score."""
+    weight = exact(value, what)
+    if weight < 0:
+        raise ValueError(f"{what}: weight must not be negative, got {value!r}")
+    return weight
+
+
+def weighted_mean(items: Iterable[tuple[str, object, Fraction | None]]) -> tuple[Fraction | None, Fraction]:
+    """Mean of (code, weight, value) items that have a value, and their total weight.
+
+    The mean is None when the total weight is 0: nothing to score, or only weights of 0.
+    """
+    weighted = total = Fraction(0)
+    for code, weight, value in items:
+        if value is None:
+            continue
+        checked = check_weight(weight, f"{code}.weight")
+        weighted += checked * value
+        total += checked
+    return (weighted / total if total else None), total
 
 
 def round1(value: Fraction) -> Fraction:
@@ -25,11 +49,3 @@ def to_display(value: Fraction | None) -> float | None:
         return None
     rounded = round1(value)
     return float(Decimal(rounded.numerator) / Decimal(rounded.denominator))
-
-
-def check_weight(value, what: str) -> Fraction:
-    """Weights must be non-negative numbers: a negative weight would invert the score."""
-    weight = exact(value, what)
-    if weight < 0:
-        raise ValueError(f"{what}: weight must not be negative, got {value!r}")
-    return weight

@@ -10,13 +10,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 
-from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, exact
+from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, check_choice, exact, is_whole
 
 from .criteria import CriterionScore
 from .findings import count_findings
 from .numbers import round1
 
 DECISIONS = ("approved", "conditionally_approved", "not_approved")
+
 _DECISION_BY_RATING = {
     "critical": "not_approved",
     "high": "conditionally_approved",
@@ -25,23 +26,28 @@ _DECISION_BY_RATING = {
 }
 
 
+def _rating_from_findings(counts: Mapping[str, int]) -> str | None:
+    """The rating the findings alone give; None = no rating yet."""
+    if counts["critical"]:
+        return "critical"
+    if counts["major"]:
+        return "high"
+    if counts["minor"]:
+        return "medium"
+    return None
+
+
 def risk_rating(
     overall: float | None,
     scores: Sequence[CriterionScore],
     finding_counts: Mapping[str, int],
     settings: ScoringSettings | None = None,
 ) -> str | None:
-    """domain.md rating, first match wins, on scores rounded as displayed; None = no rating yet."""
+    """docs/domain.md §3 rating, first match wins, on scores rounded as displayed; None = no rating yet."""
     settings = settings or ScoringSettings()
     counts = count_findings(finding_counts)
-    if counts["critical"]:
-        return "critical"
-    if overall is None:  # nothing applicable answered: findings alone decide
-        if counts["major"]:
-            return "high"
-        if counts["minor"]:
-            return "medium"
-        return None
+    if overall is None or counts["critical"]:  # a critical finding, or nothing applicable answered
+        return _rating_from_findings(counts)
     shown = round1(exact(overall, "overall"))
     criterion_shown = [round1(exact(s.score, f"{s.code}.score")) for s in scores if s.score is not None]
 
@@ -50,9 +56,11 @@ def risk_rating(
 
     if below(shown, "critical_below_overall"):
         return "critical"
-    if counts["major"] or below(shown, "high_below_overall"):
-        return "high"
-    if any(below(score, "high_below_criterion") for score in criterion_shown):
+    if (
+        counts["major"]
+        or below(shown, "high_below_overall")
+        or any(below(score, "high_below_criterion") for score in criterion_shown)
+    ):
         return "high"
     if counts["minor"] or below(shown, "medium_below_overall"):
         return "medium"
@@ -63,8 +71,7 @@ def recommended_decision(rating: str | None) -> str | None:
     """What the product proposes to the reviewer; a different decision needs a justification."""
     if rating is None:
         return None
-    if rating not in _DECISION_BY_RATING:
-        raise ValueError(f"{rating!r}: unknown rating (use {', '.join(RATINGS)})")
+    check_choice(rating, RATINGS, repr(rating), "rating")
     return _DECISION_BY_RATING[rating]
 
 
@@ -75,10 +82,8 @@ def requalification_months(
     if rating is None or inherent_risk is None:
         return None
     settings = settings or ScoringSettings()
-    if inherent_risk not in INHERENT_RISKS:
-        raise ValueError(f"{inherent_risk!r}: unknown inherent risk (use {', '.join(INHERENT_RISKS)})")
-    if rating not in RATINGS:
-        raise ValueError(f"{rating!r}: unknown rating (use {', '.join(RATINGS)})")
+    check_choice(inherent_risk, INHERENT_RISKS, repr(inherent_risk), "inherent risk")
+    check_choice(rating, RATINGS, repr(rating), "rating")
     return settings.requalification_months[inherent_risk][rating]
 
 
@@ -86,7 +91,7 @@ def requalification_due(signed_on: date, months: int) -> date:
     """Approval date + calendar months, clamped to month end (Jan 31 + 1 month = end of Feb)."""
     if isinstance(signed_on, datetime) or not isinstance(signed_on, date):
         raise TypeError("signed_on must be a date; convert the signature time to the local date first")
-    if not isinstance(months, int) or isinstance(months, bool) or months < 0:
+    if not is_whole(months, 0):
         raise ValueError(f"months must be a whole number >= 0, got {months!r}")
     year, month_index = divmod(signed_on.year * 12 + signed_on.month - 1 + months, 12)
     month = month_index + 1

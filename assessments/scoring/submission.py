@@ -10,6 +10,10 @@ from collections.abc import Mapping, Sequence
 from .answers import QuestionSpec, is_answered, is_na, visible_questions
 
 
+def _is_justified(text) -> bool:
+    return isinstance(text, str) and bool(text.strip())
+
+
 def missing_for_submission(
     questions: Sequence[QuestionSpec], answers: Mapping[str, object], na_justifications: Mapping[str, str]
 ) -> list[str]:
@@ -25,8 +29,6 @@ def missing_for_submission(
         if not is_answered(value):
             if question.required:
                 problems.append(f"{question.code}: required question not answered")
-        elif is_na(question, value):
-            justification = na_justifications.get(question.code)
-            if not isinstance(justification, str) or not justification.strip():
-                problems.append(f"{question.code}: 'not applicable' needs a justification")
+        elif is_na(question, value) and not _is_justified(na_justifications.get(question.code)):
+            problems.append(f"{question.code}: 'not applicable' needs a justification")
     return problems
