@@ -1,0 +1,99 @@
+"""Risk rating of an assessment, the decision it recommends, and when the vendor is requalified.
+
+Rules: docs/scoring.md, "Risk rating", "Recommended decision" and "Requalification".
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from fractions import Fraction
+
+from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, check_choice, exact, is_whole
+
+from .criteria import CriterionScore
+from .findings import count_findings
+from .numbers import round1
+
+DECISIONS = ("approved", "conditionally_approved", "not_approved")
+
+_DECISION_BY_RATING = {
+    "critical": "not_approved",
+    "high": "conditionally_approved",
+    "medium": "approved",
+    "low": "approved",
+}
+
+
+def _rating_from_findings(counts: Mapping[str, int]) -> str | None:
+    """The rating the findings alone give; None = no rating yet."""
+    if counts["critical"]:
+        return "critical"
+    if counts["major"]:
+        return "high"
+    if counts["minor"]:
+        return "medium"
+    return None
+
+
+def risk_rating(
+    overall: float | None,
+    scores: Sequence[CriterionScore],
+    finding_counts: Mapping[str, int],
+    settings: ScoringSettings | None = None,
+) -> str | None:
+    """docs/domain.md §3 rating, first match wins, on scores rounded as displayed; None = no rating yet."""
+    settings = settings or ScoringSettings()
+    counts = count_findings(finding_counts)
+    if overall is None or counts["critical"]:  # a critical finding, or nothing applicable answered
+        return _rating_from_findings(counts)
+    shown = round1(exact(overall, "overall"))
+    criterion_shown = [round1(exact(s.score, f"{s.code}.score")) for s in scores if s.score is not None]
+
+    def below(value: Fraction, key: str) -> bool:
+        return value < exact(getattr(settings, key), key)
+
+    if below(shown, "critical_below_overall"):
+        return "critical"
+    if (
+        counts["major"]
+        or below(shown, "high_below_overall")
+        or any(below(score, "high_below_criterion") for score in criterion_shown)
+    ):
+        return "high"
+    if counts["minor"] or below(shown, "medium_below_overall"):
+        return "medium"
+    return "low"
+
+
+def recommended_decision(rating: str | None) -> str | None:
+    """What the product proposes to the reviewer; a different decision needs a justification."""
+    if rating is None:
+        return None
+    check_choice(rating, RATINGS, repr(rating), "rating")
+    return _DECISION_BY_RATING[rating]
+
+
+def requalification_months(
+    inherent_risk: str | None, rating: str | None, settings: ScoringSettings | None = None
+) -> int | None:
+    """Months until re-audit from vendor inherent risk x assessment rating; None if either unknown."""
+    if rating is None or inherent_risk is None:
+        return None
+    settings = settings or ScoringSettings()
+    check_choice(inherent_risk, INHERENT_RISKS, repr(inherent_risk), "inherent risk")
+    check_choice(rating, RATINGS, repr(rating), "rating")
+    return settings.requalification_months[inherent_risk][rating]
+
+
+def requalification_due(signed_on: date, months: int) -> date:
+    """Approval date + calendar months, clamped to month end (Jan 31 + 1 month = end of Feb)."""
+    if isinstance(signed_on, datetime) or not isinstance(signed_on, date):
+        raise TypeError("signed_on must be a date; convert the signature time to the local date first")
+    if not is_whole(months, 0):
+        raise ValueError(f"months must be a whole number >= 0, got {months!r}")
+    year, month_index = divmod(signed_on.year * 12 + signed_on.month - 1 + months, 12)
+    month = month_index + 1
+    day = min(signed_on.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)

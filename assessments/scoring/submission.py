@@ -1,0 +1,34 @@
+"""What blocks the submission of an assessment.
+
+Rules: docs/scoring.md, "Submission".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .answers import QuestionSpec, is_answered, is_na, visible_questions
+
+
+def _is_justified(text) -> bool:
+    return isinstance(text, str) and bool(text.strip())
+
+
+def missing_for_submission(
+    questions: Sequence[QuestionSpec], answers: Mapping[str, object], na_justifications: Mapping[str, str]
+) -> list[str]:
+    """What blocks submission, in checklist order: unanswered required and unjustified N/A."""
+    answers = answers or {}
+    na_justifications = na_justifications or {}
+    visible = visible_questions(questions, answers)
+    problems = []
+    for question in questions:
+        if question.code not in visible:
+            continue
+        value = answers.get(question.code)
+        if not is_answered(value):
+            if question.required:
+                problems.append(f"{question.code}: required question not answered")
+        elif is_na(question, value) and not _is_justified(na_justifications.get(question.code)):
+            problems.append(f"{question.code}: 'not applicable' needs a justification")
+    return problems
