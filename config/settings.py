@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vendors",
     "assessments",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
