@@ -1,6 +1,7 @@
 """`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made through the
 product's own services, so scores, signatures and the audit trail are real; a second run changes
 nothing."""
+
 import io
 
 import pytest
@@ -17,7 +18,6 @@ pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "demo-password-for-tests-7"
 
 
-
 @pytest.fixture
 def demo_setup(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
@@ -32,9 +32,20 @@ def load():
 
 
 def snapshot():
-    return {model.__name__: model.objects.count()
-            for model in (Assessment, Answer, Finding, CorrectiveAction, Signature, Site, GMPCertificate,
-                          AuditEntry, AuditReport)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Assessment,
+            Answer,
+            Finding,
+            CorrectiveAction,
+            Signature,
+            Site,
+            GMPCertificate,
+            AuditEntry,
+            AuditReport,
+        )
+    }
 
 
 def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
@@ -48,8 +59,7 @@ def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
     demo = Assessment.objects.filter(scope__startswith="[demo]")
     assert demo.count() == Assessment.objects.count() == 10
     by_status = {s: demo.filter(status=s).count() for s in Assessment.Status.values}
-    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4,
-                         "cancelled": 0}
+    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4, "cancelled": 0}
     assert all(a.checklist.code == "CGT-CDMO" and a.checklist.version == 1 for a in demo)
 
     today = demo.first().created_at.date()
@@ -143,8 +153,13 @@ def test_never_mixed_into_a_database_with_real_assessments(demo_setup):
     from assessments.models import Checklist
 
     lead = User.objects.get(username="lead")
-    Assessment.objects.create(vendor=Vendor.objects.get(name="Lonza Group"), created_by=lead, lead_auditor=lead,
-                              checklist=Checklist.objects.get(code="CGT-CDMO", version=1), scope="Real audit")
+    Assessment.objects.create(
+        vendor=Vendor.objects.get(name="Lonza Group"),
+        created_by=lead,
+        lead_auditor=lead,
+        checklist=Checklist.objects.get(code="CGT-CDMO", version=1),
+        scope="Real audit",
+    )
     assert "not added" in load()
     assert Assessment.objects.count() == 1 and not Site.objects.exists()
 
