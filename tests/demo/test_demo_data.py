@@ -1,6 +1,6 @@
-"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made through the
-product's own services, so scores, signatures and the audit trail are real; a second run changes
-nothing."""
+"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made from
+demo/data/demo.yaml through the product's own services, so scores, signatures and the audit trail
+are real; a second run changes nothing."""
 
 import io
 
@@ -9,8 +9,9 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.core.management import CommandError, call_command
 
 from assessments import evaluation, signatures
-from assessments.models import Answer, Assessment, CorrectiveAction, Finding, Signature
+from assessments.models import Answer, Assessment, Checklist, CorrectiveAction, Finding, Signature
 from audit.models import AuditEntry
+from demo import dataset
 from reports.models import AuditReport
 from vendors.models import GMPCertificate, Site, Vendor
 
@@ -46,6 +47,50 @@ def snapshot():
             AuditReport,
         )
     }
+
+
+def test_the_data_file_loads_and_answers_every_question_of_its_checklist(demo_setup):
+    data = dataset.load()
+    assert dataset.check(data) == []
+    checklist = Checklist.objects.get(code=data["checklist"]["code"], version=data["checklist"]["version"])
+    assert set(data["baseline"]) == set(checklist.questions.values_list("code", flat=True))
+    assert {spec["stage"] for spec in data["assessments"]} == set(dataset.STAGES)
+    assert {site["vendor"] for site in data["sites"]} == {spec["vendor"] for spec in data["assessments"]}
+
+
+def _assessment(data, key):
+    return next(spec for spec in data["assessments"] if spec["key"] == key)
+
+
+@pytest.mark.parametrize(
+    "mistake, problem",
+    [
+        (lambda d: _assessment(d, "roslin").update(stage="sent"), "'roslin': stage is one of"),
+        (lambda d: _assessment(d, "roslin")["answers"]["A.6"].pop("na_justification"), "answer A.6: an N/A answer"),
+        (lambda d: _assessment(d, "takara").update(based_on="catapult"), "'takara': based_on names no earlier"),
+        (lambda d: _assessment(d, "takara")["findings"][0].update(question="Z.9"), "finding on Z.9: no such question"),
+        (lambda d: _assessment(d, "mastercell")["findings"][0].update({"follow-up": {}}), "unknown field(s) follow-up"),
+        (lambda d: _assessment(d, "cellular-therapeutics").pop("return_reason"), "a return_reason goes with"),
+        (lambda d: d["sites"][0]["certificate"].update(kind="licence"), "certificate kind 'licence'"),
+        (lambda d: d["baseline"].update({"A.4": True}), "baseline A.4: write 'yes' and 'no' in quotes"),
+    ],
+)
+def test_a_mistake_in_the_data_file_is_named(mistake, problem):
+    data = dataset.load()
+    mistake(data)
+    problems = dataset.check(data)
+    assert any(problem in p for p in problems), problems
+
+
+def test_an_invalid_data_file_is_refused_before_anything_is_written(demo_setup, monkeypatch, tmp_path):
+    broken = tmp_path / "demo.yaml"
+    broken.write_text(
+        dataset.DATA_FILE.read_text(encoding="utf-8").replace("stage: submitted", "stage: sent"), encoding="utf-8"
+    )
+    monkeypatch.setattr(dataset, "DATA_FILE", broken)
+    with pytest.raises(CommandError, match="demo data file is not valid.*stage is one of"):
+        load()
+    assert not Assessment.objects.exists() and not Site.objects.exists()
 
 
 def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
@@ -150,7 +195,6 @@ def test_audit_trail_names_the_demo_users(demo_setup):
 
 def test_never_mixed_into_a_database_with_real_assessments(demo_setup):
     from accounts.models import User
-    from assessments.models import Checklist
 
     lead = User.objects.get(username="lead")
     Assessment.objects.create(
