@@ -18,7 +18,7 @@ import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from assessments.scoring import ScoringSettings
+from checklists.scoring_settings import ScoringSettings
 
 from .models import AnswerType, Checklist, Question
 from .publishing import condition_value_fits, copy_into

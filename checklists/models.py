@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from assessments.scoring import ScoringSettings
+from checklists.scoring_settings import ScoringSettings
 from config.exceptions import ConflictError
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]

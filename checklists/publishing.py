@@ -3,7 +3,7 @@ draft. The admin, the API and the import command all go through these functions.
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.scoring import ScoringSettings
+from checklists.scoring_settings import ScoringSettings
 
 from .models import AnswerType, Checklist, ChecklistLocked, Criterion, Question
 

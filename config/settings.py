@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [

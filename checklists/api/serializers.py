@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from assessments.scoring import ScoringSettings
 from checklists.models import Checklist, Criterion, Question
+from checklists.scoring_settings import ScoringSettings
 
 
 class QuestionSerializer(serializers.ModelSerializer):

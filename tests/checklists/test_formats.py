@@ -12,10 +12,10 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from assessments.scoring import ScoringSettings
 from checklists import formats, reference_data
 from checklists.formats import ChecklistFileError, dump, export_checklist, import_checklist, parse, validate
 from checklists.models import AnswerType, Checklist, Criterion, Question
+from checklists.scoring_settings import ScoringSettings
 
 BUILTIN = reference_data.CHECKLISTS_DIR / "cgt-cdmo-v1.yaml"
 SCHEMA_FILE = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"

@@ -1,6 +1,7 @@
-"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made through the
-product's own services, so scores, signatures and the audit trail are real; a second run changes
-nothing."""
+"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made from
+demo/data/demo.yaml through the product's own services, so scores, signatures and the audit trail
+are real; a second run changes nothing."""
+
 import io
 
 import pytest
@@ -10,12 +11,13 @@ from django.core.management import CommandError, call_command
 from assessments import evaluation, record
 from assessments.models import Answer, Assessment, CorrectiveAction, Finding, Signature
 from audit.models import AuditEntry
+from checklists.models import Checklist
+from demo import dataset
 from reports.models import AuditReport
 from vendors.models import GMPCertificate, Site, Vendor
 
 pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "demo-password-for-tests-7"
-
 
 
 @pytest.fixture
@@ -32,9 +34,64 @@ def load():
 
 
 def snapshot():
-    return {model.__name__: model.objects.count()
-            for model in (Assessment, Answer, Finding, CorrectiveAction, Signature, Site, GMPCertificate,
-                          AuditEntry, AuditReport)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Assessment,
+            Answer,
+            Finding,
+            CorrectiveAction,
+            Signature,
+            Site,
+            GMPCertificate,
+            AuditEntry,
+            AuditReport,
+        )
+    }
+
+
+def test_the_data_file_loads_and_answers_every_question_of_its_checklist(demo_setup):
+    data = dataset.load()
+    assert dataset.check(data) == []
+    checklist = Checklist.objects.get(code=data["checklist"]["code"], version=data["checklist"]["version"])
+    assert set(data["baseline"]) == set(checklist.questions.values_list("code", flat=True))
+    assert {spec["stage"] for spec in data["assessments"]} == set(dataset.STAGES)
+    assert {site["vendor"] for site in data["sites"]} == {spec["vendor"] for spec in data["assessments"]}
+
+
+def _assessment(data, key):
+    return next(spec for spec in data["assessments"] if spec["key"] == key)
+
+
+@pytest.mark.parametrize(
+    "mistake, problem",
+    [
+        (lambda d: _assessment(d, "roslin").update(stage="sent"), "'roslin': stage is one of"),
+        (lambda d: _assessment(d, "roslin")["answers"]["A.6"].pop("na_justification"), "answer A.6: an N/A answer"),
+        (lambda d: _assessment(d, "takara").update(based_on="catapult"), "'takara': based_on names no earlier"),
+        (lambda d: _assessment(d, "takara")["findings"][0].update(question="Z.9"), "finding on Z.9: no such question"),
+        (lambda d: _assessment(d, "mastercell")["findings"][0].update({"follow-up": {}}), "unknown field(s) follow-up"),
+        (lambda d: _assessment(d, "cellular-therapeutics").pop("return_reason"), "a return_reason goes with"),
+        (lambda d: d["sites"][0]["certificate"].update(kind="licence"), "certificate kind 'licence'"),
+        (lambda d: d["baseline"].update({"A.4": True}), "baseline A.4: write 'yes' and 'no' in quotes"),
+    ],
+)
+def test_a_mistake_in_the_data_file_is_named(mistake, problem):
+    data = dataset.load()
+    mistake(data)
+    problems = dataset.check(data)
+    assert any(problem in p for p in problems), problems
+
+
+def test_an_invalid_data_file_is_refused_before_anything_is_written(demo_setup, monkeypatch, tmp_path):
+    broken = tmp_path / "demo.yaml"
+    broken.write_text(
+        dataset.DATA_FILE.read_text(encoding="utf-8").replace("stage: submitted", "stage: sent"), encoding="utf-8"
+    )
+    monkeypatch.setattr(dataset, "DATA_FILE", broken)
+    with pytest.raises(CommandError, match="demo data file is not valid.*stage is one of"):
+        load()
+    assert not Assessment.objects.exists() and not Site.objects.exists()
 
 
 def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
@@ -48,8 +105,7 @@ def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
     demo = Assessment.objects.filter(scope__startswith="[demo]")
     assert demo.count() == Assessment.objects.count() == 10
     by_status = {s: demo.filter(status=s).count() for s in Assessment.Status.values}
-    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4,
-                         "cancelled": 0}
+    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4, "cancelled": 0}
     assert all(a.checklist.code == "CGT-CDMO" and a.checklist.version == 1 for a in demo)
 
     today = demo.first().created_at.date()
@@ -140,11 +196,15 @@ def test_audit_trail_names_the_demo_users(demo_setup):
 
 def test_never_mixed_into_a_database_with_real_assessments(demo_setup):
     from accounts.models import User
-    from checklists.models import Checklist
 
     lead = User.objects.get(username="lead")
-    Assessment.objects.create(vendor=Vendor.objects.get(name="Lonza Group"), created_by=lead, lead_auditor=lead,
-                              checklist=Checklist.objects.get(code="CGT-CDMO", version=1), scope="Real audit")
+    Assessment.objects.create(
+        vendor=Vendor.objects.get(name="Lonza Group"),
+        created_by=lead,
+        lead_auditor=lead,
+        checklist=Checklist.objects.get(code="CGT-CDMO", version=1),
+        scope="Real audit",
+    )
     assert "not added" in load()
     assert Assessment.objects.count() == 1 and not Site.objects.exists()
 

@@ -1,0 +1,238 @@
+"""The demo records, built from the data file through the product's own rule modules: answers,
+findings and corrective actions, workflow steps and password-checked signatures, each step as the
+demo user who would take it, so that the scores, the audit trail and the signatures are real.
+Approval time is "now" (signatures are real); the performed dates follow the data file.
+
+Assessments and sites are created as their forms create them: no rule module makes them."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.management.base import CommandError
+from django.test import RequestFactory
+
+from accounts.management.commands.demo_accounts import demo_password
+from accounts.models import User
+from assessments import answers as answer_service
+from assessments import evaluation, exceptions, signatures, workflow
+from assessments import findings as finding_service
+from assessments.models import Assessment, CorrectiveAction
+from audit.context import acting
+from checklists.models import Checklist, Question
+from vendors.models import GMPCertificate, Site, Vendor
+
+DEMO_MARK = "[demo]"
+LABEL = "demo data"
+DEMO_USERS = ("admin", "lead", "auditor", "reviewer")
+FINISHED = ("submitted", "returned", "approved")
+
+
+@dataclass
+class Demo:
+    """What every step needs: the data file, the demo users, the checklist and its questions."""
+
+    data: dict
+    users: dict[str, User]
+    checklist: Checklist
+    questions: dict[str, Question]
+    password: str
+    today: date
+    created: dict[str, Assessment] = field(default_factory=dict)
+
+    def author(self, code: str) -> User:
+        """Who answers, and raises findings on, a question: the auditor for their criteria, else the lead."""
+        auditor_answers = self.questions[code].criterion.code in self.data["auditor_criteria"]
+        return self.users["auditor" if auditor_answers else "lead"]
+
+
+def as_user(user: User):
+    return acting(user=user, label=LABEL)
+
+
+def prepare(data: dict, today: date) -> Demo:
+    """The demo set-up, or CommandError naming the command to run first."""
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERS)}
+    missing = set(DEMO_USERS) - set(users)
+    if missing:
+        raise CommandError(f"Demo users missing ({', '.join(sorted(missing))}): run `manage.py demo_accounts` first.")
+    code, version = data["checklist"]["code"], data["checklist"]["version"]
+    checklist = Checklist.objects.filter(code=code, version=version).first()
+    if checklist is None:
+        raise CommandError(f"Checklist {code} v{version} is missing: run `manage.py load_reference_data` first.")
+    questions = {q.code: q for q in Question.objects.filter(checklist=checklist).select_related("criterion")}
+    return Demo(data, users, checklist, questions, demo_password(), today)
+
+
+def build(demo: Demo) -> list[Assessment]:
+    """Every site and assessment of the data file, in its order; the assessments made."""
+    sites = add_sites(demo)
+    for spec in demo.data["assessments"]:
+        demo.created[spec["key"]] = add_assessment(demo, spec, sites.get(spec["vendor"]))
+    return list(demo.created.values())
+
+
+def vendor(name: str) -> Vendor:
+    try:
+        return Vendor.objects.get(name=name)
+    except Vendor.DoesNotExist:
+        raise CommandError(f"Vendor {name!r} is missing: run `manage.py load_reference_data` first.") from None
+
+
+# --- Sites ------------------------------------------------------------------------------------
+def add_sites(demo: Demo) -> dict[str, Site]:
+    """A site with cleanroom grades and a GMP certificate for each vendor of the file, as the admin."""
+    dates = demo.data["certificate_dates"]
+    sites = {}
+    with as_user(demo.users["admin"]):
+        for spec in demo.data["sites"]:
+            grades = {f"grade_{g.lower()}": g in spec["grades"] for g in "ABCD"}
+            defaults = {"city": spec["city"], "country": spec["country"], "notes": demo.data["site_note"]}
+            defaults.update(floor_area_sq_ft=spec["floor_area_sq_ft"], **grades)
+            site, created = Site.objects.get_or_create(
+                vendor=vendor(spec["vendor"]), name=spec["name"], defaults=defaults
+            )
+            if created:
+                GMPCertificate.objects.create(
+                    site=site,
+                    covers_atmp=True,
+                    issued_on=demo.today - timedelta(days=dates["issued_days_ago"]),
+                    expires_on=demo.today + timedelta(days=dates["expires_in_days"]),
+                    **spec["certificate"],
+                )
+            sites[spec["vendor"]] = site
+    return sites
+
+
+# --- One assessment ---------------------------------------------------------------------------
+def add_assessment(demo: Demo, spec: dict, site: Site | None) -> Assessment:
+    """Plan the assessment, then take it as far as its stage: answers, findings, workflow steps."""
+    assessment = plan(demo, spec, site)
+    if spec["stage"] == "planned":
+        return assessment
+    answer(demo, assessment, spec)
+    follow_ups = raise_findings(demo, assessment, spec)
+    assessment.refresh_from_db()  # the first answer started it (planned -> in progress)
+    advance(demo, assessment, spec, follow_ups)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def audit_days(demo: Demo, spec: dict) -> tuple[date, date]:
+    start = demo.today - timedelta(days=spec["days_ago"])
+    return start, start + timedelta(days=spec["duration_days"] - 1)
+
+
+def plan(demo: Demo, spec: dict, site: Site | None) -> Assessment:
+    """The planned assessment as the lead auditor, with the answers of the one it is based on."""
+    lead = demo.users["lead"]
+    start, end = audit_days(demo, spec)
+    with as_user(lead):
+        assessment = Assessment.objects.create(
+            vendor=vendor(spec["vendor"]),
+            site=site,
+            checklist=demo.checklist,
+            kind=spec["kind"],
+            mode=spec["mode"],
+            scope=f"{DEMO_MARK} {spec['scope']}",
+            planned_start=start,
+            planned_end=end,
+            performed_start=start if spec["stage"] != "planned" else None,
+            performed_end=end if spec["stage"] in FINISHED else None,
+            lead_auditor=lead,
+            reviewer=demo.users["reviewer"],
+            created_by=lead,
+        )
+        assessment.audit_team.set([demo.users["auditor"]])
+        if spec.get("based_on"):
+            answer_service.carry_over(assessment, demo.created[spec["based_on"]], lead)
+        evaluation.refresh(assessment)
+    return assessment
+
+
+def answer_items(demo: Demo, spec: dict) -> list[dict]:
+    """The answer items of this assessment, in checklist order: the baseline with its own answers."""
+    own = spec.get("answers", {})
+    only = spec.get("answer_only")
+    ordered = sorted(demo.questions.values(), key=lambda q: (q.criterion.order, q.order))
+    items = []
+    for question in ordered:
+        if only and question.code not in only and question.criterion.code not in only:
+            continue
+        # Without a comment of its own, a carried-over comment is kept as it was.
+        baseline = {"value": demo.data["baseline"][question.code]}
+        items.append({"question": question.code, **own.get(question.code, baseline)})
+    return items
+
+
+def answer(demo: Demo, assessment: Assessment, spec: dict) -> None:
+    """The auditor answers the criteria of their speciality, the lead auditor the rest."""
+    items = answer_items(demo, spec)
+    for user in (demo.users["lead"], demo.users["auditor"]):
+        mine = [item for item in items if demo.author(item["question"]) == user]
+        if mine:
+            with as_user(user):
+                answer_service.save_answers(assessment, user, mine)
+
+
+def raise_findings(demo: Demo, assessment: Assessment, spec: dict) -> list[tuple[CorrectiveAction, dict]]:
+    """The findings and their corrective actions; the vendor's follow-ups, which come after approval."""
+    lead = demo.users["lead"]
+    _, end = audit_days(demo, spec)
+    follow_ups = []
+    for finding_spec in spec.get("findings", []):
+        author = demo.author(finding_spec["question"])
+        fmea = finding_spec.get("fmea", {})
+        with as_user(author):
+            finding = finding_service.raise_finding(
+                assessment,
+                author,
+                question=demo.questions[finding_spec["question"]],
+                classification=finding_spec["classification"],
+                description=finding_spec["description"],
+                requirement=finding_spec.get("requirement", ""),
+                **{f"fmea_{name}": fmea.get(name) for name in ("severity", "occurrence", "detectability")},
+            )
+        action_spec = finding_spec.get("action")
+        if action_spec:
+            due = end + timedelta(days=action_spec["due_days"])
+            with as_user(lead):
+                action = finding_service.plan_action(
+                    finding, lead, description=action_spec["description"], owner=action_spec["owner"], due_date=due
+                )
+            if finding_spec.get("follow_up"):
+                follow_ups.append((action, finding_spec["follow_up"]))
+    return follow_ups
+
+
+def advance(demo: Demo, assessment: Assessment, spec: dict, follow_ups: list) -> None:
+    """Submit, sign, return or approve as far as the stage, then record the vendor's follow-ups."""
+    lead, reviewer, stage = demo.users["lead"], demo.users["reviewer"], spec["stage"]
+    if stage in FINISHED:
+        with as_user(lead):
+            workflow.submit(assessment, lead)
+            if stage != "returned":  # the lead signs once the rework is done
+                sign(demo, assessment, lead, signatures.Meaning.PERFORMED)
+    if stage == "returned":
+        with as_user(reviewer):
+            workflow.return_for_rework(assessment, reviewer, spec["return_reason"])
+    if stage == "approved":
+        with as_user(reviewer):
+            sign(demo, assessment, reviewer, signatures.Meaning.APPROVED)
+        # The vendor's answers to the corrective actions arrive after the approval.
+        with as_user(lead):
+            for action, fields in follow_ups:
+                action = CorrectiveAction.objects.select_related("finding__assessment").get(pk=action.pk)
+                finding_service.update_action(action, lead, **fields)
+
+
+def sign(demo: Demo, assessment: Assessment, user: User, meaning: str):
+    request = RequestFactory().post("/")
+    request.user = user
+    try:
+        return signatures.sign(assessment, user, meaning, demo.password, request=request)
+    except exceptions.SignatureRefused as exc:
+        # Everything is rolled back, including the failed attempt's lock-out count.
+        raise CommandError(
+            f"{user.username} could not sign {assessment.reference}: {exc} Run "
+            "`manage.py demo_accounts` again (it resets the demo passwords)."
+        ) from exc

@@ -1,0 +1,111 @@
+"""The demo data file, read and checked before anything is written: a mistake in it is reported
+by assessment and field instead of failing half-way through the build."""
+
+from pathlib import Path
+
+import yaml
+
+from assessments.models import Assessment, CorrectiveAction, Finding
+from vendors.models import GMPCertificate
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
+STAGES = ("planned", "in_progress", "returned", "submitted", "approved")
+TOP_KEYS = {"checklist", "auditor_criteria", "site_note", "certificate_dates", "sites", "baseline", "assessments"}
+REQUIRED = {"key", "vendor", "kind", "mode", "days_ago", "duration_days", "stage", "scope"}
+OPTIONAL = {"based_on", "answer_only", "answers", "findings", "return_reason"}
+ANSWER_KEYS = {"value", "comment", "na_justification"}
+UNQUOTED = "write 'yes' and 'no' in quotes (bare, YAML reads them as true and false)"
+FINDING_KEYS = {"question", "classification", "fmea", "description", "requirement", "action", "follow_up"}
+
+
+class DemoDataError(ValueError):
+    """The data file cannot be read or does not describe what the builders make."""
+
+
+def load(path: Path | None = None) -> dict:
+    """The data file (demo/data/demo.yaml unless another is given), or DemoDataError."""
+    path = path or DATA_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DemoDataError(f"{path.name}: {exc}") from exc
+    problems = check(data)
+    if problems:
+        raise DemoDataError(f"{path.name}: " + "; ".join(problems))
+    return data
+
+
+def check(data) -> list[str]:
+    """Every problem of the data file, each naming where it is; an empty list when there is none."""
+    if not isinstance(data, dict) or TOP_KEYS - set(data):
+        return [f"needs the keys {', '.join(sorted(TOP_KEYS))}"]
+    problems = [_unknown("the file", data, TOP_KEYS)]
+    problems += [_site_problem(site) for site in data["sites"]]
+    problems += [f"baseline {code}: {UNQUOTED}" for code, value in data["baseline"].items() if isinstance(value, bool)]
+    earlier: list[str] = []
+    for spec in data["assessments"]:
+        problems += _assessment_problems(spec, set(data["baseline"]), earlier)
+        earlier.append(spec.get("key"))
+    return [p for p in problems if p]
+
+
+def _unknown(where, mapping, allowed) -> str:
+    unknown = set(mapping) - allowed
+    return f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}" if unknown else ""
+
+
+def _site_problem(site) -> str:
+    kind = site.get("certificate", {}).get("kind")
+    if kind not in GMPCertificate.Kind.values:
+        return f"site {site.get('name')!r}: certificate kind {kind!r} is not one of {GMPCertificate.Kind.values}"
+    if not set(site.get("grades", "")) <= set("ABCD"):
+        return f"site {site.get('name')!r}: grades are letters from ABCD"
+    return ""
+
+
+def _assessment_problems(spec, codes: set, earlier: list) -> list[str]:
+    name = f"assessment {spec.get('key')!r}"
+    if REQUIRED - set(spec):
+        return [f"{name}: needs {', '.join(sorted(REQUIRED - set(spec)))}"]
+    stage = spec["stage"]
+    rules = [
+        (spec["key"] in earlier, "the key is used twice"),
+        (spec["kind"] not in Assessment.Kind.values, f"kind is one of {Assessment.Kind.values}"),
+        (spec["mode"] not in Assessment.Mode.values, f"mode is one of {Assessment.Mode.values}"),
+        (stage not in STAGES, f"stage is one of {STAGES}"),
+        ("based_on" in spec and spec["based_on"] not in earlier, "based_on names no earlier assessment"),
+        ((stage == "returned") != bool(spec.get("return_reason")), "a return_reason goes with a returned one"),
+        (stage == "planned" and bool(spec.get("answers") or spec.get("findings")), "a planned one has no answers"),
+    ]
+    problems = [f"{name}: {message}" for failed, message in rules if failed]
+    problems.append(_unknown(name, spec, REQUIRED | OPTIONAL))
+    for code, answer in spec.get("answers", {}).items():
+        problems.append(_answer_problem(f"{name} answer {code}", code, answer, codes))
+    for finding in spec.get("findings", []):
+        problems.append(_finding_problem(f"{name} finding on {finding.get('question')}", finding, codes))
+    return problems
+
+
+def _answer_problem(where, code, answer, codes: set) -> str:
+    if code not in codes:
+        return f"{where}: no such question in the baseline"
+    if not isinstance(answer, dict) or "value" not in answer:
+        return f"{where}: needs a value"
+    if isinstance(answer["value"], bool):
+        return f"{where}: {UNQUOTED}"
+    if (answer["value"] == "na") != bool(answer.get("na_justification")):
+        return f"{where}: an N/A answer, and only one, needs an na_justification"
+    return _unknown(where, answer, ANSWER_KEYS)
+
+
+def _finding_problem(where, finding, codes: set) -> str:
+    if finding.get("question") not in codes:
+        return f"{where}: no such question in the baseline"
+    if finding.get("classification") not in Finding.Classification.values:
+        return f"{where}: classification is one of {Finding.Classification.values}"
+    if finding.get("follow_up") and not finding.get("action"):
+        return f"{where}: a follow_up needs an action"
+    status = finding.get("follow_up", {}).get("status", CorrectiveAction.Status.OPEN)
+    if status not in CorrectiveAction.Status.values:
+        return f"{where}: follow-up status is one of {CorrectiveAction.Status.values}"
+    return _unknown(where, finding, FINDING_KEYS)
