@@ -1,17 +1,22 @@
-"""Tests of the risk-scoring engine (docs/domain.md section 3).
+"""Tests of the risk-scoring engine (docs/domain.md section 3, rules in docs/scoring.md).
 
-Pure unit tests: they import only ``assessments.scoring`` and need neither Django nor a database.
+Pure unit tests: they import only ``assessments.scoring`` and ``checklists.scoring_settings`` and
+need neither Django nor a database.
 Hypothesis runs without its example database so that no ``.hypothesis/`` folder is written.
 """
 
 import json
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from assessments import scoring
 from assessments.scoring import (
     ANSWER_TYPES,
     DECISIONS,
@@ -36,6 +41,7 @@ from assessments.scoring import (
     score_assessment,
     visible_questions,
 )
+from checklists import scoring_settings
 
 PROPERTY = settings(
     max_examples=150,
@@ -942,3 +948,36 @@ def test_property_deterministic_and_independent_of_order(checklist, findings, in
     assert json.loads(json.dumps(first.as_dict())) == first.as_dict()
     assert visible_questions(questions, answers) == visible_questions(list(reversed(questions)), answers)
     assert missing_for_submission(questions, answers, {}) == missing_for_submission(questions, answers, {})
+
+
+# =========================================================================== package boundaries
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(code):
+    """Top-level modules a fresh interpreter has loaded after running ``code`` in the repository."""
+    listing = "import sys; print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{listing}"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_engine_and_settings_load_without_django():
+    assert "django" not in imported_modules("import assessments.scoring")
+    settings_only = imported_modules("import checklists.scoring_settings")
+    assert "django" not in settings_only
+    assert "assessments" not in settings_only  # the engine depends on the settings, not the reverse
+
+
+def test_settings_module_can_be_imported_before_the_engine():
+    loaded = imported_modules("import checklists.scoring_settings\nfrom assessments.scoring import ScoringSettings")
+    assert {"assessments", "checklists"} <= loaded
+
+
+def test_engine_re_exports_the_settings_and_their_vocabulary():
+    assert scoring.ScoringSettings is scoring_settings.ScoringSettings
+    assert scoring.RATINGS is scoring_settings.RATINGS
+    assert scoring.INHERENT_RISKS is scoring_settings.INHERENT_RISKS
+    assert set(scoring.__all__) <= set(dir(scoring))
