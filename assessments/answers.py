@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from checklists.models import AnswerType, Question
+from checklists.choices import NOT_APPLICABLE as NA
+from checklists.choices import AnswerType, Compliance, YesNo
+from checklists.models import Question
 from config.exceptions import ConflictError, InvalidInput
 
 from . import evaluation, workflow
 from .models import Answer, Assessment
 
-NA = "na"
 MAX_TEXT = 20000
 CHOICES = {
-    AnswerType.COMPLIANCE: ("compliant", "partial", "non_compliant", NA),
-    AnswerType.YES_NO: ("yes", "no", NA),
+    AnswerType.COMPLIANCE: tuple(Compliance.values),
+    AnswerType.YES_NO: (*YesNo.values, NA),
 }
 
 

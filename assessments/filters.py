@@ -1,11 +1,13 @@
 import django_filters
 
+from vendors.choices import RiskRating
+
 from .models import Assessment
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(
-        field_name="risk_rating", choices=[(r, r) for r in ("low", "medium", "high", "critical")],
+        field_name="risk_rating", choices=RiskRating.choices,
     )
 
     class Meta:

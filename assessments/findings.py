@@ -7,6 +7,7 @@ from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 
 from . import evaluation, scoring, workflow
+from .choices import ACTION_DONE, FindingClass
 from .models import Assessment, CorrectiveAction, Finding, MinorFindingsReview
 
 
@@ -63,7 +64,7 @@ def review_minor_cluster(assessment: Assessment, user, criterion: Criterion, out
         raise ConflictError(f"Criterion {criterion.code} has no unreviewed cluster of three or more minor findings.")
     major = None
     if outcome == MinorFindingsReview.Outcome.CONFIRMED_MAJOR:
-        minors = Finding.objects.filter(assessment=assessment, criterion=criterion, classification="minor")
+        minors = Finding.objects.filter(assessment=assessment, criterion=criterion, classification=FindingClass.MINOR)
         refs = ", ".join(f.reference for f in minors.order_by("number"))
         major = raise_finding(
             assessment, user, criterion=criterion, classification=Finding.Classification.MAJOR, reason=reason,
@@ -108,7 +109,7 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     if STATUS_ORDER.index(new_status) < STATUS_ORDER.index(action.status):
         raise ConflictError(f"A corrective action moves forward only: it is {action.get_status_display().lower()}.")
     verification = fields["verification"] if "verification" in fields else action.verification
-    if new_status in ("verified_effective", "closed") and not (verification or "").strip():
+    if new_status in ACTION_DONE and not (verification or "").strip():
         # Named after the field to fill in; also refuses blanking the verification of a verified action.
         raise InvalidInput({"verification": [
             "Say how effectiveness was verified before marking the action verified or closed."]})

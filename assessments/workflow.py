@@ -11,7 +11,10 @@ these functions and nothing else changes `Assessment.status`."""
 from django.db import transaction
 from django.utils import timezone
 
+from vendors.choices import QualificationStatus
+
 from . import evaluation, record, scoring, signals
+from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
 from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
 
@@ -139,10 +142,10 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 def approval_problems(assessment: Assessment, user) -> list[str]:
     """Step order (domain brief §4.6): what must be true before `user` may approve."""
     problems = [p for p in evaluation.missing_for_submission(assessment)]
-    without_action = (Finding.objects.filter(assessment=assessment, classification__in=["critical", "major"])
+    without_action = (Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
                       .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
     problems += [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
-    if not record.has_valid_signature(assessment, "performed", assessment.lead_auditor):
+    if not record.has_valid_signature(assessment, SignatureMeaning.PERFORMED, assessment.lead_auditor):
         problems.append("The lead auditor has not signed the assessment as performed (or the record changed since).")
     if user.pk in assessment.team_ids():
         problems.append("The approver must not be on the audit team.")
@@ -190,17 +193,16 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
     verified effective" (domain brief §3): then the vendor becomes approved."""
     vendor = assessment.vendor
     if (assessment.status != Status.APPROVED or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
-            or vendor.status != "conditionally_approved"):
+            or vendor.status != QualificationStatus.CONDITIONALLY_APPROVED):
         return False
     latest = (Assessment.objects.filter(vendor=vendor, status=Status.APPROVED).order_by("-approved_at").first())
     if latest is None or latest.pk != assessment.pk:
         return False
-    done = (CorrectiveAction.Status.VERIFIED_EFFECTIVE, CorrectiveAction.Status.CLOSED)
-    majors = Finding.objects.filter(assessment=assessment, classification__in=["major", "critical"])
+    majors = Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
     if not majors.exists() or any(
-            not f.actions.exists() or f.actions.exclude(status__in=done).exists() for f in majors):
+            not f.actions.exists() or f.actions.exclude(status__in=ACTION_DONE).exists() for f in majors):
         return False
-    vendor.status = "approved"
+    vendor.status = QualificationStatus.APPROVED
     vendor._change_reason = (f"Corrective actions for every major finding of {assessment.reference} "
                              "verified effective: the conditional approval is lifted.")
     vendor.save(update_fields=["status", "updated_at"])

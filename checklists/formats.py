@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 
 from checklists.scoring_settings import ScoringSettings
 
-from .models import AnswerType, Checklist, Question
+from .choices import AnswerType
+from .models import Checklist, Question
 from .publishing import condition_value_fits, copy_into
 
 logger = logging.getLogger(__name__)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from checklists.scoring_settings import ScoringSettings
 from config.exceptions import ConflictError
 
+from .choices import AnswerType, ChecklistStatus, YesNo
+
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -19,19 +21,8 @@ def default_scoring_settings() -> dict:
     return ScoringSettings().to_dict()
 
 
-class AnswerType(models.TextChoices):
-    COMPLIANCE = "compliance", "Compliance"
-    YES_NO = "yes_no", "Yes / no"
-    MATURITY = "maturity", "Maturity 0-4"
-    NUMERIC = "numeric", "Number with limits"
-    TEXT = "text", "Free text (not scored)"
-
-
 class Checklist(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+    Status = ChecklistStatus
 
     code = models.SlugField(max_length=40, help_text="Stable identifier shared by all versions, e.g. CGT-CDMO")
     version = models.PositiveIntegerField(default=1)
@@ -166,7 +157,7 @@ class Question(ChecklistPart):
     reference = models.CharField(max_length=500, blank=True, help_text="The regulation or guidance it rests on.")
     answer_type = models.CharField(max_length=12, choices=AnswerType.choices, default=AnswerType.COMPLIANCE)
     expected_answer = models.CharField(
-        max_length=3, blank=True, choices=[("yes", "Yes"), ("no", "No")],
+        max_length=3, blank=True, choices=YesNo.choices,
         help_text="Yes/no questions: which answer is compliant.",
     )
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)

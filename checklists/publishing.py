@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from checklists.scoring_settings import ScoringSettings
 
-from .models import AnswerType, Checklist, ChecklistLocked, Criterion, Question
+from .choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
+from .models import Checklist, ChecklistLocked, Criterion, Question
 
 
 def publish_problems(checklist: Checklist) -> list[str]:
@@ -37,7 +38,7 @@ def publish_problems(checklist: Checklist) -> list[str]:
                 problems.append(f"{where}: weight must be 1-5.")
             if not 1 <= q.severity <= 5:
                 problems.append(f"{where}: severity must be 1-5.")
-            if q.answer_type == AnswerType.YES_NO and q.expected_answer not in ("yes", "no"):
+            if q.answer_type == AnswerType.YES_NO and q.expected_answer not in YesNo.values:
                 problems.append(f"{where}: a yes/no question must say which answer is compliant.")
             if q.answer_type == AnswerType.NUMERIC:
                 if q.min_value is None and q.max_value is None:
@@ -59,9 +60,9 @@ def publish_problems(checklist: Checklist) -> list[str]:
 def condition_value_fits(question: Question, value: str) -> bool:
     """Whether `value` is an answer `question` can have, as a condition compares it."""
     allowed = {
-        AnswerType.COMPLIANCE: {"compliant", "partial", "non_compliant", "na"},
-        AnswerType.YES_NO: {"yes", "no", "na"},
-        AnswerType.MATURITY: {"0", "1", "2", "3", "4", "na"},
+        AnswerType.COMPLIANCE: set(Compliance.values),
+        AnswerType.YES_NO: {*YesNo.values, NOT_APPLICABLE},
+        AnswerType.MATURITY: {"0", "1", "2", "3", "4", NOT_APPLICABLE},
     }.get(question.answer_type)
     return allowed is None or str(value) in allowed
 

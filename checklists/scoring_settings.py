@@ -15,8 +15,10 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
-RATINGS = ("low", "medium", "high", "critical")
-INHERENT_RISKS = ("high", "medium", "low")
+from vendors.choices import InherentRisk, RiskRating
+
+RATINGS = tuple(RiskRating.values)
+INHERENT_RISKS = tuple(InherentRisk.values)
 
 _THRESHOLD_KEYS = (
     "critical_below_overall",

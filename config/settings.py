@@ -276,14 +276,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "FindingClassificationEnum": "assessments.models.Finding.Classification",
-        "VendorStatusEnum": "vendors.models.QualificationStatus",
-        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
-        "ChecklistStatusEnum": "checklists.models.Checklist.Status",
-        "CorrectiveActionStatusEnum": "assessments.models.CorrectiveAction.Status",
-        "ReportStatusEnum": "reports.models.AuditReport.Status",
-        "ReportKindEnum": "reports.models.AuditReport.Kind",
-        "AssessmentKindEnum": "assessments.models.Assessment.Kind",
+        "FindingClassificationEnum": "assessments.choices.FindingClass.choices",
+        "VendorStatusEnum": "vendors.choices.QualificationStatus.choices",
+        "AssessmentStatusEnum": "assessments.choices.AssessmentStatus.choices",
+        "ChecklistStatusEnum": "checklists.choices.ChecklistStatus.choices",
+        "CorrectiveActionStatusEnum": "assessments.choices.ActionStatus.choices",
+        "ReportStatusEnum": "reports.choices.ReportStatus.choices",
+        "ReportKindEnum": "reports.choices.ReportKind.choices",
+        "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
     },
 }
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.permissions import is_quality_staff, is_reviewer
 from assessments import evaluation
 from assessments.models import Assessment, CorrectiveAction
-from vendors.models import InherentRisk, Vendor
+from vendors.choices import InherentRisk
+from vendors.models import Vendor
 
 from .vocabulary import (
     CLOSED_ACTION,

@@ -16,7 +16,8 @@ from rules.contrib.views import permission_required
 from assessments.models import Assessment
 from audit import trail
 from config import charts
-from vendors.models import InherentRisk, Vendor
+from vendors.choices import InherentRisk
+from vendors.models import Vendor
 
 from . import comparison as comparisons
 from . import dashboards, timeline, vocabulary

@@ -1,18 +1,19 @@
 """The vocabulary the insight pages share."""
-from assessments.models import Assessment, CorrectiveAction, Finding
-from vendors.models import InherentRisk, QualificationStatus
+from assessments.choices import ACTION_DONE, FindingClass
+from assessments.models import Assessment
+from vendors.choices import InherentRisk, QualificationStatus, RiskRating
 
 Status = Assessment.Status
 
-RATINGS = ["low", "medium", "high", "critical"]
-RATING_LABELS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
+RATINGS = RiskRating.values
+RATING_LABELS = dict(RiskRating.choices)
 #: The matrix column, and the `rating` query value, of vendors without an approved assessment.
 NOT_ASSESSED = "none"
-INHERENT_RISKS = [InherentRisk.HIGH.value, InherentRisk.MEDIUM.value, InherentRisk.LOW.value]
-FINDING_CLASSES = [c.value for c in Finding.Classification]
+INHERENT_RISKS = InherentRisk.values
+FINDING_CLASSES = FindingClass.values
 DUE_HORIZON_DAYS = 90
 QUALIFIED = (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
-CLOSED_ACTION = (CorrectiveAction.Status.VERIFIED_EFFECTIVE, CorrectiveAction.Status.CLOSED)
+CLOSED_ACTION = ACTION_DONE
 
 
 def as_float(value):

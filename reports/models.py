@@ -8,21 +8,16 @@ from django.urls import reverse
 
 from audit.models import Audited
 
+from .choices import ReportKind, ReportStatus
+
 
 def report_path(instance, filename):
     return f"reports/{instance.assessment_id}/{uuid.uuid4().hex}.pdf"
 
 
 class AuditReport(Audited):
-    class Kind(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        FINAL = "final", "Final"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Kind = ReportKind
+    Status = ReportStatus
 
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.PROTECT, related_name="reports")
     number = models.PositiveIntegerField(help_text="Version of the report within its assessment.")

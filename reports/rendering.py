@@ -16,10 +16,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import evaluation, record
+from assessments.choices import FindingClass
 from assessments.models import Answer, Assessment, Evidence, Finding
 from audit import trail
 from checklists.models import Criterion, Question
 from config import charts
+
+from .choices import ReportKind
 
 logger = logging.getLogger(__name__)
 STATIC_PREFIX = "product-static:"
@@ -117,7 +120,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "chart": charts.criterion_bars([{"code": c.code, "title": c.title, "score": c.score} for c in result.criteria]),
         "criteria": criteria,
         "findings": findings,
-        "finding_counts": {cls: result.findings.get(cls, 0) for cls in ("critical", "major", "minor", "observation")},
+        "finding_counts": {cls: result.findings.get(cls, 0) for cls in FindingClass.values},
         "signature_states": record.signature_states(assessment, current_hash),
         "content_hash": current_hash,
         "history_total": len(history),
@@ -125,7 +128,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "history_recent": [{**row, "when": row["timestamp"][:19].replace("T", " ")} for row in history[-25:]],
         "history_people": sorted({row["user"] for row in history}),
         "generated_at": timezone.now(),
-        "is_draft": assessment.status != Assessment.Status.APPROVED or (report and report.kind == "draft"),
+        "is_draft": assessment.status != Assessment.Status.APPROVED or (report and report.kind == ReportKind.DRAFT),
         "static_prefix": STATIC_PREFIX,
     }
 

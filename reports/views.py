@@ -8,6 +8,7 @@ from assessments.models import Assessment
 
 from . import services
 from .api.views import pdf_response, visible_report
+from .choices import ReportKind
 from .models import AuditReport
 
 
@@ -25,7 +26,7 @@ def assessment_reports(request, pk):
     assessment = _visible_assessment(request, pk)
     if request.method == "POST":
         try:
-            report = services.request_report(assessment, request.user, request.POST.get("kind", "draft"))
+            report = services.request_report(assessment, request.user, request.POST.get("kind", ReportKind.DRAFT))
             messages.success(request, f"{report.reference} is queued; it appears below when ready.")
         except services.QueueUnavailable as exc:
             messages.error(request, exc.message)

@@ -2,8 +2,9 @@
 import django_filters
 from django.db.models import Q
 
+from .choices import InherentRisk, QualificationStatus
 from .countries import COUNTRY_CHOICES, Region
-from .models import InherentRisk, Modality, QualificationStatus, ServiceLine, Vendor
+from .models import Modality, ServiceLine, Vendor
 
 
 class VendorFilterSet(django_filters.FilterSet):

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from audit.models import Audited
 
+from .choices import EventKind, InherentRisk, LicenceKind, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
 
 
@@ -41,24 +42,6 @@ class TherapeuticArea(LookupValue):
     pass
 
 
-class InherentRisk(models.TextChoices):
-    """Risk of the service the vendor gives (domain brief §3): high for GMP manufacture of drug
-    substance, drug product or viral vector; medium for GMP testing and starting materials; low
-    for ancillary, non-GMP services."""
-
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
-class QualificationStatus(models.TextChoices):
-    PROSPECTIVE = "prospective", "Prospective"
-    APPROVED = "approved", "Approved"
-    CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
-    NOT_APPROVED = "not_approved", "Not approved"
-    DISQUALIFIED = "disqualified", "Disqualified"
-
-
 class Vendor(Audited):
     name = models.CharField("short name", max_length=120, unique=True)
     legal_name = models.CharField(max_length=250, blank=True)
@@ -81,7 +64,7 @@ class Vendor(Audited):
     next_requalification_due = models.DateField(null=True, blank=True)
     risk_rating = models.CharField(
         "latest risk rating", max_length=8, blank=True,
-        choices=[(r, r.capitalize()) for r in ("low", "medium", "high", "critical")],
+        choices=RiskRating.choices,
         help_text="Risk rating of the latest approved assessment; set on approval.",
     )
     source = models.CharField(max_length=250, blank=True, help_text="Where the registry entry comes from.")
@@ -163,11 +146,7 @@ class Site(models.Model):
 class GMPCertificate(models.Model):
     """A manufacturing authorisation, GMP certificate or registration that covers a site."""
 
-    class Kind(models.TextChoices):
-        MANUFACTURING_AUTHORISATION = "manufacturing_authorisation", "Manufacturing authorisation"
-        GMP_CERTIFICATE = "gmp_certificate", "GMP certificate"
-        FDA_REGISTRATION = "fda_registration", "FDA establishment registration"
-        OTHER = "other", "Other licence"
+    Kind = LicenceKind
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.GMP_CERTIFICATE)
@@ -227,12 +206,7 @@ class Contract(models.Model):
 class IndustryEvent(models.Model):
     """An expansion, acquisition or funded facility: the other half of the track record."""
 
-    class Kind(models.TextChoices):
-        FACILITY_EXPANSION = "facility_expansion", "Facility expansion"
-        ACQUISITION = "acquisition", "Acquisition"
-        CONTRACT = "contract", "Contract"
-        GOVERNMENT_FACILITY = "government_facility", "Government-funded facility"
-        OTHER = "other", "Other"
+    Kind = EventKind
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
     year = models.PositiveSmallIntegerField()

@@ -11,8 +11,7 @@ from accounts.permissions import is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import Audited
 from checklists.models import Checklist, Question
 
-#: The states a QA reviewer sees any assessment in (not only those assigned to them).
-SUBMITTED_ONCE = ("submitted", "returned", "approved")
+from ..choices import SUBMITTED_ONCE, AssessmentKind, AssessmentMode, AssessmentStatus, Decision
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -32,28 +31,13 @@ class AssessmentQuerySet(models.QuerySet):
 
 
 class Assessment(Audited):
-    class Kind(models.TextChoices):
-        INITIAL = "initial", "Initial qualification"
-        REQUALIFICATION = "requalification", "Requalification"
-        FOR_CAUSE = "for_cause", "For cause"
+    Kind = AssessmentKind
 
-    class Mode(models.TextChoices):
-        ON_SITE = "on_site", "On-site audit"
-        REMOTE = "remote", "Remote audit"
-        QUESTIONNAIRE = "questionnaire", "Questionnaire"
+    Mode = AssessmentMode
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned"
-        APPROVED = "approved", "Approved"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = AssessmentStatus
 
-    class Decision(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
-        NOT_APPROVED = "not_approved", "Not approved"
+    Decision = Decision
 
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="assessments")
     site = models.ForeignKey("vendors.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")

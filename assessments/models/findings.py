@@ -7,17 +7,14 @@ from django.utils import timezone
 from audit.models import Audited
 from checklists.models import Criterion, Question
 
+from ..choices import ActionStatus, FindingClass, MinorReviewOutcome
 from .assessments import Assessment
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class Finding(Audited):
-    class Classification(models.TextChoices):
-        CRITICAL = "critical", "Critical"
-        MAJOR = "major", "Major"
-        MINOR = "minor", "Minor"
-        OBSERVATION = "observation", "Observation"
+    Classification = FindingClass
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField(editable=False, help_text="Sequence within the assessment.")
@@ -68,9 +65,7 @@ class MinorFindingsReview(Audited):
     """PIC/S practice: three or more minor findings in one criterion may add up to a major one.
     The auditor either confirms it (a major finding is raised) or writes why not."""
 
-    class Outcome(models.TextChoices):
-        CONFIRMED_MAJOR = "confirmed_major", "Confirmed as a major finding"
-        JUSTIFIED = "justified", "Not a major finding (justified)"
+    Outcome = MinorReviewOutcome
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="minor_reviews")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
@@ -88,12 +83,7 @@ class MinorFindingsReview(Audited):
 
 
 class CorrectiveAction(Audited):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESPONSE_RECEIVED = "response_received", "Response received"
-        ACCEPTED = "accepted", "Accepted"
-        VERIFIED_EFFECTIVE = "verified_effective", "Verified effective"
-        CLOSED = "closed", "Closed"
+    Status = ActionStatus
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(help_text="What must be corrected or prevented.")

@@ -7,14 +7,12 @@ from django.utils import timezone
 from audit.models import Audited
 from config.exceptions import ConflictError
 
+from ..choices import SignatureMeaning
 from .assessments import Assessment
 
 
 class Signature(Audited):
-    class Meaning(models.TextChoices):
-        PERFORMED = "performed", "Performed (lead auditor)"
-        REVIEWED = "reviewed", "Reviewed (QA reviewer)"
-        APPROVED = "approved", "Approved (QA reviewer)"
+    Meaning = SignatureMeaning
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="signatures")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")

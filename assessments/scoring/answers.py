@@ -9,15 +9,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
 from checklists.scoring_settings import exact, is_number
 
 from .numbers import check_weight
 
-NA = "na"
-ANSWER_TYPES = ("compliance", "yes_no", "maturity", "numeric", "text")
+NA = NOT_APPLICABLE
+ANSWER_TYPES = tuple(AnswerType.values)
 
-_COMPLIANCE_C = {"compliant": Fraction(1), "partial": Fraction(1, 2), "non_compliant": Fraction(0)}
-_YES_NO = ("yes", "no")
+_COMPLIANCE_C = {Compliance.COMPLIANT.value: Fraction(1), Compliance.PARTIAL.value: Fraction(1, 2),
+                 Compliance.NON_COMPLIANT.value: Fraction(0)}
+_YES_NO = tuple(YesNo.values)
 _MATURITY_MAX = 4
 
 

@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping
 
 from checklists.scoring_settings import check_choice, is_whole
 
-FINDING_CLASSES = ("critical", "major", "minor", "observation")
+from ..choices import FindingClass
+
+FINDING_CLASSES = tuple(FindingClass.values)
 
 _PICS_MINOR_LIMIT = 3
-_CLASS_BY_SEVERITY = {5: "critical", 4: "major"}
+_CLASS_BY_SEVERITY = {5: FindingClass.CRITICAL.value, 4: FindingClass.MAJOR.value}
 
 
 def _check_class(cls) -> None:
@@ -42,7 +44,7 @@ def propose_classification(severity: int) -> str:
     """Proposed finding class from question severity (5 critical, 4 major, else minor)."""
     if not is_whole(severity, 1) or severity > 5:
         raise ValueError(f"severity must be a whole number 1-5, got {severity!r}")
-    return _CLASS_BY_SEVERITY.get(severity, "minor")
+    return _CLASS_BY_SEVERITY.get(severity, FindingClass.MINOR.value)
 
 
 def pics_flagged_criteria(findings: Iterable[tuple[str, str]]) -> list[str]:
@@ -50,6 +52,6 @@ def pics_flagged_criteria(findings: Iterable[tuple[str, str]]) -> list[str]:
     minors: Counter[str] = Counter()
     for criterion, cls in findings:
         _check_class(cls)
-        if cls == "minor":
+        if cls == FindingClass.MINOR:
             minors[criterion] += 1
     return sorted(code for code, count in minors.items() if count >= _PICS_MINOR_LIMIT)

@@ -11,29 +11,31 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, check_choice, exact, is_whole
+from vendors.choices import RiskRating
 
+from ..choices import Decision, FindingClass
 from .criteria import CriterionScore
 from .findings import count_findings
 from .numbers import round1
 
-DECISIONS = ("approved", "conditionally_approved", "not_approved")
+DECISIONS = tuple(Decision.values)
 
 _DECISION_BY_RATING = {
-    "critical": "not_approved",
-    "high": "conditionally_approved",
-    "medium": "approved",
-    "low": "approved",
+    RiskRating.CRITICAL.value: Decision.NOT_APPROVED.value,
+    RiskRating.HIGH.value: Decision.CONDITIONALLY_APPROVED.value,
+    RiskRating.MEDIUM.value: Decision.APPROVED.value,
+    RiskRating.LOW.value: Decision.APPROVED.value,
 }
 
 
 def _rating_from_findings(counts: Mapping[str, int]) -> str | None:
     """The rating the findings alone give; None = no rating yet."""
-    if counts["critical"]:
-        return "critical"
-    if counts["major"]:
-        return "high"
-    if counts["minor"]:
-        return "medium"
+    if counts[FindingClass.CRITICAL]:
+        return RiskRating.CRITICAL.value
+    if counts[FindingClass.MAJOR]:
+        return RiskRating.HIGH.value
+    if counts[FindingClass.MINOR]:
+        return RiskRating.MEDIUM.value
     return None
 
 
@@ -46,7 +48,7 @@ def risk_rating(
     """docs/domain.md §3 rating, first match wins, on scores rounded as displayed; None = no rating yet."""
     settings = settings or ScoringSettings()
     counts = count_findings(finding_counts)
-    if overall is None or counts["critical"]:  # a critical finding, or nothing applicable answered
+    if overall is None or counts[FindingClass.CRITICAL]:  # a critical finding, or nothing applicable answered
         return _rating_from_findings(counts)
     shown = round1(exact(overall, "overall"))
     criterion_shown = [round1(exact(s.score, f"{s.code}.score")) for s in scores if s.score is not None]
@@ -55,16 +57,16 @@ def risk_rating(
         return value < exact(getattr(settings, key), key)
 
     if below(shown, "critical_below_overall"):
-        return "critical"
+        return RiskRating.CRITICAL.value
     if (
-        counts["major"]
+        counts[FindingClass.MAJOR]
         or below(shown, "high_below_overall")
         or any(below(score, "high_below_criterion") for score in criterion_shown)
     ):
-        return "high"
-    if counts["minor"] or below(shown, "medium_below_overall"):
-        return "medium"
-    return "low"
+        return RiskRating.HIGH.value
+    if counts[FindingClass.MINOR] or below(shown, "medium_below_overall"):
+        return RiskRating.MEDIUM.value
+    return RiskRating.LOW.value
 
 
 def recommended_decision(rating: str | None) -> str | None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from assessments import answers, evaluation, evidence, findings, record, signatures, workflow
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
+from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
@@ -37,9 +38,7 @@ def _sidebar_context(assessment):
     return {"score": result, "criteria_scores": result.criteria}
 
 
-COMPLIANCE_CHOICES = [("compliant", "Compliant"), ("partial", "Partially compliant"),
-                      ("non_compliant", "Non-compliant"), ("na", "Not applicable")]
-FORM_CHOICES = {"compliance_choices": COMPLIANCE_CHOICES, "maturity_levels": range(5), "fmea_range": range(1, 6),
+FORM_CHOICES = {"compliance_choices": Compliance.choices, "maturity_levels": range(5), "fmea_range": range(1, 6),
                 "finding_classes": Finding.Classification.choices}
 
 
@@ -79,25 +78,25 @@ def workspace(request, pk):
     return render(request, "assessments/workspace.html", context)
 
 
-VALUE_LABELS = {**dict(COMPLIANCE_CHOICES), "yes": "Yes", "no": "No"}
+VALUE_LABELS = {**dict(Compliance.choices), **dict(YesNo.choices)}
 
 
 def value_label(question, value) -> str:
     """An answer value as the person chose it on the page ("Non-compliant", "25 %"), not as stored."""
     if value is None or value == "":
         return "(no answer)"
-    if question.answer_type in ("compliance", "yes_no") or value == "na":
+    if question.answer_type in (AnswerType.COMPLIANCE, AnswerType.YES_NO) or value == NOT_APPLICABLE:
         return VALUE_LABELS.get(str(value), str(value))
-    if question.answer_type == "numeric" and question.unit:
+    if question.answer_type == AnswerType.NUMERIC and question.unit:
         return f"{value} {question.unit}"
     return str(value)
 
 
 def _value_from_post(question, post):
     """The answer value a question's form posted, as the API would receive it."""
-    if question.answer_type == "numeric":
+    if question.answer_type == AnswerType.NUMERIC:
         if post.get("na") == "on":
-            return "na"
+            return NOT_APPLICABLE
         raw = post.get("value", "").strip()
         return raw or None
     return post.get("value") or None

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from checklists import formats, publishing
-from checklists.models import AnswerType, Checklist, ChecklistLocked, Criterion, Question
+from checklists.choices import AnswerType
+from checklists.models import Checklist, ChecklistLocked, Criterion, Question
 
 pytestmark = pytest.mark.django_db
 

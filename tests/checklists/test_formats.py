@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from checklists import formats, reference_data
+from checklists.choices import AnswerType
 from checklists.formats import ChecklistFileError, dump, export_checklist, import_checklist, parse, validate
-from checklists.models import AnswerType, Checklist, Criterion, Question
+from checklists.models import Checklist, Criterion, Question
 from checklists.scoring_settings import ScoringSettings
 
 BUILTIN = reference_data.CHECKLISTS_DIR / "cgt-cdmo-v1.yaml"

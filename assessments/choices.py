@@ -1,0 +1,68 @@
+"""The assessment's words: its kind, mode and lifecycle, the decision, finding classes, the
+states of a corrective action and the meanings of a signature."""
+from config.choices import Choices
+
+
+class AssessmentKind(Choices):
+    INITIAL = "initial", "Initial qualification"
+    REQUALIFICATION = "requalification", "Requalification"
+    FOR_CAUSE = "for_cause", "For cause"
+
+
+class AssessmentMode(Choices):
+    ON_SITE = "on_site", "On-site audit"
+    REMOTE = "remote", "Remote audit"
+    QUESTIONNAIRE = "questionnaire", "Questionnaire"
+
+
+class AssessmentStatus(Choices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+#: The states a QA reviewer sees any assessment in (not only those assigned to them).
+SUBMITTED_ONCE = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.APPROVED)
+
+
+class Decision(Choices):
+    APPROVED = "approved", "Approved"
+    CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
+    NOT_APPROVED = "not_approved", "Not approved"
+
+
+class FindingClass(Choices):
+    CRITICAL = "critical", "Critical"
+    MAJOR = "major", "Major"
+    MINOR = "minor", "Minor"
+    OBSERVATION = "observation", "Observation"
+
+
+#: Findings whose corrective actions decide a conditional approval and must be planned first.
+MAJOR_OR_WORSE = (FindingClass.CRITICAL, FindingClass.MAJOR)
+
+
+class MinorReviewOutcome(Choices):
+    CONFIRMED_MAJOR = "confirmed_major", "Confirmed as a major finding"
+    JUSTIFIED = "justified", "Not a major finding (justified)"
+
+
+class ActionStatus(Choices):
+    OPEN = "open", "Open"
+    RESPONSE_RECEIVED = "response_received", "Response received"
+    ACCEPTED = "accepted", "Accepted"
+    VERIFIED_EFFECTIVE = "verified_effective", "Verified effective"
+    CLOSED = "closed", "Closed"
+
+
+#: A corrective action in one of these states is done.
+ACTION_DONE = (ActionStatus.VERIFIED_EFFECTIVE, ActionStatus.CLOSED)
+
+
+class SignatureMeaning(Choices):
+    PERFORMED = "performed", "Performed (lead auditor)"
+    REVIEWED = "reviewed", "Reviewed (QA reviewer)"
+    APPROVED = "approved", "Approved (QA reviewer)"

@@ -1,0 +1,34 @@
+"""Closed vocabularies in plain Python. Each member is the value stored and carries the label
+people read; model and form fields take `X.choices`. Plain enums rather than Django's
+TextChoices, so that the pure scoring engine speaks the same words as the models."""
+from enum import EnumType, StrEnum, nonmember
+
+
+class _ChoicesType(EnumType):
+    @property
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+    @property
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @property
+    def labels(cls) -> list[str]:
+        return [member.label for member in cls]
+
+
+class Choices(StrEnum, metaclass=_ChoicesType):
+    """Members are written `NAME = "value", "Label"`."""
+
+    do_not_call_in_templates = nonmember(True)
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        return self._label
