@@ -5,13 +5,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install system-deps-run system-deps-test lint clean
+.PHONY: run test install system-deps-run system-deps-test lint format clean
 
 run: system-deps-run install
 	scripts/run.sh
 
-test: system-deps-test install
+test: system-deps-test install lint
 	scripts/test.sh $(PYTEST_ARGS)
+
+# Style and the direction of dependencies between apps (docs/architecture.md); part of `make test`.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# Rewrite the code in the project's style (what `make lint` checks).
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 install: $(VENV)/.installed node_modules/.installed
 

@@ -1,6 +1,7 @@
 """Raising findings and planning corrective actions; the API and the workspace call these."""
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from assessments import exceptions
 from checklists.models import Criterion, Question
@@ -116,8 +117,6 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     for key, value in fields.items():
         setattr(action, key, value)
     if action.status == CorrectiveAction.Status.CLOSED and action.closed_at is None:
-        from django.utils import timezone
-
         action.closed_at = timezone.now()
     action._change_reason = reason
     action.full_clean()

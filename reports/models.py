@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 
 from audit.models import Audited
 
@@ -54,8 +55,6 @@ class AuditReport(Audited):
 
     @property
     def filename(self) -> str:
-        from django.utils.text import slugify
-
         vendor = slugify(self.assessment.vendor.name)[:40]
         return f"{self.reference}-{vendor}-{self.kind}.pdf"
 

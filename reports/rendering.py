@@ -8,6 +8,7 @@ import mimetypes
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
@@ -34,8 +35,6 @@ class FetchRefused(ValueError):
 
 def _product_static_roots() -> list[Path]:
     """The product's own static directories: STATICFILES_DIRS and the installed apps' static/."""
-    from django.apps import apps
-
     roots = [Path(p[1] if isinstance(p, (tuple, list)) else p) for p in settings.STATICFILES_DIRS]
     roots += [Path(app.path) / "static" for app in apps.get_app_configs()]
     return [root.resolve() for root in roots if root.is_dir()]

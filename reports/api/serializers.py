@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from reports.models import AuditReport, ReportArchive
@@ -19,8 +20,6 @@ class AuditReportSerializer(serializers.ModelSerializer):
         if report.status != AuditReport.Status.READY:
             return None
         request = self.context.get("request")
-        from django.urls import reverse
-
         path = reverse("api:report-download", kwargs={"pk": report.pk})
         return request.build_absolute_uri(path) if request else path
 

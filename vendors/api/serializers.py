@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from vendors.countries import COUNTRY_NAMES
 from vendors.models import (
     Contact,
     Contract,
@@ -66,8 +67,6 @@ class VendorSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug", "region", "country_name", "risk_rating", "created_at", "updated_at"]
 
     def validate_country(self, value):
-        from vendors.countries import COUNTRY_NAMES
-
         code = value.strip().upper()
         if code not in COUNTRY_NAMES:
             raise serializers.ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code.")

@@ -3,6 +3,7 @@ import os
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
@@ -33,8 +34,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_role_groups()
         password = demo_password()
-        from django.contrib.auth.models import Group
-
         for username, first, last, roles, staff in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
