@@ -1,9 +1,5 @@
-"""Fixtures shared by the whole suite: users by role, API clients, reference data, and a real
-Celery worker process."""
-import os
-import subprocess
-import sys
-import time
+"""Fixtures shared by the whole suite: users by role, API clients, reference data, and real
+Celery worker processes (started by tests/helpers/processes.py)."""
 import uuid
 from pathlib import Path
 
@@ -16,6 +12,7 @@ from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
 from assessments.models import Checklist
 from tests.factories import new_assessment
+from tests.helpers.processes import CeleryWorker, database_url, forget_queue
 from vendors.models import Vendor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,77 +109,39 @@ def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
     return new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
 
 
-def database_url_for_subprocess():
-    """The URL of the database this test is using, for processes the test starts."""
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-class WorkerProcess:
-    """A real `celery worker` process on a queue of its own, so tests never share messages with
-    a worker started by `make run` on the same Redis."""
-
-    def __init__(self, queue, concurrency=1, extra_env=None, name=None):
-        self.queue = queue
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_QUEUE": queue,
-               "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-        self.log_path = BASE_DIR / "test-artifacts" / f"worker-{name or uuid.uuid4().hex[:8]}.log"
-        self.log_path.parent.mkdir(exist_ok=True)
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=prefork",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--loglevel=INFO",
-             f"--hostname={name or 'test'}-{uuid.uuid4().hex[:6]}@%h"],
-            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early: {self.log_path.read_text()[-3000:]}")
-            if " ready." in self.log_path.read_text():
-                return self
-            time.sleep(0.2)
-        raise TimeoutError(f"worker not ready: {self.log_path.read_text()[-3000:]}")
-
-    def kill(self, sig):
-        os.killpg(self.process.pid, sig)
-
-    def request_stop(self):
-        """Ask for a warm shutdown without waiting (several workers then stop in parallel)."""
-        if self.process.poll() is None and not getattr(self, "_stopping", False):
-            self._stopping = True
-            self.process.terminate()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.request_stop()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill(9)
-                self.process.wait(timeout=5)
-        self.log.close()
-
-
+# --- Real Celery workers ------------------------------------------------------------------------
 @pytest.fixture
 def celery_queue():
+    """A queue name of this test's own: its workers never take another test's tasks, nor those of
+    a worker started by `make run` on the same Redis."""
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
+def private_queue(settings, celery_queue):
+    """The web side publishes its tasks (a final report at every approval) to this test's own
+    queue, never to the queue a `make run` worker listens to; the queue is deleted from Redis
+    afterwards."""
+    settings.CELERY_TASK_DEFAULT_QUEUE = celery_queue
+    yield celery_queue
+    try:
+        forget_queue(settings.REDIS_URL, celery_queue)
+    except Exception:  # Redis down: nothing was queued
+        pass
+
+
+@pytest.fixture
 def start_worker(celery_queue):
-    """Start real worker processes on this test's queue; all are stopped at the end."""
+    """`start_worker(concurrency=1, name=None, wait=True, **env)`: a real worker process on this
+    test's queue and database (a `CeleryWorker`, log in test-artifacts/worker-<name>.log); every
+    worker started is stopped at the end. `wait=False` returns at once: call
+    `worker.wait_ready()` later, so that the worker boots (several seconds) while the test does
+    something else or starts another one."""
     workers = []
 
     def start(concurrency=1, name=None, wait=True, **env):
-        """`wait=False` returns at once: call `worker.wait_ready()` later, so that the worker
-        boots (several seconds) while the test does something else or starts another one."""
-        worker = WorkerProcess(celery_queue, concurrency=concurrency, extra_env=env, name=name)
+        worker = CeleryWorker(celery_queue, log_dir=BASE_DIR / "test-artifacts", name=name, concurrency=concurrency,
+                              env={"DATABASE_URL": database_url(connection.settings_dict), **env})
         workers.append(worker)
         return worker.wait_ready() if wait else worker
 

@@ -12,7 +12,6 @@ and the tests only watch the database, the API and the workers' logs.
 - in-process checks of the task's failure handling, retries, idempotency and the sweep."""
 import re
 import signal
-import socket
 import time
 from datetime import timedelta
 
@@ -26,22 +25,19 @@ from reports import rendering, services, tasks
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
 from tests.factories import new_assessment
+from tests.helpers.processes import forget_queue, free_port
 from tests.reports.test_report_content import approve_via_api, new_report, read_pdf
 
 # available_apps: on PostgreSQL the flush after each transactional test must TRUNCATE with
 # CASCADE (django-auditlog's own, swapped-out log table still references content types).
 ALL_APPS = [app.name for app in apps.get_app_configs()]
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+# private_queue: the web side publishes where this test's workers listen (reports.services reads
+# the settings at each publish).
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
+              pytest.mark.usefixtures("private_queue")]
 
 SUCCEEDED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] succeeded")
 RECEIVED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] received")
-
-
-@pytest.fixture(autouse=True)
-def publish_to_this_tests_queue(settings, celery_queue):
-    """The web side publishes where this test's workers listen (reports.services reads the
-    settings at each publish)."""
-    settings.CELERY_TASK_DEFAULT_QUEUE = celery_queue
 
 
 @pytest.fixture
@@ -108,12 +104,6 @@ def log_time(log, pattern):
     raise AssertionError(f"no line matching {pattern!r} in the worker log")
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- real workers --------------------------------------------------------------------------
 
 def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessment, lead_auditor, reviewer,
@@ -145,15 +135,9 @@ def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessme
 def broker_key_prefix(celery_queue, settings):
     """A kombu key prefix of this test's own; its keys are deleted afterwards (request this
     fixture before start_worker, so that the workers have stopped by then)."""
-    import redis
-
     prefix = f"{celery_queue}:"
     yield prefix
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    forget_queue(settings.REDIS_URL, celery_queue, key_prefix=prefix)
 
 
 def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessment, auditor, broker_key_prefix,
@@ -216,7 +200,7 @@ def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker)
 def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_sweep(
         api, small_assessment, auditor, lead_auditor, reviewer, small_checklist, start_worker, settings):
     real_broker = settings.CELERY_BROKER_URL
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
 
     started = time.monotonic()
     response = api.as_user(auditor).post(f"/api/assessments/{small_assessment.pk}/reports/", {}, format="json")
