@@ -76,10 +76,10 @@ def figure(name, value, unit, goal="", verdict=""):
 def print_table(title):
     widths = [max(len(r[i]) for r in ROWS + [("Figure", "Value", "Goal", "")]) for i in range(4)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) for h, w in zip(("Figure", "Value", "Goal", ""), widths)).rstrip())
+    print("  ".join(h.ljust(w) for h, w in zip(("Figure", "Value", "Goal", ""), widths, strict=True)).rstrip())
     print("  ".join("-" * w for w in widths))
     for row in ROWS:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def ms(seconds):
@@ -148,8 +148,9 @@ def build_assessment():
                 f"{'is not followed consistently' if value == 'partial' else 'was not followed'}; "
                 "three records sampled, see finding list.\nSite response: CAPA to be raised."))
         for q in free[12:14]:
-            items[q.code].update(value="na", na_justification="The site does not perform this activity for the "
-                                                                "product in scope (confirmed in the quality agreement).")
+            items[q.code].update(value="na", na_justification=(
+                "The site does not perform this activity for the product in scope (confirmed in the quality "
+                "agreement)."))
         for q in questions[::5]:
             items[q.code].setdefault("comment", "Verified against records on site; no concerns.")
         answers.save_answers(assessment, lead, list(items.values()))
@@ -157,7 +158,8 @@ def build_assessment():
 
         for n, q in enumerate(questions[:60:4]):
             name = (f"{q.code}-batch-record-extract.pdf", f"{q.code}-sop-list.txt")[n % 2]
-            body = (b"%PDF-1.4\n% benchmark evidence " if name.endswith(".pdf") else b"SOP list ") + q.code.encode() * 50
+            head = b"%PDF-1.4\n% benchmark evidence " if name.endswith(".pdf") else b"SOP list "
+            body = head + q.code.encode() * 50
             evidence.attach(assessment, lead, q.code, SimpleUploadedFile(name, body))
 
         # 20 findings: 1 critical, 5 major, 9 minor (one per criterion, so no cluster review is
@@ -170,8 +172,8 @@ def build_assessment():
         for n, cls in enumerate(plan):
             crit_qs = by_criterion[criteria[n % len(criteria)]]
             q = crit_qs[(n // len(criteria)) % len(crit_qs)]
-            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5, "fmea_detectability": 1 + (n * 3) % 5} \
-                if cls in ("critical", "major", "minor") else {}
+            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5,
+                    "fmea_detectability": 1 + (n * 3) % 5} if cls in ("critical", "major", "minor") else {}
             finding = findings.raise_finding(
                 assessment, lead, question=q, classification=cls,
                 description=(f"{cls.capitalize()} deficiency {n + 1}: records sampled for {q.code} did not show the "
@@ -371,7 +373,7 @@ def main():
         t = time.perf_counter()
         assessment, user = build_assessment()
         purged = purge_queue(queue)
-        from assessments.models import Answer, Evidence, Finding, CorrectiveAction
+        from assessments.models import Answer, CorrectiveAction, Evidence, Finding
 
         print(f"Set-up {time.perf_counter() - t:.1f} s: {assessment.reference}, "
               f"{Answer.objects.filter(assessment=assessment).count()} answers, "
