@@ -1,5 +1,6 @@
-"""Fixtures shared by the whole suite: users by role, API clients, reference data, and real
-Celery worker processes (started by tests/helpers/processes.py)."""
+"""Fixtures shared by the whole suite: users by role, API clients, records (the built-in checklist,
+a bare `vendor`, an `assessment` of it; the vendor registry and `registry_vendor` for the tests
+that need them), and real Celery worker processes (started by tests/helpers/processes.py)."""
 import uuid
 from pathlib import Path
 
@@ -83,16 +84,10 @@ def api():
     return client
 
 
-@pytest.fixture
-def reference_data(db):
-    from vendors import reference_data
-
-    reference_data.load()
-
-
-# --- Domain objects: the built-in checklist, a vendor, an assessment with its team -----------
+# --- Records: the built-in checklist, a vendor, an assessment with its team -------------------
 @pytest.fixture
 def checklist(db):
+    """The built-in checklist CGT-CDMO v1 (66 questions), published."""
     from assessments import reference_data
 
     reference_data.load()
@@ -100,13 +95,38 @@ def checklist(db):
 
 
 @pytest.fixture
-def vendor(reference_data):
-    return Vendor.objects.get(name="Lonza Group")
+def vendor(db):
+    """One vendor row and nothing else: no sites, licences, contacts nor other vendors. For a
+    test that needs something to assess."""
+    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
 
 
 @pytest.fixture
 def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
+    """A planned assessment of `vendor` on `checklist`."""
     return new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
+
+
+@pytest.fixture
+def reference_data(db):
+    """The vendor registry of the reference data: every vendor with its sites, GMP licences,
+    contacts and track record."""
+    from vendors import reference_data
+
+    reference_data.load()
+
+
+@pytest.fixture
+def registry_vendor(reference_data):
+    """Lonza Group from the vendor registry (`reference_data`), with its sites, licences and
+    contacts."""
+    return Vendor.objects.get(name="Lonza Group")
+
+
+@pytest.fixture
+def registry_assessment(checklist, registry_vendor, lead_auditor, auditor, reviewer):
+    """A planned assessment like `assessment`, of `registry_vendor`."""
+    return new_assessment(checklist, registry_vendor, lead_auditor, reviewer, team=[auditor])
 
 
 # --- Real Celery workers ------------------------------------------------------------------------

@@ -69,14 +69,6 @@ def checklist(db):
 
 
 @pytest.fixture
-def vendor(db):
-    """One vendor of our own: the registry's reference data is not needed here."""
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
-
-
-@pytest.fixture
 def lead(api, lead_auditor):
     return api.as_user(lead_auditor)
 

@@ -47,13 +47,6 @@ def checklist(db):
 
 
 @pytest.fixture
-def vendor(db):
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
-
-
-@pytest.fixture
 def lead(api, lead_auditor):
     return api.as_user(lead_auditor)
 

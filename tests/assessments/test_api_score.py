@@ -52,13 +52,6 @@ def small_checklist(db, quality_admin):
 
 
 @pytest.fixture
-def vendor(db):
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
-
-
-@pytest.fixture
 def small(small_checklist, vendor, lead_auditor, auditor, reviewer):
     return new_assessment(small_checklist, vendor, lead_auditor, reviewer, team=[auditor])
 

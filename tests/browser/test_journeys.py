@@ -324,8 +324,9 @@ def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, r
 # --------------------------------------------------------------------------- 5. outsiders
 
 
-def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages, assessment, make_user, checklist,
-                                                                         lead_auditor, reviewer):
+def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages, registry_assessment, make_user,
+                                                                         checklist, lead_auditor, reviewer):
+    assessment = registry_assessment  # the registry holds the outsider's own vendor too
     outsider = make_user("outsider", Role.AUDITOR)
     own = Assessment.objects.create(vendor=Vendor.objects.get(name="Biovian"), checklist=checklist,
                                     lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor)
@@ -360,7 +361,9 @@ def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages,
 # --------------------------------------------------------------------------- every main page
 
 
-def test_every_main_page_works_offline_and_at_1024px(pages, assessment, auditor, lead_auditor, reviewer, checklist):
+def test_every_main_page_works_offline_and_at_1024px(pages, registry_assessment, auditor, lead_auditor, reviewer,
+                                                      checklist):
+    assessment = registry_assessment  # every page with the registry's vendors in it
     answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:12])
     other = approved_assessment(checklist, Vendor.objects.get(name="Biovian"), lead_auditor, reviewer,
                                 findings=[("C.2", "critical"), ("B.2", "minor")])

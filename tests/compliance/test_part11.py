@@ -46,12 +46,6 @@ HISTORY_COLUMNS = {"timestamp", "user", "action", "object", "field", "old", "new
 
 
 
-@pytest.fixture
-def vendor(db):
-    """One vendor, not the whole reference registry: this file only needs something to assess."""
-    return Vendor.objects.create(name="Lonza Group", country="CH", inherent_risk="high")
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 def url(assessment, tail=""):

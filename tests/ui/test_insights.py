@@ -60,7 +60,8 @@ def test_home_needs_a_login(client, db):
 
 
 def test_home_shows_my_open_assessments_with_progress_of_visible_questions(
-        client, checklist, assessment, lead_auditor, auditor, make_user):
+        client, checklist, registry_assessment, lead_auditor, auditor, make_user):
+    assessment = registry_assessment  # of the registry's Lonza Group: the page names the vendor
     total = checklist.questions.count()
     conditional = checklist.questions.exclude(condition_question="").count()
     assert conditional == 4  # A.7 (if A.6 = yes); D.7, D.10, E.6 (if A.4 = yes)
@@ -235,7 +236,8 @@ def test_home_query_count_is_bounded_with_twenty_assessments(
 
 
 def test_vendor_page_shows_history_score_over_time_and_findings_trend(
-        client, checklist, vendor, lead_auditor, auditor, reviewer, approver, make_user):
+        client, checklist, registry_vendor, lead_auditor, auditor, reviewer, approver, make_user):
+    vendor = registry_vendor  # its page, with the qualification facts and the track record of the registry
     first = approved_assessment(checklist, vendor, lead_auditor, approver, team=[auditor],
                                 findings=[("C.1", "minor"), ("D.1", "major")],
                                 approved_at=timezone.make_aware(datetime.datetime(2024, 3, 1, 9, 0)))
