@@ -1,18 +1,32 @@
-"""Fixtures shared by the whole suite: users by role, API clients, records (the built-in checklist,
-a bare `vendor`, an `assessment` of it; the vendor registry and `registry_vendor` for the tests
-that need them), and real Celery worker processes (started by tests/helpers/processes.py)."""
+"""Fixtures shared by the whole suite. One name, one meaning:
+
+- users by role: `quality_admin`, `lead_auditor` (also an auditor), `auditor`, `reviewer`,
+  `vendor_contact`, and `outsider` (an auditor on no audit team); `make_user(name, *roles)` for
+  others. All have the password PASSWORD.
+- API clients: `api` (anonymous; `api.as_user(user)` authenticates that same client), `api_as(user)`
+  (a client of that user's own), and one client of its own per role: `lead_api`, `auditor_api`,
+  `reviewer_api`, `admin_api`.
+- records: `checklist` (the built-in CGT-CDMO v1), `vendor` (one bare vendor row, no registry),
+  `assessment` (a planned assessment of `vendor` on `checklist`: led by `lead_auditor` with
+  `auditor` on the team, `reviewer` named to review it); `reference_data` (the whole vendor
+  registry), `registry_vendor` (Lonza Group from it, with its sites, licences, contacts and
+  track record) and `registry_assessment` (the same planned assessment, of `registry_vendor`).
+- real processes: `celery_queue` (a queue name of this test's own), `private_queue` (the web side
+  publishes to it) and `start_worker(...)` (real Celery workers on it, stopped at the end); see
+  tests/helpers/processes.py.
+"""
 import uuid
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
 from assessments.models import Checklist
 from tests.factories import new_assessment
+from tests.helpers import api as api_helpers
 from tests.helpers.processes import CeleryWorker, database_url, forget_queue
 from vendors.models import Vendor
 
@@ -43,45 +57,69 @@ def make_user(db):
     return make
 
 
-@pytest.fixture
-def quality_admin(make_user):
-    return make_user("qadmin", Role.ADMIN)
+def user_fixture(username, *roles, doc):
+    """A fixture giving the user `username` with `roles`, made by `make_user`."""
+    def fixture(make_user):
+        return make_user(username, *roles)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture)
 
 
-@pytest.fixture
-def auditor(make_user):
-    return make_user("auditor", Role.AUDITOR)
+quality_admin = user_fixture("qadmin", Role.ADMIN, doc="A quality administrator (staff).")
+auditor = user_fixture("auditor", Role.AUDITOR, doc="An auditor; on the team of `assessment`.")
+lead_auditor = user_fixture("lead", Role.LEAD_AUDITOR, Role.AUDITOR, doc="A lead auditor; leads `assessment`.")
+reviewer = user_fixture("reviewer", Role.REVIEWER, doc="A QA reviewer; named to review `assessment`.")
+vendor_contact = user_fixture("contact", Role.VENDOR_CONTACT, doc="A vendor's contact person: sees no assessment.")
+outsider = user_fixture("outsider", Role.AUDITOR, doc="An auditor on no audit team: may not see `assessment`.")
 
 
-@pytest.fixture
-def lead_auditor(make_user):
-    return make_user("lead", Role.LEAD_AUDITOR, Role.AUDITOR)
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer", Role.REVIEWER)
-
-
-@pytest.fixture
-def vendor_contact(make_user):
-    return make_user("contact", Role.VENDOR_CONTACT)
-
-
+# --- API clients ------------------------------------------------------------------------------
 @pytest.fixture
 def api():
-    """An API client; `api.as_user(user)` authenticates it with that user's token."""
-    from rest_framework.authtoken.models import Token
-
-    client = APIClient()
-
-    def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    client.as_user = as_user
+    """One API client, anonymous; `api.as_user(user)` authenticates this same client with that
+    user's token (and returns it), so that it then acts as the last user given."""
+    client = api_helpers.client_for()
+    client.as_user = lambda user: api_helpers.authenticate(client, user)
     return client
+
+
+@pytest.fixture
+def api_as():
+    """`api_as(user)`: the API client of that user, of its own (independent of `api` and of the
+    other users' clients); the same client each time for the same user."""
+    clients = {}
+
+    def client_of(user):
+        if user.pk not in clients:
+            clients[user.pk] = api_helpers.client_for(user)
+        return clients[user.pk]
+
+    return client_of
+
+
+@pytest.fixture
+def lead_api(api_as, lead_auditor):
+    """The lead auditor's API client."""
+    return api_as(lead_auditor)
+
+
+@pytest.fixture
+def auditor_api(api_as, auditor):
+    """The auditor's API client."""
+    return api_as(auditor)
+
+
+@pytest.fixture
+def reviewer_api(api_as, reviewer):
+    """The QA reviewer's API client."""
+    return api_as(reviewer)
+
+
+@pytest.fixture
+def admin_api(api_as, quality_admin):
+    """The quality administrator's API client."""
+    return api_as(quality_admin)
 
 
 # --- Records: the built-in checklist, a vendor, an assessment with its team -------------------

@@ -32,6 +32,7 @@ from audit.models import AuditEntry
 from config.exceptions import ConflictError
 from tests.conftest import PASSWORD
 from tests.factories import compliant_answers
+from tests.helpers.api import assessment_url as url
 from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,6 @@ HISTORY_COLUMNS = {"timestamp", "user", "action", "object", "field", "old", "new
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def url(assessment, tail=""):
-    return f"/api/assessments/{assessment.pk}/{tail}"
-
 
 def post(api, user, path, data=None, **extra):
     return api.as_user(user).post(path, data or {}, format="json", **extra)

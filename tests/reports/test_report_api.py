@@ -14,7 +14,6 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.roles import Role
 from reports import services
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import build_archive, render_report
@@ -34,12 +33,6 @@ def sent(monkeypatch):
 
     monkeypatch.setattr(services, "_send", fake_send)
     return messages
-
-
-@pytest.fixture
-def outsider(make_user):
-    """An auditor who is not on the assessment's team: may not see it."""
-    return make_user("outsider", Role.AUDITOR)
 
 
 def reports_url(assessment):
