@@ -11,8 +11,8 @@ from django.conf import settings as django_settings
 
 import config.settings as project_settings
 from assessments import checklists
-from assessments.models import Answer, Assessment, Checklist, Evidence, Question
-from tests.factories import compliant_answers
+from assessments.models import Answer, Assessment, Evidence, Question
+from tests.factories import compliant_answers, published_checklist
 from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
@@ -59,9 +59,7 @@ def stored(assessment):
 
 @pytest.fixture
 def checklist(db):
-    draft = Checklist.objects.create(code="T-ANSWERS", version=1, name="Answers test checklist")
-    checklists.copy_into(draft, CHECKLIST)
-    return checklists.publish(draft)
+    return published_checklist("T-ANSWERS", "Answers test checklist", CHECKLIST)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from accounts.roles import Role
 from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers
+from tests.factories import compliant_answers, published_checklist
 from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +39,7 @@ SEV5, SEV4, SEV3, SEV1 = "C.1", "A.2", "A.1", "A.5"
 
 @pytest.fixture
 def checklist(db):
-    from assessments import checklists
-    from assessments.models import Checklist
-
-    draft = Checklist.objects.create(code="T-FINDINGS", version=1, name="Findings test checklist")
-    checklists.copy_into(draft, SMALL)
-    return checklists.publish(draft)
+    return published_checklist("T-FINDINGS", "Findings test checklist", SMALL)
 
 
 def raise_(client, assessment, expect=201, **body):

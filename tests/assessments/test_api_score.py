@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from assessments import checklists
-from assessments.models import Assessment, Checklist
-from tests.factories import compliant_answers, new_assessment
+from assessments.models import Assessment
+from tests.factories import compliant_answers, new_assessment, published_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +45,7 @@ ALL_GOOD = {"A.1": "compliant", "A.2": "no", "A.3": 4, "A.4": 15, "A.5": "Two su
 
 @pytest.fixture
 def small_checklist(db, quality_admin):
-    draft = Checklist.objects.create(code="T-SMALL", version=1, name="Small test checklist")
-    checklists.copy_into(draft, SMALL)
-    return checklists.publish(draft, quality_admin)
+    return published_checklist("T-SMALL", "Small test checklist", SMALL, by=quality_admin)
 
 
 @pytest.fixture
