@@ -22,7 +22,8 @@ from vendors.models import Vendor
 # each test truncates with CASCADE. Without it PostgreSQL refuses to truncate accounts_user and
 # django_content_type, which django-auditlog's own (swapped-out, empty) auditlog_logentry references.
 ALL_APPS = [app.name for app in apps.get_app_configs()]
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
 
 PDF_BYTES = b"%PDF-1.4\n% browser test evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -229,6 +230,8 @@ def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lo
 # --------------------------------------------------------------------------- 3. sign, approve, report
 
 
+@pytest.mark.integration
+@pytest.mark.pdf
 def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_and_downloads(
         pages, assessment, lead_auditor, reviewer, checklist, start_worker, tmp_path):
     answer_service.save_answers(assessment, lead_auditor, compliant_answers(checklist))

@@ -106,6 +106,8 @@ def log_time(log, pattern):
 
 # --- real workers --------------------------------------------------------------------------
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessment, lead_auditor, reviewer,
                                                                    checklist, start_worker):
     started = time.monotonic()
@@ -140,6 +142,8 @@ def broker_key_prefix(celery_queue, settings):
     forget_queue(settings.REDIS_URL, celery_queue, key_prefix=prefix)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessment, auditor, broker_key_prefix,
                                                               start_worker, settings):
     """Worker A takes the job and is SIGKILLed while rendering; worker B gets the message once
@@ -181,6 +185,8 @@ def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessm
           "after the worker was ready)")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker):
     workers = [start_worker(name="left", wait=False), start_worker(name="right", wait=False)]
     for worker in workers:
@@ -197,6 +203,8 @@ def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker)
     print(f"\n6 reports on two workers in {elapsed:.1f}s; split {counts}")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_sweep(
         api, small_assessment, auditor, lead_auditor, reviewer, small_checklist, start_worker, settings):
     real_broker = settings.CELERY_BROKER_URL
@@ -249,6 +257,7 @@ def test_a_failing_render_is_recorded_with_a_readable_error(small_assessment, au
     assert report.error == "Rendering failed: ValueError: font file is corrupt"
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_a_failure_while_storing_the_pdf_is_recorded_too(small_assessment, auditor, monkeypatch):
     from django.core.files.storage import FileSystemStorage
@@ -263,6 +272,7 @@ def test_a_failure_while_storing_the_pdf_is_recorded_too(small_assessment, audit
     assert report.status == "failed" and "No space left on device" in report.error
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, monkeypatch):
     calls = []
@@ -292,6 +302,7 @@ def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, m
     assert other.attempts == render_report.max_retries + 1
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_the_task_is_idempotent(small_assessment, auditor, monkeypatch):
     rendered = []

@@ -321,6 +321,7 @@ def i_score(checklist):
     return round(100 * earned / weights, 1)
 
 
+@pytest.mark.slow
 def test_comparison_uses_latest_approved_and_computes_percentiles(client, checklist, quality_admin, four_vendors):
     result = insights.compare(quality_admin, "CGT-CDMO")
     rows = {r.vendor.name: r for r in result.rows}
@@ -357,6 +358,7 @@ def test_comparison_uses_latest_approved_and_computes_percentiles(client, checkl
     assert "Nikon Corporation, I:" not in chart and "Lonza Group, I: 100.0" in chart
 
 
+@pytest.mark.slow
 def test_comparison_of_chosen_vendors_version_and_only_visible_assessments(
         client, checklist, auditor, quality_admin, four_vendors):
     html = page(client, quality_admin, "/compare/?checklist=CGT-CDMO&version=1&vendor=lonza-group&vendor=kbi-biopharma")
@@ -379,6 +381,7 @@ def test_comparison_of_chosen_vendors_version_and_only_visible_assessments(
     assert client.get("/compare/").status_code == 200
 
 
+@pytest.mark.slow
 def test_comparison_csv_has_a_score_and_percentile_column_per_criterion(client, checklist, quality_admin, four_vendors):
     client.force_login(quality_admin)
     response = client.get("/compare.csv?checklist=CGT-CDMO&version=1")
