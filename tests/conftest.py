@@ -98,28 +98,19 @@ def api_as():
     return client_of
 
 
-@pytest.fixture
-def lead_api(api_as, lead_auditor):
-    """The lead auditor's API client."""
-    return api_as(lead_auditor)
+def client_fixture(user, doc):
+    """A fixture giving `api_as(...)` of the user that the fixture named `user` gives."""
+    def fixture(request, api_as):
+        return api_as(request.getfixturevalue(user))
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture)
 
 
-@pytest.fixture
-def auditor_api(api_as, auditor):
-    """The auditor's API client."""
-    return api_as(auditor)
-
-
-@pytest.fixture
-def reviewer_api(api_as, reviewer):
-    """The QA reviewer's API client."""
-    return api_as(reviewer)
-
-
-@pytest.fixture
-def admin_api(api_as, quality_admin):
-    """The quality administrator's API client."""
-    return api_as(quality_admin)
+lead_api = client_fixture("lead_auditor", doc="The lead auditor's API client.")
+auditor_api = client_fixture("auditor", doc="The auditor's API client.")
+reviewer_api = client_fixture("reviewer", doc="The QA reviewer's API client.")
+admin_api = client_fixture("quality_admin", doc="The quality administrator's API client.")
 
 
 # --- Records: the built-in checklist, a vendor, an assessment with its team -------------------
