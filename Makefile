@@ -5,13 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install system-deps-run system-deps-test lint clean
+.PHONY: run test test-fast install system-deps-run system-deps-test lint clean
 
 run: system-deps-run install
 	scripts/run.sh
 
 test: system-deps-test install
 	scripts/test.sh $(PYTEST_ARGS)
+
+# The quick part of the suite, while working: no test marked slow, browser, integration or pdf.
+test-fast: install
+	scripts/test.sh -m "not slow and not browser and not integration and not pdf" $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed
 
