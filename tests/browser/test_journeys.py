@@ -302,7 +302,7 @@ def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, r
                                                              reviewer):
     names = ["Lonza Group", "Biovian", "apceth Biopharma GmbH"]
     overrides = [{}, {"B.1": "partial", "C.2": "non_compliant"}, {"D.1": "partial", "E.3": "partial"}]
-    for name, override in zip(names, overrides):
+    for name, override in zip(names, overrides, strict=True):
         approved_assessment(checklist, Vendor.objects.get(name=name), lead_auditor, reviewer,
                             items=compliant_answers(checklist, **override))
 
