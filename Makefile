@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install system-deps-run system-deps-test lint format clean
+.PHONY: run test test-fast install system-deps-run system-deps-test lint format clean
 
 run: system-deps-run install
 	scripts/run.sh
@@ -23,6 +23,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The quick part of the suite, while working: no test marked slow, browser, integration or pdf.
+test-fast: install
+	scripts/test.sh -m "not slow and not browser and not integration and not pdf" $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed
 

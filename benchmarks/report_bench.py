@@ -18,10 +18,7 @@ a test) unless something crashed. See benchmarks/README.md.
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,99 +26,20 @@ import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+# The same launchers of a private Redis and of real Celery workers as the test suite's.
+from tests.helpers.processes import CeleryWorker, RedisServer, forget_queue  # noqa: E402
+
 GOAL_RATIO = 1.25     # whole task time / WeasyPrint-only time, at most
 GOAL_SPEEDUP = 1.8    # reports per minute with two pool processes / with one, at least
+STOP_TIMEOUT = 60     # seconds a worker has to finish the report in hand when stopped
 
 
-# --- Processes: a private Redis and real Celery workers ---------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateRedis:
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-class Worker:
-    """`celery -A config worker` with the prefork pool on the benchmark's own queue, in its own
-    session so that it and its pool processes are stopped together."""
-
-    def __init__(self, queue: str, concurrency: int, log_dir: Path, name: str):
-        self.log_path = log_dir / f"worker-{name}.log"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=prefork",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel=INFO", f"--hostname=bench-{name}-{uuid.uuid4().hex[:6]}@%h"],
-            cwd=BASE_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        self.pid = self.process.pid
-
-    def wait_ready(self, timeout=90):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if " ready." in self.log_path.read_text():
-                return self
-            time.sleep(0.1)
-        raise TimeoutError(f"worker not ready:\n{self.log_path.read_text()[-3000:]}")
-
-    def pool_pids(self) -> list[int]:
-        children = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
-                    children.append(int(entry.name))
-        return sorted(children)
-
-    def stop(self):
-        """Warm shutdown (SIGTERM to the main process lets a task in progress finish), then
-        SIGKILL to the whole process group if it takes too long."""
-        if self.process.poll() is None:
-            try:
-                self.process.terminate()
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        try:  # pool processes left behind by a killed main process
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.log.close()
+# --- Processes: the pool processes' CPU time and memory --------------------------------------
+def start_worker(queue: str, concurrency: int, log_dir: Path, name: str) -> CeleryWorker:
+    """A real worker with the prefork pool on the benchmark's own queue and database (both in
+    the environment), in its own session so that it and its pool processes stop together."""
+    return CeleryWorker(queue, log_dir=log_dir, concurrency=concurrency, name=f"bench-{name}", heartbeat=False)
 
 
 def cpu_seconds(pids) -> float:
@@ -158,10 +76,10 @@ def figure(name, value, unit, goal="", verdict=""):
 def print_table(title):
     widths = [max(len(r[i]) for r in ROWS + [("Figure", "Value", "Goal", "")]) for i in range(4)]
     print(f"\n{title}")
-    print("  ".join(h.ljust(w) for h, w in zip(("Figure", "Value", "Goal", ""), widths)).rstrip())
+    print("  ".join(h.ljust(w) for h, w in zip(("Figure", "Value", "Goal", ""), widths, strict=True)).rstrip())
     print("  ".join("-" * w for w in widths))
     for row in ROWS:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def ms(seconds):
@@ -231,8 +149,9 @@ def build_assessment():
                 f"{'is not followed consistently' if value == 'partial' else 'was not followed'}; "
                 "three records sampled, see finding list.\nSite response: CAPA to be raised."))
         for q in free[12:14]:
-            items[q.code].update(value="na", na_justification="The site does not perform this activity for the "
-                                                                "product in scope (confirmed in the quality agreement).")
+            items[q.code].update(value="na", na_justification=(
+                "The site does not perform this activity for the product in scope (confirmed in the quality "
+                "agreement)."))
         for q in questions[::5]:
             items[q.code].setdefault("comment", "Verified against records on site; no concerns.")
         answers.save_answers(assessment, lead, list(items.values()))
@@ -240,7 +159,8 @@ def build_assessment():
 
         for n, q in enumerate(questions[:60:4]):
             name = (f"{q.code}-batch-record-extract.pdf", f"{q.code}-sop-list.txt")[n % 2]
-            body = (b"%PDF-1.4\n% benchmark evidence " if name.endswith(".pdf") else b"SOP list ") + q.code.encode() * 50
+            head = b"%PDF-1.4\n% benchmark evidence " if name.endswith(".pdf") else b"SOP list "
+            body = head + q.code.encode() * 50
             evidence.attach(assessment, lead, q.code, SimpleUploadedFile(name, body))
 
         # 20 findings: 1 critical, 5 major, 9 minor (one per criterion, so no cluster review is
@@ -253,8 +173,8 @@ def build_assessment():
         for n, cls in enumerate(plan):
             crit_qs = by_criterion[criteria[n % len(criteria)]]
             q = crit_qs[(n // len(criteria)) % len(crit_qs)]
-            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5, "fmea_detectability": 1 + (n * 3) % 5} \
-                if cls in ("critical", "major", "minor") else {}
+            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5,
+                    "fmea_detectability": 1 + (n * 3) % 5} if cls in ("critical", "major", "minor") else {}
             finding = findings.raise_finding(
                 assessment, lead, question=q, classification=cls,
                 description=(f"{cls.capitalize()} deficiency {n + 1}: records sampled for {q.code} did not show the "
@@ -422,11 +342,11 @@ def main():
 
     tmp = Path(tempfile.mkdtemp(prefix="report-bench-"))
     redis = queue = None
-    workers: list[Worker] = []
+    workers: list[CeleryWorker] = []
     exit_code = 0
     try:
         if not os.environ.get("REDIS_URL"):
-            redis = PrivateRedis(tmp)
+            redis = RedisServer(tmp)
             os.environ["REDIS_URL"] = redis.url
         queue = f"report-bench-{uuid.uuid4().hex[:12]}"
         os.environ.update({
@@ -435,7 +355,6 @@ def main():
             "REPORT_RENDER_DELAY_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
         })
         os.environ.pop("MEDIA_ROOT", None)
-        sys.path.insert(0, str(BASE_DIR))
         os.chdir(BASE_DIR)
         import django
 
@@ -521,19 +440,19 @@ def main():
         figure("First task in the process (cold)", ms(cold), "ms", "", "not counted above")
 
         # 2. Real workers: one worker with one pool process, then two (see --two).
-        one = Worker(queue, 1, tmp, "one")
+        one = start_worker(queue, 1, tmp, "one")
         workers.append(one)
         one.wait_ready()
         run1 = throughput([one], assessment, user, args.reports)
         main_peak = peak_rss_mib(one.pid)
         child_peaks = [p for p in map(peak_rss_mib, run1["pool"]) if p]
-        one.stop()
+        one.stop(timeout=STOP_TIMEOUT)
         workers.remove(one)
         if args.two == "workers":
-            pair = [Worker(queue, 1, tmp, "two-a"), Worker(queue, 1, tmp, "two-b")]
+            pair = [start_worker(queue, 1, tmp, "two-a"), start_worker(queue, 1, tmp, "two-b")]
             two_label = "2 workers, -c 1 each"
         else:
-            pair = [Worker(queue, 2, tmp, "two-c2")]
+            pair = [start_worker(queue, 2, tmp, "two-c2")]
             two_label = "1 worker, -c 2"
         workers.extend(pair)
         for worker in pair:
@@ -541,7 +460,7 @@ def main():
         run2 = throughput(pair, assessment, user, args.reports)
         child_peaks2 = [p for p in map(peak_rss_mib, run2["pool"]) if p]
         for worker in pair:
-            worker.stop()
+            worker.stop(timeout=STOP_TIMEOUT)
             workers.remove(worker)
         speedup = run2["per_min"] / run1["per_min"]
 
@@ -583,15 +502,12 @@ def main():
             print_table("Figures measured before the failure")
     finally:
         for worker in workers:
-            worker.stop()
+            worker.stop(timeout=STOP_TIMEOUT)
         if redis:
             redis.stop()
         elif queue and os.environ.get("REDIS_URL"):  # someone's Redis: remove this queue's routing keys
             try:
-                import redis as redis_py
-
-                redis_py.Redis.from_url(os.environ["REDIS_URL"]).delete(
-                    queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+                forget_queue(os.environ["REDIS_URL"], queue)
             except Exception as exc:  # noqa: BLE001 - clean-up is best effort
                 print(f"Could not remove the keys of queue {queue}: {exc}")
         if args.keep:

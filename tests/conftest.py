@@ -1,21 +1,33 @@
-"""Fixtures shared by the whole suite: users by role, API clients, reference data, and a real
-Celery worker process."""
-import os
-import subprocess
-import sys
-import time
+"""Fixtures shared by the whole suite. One name, one meaning:
+
+- users by role: `quality_admin`, `lead_auditor` (also an auditor), `auditor`, `reviewer`,
+  `vendor_contact`, and `outsider` (an auditor on no audit team); `make_user(name, *roles)` for
+  others. All have the password PASSWORD.
+- API clients: `api` (anonymous; `api.as_user(user)` authenticates that same client), `api_as(user)`
+  (a client of that user's own), and one client of its own per role: `lead_api`, `auditor_api`,
+  `reviewer_api`, `admin_api`.
+- records: `checklist` (the built-in CGT-CDMO v1), `vendor` (one bare vendor row, no registry),
+  `assessment` (a planned assessment of `vendor` on `checklist`: led by `lead_auditor` with
+  `auditor` on the team, `reviewer` named to review it); `reference_data` (the whole vendor
+  registry), `registry_vendor` (Lonza Group from it, with its sites, licences, contacts and
+  track record) and `registry_assessment` (the same planned assessment, of `registry_vendor`).
+- real processes: `celery_queue` (a queue name of this test's own), `private_queue` (the web side
+  publishes to it) and `start_worker(...)` (real Celery workers on it, stopped at the end); see
+  tests/helpers/processes.py.
+"""
 import uuid
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
 from checklists.models import Checklist
 from tests.factories import new_assessment
+from tests.helpers import api as api_helpers
+from tests.helpers.processes import CeleryWorker, database_url, forget_queue
 from vendors.models import Vendor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,57 +57,66 @@ def make_user(db):
     return make
 
 
-@pytest.fixture
-def quality_admin(make_user):
-    return make_user("qadmin", Role.ADMIN)
+def user_fixture(username, *roles, doc):
+    """A fixture giving the user `username` with `roles`, made by `make_user`."""
+    def fixture(make_user):
+        return make_user(username, *roles)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture)
 
 
-@pytest.fixture
-def auditor(make_user):
-    return make_user("auditor", Role.AUDITOR)
+quality_admin = user_fixture("qadmin", Role.ADMIN, doc="A quality administrator (staff).")
+auditor = user_fixture("auditor", Role.AUDITOR, doc="An auditor; on the team of `assessment`.")
+lead_auditor = user_fixture("lead", Role.LEAD_AUDITOR, Role.AUDITOR, doc="A lead auditor; leads `assessment`.")
+reviewer = user_fixture("reviewer", Role.REVIEWER, doc="A QA reviewer; named to review `assessment`.")
+vendor_contact = user_fixture("contact", Role.VENDOR_CONTACT, doc="A vendor's contact person: sees no assessment.")
+outsider = user_fixture("outsider", Role.AUDITOR, doc="An auditor on no audit team: may not see `assessment`.")
 
 
-@pytest.fixture
-def lead_auditor(make_user):
-    return make_user("lead", Role.LEAD_AUDITOR, Role.AUDITOR)
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user("reviewer", Role.REVIEWER)
-
-
-@pytest.fixture
-def vendor_contact(make_user):
-    return make_user("contact", Role.VENDOR_CONTACT)
-
-
+# --- API clients ------------------------------------------------------------------------------
 @pytest.fixture
 def api():
-    """An API client; `api.as_user(user)` authenticates it with that user's token."""
-    from rest_framework.authtoken.models import Token
-
-    client = APIClient()
-
-    def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    client.as_user = as_user
+    """One API client, anonymous; `api.as_user(user)` authenticates this same client with that
+    user's token (and returns it), so that it then acts as the last user given."""
+    client = api_helpers.client_for()
+    client.as_user = lambda user: api_helpers.authenticate(client, user)
     return client
 
 
 @pytest.fixture
-def reference_data(db):
-    from vendors import reference_data
+def api_as():
+    """`api_as(user)`: the API client of that user, of its own (independent of `api` and of the
+    other users' clients); the same client each time for the same user."""
+    clients = {}
 
-    reference_data.load()
+    def client_of(user):
+        if user.pk not in clients:
+            clients[user.pk] = api_helpers.client_for(user)
+        return clients[user.pk]
+
+    return client_of
 
 
-# --- Domain objects: the built-in checklist, a vendor, an assessment with its team -----------
+def client_fixture(user, doc):
+    """A fixture giving `api_as(...)` of the user that the fixture named `user` gives."""
+    def fixture(request, api_as):
+        return api_as(request.getfixturevalue(user))
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture)
+
+
+lead_api = client_fixture("lead_auditor", doc="The lead auditor's API client.")
+auditor_api = client_fixture("auditor", doc="The auditor's API client.")
+reviewer_api = client_fixture("reviewer", doc="The QA reviewer's API client.")
+admin_api = client_fixture("quality_admin", doc="The quality administrator's API client.")
+
+
+# --- Records: the built-in checklist, a vendor, an assessment with its team -------------------
 @pytest.fixture
 def checklist(db):
+    """The built-in checklist CGT-CDMO v1 (66 questions), published."""
     from checklists import reference_data
 
     reference_data.load()
@@ -103,86 +124,73 @@ def checklist(db):
 
 
 @pytest.fixture
-def vendor(reference_data):
-    return Vendor.objects.get(name="Lonza Group")
+def vendor(db):
+    """One vendor row and nothing else: no sites, licences, contacts nor other vendors. For a
+    test that needs something to assess."""
+    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
 
 
 @pytest.fixture
 def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
+    """A planned assessment of `vendor` on `checklist`."""
     return new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
 
 
-def database_url_for_subprocess():
-    """The URL of the database this test is using, for processes the test starts."""
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+@pytest.fixture
+def reference_data(db):
+    """The vendor registry of the reference data: every vendor with its sites, GMP licences,
+    contacts and track record."""
+    from vendors import reference_data
 
-
-class WorkerProcess:
-    """A real `celery worker` process on a queue of its own, so tests never share messages with
-    a worker started by `make run` on the same Redis."""
-
-    def __init__(self, queue, concurrency=1, extra_env=None, name=None):
-        self.queue = queue
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_QUEUE": queue,
-               "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-        self.log_path = BASE_DIR / "test-artifacts" / f"worker-{name or uuid.uuid4().hex[:8]}.log"
-        self.log_path.parent.mkdir(exist_ok=True)
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=prefork",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--loglevel=INFO",
-             f"--hostname={name or 'test'}-{uuid.uuid4().hex[:6]}@%h"],
-            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early: {self.log_path.read_text()[-3000:]}")
-            if " ready." in self.log_path.read_text():
-                return self
-            time.sleep(0.2)
-        raise TimeoutError(f"worker not ready: {self.log_path.read_text()[-3000:]}")
-
-    def kill(self, sig):
-        os.killpg(self.process.pid, sig)
-
-    def request_stop(self):
-        """Ask for a warm shutdown without waiting (several workers then stop in parallel)."""
-        if self.process.poll() is None and not getattr(self, "_stopping", False):
-            self._stopping = True
-            self.process.terminate()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.request_stop()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill(9)
-                self.process.wait(timeout=5)
-        self.log.close()
+    reference_data.load()
 
 
 @pytest.fixture
+def registry_vendor(reference_data):
+    """Lonza Group from the vendor registry (`reference_data`), with its sites, licences and
+    contacts."""
+    return Vendor.objects.get(name="Lonza Group")
+
+
+@pytest.fixture
+def registry_assessment(checklist, registry_vendor, lead_auditor, auditor, reviewer):
+    """A planned assessment like `assessment`, of `registry_vendor`."""
+    return new_assessment(checklist, registry_vendor, lead_auditor, reviewer, team=[auditor])
+
+
+# --- Real Celery workers ------------------------------------------------------------------------
+@pytest.fixture
 def celery_queue():
+    """A queue name of this test's own: its workers never take another test's tasks, nor those of
+    a worker started by `make run` on the same Redis."""
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
+def private_queue(settings, celery_queue):
+    """The web side publishes its tasks (a final report at every approval) to this test's own
+    queue, never to the queue a `make run` worker listens to; the queue is deleted from Redis
+    afterwards."""
+    settings.CELERY_TASK_DEFAULT_QUEUE = celery_queue
+    yield celery_queue
+    try:
+        forget_queue(settings.REDIS_URL, celery_queue)
+    except Exception:  # Redis down: nothing was queued
+        pass
+
+
+@pytest.fixture
 def start_worker(celery_queue):
-    """Start real worker processes on this test's queue; all are stopped at the end."""
+    """`start_worker(concurrency=1, name=None, wait=True, **env)`: a real worker process on this
+    test's queue and database (a `CeleryWorker`, log in test-artifacts/worker-<name>.log); every
+    worker started is stopped at the end. `wait=False` returns at once: call
+    `worker.wait_ready()` later, so that the worker boots (several seconds) while the test does
+    something else or starts another one."""
     workers = []
 
     def start(concurrency=1, name=None, wait=True, **env):
-        """`wait=False` returns at once: call `worker.wait_ready()` later, so that the worker
-        boots (several seconds) while the test does something else or starts another one."""
-        worker = WorkerProcess(celery_queue, concurrency=concurrency, extra_env=env, name=name)
+        worker = CeleryWorker(celery_queue, log_dir=BASE_DIR / "test-artifacts", name=name, concurrency=concurrency,
+                              env={"DATABASE_URL": database_url(connection.settings_dict), **env})
         workers.append(worker)
         return worker.wait_ready() if wait else worker
 

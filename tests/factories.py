@@ -1,12 +1,23 @@
 """Builders of test data shared by the suite."""
 
 
-def new_assessment(checklist, vendor, lead, reviewer, team=()):
+def published_checklist(code, name, criteria, by=None):
+    """A checklist of a test's own, version 1, with `criteria` (the shape `publishing.copy_into`
+    takes: criteria with their questions), published by `by` (a user, or None)."""
+    from checklists import publishing
+    from checklists.models import Checklist
+
+    draft = Checklist.objects.create(code=code, version=1, name=name)
+    publishing.copy_into(draft, criteria)
+    return publishing.publish(draft, by)
+
+
+def new_assessment(checklist, vendor, lead, reviewer, team=(), **fields):
     """A planned assessment: `lead` leads it with `team`, `reviewer` is named to review it."""
     from assessments.models import Assessment
 
     assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead,
-                                           reviewer=reviewer, created_by=lead)
+                                           reviewer=reviewer, created_by=lead, **fields)
     assessment.audit_team.set(team)
     return assessment
 
@@ -45,9 +56,7 @@ def approved_assessment(checklist, vendor, lead, reviewer, *, team=(), items=Non
     from tests.conftest import PASSWORD
 
     password = password or PASSWORD
-    assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead,
-                                           reviewer=reviewer, created_by=lead, **fields)
-    assessment.audit_team.set(team)
+    assessment = new_assessment(checklist, vendor, lead, reviewer, team=team, **fields)
     save_answers(assessment, lead, compliant_answers(checklist) if items is None else items)
     for code, classification in findings:
         question = Question.objects.get(checklist=checklist, code=code)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -22,6 +24,7 @@ def manage(*args, env):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_check_deploy_reports_nothing_with_production_values():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -35,6 +38,7 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow
 def test_database_and_media_come_from_the_environment(tmp_path):
     code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
             "s.DATABASES['default']['NAME'], s.MEDIA_ROOT, s.CELERY_BROKER_URL)")
@@ -47,6 +51,7 @@ def test_database_and_media_come_from_the_environment(tmp_path):
     assert broker == "redis://redis.example.com:6379/0"
 
 
+@pytest.mark.slow
 def test_sqlite_under_var_is_the_default():
     result = manage("shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
                     env={"DEBUG": "true"})

@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings as django_settings
 
 import config.settings as project_settings
-from accounts.roles import Role
 from assessments.models import Answer, Assessment, Evidence
 from checklists import publishing
-from checklists.models import Checklist, Question
-from tests.factories import compliant_answers
+from checklists.models import Question
+from tests.factories import compliant_answers, published_checklist
+from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,6 @@ COMPLIANCE, YES_NO, MATURITY, NUMERIC, TEXT = "A.3", "A.4", "A.9", "A.1", "F.7"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def url(assessment, tail=""):
-    return f"/api/assessments/{assessment.pk}/{tail}"
-
-
 def put(client, assessment, items, **extra):
     return client.put(url(assessment, "answers/"), items, format="json", **extra)
 
@@ -64,27 +60,7 @@ def stored(assessment):
 
 @pytest.fixture
 def checklist(db):
-    draft = Checklist.objects.create(code="T-ANSWERS", version=1, name="Answers test checklist")
-    publishing.copy_into(draft, CHECKLIST)
-    return publishing.publish(draft)
-
-
-@pytest.fixture
-def vendor(db):
-    """One vendor of our own: the registry's reference data is not needed here."""
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
-
-
-@pytest.fixture
-def lead(api, lead_auditor):
-    return api.as_user(lead_auditor)
-
-
-@pytest.fixture
-def outsider(make_user):
-    return make_user("outsider", Role.AUDITOR)
+    return published_checklist("T-ANSWERS", "Answers test checklist", CHECKLIST)
 
 
 @pytest.fixture
@@ -101,16 +77,16 @@ def private_media(settings, tmp_path):
 
 # --- shape and upsert ---------------------------------------------------------------------------
 
-def test_get_returns_every_answer_in_the_documented_shape(lead, assessment, lead_auditor):
-    assert lead.get(url(assessment, "answers/")).json() == []
-    response = put(lead, assessment, [
+def test_get_returns_every_answer_in_the_documented_shape(lead_api, assessment, lead_auditor):
+    assert lead_api.get(url(assessment, "answers/")).json() == []
+    response = put(lead_api, assessment, [
         {"question": COMPLIANCE, "value": "compliant", "comment": "Seen batch records 2023-2025"},
         {"question": "C.4", "value": "na", "na_justification": "No grade B area on site"},
         {"question": MATURITY, "value": 3},
     ])
     assert response.status_code == 200, response.json()
     # The PUT answers with the answers as they now are, the same shape as GET.
-    assert response.json() == lead.get(url(assessment, "answers/")).json()
+    assert response.json() == lead_api.get(url(assessment, "answers/")).json()
 
     items = {item["question"]: item for item in response.json()}
     assert set(items) == {COMPLIANCE, "C.4", MATURITY}
@@ -127,9 +103,9 @@ def test_get_returns_every_answer_in_the_documented_shape(lead, assessment, lead
     assert items[MATURITY]["value"] == 3 and items[MATURITY]["comment"] == ""
 
 
-def test_put_upserts_by_question_code(lead, api, assessment, auditor):
-    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                  {"question": YES_NO, "value": "yes"}]).status_code == 200
+def test_put_upserts_by_question_code(lead_api, api, assessment, auditor):
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                      {"question": YES_NO, "value": "yes"}]).status_code == 200
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"  # the first answer starts it
     # A team member updates one answer and adds another: one row per question, the other untouched.
     member = api.as_user(auditor)
@@ -167,62 +143,64 @@ BAD = {
 }
 
 
-def test_valid_values_by_answer_type(lead, assessment):
+def test_valid_values_by_answer_type(lead_api, assessment):
     for code, cases in VALID.items():
         for version, (sent, kept) in enumerate(cases, start=1):
-            response = put(lead, assessment, [{"question": code, "value": sent, "na_justification": "Not offered"}])
+            response = put(lead_api, assessment, [{"question": code, "value": sent, "na_justification": "Not offered"}])
             assert response.status_code == 200, (code, sent, response.json())
             assert next(i for i in response.json() if i["question"] == code)["value"] == kept
             assert stored(assessment)[code] == (kept, version)
 
 
-def test_a_bad_value_is_400_naming_the_question_and_nothing_is_saved(lead, assessment):
+def test_a_bad_value_is_400_naming_the_question_and_nothing_is_saved(lead_api, assessment):
     good = [{"question": "A.8", "value": "compliant"}, {"question": "B.5", "value": 2}]
     for code, cases in BAD.items():
         for bad in cases:
-            response = put(lead, assessment, [good[0], {"question": code, "value": bad}, good[1]])
+            response = put(lead_api, assessment, [good[0], {"question": code, "value": bad}, good[1]])
             assert response.status_code == 400, (code, bad)
             body = response.json()
             assert list(body) == [code], body  # names the question, and only the bad one
             assert isinstance(body[code], list) and body[code] and all(isinstance(m, str) for m in body[code])
             assert stored(assessment) == {}  # not even the good items of the same request
     # Several bad items: each is named.
-    response = put(lead, assessment, [{"question": COMPLIANCE, "value": "maybe"}, good[0],
-                                      {"question": MATURITY, "value": 7}])
+    response = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "maybe"}, good[0],
+                                          {"question": MATURITY, "value": 7}])
     assert response.status_code == 400 and set(response.json()) == {COMPLIANCE, MATURITY}
     assert stored(assessment) == {}
     assert Assessment.objects.get(pk=assessment.pk).status == "planned"
 
 
-def test_a_non_finite_number_is_refused(lead, assessment):
+def test_a_non_finite_number_is_refused(lead_api, assessment):
     body = json.dumps([{"question": NUMERIC, "value": 1e400}]).replace("Infinity", "1e400")
     assert "1e400" in body
-    response = lead.put(url(assessment, "answers/"), body, content_type="application/json")
+    response = lead_api.put(url(assessment, "answers/"), body, content_type="application/json")
     assert response.status_code == 400 and NUMERIC in response.json()
     assert stored(assessment) == {}
 
 
-def test_an_unknown_question_code_is_400_and_nothing_is_saved(lead, assessment):
-    response = put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                      {"question": "Z.99", "value": "compliant"}])
+def test_an_unknown_question_code_is_400_and_nothing_is_saved(lead_api, assessment):
+    response = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                          {"question": "Z.99", "value": "compliant"}])
     assert response.status_code == 400
     assert list(response.json()) == ["Z.99"]
     assert "Z.99" in response.json()["Z.99"][0]
     # Malformed items and bodies are 400 too, never 500.
-    assert put(lead, assessment, [{"value": "compliant"}]).status_code == 400
-    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                  {"question": COMPLIANCE, "value": "partial"}]).status_code == 400
-    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant", "colour": "red"}]).status_code == 400
-    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant", "version": "1"}]).status_code == 400
-    assert put(lead, assessment, {"question": COMPLIANCE}).status_code == 400
+    assert put(lead_api, assessment, [{"value": "compliant"}]).status_code == 400
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                      {"question": COMPLIANCE, "value": "partial"}]).status_code == 400
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant",
+                                      "colour": "red"}]).status_code == 400
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant",
+                                      "version": "1"}]).status_code == 400
+    assert put(lead_api, assessment, {"question": COMPLIANCE}).status_code == 400
     assert stored(assessment) == {}
 
 
 # --- stale writes and idempotency ------------------------------------------------------------
 
-def test_a_stale_version_is_409_with_the_current_answer_and_nothing_applied(lead, api, assessment, auditor):
-    first = put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                   {"question": YES_NO, "value": "yes"}]).json()
+def test_a_stale_version_is_409_with_the_current_answer_and_nothing_applied(lead_api, api, assessment, auditor):
+    first = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
+                                       {"question": YES_NO, "value": "yes"}]).json()
     versions = {i["question"]: i["version"] for i in first}
     assert versions == {COMPLIANCE: 1, YES_NO: 1}
 
@@ -252,7 +230,7 @@ def test_a_stale_version_is_409_with_the_current_answer_and_nothing_applied(lead
     assert stored(assessment)[COMPLIANCE] == ("non_compliant", 3)
 
 
-def test_creating_an_answer_someone_else_created_is_stale(lead, api, assessment, auditor):
+def test_creating_an_answer_someone_else_created_is_stale(lead_api, api, assessment, auditor):
     assert put(api.as_user(auditor), assessment, [{"question": MATURITY, "value": 4}]).status_code == 200
     response = put(api.as_user(assessment.lead_auditor), assessment, [{"question": MATURITY, "value": 1, "version": 0}])
     assert response.status_code == 409
@@ -260,30 +238,30 @@ def test_creating_an_answer_someone_else_created_is_stale(lead, api, assessment,
     assert stored(assessment) == {MATURITY: (4, 1)}
 
 
-def test_the_same_request_twice_changes_nothing_the_second_time(lead, assessment):
+def test_the_same_request_twice_changes_nothing_the_second_time(lead_api, assessment):
     items = [{"question": COMPLIANCE, "value": "partial", "comment": "Seen"},
              {"question": NUMERIC, "value": 12.0},
              {"question": "C.4", "value": "na", "na_justification": "No grade B"},
              {"question": TEXT, "value": "Two suites"}]
-    first = put(lead, assessment, items)
+    first = put(lead_api, assessment, items)
     assert first.status_code == 200
-    second = put(lead, assessment, items)
+    second = put(lead_api, assessment, items)
     assert second.status_code == 200
     assert second.json() == first.json()  # same versions, same updated_at
     assert {i["version"] for i in second.json()} == {1}
     assert {a.version for a in Answer.objects.filter(assessment=assessment)} == {1}
 
 
-def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead, api, assessment, auditor):
+def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead_api, api, assessment, auditor):
     # The client read version 0 (no answer yet) and 1; its first attempt was applied but the response
     # was lost. The retry finds newer versions with exactly its own content: nothing is lost, no 409.
-    assert put(lead, assessment, [{"question": MATURITY, "value": 1}]).status_code == 200
+    assert put(lead_api, assessment, [{"question": MATURITY, "value": 1}]).status_code == 200
     items = [{"question": COMPLIANCE, "value": "partial", "version": 0},
              {"question": MATURITY, "value": 2, "comment": "Trending started", "version": 1}]
-    first = put(lead, assessment, items)
+    first = put(lead_api, assessment, items)
     assert first.status_code == 200
     assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (2, 2)}
-    retry = put(lead, assessment, items)
+    retry = put(lead_api, assessment, items)
     assert retry.status_code == 200, retry.json()
     assert retry.json() == first.json()
     assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (2, 2)}
@@ -307,68 +285,70 @@ def submitted(lead, assessment, **overrides):
     return Assessment.objects.get(pk=assessment.pk)
 
 
-def test_after_submission_a_change_needs_a_reason(lead, assessment, private_media):
-    assessment = submitted(lead, assessment)
+def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_media):
+    assessment = submitted(lead_api, assessment)
     assert assessment.status == "submitted"
     before = stored(assessment)
 
-    refused = put(lead, assessment, [{"question": COMPLIANCE, "value": "partial"}])
+    refused = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "partial"}])
     assert refused.status_code == 400
     assert list(refused.json()) == ["reason"] and refused.json()["reason"]
-    blank = lead.put(url(assessment, "answers/"), {"reason": "   ", "answers": [{"question": COMPLIANCE,
-                                                                                 "value": "partial"}]}, format="json")
+    blank = lead_api.put(url(assessment, "answers/"),
+                         {"reason": "   ", "answers": [{"question": COMPLIANCE, "value": "partial"}]}, format="json")
     assert blank.status_code == 400 and "reason" in blank.json()
     assert stored(assessment) == before
 
     # The reason in the body ...
     body = {"reason": "Vendor sent the approved SOP after the audit", "answers": [{"question": COMPLIANCE,
                                                                                     "value": "partial"}]}
-    assert lead.put(url(assessment, "answers/"), body, format="json").status_code == 200
+    assert lead_api.put(url(assessment, "answers/"), body, format="json").status_code == 200
     assert stored(assessment)[COMPLIANCE] == ("partial", 2)
     # ... or in the X-Change-Reason header.
-    response = put(lead, assessment, [{"question": MATURITY, "value": 3}], HTTP_X_CHANGE_REASON="Re-read the report")
+    response = put(lead_api, assessment, [{"question": MATURITY, "value": 3}],
+                   HTTP_X_CHANGE_REASON="Re-read the report")
     assert response.status_code == 200
     assert stored(assessment)[MATURITY] == (3, 2)
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
 
     # Evidence too: a reason as a form field or in the header.
-    refused = upload(lead, assessment, COMPLIANCE, "sop.pdf", PDF)
+    refused = upload(lead_api, assessment, COMPLIANCE, "sop.pdf", PDF)
     assert refused.status_code == 400 and "reason" in refused.json()
     assert Evidence.objects.count() == 0
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = lead.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"),
-                         {"file": SimpleUploadedFile("sop.pdf", PDF), "reason": "SOP received after the audit"},
-                         format="multipart")
+    response = lead_api.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"),
+                             {"file": SimpleUploadedFile("sop.pdf", PDF), "reason": "SOP received after the audit"},
+                             format="multipart")
     assert response.status_code == 201, response.json()
-    assert upload(lead, assessment, COMPLIANCE, "sop2.pdf", PDF, HTTP_X_CHANGE_REASON="Second copy").status_code == 201
+    assert upload(lead_api, assessment, COMPLIANCE, "sop2.pdf", PDF,
+                  HTTP_X_CHANGE_REASON="Second copy").status_code == 201
     assert Evidence.objects.count() == 2
 
 
 # --- conditional and not-applicable questions -------------------------------------------------
 
-def test_a_hidden_conditional_question_is_not_required(lead, assessment):
+def test_a_hidden_conditional_question_is_not_required(lead_api, assessment):
     # A.7 applies only when A.6 is "yes".
     q = Question.objects.get(checklist=assessment.checklist, code="A.7")
     assert q.condition == {"question": "A.6", "equals": "yes"} and q.required
     items = [i for i in compliant_answers(assessment.checklist) if i["question"] != "A.7"]
-    assert put(lead, assessment, items).status_code == 200
+    assert put(lead_api, assessment, items).status_code == 200
 
-    problems = lead.get(url(assessment, "submission-check/")).json()["problems"]
+    problems = lead_api.get(url(assessment, "submission-check/")).json()["problems"]
     assert len(problems) == 1 and problems[0].startswith("A.7")  # shown, so required
-    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    refused = lead_api.post(url(assessment, "submit/"), {}, format="json")
     assert refused.status_code == 409 and any(p.startswith("A.7") for p in refused.json()["problems"])
 
     # With A.6 "no", A.7 is hidden: neither required nor blocking.
-    assert put(lead, assessment, [{"question": "A.6", "value": "no"}]).status_code == 200
-    assert lead.get(url(assessment, "submission-check/")).json()["problems"] == []
-    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+    assert put(lead_api, assessment, [{"question": "A.6", "value": "no"}]).status_code == 200
+    assert lead_api.get(url(assessment, "submission-check/")).json()["problems"] == []
+    assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
-def test_not_applicable_without_justification_blocks_submission(lead, assessment):
+def test_not_applicable_without_justification_blocks_submission(lead_api, assessment):
     items = compliant_answers(assessment.checklist, **{COMPLIANCE: "na", MATURITY: "na"})
-    assert put(lead, assessment, items).status_code == 200
-    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    assert put(lead_api, assessment, items).status_code == 200
+    refused = lead_api.post(url(assessment, "submit/"), {}, format="json")
     assert refused.status_code == 409
     problems = refused.json()["problems"]
     assert [p for p in problems if p.startswith(COMPLIANCE)] and [p for p in problems if p.startswith(MATURITY)]
@@ -376,13 +356,13 @@ def test_not_applicable_without_justification_blocks_submission(lead, assessment
     assert COMPLIANCE in refused.json()["detail"]
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
 
-    assert put(lead, assessment, [{"question": COMPLIANCE, "na_justification": "No own manufacturing licence"},
-                                  {"question": MATURITY, "na_justification": "   "}]).status_code == 200
-    problems = lead.post(url(assessment, "submit/"), {}, format="json").json()["problems"]
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "na_justification": "No own manufacturing licence"},
+                                      {"question": MATURITY, "na_justification": "   "}]).status_code == 200
+    problems = lead_api.post(url(assessment, "submit/"), {}, format="json").json()["problems"]
     assert len(problems) == 1 and problems[0].startswith(MATURITY)  # blank is not a justification
-    justified = put(lead, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}])
+    justified = put(lead_api, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}])
     assert justified.status_code == 200
-    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+    assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
 # --- carried over from the last approved assessment -------------------------------------------
@@ -405,59 +385,60 @@ def create(client, assessment, **fields):
     return client.post("/api/assessments/", body, format="json")
 
 
-def test_carried_over_answers_block_submission_until_confirmed(lead, assessment, lead_auditor):
+def test_carried_over_answers_block_submission_until_confirmed(lead_api, assessment, lead_auditor):
     old_items = compliant_answers(assessment.checklist, **{COMPLIANCE: "partial"})
     old_items[2].update(comment="Seen in 2023")
     old = approved_assessment(assessment, lead_auditor, old_items)
 
-    created = create(lead, assessment, based_on=old.pk)
+    created = create(lead_api, assessment, based_on=old.pk)
     assert created.status_code == 201, created.json()
     assert created.json()["based_on"] == old.pk
     new = Assessment.objects.get(pk=created.json()["id"])
 
-    answers = lead.get(url(new, "answers/")).json()
+    answers = lead_api.get(url(new, "answers/")).json()
     assert len(answers) == len(old_items)
     assert all(a["carried_over"] for a in answers)
     by_code = {a["question"]: a for a in answers}
     assert by_code[COMPLIANCE]["value"] == "partial"
     assert by_code[old_items[2]["question"]]["comment"] == "Seen in 2023"
 
-    refused = lead.post(url(new, "submit/"), {}, format="json")
+    refused = lead_api.post(url(new, "submit/"), {}, format="json")
     # Planned (nothing touched yet): confirm one answer to start it, then submission lists the rest.
     assert refused.status_code == 409
-    assert put(lead, new, [{"question": COMPLIANCE, "value": "compliant"}, {"question": MATURITY}]).status_code == 200
-    by_code = {a["question"]: a for a in lead.get(url(new, "answers/")).json()}
+    assert put(lead_api, new, [{"question": COMPLIANCE, "value": "compliant"},
+                               {"question": MATURITY}]).status_code == 200
+    by_code = {a["question"]: a for a in lead_api.get(url(new, "answers/")).json()}
     assert by_code[COMPLIANCE]["carried_over"] is False and by_code[COMPLIANCE]["value"] == "compliant"
     assert by_code[MATURITY]["carried_over"] is False and by_code[MATURITY]["value"] == 4  # confirmed as it was
     assert by_code[MATURITY]["version"] == 2
     assert by_code[NUMERIC]["carried_over"] is True
 
-    refused = lead.post(url(new, "submit/"), {}, format="json")
+    refused = lead_api.post(url(new, "submit/"), {}, format="json")
     assert refused.status_code == 409
     problems = refused.json()["problems"]
     assert len(problems) == len(old_items) - 2 and all("carried over" in p for p in problems)
     assert any(p.startswith(NUMERIC) for p in problems)
 
     # Re-sending the rest unchanged confirms them.
-    assert put(lead, new, compliant_answers(assessment.checklist, **{COMPLIANCE: "compliant"})).status_code == 200
+    assert put(lead_api, new, compliant_answers(assessment.checklist, **{COMPLIANCE: "compliant"})).status_code == 200
     assert not Answer.objects.filter(assessment=new, carried_over=True).exists()
-    assert lead.post(url(new, "submit/"), {}, format="json").status_code == 200
+    assert lead_api.post(url(new, "submit/"), {}, format="json").status_code == 200
     # The source is untouched.
     assert Answer.objects.get(assessment=old, question__code=COMPLIANCE).value == "partial"
 
 
-def test_a_carried_over_answer_hidden_by_its_condition_does_not_block_submission(lead, assessment, lead_auditor):
+def test_a_carried_over_answer_hidden_by_its_condition_does_not_block_submission(lead_api, assessment, lead_auditor):
     old = approved_assessment(assessment, lead_auditor, compliant_answers(assessment.checklist))  # A.6 "yes", A.7 set
-    new = Assessment.objects.get(pk=create(lead, assessment, based_on=old.pk).json()["id"])
+    new = Assessment.objects.get(pk=create(lead_api, assessment, based_on=old.pk).json()["id"])
     # This time A.6 is "no": A.7 is hidden, so its carried-over answer needs no confirmation.
     items = [i for i in compliant_answers(assessment.checklist, **{"A.6": "no"}) if i["question"] != "A.7"]
-    assert put(lead, new, items).status_code == 200
+    assert put(lead_api, new, items).status_code == 200
     assert Answer.objects.get(assessment=new, question__code="A.7").carried_over
-    assert lead.get(url(new, "submission-check/")).json()["problems"] == []
-    assert lead.post(url(new, "submit/"), {}, format="json").status_code == 200
+    assert lead_api.get(url(new, "submission-check/")).json()["problems"] == []
+    assert lead_api.post(url(new, "submit/"), {}, format="json").status_code == 200
 
 
-def test_carry_over_onto_a_newer_version_matches_questions_by_code(lead, assessment, lead_auditor, quality_admin):
+def test_carry_over_onto_a_newer_version_matches_questions_by_code(lead_api, assessment, lead_auditor, quality_admin):
     old = approved_assessment(assessment, lead_auditor, compliant_answers(assessment.checklist))
     draft = publishing.new_version(assessment.checklist)
     Question.objects.get(checklist=draft, code="B.1").delete()
@@ -466,14 +447,14 @@ def test_carry_over_onto_a_newer_version_matches_questions_by_code(lead, assessm
     changed.save()
     publishing.publish(draft, quality_admin)
 
-    created = create(lead, assessment, checklist=draft.pk, based_on=old.pk)
+    created = create(lead_api, assessment, checklist=draft.pk, based_on=old.pk)
     assert created.status_code == 201, created.json()
-    copied = {a["question"] for a in lead.get(f"/api/assessments/{created.json()['id']}/answers/").json()}
+    copied = {a["question"] for a in lead_api.get(f"/api/assessments/{created.json()['id']}/answers/").json()}
     expected = {q.code for q in Question.objects.filter(checklist=draft)} - {COMPLIANCE}
     assert copied == expected  # B.1 is gone; A.3 changed type and is not copied
 
 
-def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead, assessment, lead_auditor):
+def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead_api, assessment, lead_auditor):
     from vendors.models import Vendor
 
     other_vendor = Vendor.objects.create(name="Other Bio", country="US")
@@ -481,18 +462,18 @@ def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead, assess
     other = Assessment.objects.create(vendor=other_vendor, checklist=assessment.checklist, lead_auditor=lead_auditor,
                                       created_by=lead_auditor, status=Assessment.Status.APPROVED)
     count = Assessment.objects.count()
-    response = create(lead, assessment, based_on=other.pk)
+    response = create(lead_api, assessment, based_on=other.pk)
     assert response.status_code == 400 and "based_on" in response.json()
-    response = create(lead, assessment, based_on=assessment.pk)  # planned, not approved
+    response = create(lead_api, assessment, based_on=assessment.pk)  # planned, not approved
     assert response.status_code == 400 and "based_on" in response.json()
     assert Assessment.objects.count() == count
-    assert create(lead, assessment, based_on=old.pk).status_code == 201
+    assert create(lead_api, assessment, based_on=old.pk).status_code == 201
 
 
 # --- visibility ----------------------------------------------------------------------------
 
-def test_an_auditor_not_on_the_team_gets_404(api, assessment, lead, outsider):
-    assert put(lead, assessment, [{"question": COMPLIANCE, "value": "compliant"}]).status_code == 200
+def test_an_auditor_not_on_the_team_gets_404(api, assessment, lead_api, outsider):
+    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"}]).status_code == 200
     client = api.as_user(outsider)
     assert client.get(url(assessment)).status_code == 404
     assert client.get(url(assessment, "answers/")).status_code == 404
@@ -512,8 +493,8 @@ def upload(client, assessment, code, name, content, **extra):
                        {"file": SimpleUploadedFile(name, content)}, format="multipart", **extra)
 
 
-def test_evidence_upload_is_hashed_and_stored_privately(lead, assessment, private_media, lead_auditor):
-    response = upload(lead, assessment, COMPLIANCE, "Batch record summary.pdf", PDF)
+def test_evidence_upload_is_hashed_and_stored_privately(lead_api, assessment, private_media, lead_auditor):
+    response = upload(lead_api, assessment, COMPLIANCE, "Batch record summary.pdf", PDF)
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["sha256"] == hashlib.sha256(PDF).hexdigest()
@@ -531,21 +512,21 @@ def test_evidence_upload_is_hashed_and_stored_privately(lead, assessment, privat
     assert not path.is_relative_to(Path(django_settings.STATIC_ROOT))
     assert item.file.name not in json.dumps(body)
     for public in (f"/media/{item.file.name}", f"/{item.file.name}", f"/static/{item.file.name}"):
-        assert lead.get(public).status_code == 404
+        assert lead_api.get(public).status_code == 404
 
     # The answer lists its evidence.
-    answer = next(a for a in lead.get(url(assessment, "answers/")).json() if a["question"] == COMPLIANCE)
+    answer = next(a for a in lead_api.get(url(assessment, "answers/")).json() if a["question"] == COMPLIANCE)
     assert [e["sha256"] for e in answer["evidence"]] == [body["sha256"]]
 
 
-def test_evidence_too_large_is_413(lead, assessment, private_media, monkeypatch):
+def test_evidence_too_large_is_413(lead_api, assessment, private_media, monkeypatch):
     from assessments import evidence
 
     monkeypatch.setattr(evidence, "MAX_BYTES", 64)
-    response = upload(lead, assessment, COMPLIANCE, "big.pdf", PDF + b"0" * 64)
+    response = upload(lead_api, assessment, COMPLIANCE, "big.pdf", PDF + b"0" * 64)
     assert response.status_code == 413
     assert "file" in response.json()
-    assert upload(lead, assessment, COMPLIANCE, "small.pdf", PDF[:64]).status_code == 201
+    assert upload(lead_api, assessment, COMPLIANCE, "small.pdf", PDF[:64]).status_code == 201
     assert Evidence.objects.count() == 1
 
 
@@ -558,9 +539,9 @@ REFUSED_FILES = [
 ]
 
 
-def test_evidence_of_a_refused_type_is_400(lead, assessment, private_media):
+def test_evidence_of_a_refused_type_is_400(lead_api, assessment, private_media):
     for name, content in REFUSED_FILES:
-        response = upload(lead, assessment, COMPLIANCE, name, content)
+        response = upload(lead_api, assessment, COMPLIANCE, name, content)
         assert response.status_code == 400, name
         assert list(response.json()) == ["file"]
         assert name in response.json()["file"][0]
@@ -568,15 +549,15 @@ def test_evidence_of_a_refused_type_is_400(lead, assessment, private_media):
     assert not [p for p in private_media.rglob("*") if p.is_file()]  # no file left behind
 
 
-def test_evidence_upload_needs_a_known_question_and_the_team(lead, api, assessment, private_media, outsider):
-    assert upload(lead, assessment, "Z.99", "a.pdf", PDF).status_code == 400
-    assert lead.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"), {}, format="multipart").status_code == 400
+def test_evidence_upload_needs_a_known_question_and_the_team(lead_api, api, assessment, private_media, outsider):
+    assert upload(lead_api, assessment, "Z.99", "a.pdf", PDF).status_code == 400
+    assert lead_api.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"), {}, format="multipart").status_code == 400
     assert upload(api.as_user(outsider), assessment, COMPLIANCE, "a.pdf", PDF).status_code == 404
     assert Evidence.objects.count() == 0
 
 
-def test_evidence_download_for_the_team_only(lead, api, assessment, private_media, outsider, auditor):
-    uploaded = upload(lead, assessment, COMPLIANCE, "EM trend Q1.pdf", PDF).json()
+def test_evidence_download_for_the_team_only(lead_api, api, assessment, private_media, outsider, auditor):
+    uploaded = upload(lead_api, assessment, COMPLIANCE, "EM trend Q1.pdf", PDF).json()
     download = f"/api/evidence/{uploaded['id']}/download/"
 
     response = api.as_user(auditor).get(download)

@@ -8,7 +8,8 @@ import pytest
 from accounts.roles import Role
 from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers
+from tests.factories import compliant_answers, published_checklist
+from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,28 +39,7 @@ SEV5, SEV4, SEV3, SEV1 = "C.1", "A.2", "A.1", "A.5"
 
 @pytest.fixture
 def checklist(db):
-    from checklists import publishing
-    from checklists.models import Checklist
-
-    draft = Checklist.objects.create(code="T-FINDINGS", version=1, name="Findings test checklist")
-    publishing.copy_into(draft, SMALL)
-    return publishing.publish(draft)
-
-
-@pytest.fixture
-def vendor(db):
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
-
-
-@pytest.fixture
-def lead(api, lead_auditor):
-    return api.as_user(lead_auditor)
-
-
-def url(assessment, tail=""):
-    return f"/api/assessments/{assessment.pk}/{tail}"
+    return published_checklist("T-FINDINGS", "Findings test checklist", SMALL)
 
 
 def raise_(client, assessment, expect=201, **body):
@@ -88,21 +68,21 @@ def add_months(day: date, months: int) -> date:
 
 # --- raising findings ------------------------------------------------------------------------
 
-def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead, assessment):
+def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead_api, assessment):
     # api.md body: {"question": code, "classification": ..., "description": ...}; without a class, the proposal.
-    critical = raise_(lead, assessment, question=SEV5)
-    major = raise_(lead, assessment, question=SEV4)
-    minor = raise_(lead, assessment, question=SEV3)
-    low = raise_(lead, assessment, question=SEV1)
+    critical = raise_(lead_api, assessment, question=SEV5)
+    major = raise_(lead_api, assessment, question=SEV4)
+    minor = raise_(lead_api, assessment, question=SEV3)
+    low = raise_(lead_api, assessment, question=SEV1)
     assert [(f["classification"], f["proposed_classification"]) for f in (critical, major, minor, low)] == [
         ("critical", "critical"), ("major", "major"), ("minor", "minor"), ("minor", "minor")]
 
-    overridden = raise_(lead, assessment, question=SEV5, classification="minor",
+    overridden = raise_(lead_api, assessment, question=SEV5, classification="minor",
                         description="Grade A particle counts not trended for one month",
                         requirement="EU GMP Annex 1 (2022) 9.30")
     assert overridden["classification"] == "minor"
     assert overridden["proposed_classification"] == "critical"  # kept for the record
-    upgraded = raise_(lead, assessment, question=SEV3, classification="critical", description="Falsified records")
+    upgraded = raise_(lead_api, assessment, question=SEV3, classification="critical", description="Falsified records")
     assert (upgraded["classification"], upgraded["proposed_classification"]) == ("critical", "minor")
 
     assert overridden["question"] == SEV5 and overridden["criterion"] == "C"
@@ -110,28 +90,28 @@ def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead, 
     assert overridden["description"] == "Grade A particle counts not trended for one month"
     assert overridden["requirement"] == "EU GMP Annex 1 (2022) 9.30"
     assert overridden["actions"] == [] and overridden["rpn"] is None
-    listed = lead.get(url(assessment, "findings/")).json()["results"]
+    listed = lead_api.get(url(assessment, "findings/")).json()["results"]
     assert [f["reference"] for f in listed] == ["F-01", "F-02", "F-03", "F-04", "F-05", "F-06"]
     # A PATCH cannot rewrite what was proposed.
-    response = lead.patch(f"/api/findings/{overridden['id']}/", {"classification": "major",
-                                                                 "proposed_classification": "observation"},
+    response = lead_api.patch(f"/api/findings/{overridden['id']}/", {"classification": "major",
+                                                                     "proposed_classification": "observation"},
                           format="json")
     assert response.status_code == 200
     assert (response.json()["classification"], response.json()["proposed_classification"]) == ("major", "critical")
-    assert lead.get(url(assessment, "score/")).json()["findings"] == {
+    assert lead_api.get(url(assessment, "score/")).json()["findings"] == {
         "critical": 2, "major": 2, "minor": 2, "observation": 0}
 
 
-def test_a_finding_on_a_whole_criterion(lead, assessment):
-    body = raise_(lead, assessment, criterion="D", description="No contamination control strategy at all")
+def test_a_finding_on_a_whole_criterion(lead_api, assessment):
+    body = raise_(lead_api, assessment, criterion="D", description="No contamination control strategy at all")
     assert body["question"] is None and body["criterion"] == "D"
     assert body["classification"] == "minor"  # no question, no severity: minor is proposed
-    body = raise_(lead, assessment, criterion="D", classification="major", description="Media fills overdue")
+    body = raise_(lead_api, assessment, criterion="D", classification="major", description="Media fills overdue")
     assert (body["classification"], body["proposed_classification"]) == ("major", "minor")
     assert Finding.objects.filter(assessment=assessment, criterion__code="D", question=None).count() == 2
 
 
-def test_bad_findings_are_400_and_nothing_is_saved(lead, assessment):
+def test_bad_findings_are_400_and_nothing_is_saved(lead_api, assessment):
     for body, field in [
         ({"question": "Z.99"}, "question"),
         ({"criterion": "Z"}, "criterion"),
@@ -142,24 +122,24 @@ def test_bad_findings_are_400_and_nothing_is_saved(lead, assessment):
         ({"question": SEV3, "fmea_occurrence": 0}, "fmea_occurrence"),
         ({"question": SEV3, "fmea_detectability": "high"}, "fmea_detectability"),
     ]:
-        response = lead.post(url(assessment, "findings/"), {"description": "x", **body}, format="json")
+        response = lead_api.post(url(assessment, "findings/"), {"description": "x", **body}, format="json")
         assert response.status_code == 400, body
         assert field in response.json(), (body, response.json())
     assert not Finding.objects.exists()
 
 
-def test_fmea_scores_and_rpn(lead, assessment):
-    body = raise_(lead, assessment, question=SEV4, fmea_severity=4, fmea_occurrence=3, fmea_detectability=2)
+def test_fmea_scores_and_rpn(lead_api, assessment):
+    body = raise_(lead_api, assessment, question=SEV4, fmea_severity=4, fmea_occurrence=3, fmea_detectability=2)
     assert (body["fmea_severity"], body["fmea_occurrence"], body["fmea_detectability"]) == (4, 3, 2)
     assert body["rpn"] == 24  # 4 x 3 x 2
-    assert raise_(lead, assessment, question=SEV4, fmea_severity=5, fmea_occurrence=5,
+    assert raise_(lead_api, assessment, question=SEV4, fmea_severity=5, fmea_occurrence=5,
                   fmea_detectability=5)["rpn"] == 125
-    assert raise_(lead, assessment, question=SEV4, fmea_severity=1, fmea_occurrence=1,
+    assert raise_(lead_api, assessment, question=SEV4, fmea_severity=1, fmea_occurrence=1,
                   fmea_detectability=1)["rpn"] == 1
-    assert raise_(lead, assessment, question=SEV4, fmea_severity=5)["rpn"] is None  # not all three scored
-    response = lead.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 5}, format="json")
+    assert raise_(lead_api, assessment, question=SEV4, fmea_severity=5)["rpn"] is None  # not all three scored
+    response = lead_api.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 5}, format="json")
     assert response.status_code == 200 and response.json()["rpn"] == 60  # 4 x 3 x 5
-    response = lead.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 6}, format="json")
+    response = lead_api.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 6}, format="json")
     assert response.status_code == 400 and "fmea_detectability" in response.json()
     assert Finding.objects.get(pk=body["id"]).fmea_detectability == 5
 
@@ -170,20 +150,20 @@ def three_minors(client, assessment, criterion_questions=("A.1", "A.3", "A.4")):
     return [raise_(client, assessment, question=q, classification="minor") for q in criterion_questions]
 
 
-def test_three_minor_findings_block_submission_until_justified(lead, assessment):
-    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                    format="json").status_code == 200
-    raise_(lead, assessment, question="D.1", classification="minor")
-    raise_(lead, assessment, question="A.2", classification="minor")
-    raise_(lead, assessment, question="A.4", classification="minor")
+def test_three_minor_findings_block_submission_until_justified(lead_api, assessment):
+    assert lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                        format="json").status_code == 200
+    raise_(lead_api, assessment, question="D.1", classification="minor")
+    raise_(lead_api, assessment, question="A.2", classification="minor")
+    raise_(lead_api, assessment, question="A.4", classification="minor")
     # Two minors in A and one in D: nothing flagged yet; nothing to review.
-    assert lead.get(url(assessment, "submission-check/")).json()["problems"] == []
-    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "justified",
-                                                             "justification": "x"}, format="json")
+    assert lead_api.get(url(assessment, "submission-check/")).json()["problems"] == []
+    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "justified",
+                                                                 "justification": "x"}, format="json")
     assert response.status_code == 409
 
-    raise_(lead, assessment, question="A.5", classification="minor")
-    refused = lead.post(url(assessment, "submit/"), {}, format="json")
+    raise_(lead_api, assessment, question="A.5", classification="minor")
+    refused = lead_api.post(url(assessment, "submit/"), {}, format="json")
     assert refused.status_code == 409
     assert [p for p in refused.json()["problems"] if p.startswith("Criterion A")] == refused.json()["problems"]
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
@@ -191,57 +171,58 @@ def test_three_minor_findings_block_submission_until_justified(lead, assessment)
     # Justifying needs the justification.
     for body in ({"criterion": "A", "outcome": "justified"},
                  {"criterion": "A", "outcome": "justified", "justification": "  "}):
-        response = lead.post(url(assessment, "minor-reviews/"), body, format="json")
+        response = lead_api.post(url(assessment, "minor-reviews/"), body, format="json")
         assert response.status_code == 400 and "justification" in response.json(), response.json()
-    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "Z", "outcome": "justified",
-                                                             "justification": "x"}, format="json")
+    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "Z", "outcome": "justified",
+                                                                 "justification": "x"}, format="json")
     assert response.status_code == 400 and "criterion" in response.json()
-    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "ignored"}, format="json")
+    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "ignored"}, format="json")
     assert response.status_code == 400 and "outcome" in response.json()
     assert not MinorFindingsReview.objects.exists()
 
-    response = lead.post(url(assessment, "minor-reviews/"), {
+    response = lead_api.post(url(assessment, "minor-reviews/"), {
         "criterion": "A", "outcome": "justified",
         "justification": "Three unrelated documentation slips, each corrected on the day"}, format="json")
     assert response.status_code == 201, response.json()
     assert response.json() == {"criterion": "A", "outcome": "justified", "major_finding": None}
     assert not Finding.objects.filter(classification="major").exists()
     # Reviewed once: a second review of the same cluster is out of order.
-    assert lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
-                     format="json").status_code == 409
-    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+    assert lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
+                         format="json").status_code == 409
+    assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
-def test_confirming_three_minor_findings_raises_a_major_one(lead, assessment):
-    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                    format="json").status_code == 200
-    minors = three_minors(lead, assessment)
-    assert lead.get(url(assessment, "score/")).json()["risk_rating"] == "medium"
-    response = lead.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
-                         format="json")
+def test_confirming_three_minor_findings_raises_a_major_one(lead_api, assessment):
+    assert lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
+                        format="json").status_code == 200
+    minors = three_minors(lead_api, assessment)
+    assert lead_api.get(url(assessment, "score/")).json()["risk_rating"] == "medium"
+    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
+                             format="json")
     assert response.status_code == 201, response.json()
     major = Finding.objects.get(pk=response.json()["major_finding"])
     assert (major.classification, major.criterion.code, major.question_id) == ("major", "A", None)
     assert all(m["reference"] in major.description for m in minors)  # names the minors it combines
-    score = lead.get(url(assessment, "score/")).json()
+    score = lead_api.get(url(assessment, "score/")).json()
     assert score["findings"] == {"critical": 0, "major": 1, "minor": 3, "observation": 0}
     assert (score["risk_rating"], score["recommended_decision"]) == ("high", "conditionally_approved")
-    assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
+    assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
 # --- corrective actions --------------------------------------------------------------------
 
-def test_corrective_action_moves_forward_through_its_statuses(lead, assessment, api, auditor):
-    finding = raise_(lead, assessment, question=SEV4)
+def test_corrective_action_moves_forward_through_its_statuses(lead_api, assessment, api, auditor):
+    finding = raise_(lead_api, assessment, question=SEV4)
     yesterday = date.today() - timedelta(days=1)
-    action = plan(lead, finding["id"], due_date=yesterday.isoformat())
+    action = plan(lead_api, finding["id"], due_date=yesterday.isoformat())
     assert {k: action[k] for k in ("finding", "description", "owner", "due_date", "status", "overdue",
                                    "root_cause", "vendor_action", "verification", "closed_at")} == {
         "finding": finding["id"], "description": "Revise the SOP and retrain", "owner": "Dr. Jane Roe, Head of QA",
         "due_date": yesterday.isoformat(), "status": "open", "overdue": True, "root_cause": "",
         "vendor_action": "", "verification": "", "closed_at": None}
-    assert [a["id"] for a in lead.get(f"/api/findings/{finding['id']}/actions/").json()["results"]] == [action["id"]]
-    assert lead.get(url(assessment, "findings/")).json()["results"][0]["actions"][0]["id"] == action["id"]
+    listed = lead_api.get(f"/api/findings/{finding['id']}/actions/").json()["results"]
+    assert [a["id"] for a in listed] == [action["id"]]
+    assert lead_api.get(url(assessment, "findings/")).json()["results"][0]["actions"][0]["id"] == action["id"]
 
     member = api.as_user(auditor)
     steps = [
@@ -267,39 +248,39 @@ def test_corrective_action_moves_forward_through_its_statuses(lead, assessment, 
     assert patch(member, action["id"], {"status": "done"}).status_code == 400
 
 
-def test_verification_is_required_to_verify_or_close(lead, assessment):
-    finding = raise_(lead, assessment, question=SEV4)
+def test_verification_is_required_to_verify_or_close(lead_api, assessment):
+    finding = raise_(lead_api, assessment, question=SEV4)
     for target in ("verified_effective", "closed"):
-        action = plan(lead, finding["id"])
+        action = plan(lead_api, finding["id"])
         for body in ({"status": target}, {"status": target, "verification": "   "}):
-            response = patch(lead, action["id"], body)
+            response = patch(lead_api, action["id"], body)
             assert response.status_code == 400, response.json()
             assert "verification" in response.json()
         assert CorrectiveAction.objects.get(pk=action["id"]).status == "open"
-        response = patch(lead, action["id"], {"status": target, "verification": "Effectiveness check passed"})
+        response = patch(lead_api, action["id"], {"status": target, "verification": "Effectiveness check passed"})
         assert response.status_code == 200 and response.json()["status"] == target
         # Once verified, the verification cannot be blanked out.
-        response = patch(lead, action["id"], {"verification": ""})
+        response = patch(lead_api, action["id"], {"verification": ""})
         assert response.status_code == 400 and "verification" in response.json()
         assert CorrectiveAction.objects.get(pk=action["id"]).verification == "Effectiveness check passed"
 
 
-def test_overdue_is_derived_from_the_due_date(lead, assessment):
-    finding = raise_(lead, assessment, question=SEV4)
-    assert plan(lead, finding["id"], due_date=date.today().isoformat())["overdue"] is False  # due today: not yet
-    assert plan(lead, finding["id"], due_date=(date.today() + timedelta(days=1)).isoformat())["overdue"] is False
-    late = plan(lead, finding["id"], due_date=(date.today() - timedelta(days=1)).isoformat())
+def test_overdue_is_derived_from_the_due_date(lead_api, assessment):
+    finding = raise_(lead_api, assessment, question=SEV4)
+    assert plan(lead_api, finding["id"], due_date=date.today().isoformat())["overdue"] is False  # due today: not yet
+    assert plan(lead_api, finding["id"], due_date=(date.today() + timedelta(days=1)).isoformat())["overdue"] is False
+    late = plan(lead_api, finding["id"], due_date=(date.today() - timedelta(days=1)).isoformat())
     assert late["overdue"] is True
-    verified = patch(lead, late["id"], {"status": "verified_effective", "verification": "Checked"})
+    verified = patch(lead_api, late["id"], {"status": "verified_effective", "verification": "Checked"})
     assert verified.status_code == 200 and verified.json()["overdue"] is False
 
 
-def test_bad_corrective_actions_are_400(lead, assessment, api, make_user):
-    finding = raise_(lead, assessment, question=SEV4)
+def test_bad_corrective_actions_are_400(lead_api, assessment, api, make_user):
+    finding = raise_(lead_api, assessment, question=SEV4)
     for body, field in [({"owner": ""}, "owner"), ({"due_date": "next week"}, "due_date"),
                         ({"description": ""}, "description")]:
-        response = lead.post(f"/api/findings/{finding['id']}/actions/",
-                             {"description": "d", "owner": "o", "due_date": "2030-01-01", **body}, format="json")
+        response = lead_api.post(f"/api/findings/{finding['id']}/actions/",
+                                 {"description": "d", "owner": "o", "due_date": "2030-01-01", **body}, format="json")
         assert response.status_code == 400 and field in response.json(), body
     assert not CorrectiveAction.objects.exists()
     outsider = api.as_user(make_user("outsider", Role.AUDITOR))

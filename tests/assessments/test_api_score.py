@@ -7,9 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from assessments.models import Assessment
-from checklists import publishing
-from checklists.models import Checklist
-from tests.factories import compliant_answers, new_assessment
+from tests.factories import compliant_answers, new_assessment, published_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -47,26 +45,12 @@ ALL_GOOD = {"A.1": "compliant", "A.2": "no", "A.3": 4, "A.4": 15, "A.5": "Two su
 
 @pytest.fixture
 def small_checklist(db, quality_admin):
-    draft = Checklist.objects.create(code="T-SMALL", version=1, name="Small test checklist")
-    publishing.copy_into(draft, SMALL)
-    return publishing.publish(draft, quality_admin)
-
-
-@pytest.fixture
-def vendor(db):
-    from vendors.models import Vendor
-
-    return Vendor.objects.create(name="Cellvector GmbH", country="DE", inherent_risk="high")
+    return published_checklist("T-SMALL", "Small test checklist", SMALL, by=quality_admin)
 
 
 @pytest.fixture
 def small(small_checklist, vendor, lead_auditor, auditor, reviewer):
     return new_assessment(small_checklist, vendor, lead_auditor, reviewer, team=[auditor])
-
-
-@pytest.fixture
-def lead(api, lead_auditor):
-    return api.as_user(lead_auditor)
 
 
 def answer(client, assessment, values, **na):
@@ -102,8 +86,8 @@ def no_findings(**counts):
 
 # --- the numbers ---------------------------------------------------------------------------
 
-def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead, small):
-    answer(lead, small, {
+def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead_api, small):
+    answer(lead_api, small, {
         "A.1": "partial",   # compliance partial: c = 0.5, w 4 -> 2
         "A.2": "no",        # yes/no, expected "no": c = 1, w 2 -> 2
         "A.3": 3,           # maturity 3: c = 3/4, w 3 -> 2.25
@@ -119,7 +103,7 @@ def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead, small):
     # C = null (N/A and unanswered); answered 1 (the N/A), 2 shown; left out of the overall
     # overall = (2 * 72.5 + 1 * 40) / (2 + 1) = 185 / 3 = 61.666... -> 61.7
     # rating: no finding, 61.7 >= 60 but < 75 -> high -> conditionally approved; inherent high x high = 12
-    assert score(lead, small) == {
+    assert score(lead_api, small) == {
         "overall": 61.7,
         "criteria": criteria(("A", 72.5, 5, 5), ("B", 40.0, 2, 2), ("C", None, 1, 2)),
         "risk_rating": "high",
@@ -130,54 +114,54 @@ def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead, small):
 
     # Numeric outside its limits scores 0: A.4 = 25 > 20.
     # A = 100 * (2 + 2 + 2.25 + 0) / 10 = 62.5; overall = (125 + 40) / 3 = 55.0 -> critical (< 60)
-    answer(lead, small, {"A.4": 25})
-    result = score(lead, small)
+    answer(lead_api, small, {"A.4": 25})
+    result = score(lead_api, small)
     assert result["criteria"][0]["score"] == 62.5 and result["overall"] == 55.0
     assert (result["risk_rating"], result["recommended_decision"], result["requalification_months"]) == (
         "critical", "not_approved", 6)
     # and so does a value below the lower limit (A.4 = 9.5 < 10); the text answer never counts.
-    answer(lead, small, {"A.4": 9.5, "A.5": "Something else entirely"})
-    assert score(lead, small)["criteria"][0]["score"] == 62.5
+    answer(lead_api, small, {"A.4": 9.5, "A.5": "Something else entirely"})
+    assert score(lead_api, small)["criteria"][0]["score"] == 62.5
 
     # N/A changes only the denominator: A.1 N/A (weight 4 gone), A.4 back inside:
     # A = 100 * (2 + 2.25 + 1) / (2 + 3 + 1) = 525 / 6 = 87.5; overall = (175 + 40) / 3 = 71.666... -> 71.7
-    answer(lead, small, {"A.1": "na", "A.4": 15})
-    result = score(lead, small)
+    answer(lead_api, small, {"A.1": "na", "A.4": 15})
+    result = score(lead_api, small)
     assert result["criteria"][0] == {"code": "A", "title": TITLES["A"], "score": 87.5, "answered": 5, "total": 5}
     assert result["overall"] == 71.7
 
     # C applicable again: C.1 compliant -> C = 100 (C.2 still unanswered, not scored)
     # overall = (2 * 87.5 + 40 + 100) / 4 = 315 / 4 = 78.75 -> 78.8 (half up)
     # rating: 78.8 >= 75 but criterion B 40 < 50 -> high
-    answer(lead, small, {"C.1": "compliant"})
-    result = score(lead, small)
+    answer(lead_api, small, {"C.1": "compliant"})
+    result = score(lead_api, small)
     assert result["criteria"][2] == {"code": "C", "title": TITLES["C"], "score": 100.0, "answered": 1, "total": 2}
     assert result["overall"] == 78.8 and result["risk_rating"] == "high"
 
     # B.1 "yes" shows B.2 (non_compliant, answered earlier): B = 100 * (3 + 0 + 2) / (3 + 5 + 2) = 50.0, 3 shown
     # overall = (175 + 50 + 100) / 4 = 81.25 -> 81.3; no criterion < 50, no finding: 81.3 < 90 -> medium
-    answer(lead, small, {"B.1": "yes"})
-    result = score(lead, small)
+    answer(lead_api, small, {"B.1": "yes"})
+    result = score(lead_api, small)
     assert result["criteria"][1] == {"code": "B", "title": TITLES["B"], "score": 50.0, "answered": 3, "total": 3}
     assert result["overall"] == 81.3
     assert (result["risk_rating"], result["recommended_decision"], result["requalification_months"]) == (
         "medium", "approved", 12)
 
     # The assessment's stored score and rating follow every change (lists filter on them).
-    detail = lead.get(f"/api/assessments/{small.pk}/").json()
+    detail = lead_api.get(f"/api/assessments/{small.pk}/").json()
     assert (detail["overall_score"], detail["risk_rating"]) == (81.3, "medium")
 
 
-def test_nothing_answered_has_no_score_rating_or_decision(lead, small):
-    assert score(lead, small) == {
+def test_nothing_answered_has_no_score_rating_or_decision(lead_api, small):
+    assert score(lead_api, small) == {
         "overall": None,
         "criteria": criteria(("A", None, 0, 5), ("B", None, 0, 2), ("C", None, 0, 2)),
         "risk_rating": None, "recommended_decision": None, "requalification_months": None,
         "findings": no_findings(),
     }
     # Only N/A and text answered: still nothing applicable.
-    answer(lead, small, {"A.1": "na", "A.5": "Notes", "C.1": "na"})
-    result = score(lead, small)
+    answer(lead_api, small, {"A.1": "na", "A.5": "Notes", "C.1": "na"})
+    result = score(lead_api, small)
     assert result["overall"] is None and [c["score"] for c in result["criteria"]] == [None, None, None]
     assert result["risk_rating"] is None
 
@@ -215,15 +199,15 @@ MONTHS = {
 
 
 @pytest.mark.parametrize("case", list(RATING_CASES))
-def test_each_rating_rule_decision_and_requalification_interval(lead, small, vendor, case):
+def test_each_rating_rule_decision_and_requalification_interval(lead_api, small, vendor, case):
     changes, raised, overall, rating = RATING_CASES[case]
-    answer(lead, small, {**ALL_GOOD, **changes})
+    answer(lead_api, small, {**ALL_GOOD, **changes})
     for question, classification in raised:
-        finding(lead, small, question, classification)
+        finding(lead_api, small, question, classification)
     for inherent in ("high", "medium", "low"):
         vendor.inherent_risk = inherent
         vendor.save()
-        result = score(lead, small)
+        result = score(lead_api, small)
         assert result["overall"] == overall, case
         assert result["risk_rating"] == rating, case
         assert result["recommended_decision"] == DECISION[rating]
@@ -235,10 +219,10 @@ def test_each_rating_rule_decision_and_requalification_interval(lead, small, ven
     assert Assessment.objects.get(pk=small.pk).risk_rating == rating
 
 
-def test_score_shape_is_exactly_the_documented_one(lead, small):
-    answer(lead, small, ALL_GOOD)
-    finding(lead, small, "A.1", "minor")
-    result = score(lead, small)
+def test_score_shape_is_exactly_the_documented_one(lead_api, small):
+    answer(lead_api, small, ALL_GOOD)
+    finding(lead_api, small, "A.1", "minor")
+    result = score(lead_api, small)
     assert set(result) == {"overall", "criteria", "risk_rating", "recommended_decision", "requalification_months",
                            "findings"}
     assert all(set(c) == {"code", "title", "score", "answered", "total"} for c in result["criteria"])
@@ -249,20 +233,20 @@ def test_score_shape_is_exactly_the_documented_one(lead, small):
 
 # --- a constant number of queries -----------------------------------------------------------
 
-def test_the_score_costs_the_same_queries_with_5_and_60_answers(lead, assessment, django_assert_max_num_queries):
+def test_the_score_costs_the_same_queries_with_5_and_60_answers(lead_api, assessment, django_assert_max_num_queries):
     items = compliant_answers(assessment.checklist)
     assert len(items) >= 60
     url = f"/api/assessments/{assessment.pk}/score/"
-    assert lead.put(f"/api/assessments/{assessment.pk}/answers/", items[:5], format="json").status_code == 200
-    lead.get(url)  # warm up: the published checklist's specs are cached after the first read
+    assert lead_api.put(f"/api/assessments/{assessment.pk}/answers/", items[:5], format="json").status_code == 200
+    lead_api.get(url)  # warm up: the published checklist's specs are cached after the first read
 
     with CaptureQueriesContext(connection) as five:
-        assert lead.get(url).status_code == 200
+        assert lead_api.get(url).status_code == 200
     five = [q["sql"] for q in five.captured_queries]  # read now: the next request resets the log
-    assert lead.put(f"/api/assessments/{assessment.pk}/answers/", items[5:60], format="json").status_code == 200
+    assert lead_api.put(f"/api/assessments/{assessment.pk}/answers/", items[5:60], format="json").status_code == 200
     with django_assert_max_num_queries(len(five)):
         with CaptureQueriesContext(connection) as sixty:
-            response = lead.get(url)
+            response = lead_api.get(url)
         sixty = [q["sql"] for q in sixty.captured_queries]
     assert response.status_code == 200
     assert sum(c["answered"] for c in response.json()["criteria"]) == 60

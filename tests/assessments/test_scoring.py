@@ -853,6 +853,7 @@ def rating_rank(rating):
     return -1 if rating is None else RATINGS.index(rating)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(checklists(), FINDINGS, st.sampled_from(INHERENT_RISKS))
 def test_property_scores_are_percentages_and_results_consistent(checklist, findings, inherent):
@@ -876,6 +877,7 @@ def test_property_scores_are_percentages_and_results_consistent(checklist, findi
     assert sum(result.findings.values()) == len(findings)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(checklists(), st.data())
 def test_property_better_answer_never_lowers_scores(checklist, data):
@@ -903,6 +905,7 @@ def test_property_better_answer_never_lowers_scores(checklist, data):
     assert rating_rank(after.risk_rating) <= rating_rank(before.risk_rating)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(checklists(), FINDINGS, st.data())
 def test_property_na_equals_removing_the_question(checklist, findings, data):
@@ -929,6 +932,7 @@ def test_property_na_equals_removing_the_question(checklist, findings, data):
     )
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(checklists(), FINDINGS, st.sampled_from(INHERENT_RISKS), st.data())
 def test_property_deterministic_and_independent_of_order(checklist, findings, inherent, data):

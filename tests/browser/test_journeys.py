@@ -22,7 +22,8 @@ from vendors.models import Vendor
 # each test truncates with CASCADE. Without it PostgreSQL refuses to truncate accounts_user and
 # django_content_type, which django-auditlog's own (swapped-out, empty) auditlog_logentry references.
 ALL_APPS = [app.name for app in apps.get_app_configs()]
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
 
 PDF_BYTES = b"%PDF-1.4\n% browser test evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -229,6 +230,8 @@ def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lo
 # --------------------------------------------------------------------------- 3. sign, approve, report
 
 
+@pytest.mark.integration
+@pytest.mark.pdf
 def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_and_downloads(
         pages, assessment, lead_auditor, reviewer, checklist, start_worker, tmp_path):
     answer_service.save_answers(assessment, lead_auditor, compliant_answers(checklist))
@@ -299,7 +302,7 @@ def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, r
                                                              reviewer):
     names = ["Lonza Group", "Biovian", "apceth Biopharma GmbH"]
     overrides = [{}, {"B.1": "partial", "C.2": "non_compliant"}, {"D.1": "partial", "E.3": "partial"}]
-    for name, override in zip(names, overrides):
+    for name, override in zip(names, overrides, strict=True):
         approved_assessment(checklist, Vendor.objects.get(name=name), lead_auditor, reviewer,
                             items=compliant_answers(checklist, **override))
 
@@ -324,8 +327,9 @@ def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, r
 # --------------------------------------------------------------------------- 5. outsiders
 
 
-def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages, assessment, make_user, checklist,
-                                                                         lead_auditor, reviewer):
+def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages, registry_assessment, make_user,
+                                                                         checklist, lead_auditor, reviewer):
+    assessment = registry_assessment  # the registry holds the outsider's own vendor too
     outsider = make_user("outsider", Role.AUDITOR)
     own = Assessment.objects.create(vendor=Vendor.objects.get(name="Biovian"), checklist=checklist,
                                     lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor)
@@ -360,7 +364,9 @@ def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages,
 # --------------------------------------------------------------------------- every main page
 
 
-def test_every_main_page_works_offline_and_at_1024px(pages, assessment, auditor, lead_auditor, reviewer, checklist):
+def test_every_main_page_works_offline_and_at_1024px(pages, registry_assessment, auditor, lead_auditor, reviewer,
+                                                      checklist):
+    assessment = registry_assessment  # every page with the registry's vendors in it
     answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:12])
     other = approved_assessment(checklist, Vendor.objects.get(name="Biovian"), lead_auditor, reviewer,
                                 findings=[("C.2", "critical"), ("B.2", "minor")])

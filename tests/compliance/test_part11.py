@@ -33,6 +33,7 @@ from checklists.models import Checklist
 from config.exceptions import ConflictError
 from tests.conftest import PASSWORD
 from tests.factories import compliant_answers
+from tests.helpers.api import assessment_url as url
 from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,7 @@ HISTORY_COLUMNS = {"timestamp", "user", "action", "object", "field", "old", "new
 
 
 
-@pytest.fixture
-def vendor(db):
-    """One vendor, not the whole reference registry: this file only needs something to assess."""
-    return Vendor.objects.create(name="Lonza Group", country="CH", inherent_risk="high")
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-def url(assessment, tail=""):
-    return f"/api/assessments/{assessment.pk}/{tail}"
-
 
 def post(api, user, path, data=None, **extra):
     return api.as_user(user).post(path, data or {}, format="json", **extra)

@@ -94,6 +94,7 @@ def test_an_invalid_data_file_is_refused_before_anything_is_written(demo_setup, 
     assert not Assessment.objects.exists() and not Site.objects.exists()
 
 
+@pytest.mark.slow
 def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
     first = load()
     assert "10 assessments" in first and "[demo]" in first
@@ -114,6 +115,7 @@ def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
     assert (today - performed[0]).days > 600 and (today - performed[-1]).days < 30  # spread over 2 years
 
 
+@pytest.mark.slow
 def test_in_progress_ones_are_partly_answered_with_comments_na_and_a_finding(demo_setup):
     load()
     for a in Assessment.objects.filter(status="in_progress"):
@@ -126,6 +128,7 @@ def test_in_progress_ones_are_partly_answered_with_comments_na_and_a_finding(dem
         assert a.overall_score is not None
 
 
+@pytest.mark.slow
 def test_returned_and_submitted(demo_setup):
     load()
     returned = Assessment.objects.get(status="returned")
@@ -141,6 +144,7 @@ def test_returned_and_submitted(demo_setup):
         assert finding.actions.exists()
 
 
+@pytest.mark.slow
 def test_approved_ones_are_signed_and_the_vendors_follow_the_decisions(demo_setup):
     load()
     approved = Assessment.objects.filter(status="approved")
@@ -177,6 +181,7 @@ def test_approved_ones_are_signed_and_the_vendors_follow_the_decisions(demo_setu
     assert any(approved.filter(vendor_id=v).count() > 1 for v in vendors)
 
 
+@pytest.mark.slow
 def test_audit_trail_names_the_demo_users(demo_setup):
     load()
     demo_ids = list(Assessment.objects.values_list("pk", flat=True))

@@ -13,6 +13,7 @@ def test_settings_do_not_run_tasks_eagerly():
     assert app.conf.broker_url == settings.REDIS_URL
 
 
+@pytest.mark.slow
 def test_a_real_worker_returns_the_result_of_a_task(start_worker, celery_queue):
     worker = start_worker()
     result = ping.apply_async(args=["hello"], queue=celery_queue)

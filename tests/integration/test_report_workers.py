@@ -12,7 +12,6 @@ and the tests only watch the database, the API and the workers' logs.
 - in-process checks of the task's failure handling, retries, idempotency and the sweep."""
 import re
 import signal
-import socket
 import time
 from datetime import timedelta
 
@@ -26,22 +25,19 @@ from reports import queue, rendering, services, tasks
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
 from tests.factories import new_assessment
+from tests.helpers.processes import forget_queue, free_port
 from tests.reports.test_report_content import approve_via_api, new_report, read_pdf
 
 # available_apps: on PostgreSQL the flush after each transactional test must TRUNCATE with
 # CASCADE (django-auditlog's own, swapped-out log table still references content types).
 ALL_APPS = [app.name for app in apps.get_app_configs()]
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+# private_queue: the web side publishes where this test's workers listen (reports.services reads
+# the settings at each publish).
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
+              pytest.mark.usefixtures("private_queue")]
 
 SUCCEEDED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] succeeded")
 RECEIVED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] received")
-
-
-@pytest.fixture(autouse=True)
-def publish_to_this_tests_queue(settings, celery_queue):
-    """The web side publishes where this test's workers listen (reports.services reads the
-    settings at each publish)."""
-    settings.CELERY_TASK_DEFAULT_QUEUE = celery_queue
 
 
 @pytest.fixture
@@ -108,14 +104,10 @@ def log_time(log, pattern):
     raise AssertionError(f"no line matching {pattern!r} in the worker log")
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- real workers --------------------------------------------------------------------------
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessment, lead_auditor, reviewer,
                                                                    checklist, start_worker):
     started = time.monotonic()
@@ -145,17 +137,13 @@ def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessme
 def broker_key_prefix(celery_queue, settings):
     """A kombu key prefix of this test's own; its keys are deleted afterwards (request this
     fixture before start_worker, so that the workers have stopped by then)."""
-    import redis
-
     prefix = f"{celery_queue}:"
     yield prefix
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    forget_queue(settings.REDIS_URL, celery_queue, key_prefix=prefix)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessment, auditor, broker_key_prefix,
                                                               start_worker, settings):
     """Worker A takes the job and is SIGKILLed while rendering; worker B gets the message once
@@ -197,6 +185,8 @@ def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessm
           "after the worker was ready)")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker):
     workers = [start_worker(name="left", wait=False), start_worker(name="right", wait=False)]
     for worker in workers:
@@ -213,10 +203,12 @@ def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker)
     print(f"\n6 reports on two workers in {elapsed:.1f}s; split {counts}")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_sweep(
         api, small_assessment, auditor, lead_auditor, reviewer, small_checklist, start_worker, settings):
     real_broker = settings.CELERY_BROKER_URL
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
 
     started = time.monotonic()
     response = api.as_user(auditor).post(f"/api/assessments/{small_assessment.pk}/reports/", {}, format="json")
@@ -265,6 +257,7 @@ def test_a_failing_render_is_recorded_with_a_readable_error(small_assessment, au
     assert report.error == "Rendering failed: ValueError: font file is corrupt"
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_a_failure_while_storing_the_pdf_is_recorded_too(small_assessment, auditor, monkeypatch):
     from django.core.files.storage import FileSystemStorage
@@ -279,6 +272,7 @@ def test_a_failure_while_storing_the_pdf_is_recorded_too(small_assessment, audit
     assert report.status == "failed" and "No space left on device" in report.error
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, monkeypatch):
     calls = []
@@ -308,6 +302,7 @@ def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, m
     assert other.attempts == render_report.max_retries + 1
 
 
+@pytest.mark.pdf
 @IN_PROCESS
 def test_the_task_is_idempotent(small_assessment, auditor, monkeypatch):
     rendered = []

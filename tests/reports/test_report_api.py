@@ -14,7 +14,6 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.roles import Role
 from reports import queue, services
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import build_archive, render_report
@@ -36,12 +35,6 @@ def sent(monkeypatch):
     return messages
 
 
-@pytest.fixture
-def outsider(make_user):
-    """An auditor who is not on the assessment's team: may not see it."""
-    return make_user("outsider", Role.AUDITOR)
-
-
 def reports_url(assessment):
     return f"/api/assessments/{assessment.pk}/reports/"
 
@@ -57,7 +50,10 @@ def render(report_id):
     return result.get()
 
 
-def test_draft_is_queued_202_then_ready_and_downloads_as_a_named_pdf(api, assessment, auditor, sent):
+@pytest.mark.slow
+@pytest.mark.pdf
+def test_draft_is_queued_202_then_ready_and_downloads_as_a_named_pdf(api, registry_assessment, auditor, sent):
+    assessment = registry_assessment  # of Lonza Group: the file name has the vendor's slug
     response = ask(api, auditor, assessment)  # a team member who is no lead: any reader may ask for a draft
     assert response.status_code == 202, response.json()
     body = response.json()
@@ -95,6 +91,8 @@ def test_draft_is_queued_202_then_ready_and_downloads_as_a_named_pdf(api, assess
     assert ask(api, auditor, assessment).json()["number"] == 2
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_who_may_see_reports(api, assessment, auditor, outsider, vendor_contact, quality_admin, sent):
     report = AuditReport.objects.get(pk=ask(api, auditor, assessment).json()["id"])
     render(report.pk)
@@ -139,6 +137,8 @@ def test_final_report_only_of_an_approved_assessment(api, assessment, lead_audit
     assert again.status_code == 202 and again.json()["kind"] == "final" and again.json()["number"] == 2
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment, auditor, outsider, sent):
     from django.test import Client
 
@@ -183,6 +183,8 @@ def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment
     assert web.get("/reports/verify/").status_code == 200
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_web_page_polls_while_busy_and_links_the_download_when_ready(api, assessment, auditor, sent):
     from django.test import Client
 
@@ -205,6 +207,8 @@ def test_web_page_polls_while_busy_and_links_the_download_when_ready(api, assess
     assert "not approved" in response.content.decode() and AuditReport.objects.count() == 1
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_zip_archive_of_final_reports_with_a_manifest(api, assessment, lead_auditor, reviewer, checklist, vendor,
                                                       sent):
     from assessments.models import Assessment

@@ -25,7 +25,8 @@ from tests.conftest import PASSWORD
 from tests.factories import compliant_answers
 from vendors.models import Vendor
 
-pytestmark = pytest.mark.django_db
+# Every test here renders a whole report and reads it back.
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf, pytest.mark.slow]
 
 CONFIDENTIAL = "Confidential: GMP supplier qualification record"
 EVIDENCE_NAME = "batch-list-2024.pdf"

@@ -115,6 +115,7 @@ def hostile_texts(server_url):
     }
 
 
+@pytest.mark.pdf
 def test_the_recorder_and_the_server_would_see_a_fetch(server, fetches, log_records):
     """Controls, so that "nothing fetched" below means something: the same markup, left
     unescaped, does reach the server with WeasyPrint's default fetcher, and does reach the
@@ -131,6 +132,8 @@ def test_the_recorder_and_the_server_would_see_a_fetch(server, fetches, log_reco
     assert any("refused to fetch" in r.getMessage() for r in log_records)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_markup_in_user_text_is_printed_literally_and_fetches_nothing(assessment, lead_auditor, checklist, server,
                                                                       fetches, log_records):
     texts = hostile_texts(server.url)
@@ -215,6 +218,7 @@ def test_static_file_through_a_symlink_out_of_the_static_dirs_is_refused(setting
         rendering.url_fetcher("product-static:css/passwd.css")
 
 
+@pytest.mark.pdf
 def test_weasyprint_uses_the_product_fetcher_for_static_assets(fetches):
     """A stylesheet of the product is served; the rendering does not crash on refused URLs."""
     html = ('<html><head><link rel="stylesheet" href="product-static:css/app.css">'
