@@ -33,7 +33,7 @@ def _require_status(assessment, allowed, action):
 
 
 def needs_reason(assessment: Assessment) -> bool:
-    """Once submitted, every change must say why (domain brief §4.1)."""
+    """Once submitted, every change must say why (docs/domain.md §4.1)."""
     return assessment.status == Status.SUBMITTED
 
 
@@ -137,7 +137,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 
 
 def approval_problems(assessment: Assessment, user) -> list[str]:
-    """Step order (domain brief §4.6): what must be true before `user` may approve."""
+    """Step order (docs/domain.md §4.6): what must be true before `user` may approve."""
     problems = [p for p in evaluation.missing_for_submission(assessment)]
     without_action = (Finding.objects.filter(assessment=assessment, classification__in=["critical", "major"])
                       .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
@@ -177,7 +177,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
 
 
 def apply_decision_to_vendor(assessment: Assessment) -> None:
-    """The approved supplier list follows the latest approved assessment (domain brief §3)."""
+    """The approved supplier list follows the latest approved assessment (docs/domain.md §3)."""
     vendor = assessment.vendor
     vendor.status = assessment.decision
     vendor.risk_rating = assessment.risk_rating
@@ -187,7 +187,7 @@ def apply_decision_to_vendor(assessment: Assessment) -> None:
 
 def lift_condition_if_met(assessment: Assessment) -> bool:
     """A conditional approval holds "until the corrective actions for every major finding are
-    verified effective" (domain brief §3): then the vendor becomes approved."""
+    verified effective" (docs/domain.md §3): then the vendor becomes approved."""
     vendor = assessment.vendor
     if (assessment.status != Status.APPROVED or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
             or vendor.status != "conditionally_approved"):
