@@ -5,7 +5,7 @@
                   └── returned ─┘          (and planned / in progress / returned → cancelled;
                                             approved → in progress by reopening)
 
-Each step says who may take it (permissions from accounts/permissions.py), what must be true
+Each step says who may take it (the rules of assessments/permissions.py), what must be true
 first, and refuses with a message listing everything that is missing. Pages and the API call
 these functions and nothing else changes `Assessment.status`."""
 from django.db import transaction
