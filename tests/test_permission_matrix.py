@@ -211,7 +211,7 @@ MATRIX = {
     "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
     "api/evidence/<pk>/": {"GET": MEMBER_READ},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
-    # --- API: PDF reports (issue: reports) -----------------------------------------------------------
+    # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
     "api/assessments/<pk>/reports/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 400, 400, 400, 400)},
@@ -221,7 +221,7 @@ MATRIX = {
     "api/report-archives/": {"POST": logged_in(400)},  # an empty list: a valid one would queue a job
     "api/report-archives/<pk>/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},  # the requester's only
     "api/report-archives/<pk>/download/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},
-    # --- pages: assessments, workspace, reports, insights (issues: UI) ------------------------------
+    # --- pages: assessments, workspace, reports, insights -------------------------------------------
     "assessments/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # filtered (test below)
     # NOTE: without add_assessment the creation page is a 404 (the registry pages answer 403).
     "assessments/new/": {"GET": row(LOGIN, 404, 404, 404, 200, 404, 200)},
@@ -756,7 +756,7 @@ def test_the_staff_flag_widens_no_role(role, world, client):
 
 
 def test_a_quality_admin_cannot_grant_superuser_or_model_permissions(world, client):
-    """Either would bypass every rule of accounts/permissions.py (the group's permissions are
+    """Either would bypass every permission rule of the product (the group's permissions are
     closed by auth.change_group, see the admin rows of auth/group)."""
     qa = world.users.quality_admin
     client.force_login(qa)
