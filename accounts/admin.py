@@ -15,7 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(user.roles)
 
     #: Only a superuser grants superuser status or permissions outside the roles: a quality
-    #: administrator who could tick these would bypass every rule of accounts/permissions.py.
+    #: administrator who could tick these would bypass every permission rule of the product.
     SUPERUSER_ONLY = ("is_superuser", "user_permissions")
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,4 +1,4 @@
-"""Who may do what: the one place for roles and object permissions.
+"""Who may do what: the role predicates and the rules of users, registry, checklists, audit trail.
 
 Views, the API (`accounts.api.permissions`) and the admin all ask `user.has_perm(name, obj)`,
 which django-rules answers from the rules registered here and, for the records of one

@@ -1,4 +1,4 @@
-"""Feeds an assessment from the database into the pure scoring engine (assessments/scoring.py).
+"""Feeds an assessment from the database into the pure scoring engine (assessments/scoring/).
 A fixed number of queries whatever the number of answers: the checklist's specs (cached per
 published version, which never changes), the answers, and the findings."""
 from collections import defaultdict

@@ -2,7 +2,7 @@
 
 A signature covers a SHA-256 over a canonical serialisation of the record (answers, evidence
 hashes, findings, corrective-action plans). Any later change to that content, or reopening the
-assessment, makes the signature show as invalid wherever it is shown (domain brief §4.3)."""
+assessment, makes the signature show as invalid wherever it is shown (docs/domain.md §4.3)."""
 import hashlib
 import json
 from dataclasses import dataclass

@@ -5,7 +5,7 @@
                   └── returned ─┘          (and planned / in progress / returned → cancelled;
                                             approved → in progress by reopening)
 
-Each step says who may take it (permissions from accounts/permissions.py), what must be true
+Each step says who may take it (the rules of assessments/permissions.py), what must be true
 first, and refuses with a message listing everything that is missing. Pages and the API call
 these functions and nothing else changes `Assessment.status`."""
 from django.db import transaction
@@ -36,7 +36,7 @@ def _require_status(assessment, allowed, action):
 
 
 def needs_reason(assessment: Assessment) -> bool:
-    """Once submitted, every change must say why (domain brief §4.1)."""
+    """Once submitted, every change must say why (docs/domain.md §4.1)."""
     return assessment.status == Status.SUBMITTED
 
 
@@ -140,7 +140,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 
 
 def approval_problems(assessment: Assessment, user) -> list[str]:
-    """Step order (domain brief §4.6): what must be true before `user` may approve."""
+    """Step order (docs/domain.md §4.6): what must be true before `user` may approve."""
     problems = [p for p in evaluation.missing_for_submission(assessment)]
     without_action = (Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
                       .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
@@ -180,7 +180,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
 
 
 def apply_decision_to_vendor(assessment: Assessment) -> None:
-    """The approved supplier list follows the latest approved assessment (domain brief §3)."""
+    """The approved supplier list follows the latest approved assessment (docs/domain.md §3)."""
     vendor = assessment.vendor
     vendor.status = assessment.decision
     vendor.risk_rating = assessment.risk_rating
@@ -190,7 +190,7 @@ def apply_decision_to_vendor(assessment: Assessment) -> None:
 
 def lift_condition_if_met(assessment: Assessment) -> bool:
     """A conditional approval holds "until the corrective actions for every major finding are
-    verified effective" (domain brief §3): then the vendor becomes approved."""
+    verified effective" (docs/domain.md §3): then the vendor becomes approved."""
     vendor = assessment.vendor
     if (assessment.status != Status.APPROVED or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
             or vendor.status != QualificationStatus.CONDITIONALLY_APPROVED):

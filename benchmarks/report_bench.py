@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of PDF report rendering (issue 6, item 7).
+"""Benchmark of PDF report rendering.
 
     .venv/bin/python benchmarks/report_bench.py [--reps 4] [--reports 8] [--two workers|pool] [--keep]
 

@@ -1,4 +1,4 @@
-"""The horizontal comparison of CDMOs assessed on the same checklist (domain brief §1,
+"""The horizontal comparison of CDMOs assessed on the same checklist (docs/domain.md §1,
 recommendation 3): criterion scores side by side with percentile ranks."""
 from __future__ import annotations
 

@@ -1,46 +1,5 @@
-"""The permission matrix (issue #5, item 6): every URL pattern the project serves, requested as
-anonymous and as each role, must answer exactly the status written here.
-
-HOW TO ADD A ROUTE. A new route makes `test_every_route_is_in_the_matrix` fail and print its key.
-Add ONE line to MATRIX (or, only for a Django-internal route, to NOT_IN_MATRIX with the reason):
-
-    "api/assessments/<pk>/comments/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
-
-  and for a new admin model:  **admin_model("app/model", 200, 200, 200, 200, 403),
-
-- The key is the route's pattern as `normalise()` writes it: converters and DRF's regexes become
-  `<name>` ("api/^assessments/(?P<pk>[^/.]+)/answers/$" -> "api/assessments/<pk>/answers/").
-- Each method maps to a row: the status of each role of ROLES, by `row(...)` in that order, or a
-  named row below (API_STAFF_READ, MEMBER_READ, TEAM_EDIT, PAGE_MEMBER, ADMIN(...)). A status is
-  an int, a set of ints when either is right, or a Redirect (a 302 whose Location path matches a
-  regex). 401/403/404 are always exact: 404 is what a user gets for a record they may not see,
-  403 for an action they may not take on a record they see, 401 (API) or a redirect to the log-in
-  (pages) when anonymous.
-- Writes send `{}` (JSON for the API, a form for pages) unless BODIES names a body for
-  (route, method). Pick one that passes validation, or fails it only after the permission check,
-  so that a 400 or 409 proves "allowed past the permission check" and changes nothing lasting
-  (every test is rolled back, but nothing may be queued to Celery either).
-- URL kwargs come from URL_OBJECTS (by the longest matching route prefix); KWARGS_OVERRIDE points
-  one route at another object of the world. An admin `<object_id>` comes from `admin_objects`.
-- A list must be filtered, not only its details: add its content check to the tests at the end
-  (VISIBLE_ASSESSMENTS says which assessment each role sees).
-
-THE WORLD (built once per module, rolled back at the end; each test runs in a savepoint):
-one vendor with a site, the built-in checklist (published), and four assessments of that vendor:
-  submitted    lead_auditor leads, auditor_on_team is on the team: the matrix's assessment. It is
-               submitted so that the reviewer sees it (QA reviewers see every submitted one) and
-               every difference between team, reviewer and quality admin shows. It has a finding,
-               a corrective action, an evidence file, the lead's "performed" signature and a
-               ready PDF report.
-  in_progress  same team, not yet submitted: invisible to the reviewer; used by submit and cancel,
-               whose status check would otherwise answer 409 before the permission check.
-  approved     same team: used by reopen; in a report archive that lead_auditor asked for.
-  elsewhere    another lead; auditor_not_on_team is on its team (so lists must show them exactly
-               their own assessment and nothing of ours).
-No reviewer is assigned to any of them: the reviewer's access comes from the status alone.
-Only quality_admin is staff (as with the demo accounts), so every other role is sent to the admin
-log-in; `test_the_staff_flag_widens_no_role` covers staff who are not quality administrators.
-"""
+"""The permission matrix: every URL pattern, requested as anonymous and as each role, answers exactly
+the status written in MATRIX. How to add a route, and the world it is requested in: CONTRIBUTING.md."""
 import hashlib
 import re
 from dataclasses import dataclass
@@ -211,7 +170,7 @@ MATRIX = {
     "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
     "api/evidence/<pk>/": {"GET": MEMBER_READ},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
-    # --- API: PDF reports (issue: reports) -----------------------------------------------------------
+    # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
     "api/assessments/<pk>/reports/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 400, 400, 400, 400)},
@@ -221,7 +180,7 @@ MATRIX = {
     "api/report-archives/": {"POST": logged_in(400)},  # an empty list: a valid one would queue a job
     "api/report-archives/<pk>/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},  # the requester's only
     "api/report-archives/<pk>/download/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},
-    # --- pages: assessments, workspace, reports, insights (issues: UI) ------------------------------
+    # --- pages: assessments, workspace, reports, insights -------------------------------------------
     "assessments/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # filtered (test below)
     # NOTE: without add_assessment the creation page is a 404 (the registry pages answer 403).
     "assessments/new/": {"GET": row(LOGIN, 404, 404, 404, 200, 404, 200)},
@@ -756,7 +715,7 @@ def test_the_staff_flag_widens_no_role(role, world, client):
 
 
 def test_a_quality_admin_cannot_grant_superuser_or_model_permissions(world, client):
-    """Either would bypass every rule of accounts/permissions.py (the group's permissions are
+    """Either would bypass every permission rule of the product (the group's permissions are
     closed by auth.change_group, see the admin rows of auth/group)."""
     qa = world.users.quality_admin
     client.force_login(qa)

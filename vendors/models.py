@@ -106,7 +106,7 @@ class Vendor(Audited):
 
     @property
     def requalification_overdue(self) -> bool:
-        """An approved vendor past its due date shows as overdue (domain brief §3)."""
+        """An approved vendor past its due date shows as overdue (docs/domain.md §3)."""
         return bool(
             self.status in (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
             and self.next_requalification_due

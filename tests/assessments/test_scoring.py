@@ -1,4 +1,4 @@
-"""Tests of the risk-scoring engine (docs/domain.md section 3, rules in docs/scoring.md).
+"""Tests of the risk-scoring engine (docs/domain.md §3, rules in docs/scoring.md).
 
 Pure unit tests: they import only ``assessments.scoring`` and ``checklists.scoring_settings`` and
 need neither Django nor a database.

@@ -1,7 +1,7 @@
-"""The five journeys of issue 7 in a real browser (Debian's chromium through Playwright), against
+"""The main user journeys in a real browser (Debian's chromium through Playwright), against
 the live server, the real database (PostgreSQL in CI) and, for the report, Redis and a real
-Celery worker. tests/ui/test_workspace.py proves the same views with the Django test client;
-these prove that the pages, htmx and workspace.js really do it in a browser.
+Celery worker. tests/assessments/test_workspace_pages.py and tests/insights/ prove the same views
+with the Django test client; these prove that the pages, htmx and workspace.js work in a browser.
 
 Every page is checked at 1024x768, and no page may request anything off the local server."""
 import re

@@ -1,4 +1,4 @@
-"""Versioned checklists (issue 3): the built-in checklist through the API, immutability of a
+"""Versioned checklists: the built-in checklist through the API, immutability of a
 published version in the model, the API and the admin, new versions, publish validation, the admin
 upload and the API import, the API export, the read-only auditor page and the scoring settings.
 

@@ -1,4 +1,4 @@
-"""21 CFR Part 11 and EU GMP Annex 11, point by point (domain brief §4, issue #5).
+"""21 CFR Part 11 and EU GMP Annex 11, point by point (docs/domain.md §4).
 
 One named test (or a small group) per point; each fails if the capability it names breaks.
 docs/compliance.md maps every point and Part 11 clause to these tests. Behaviour is driven
@@ -887,7 +887,7 @@ def test_4_7_accounts_database_keeps_the_trail_of_a_user_deleted_behind_the_prod
     assert AuditEntry.objects.filter(actor=auditor).exists()
 
 
-# === Issue #5 item 5: roles and object permissions (11.10(d)(g), Annex 11 §12.1) ==================
+# === Roles and object permissions (11.10(d)(g), Annex 11 §12.1) ===================================
 
 def test_issue5_5_roles_lists_are_filtered_and_non_members_get_404(
         api, assessment, checklist, lead_auditor, auditor, reviewer, quality_admin, vendor_contact, make_user):

@@ -1,4 +1,4 @@
-"""`load_demo_data` (issue 7 item 8): `make run` shows assessments in every state, made from
+"""`load_demo_data`: `make run` shows assessments in every state, made from
 demo/data/demo.yaml through the product's own services, so scores, signatures and the audit trail
 are real; a second run changes nothing."""
 

@@ -1,4 +1,4 @@
-"""Reports rendered by REAL Celery worker processes through the real Redis (issue #6, point 5).
+"""Reports rendered by REAL Celery worker processes through the real Redis.
 
 No eager mode and no mock of the queue in the worker tests: rows are committed (transactional
 tests) so that the worker processes see them, the web side publishes to this test's own queue,

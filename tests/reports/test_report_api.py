@@ -1,4 +1,4 @@
-"""The report API and pages (docs/api.md, issue #6 points 4 and 6): asking for a report (202),
+"""The report API and pages (docs/api.md "Resources"): asking for a report (202),
 its status, the download with its permission check and file name, drafts for any reader and
 finals only once approved, verification of a copy by SHA-256, and the ZIP archive.
 

@@ -1,7 +1,7 @@
 """What a rendered audit report contains, read back from the PDF itself (pypdf and poppler's
 pdftotext): the vendor, score, rating, every question, finding and signature, the page furniture
 (page N of M, running header with the report id, confidentiality line), the DRAFT watermark only
-where it belongs, evidence hashes, N/A justifications and the signed content hash (issue #6).
+where it belongs, evidence hashes, N/A justifications and the signed content hash (docs/domain.md §4.8).
 
 The builders here (`build_signed_record`, `approve_via_api`, `read_pdf`) are also used by the
 other report tests."""

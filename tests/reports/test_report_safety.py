@@ -1,4 +1,4 @@
-"""WeasyPrint fetches nothing that user content names (issue #6, point 3).
+"""WeasyPrint fetches nothing that user content names.
 
 Markup typed into answers, comments, N/A justifications, findings and corrective actions must be
 printed as text, never interpreted: no file read, no request to any host. Proven two ways: the
