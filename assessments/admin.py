@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from . import planning, record
+from config.exceptions import ConflictError, InvalidInput, NotAllowed
+
+from . import planning, record, workflow
 from .models import Answer, Assessment, CorrectiveAction, Finding, Signature
 
 # --- Assessments: listed and filterable; read-only where the workflow says so ----------------
@@ -43,17 +45,36 @@ class SignatureInline(ReadOnlyInline):
 
 
 class AssessmentAdminForm(forms.ModelForm):
-    """The admin's planning form checks the same rules as the planning page and the API."""
+    """The admin's planning form: the same rules as the planning page and the API
+    (assessments/planning.py), and a reason for every change once the assessment is submitted."""
+
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the planning changes: required once the assessment has been submitted; kept in the audit trail.")
+    user = None  # the administrator, set by AssessmentAdmin.get_form
 
     class Meta:
         model = Assessment
         fields = "__all__"
 
+    def planning_values(self) -> dict:
+        """The planning fields this form sets: all of them for a new assessment, the changed ones otherwise."""
+        names = {f.name for f in Assessment._meta.get_fields()}
+        fields = self.changed_data if self.instance.pk else self.cleaned_data
+        return {f: self.cleaned_data[f] for f in fields if f in names and f in self.cleaned_data}
+
     def clean(self):
         data = super().clean()
-        instance = self.instance if self.instance.pk else None
-        changed = {field: data[field] for field in self.changed_data if field in data} if instance else data
-        for field, messages in planning.problems(changed, instance).items():
+        stored = Assessment.objects.get(pk=self.instance.pk) if self.instance.pk else None
+        problems = planning.problems(self.planning_values(), stored)
+        if stored is not None:
+            try:
+                workflow.check_plan_editable(stored, self.user, data.get("reason", ""))
+            except InvalidInput as exc:
+                problems.update(exc.errors)
+            except (ConflictError, NotAllowed) as exc:
+                problems.setdefault(None, []).append(str(exc))
+        for field, messages in problems.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
         return data
@@ -86,10 +107,19 @@ class AssessmentAdmin(ObjectPermissionsModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Planned and changed through assessments/planning.py, like the planning page and the API."""
+        values = form.planning_values()
+        if change:
+            saved = planning.change_plan(Assessment.objects.get(pk=obj.pk), request.user, values,
+                                         form.cleaned_data.get("reason", ""))
+        else:
+            saved, _ = planning.plan(request.user, values)
+        obj.pk, obj.created_by_id, obj._state.adding = saved.pk, saved.created_by_id, False
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user).select_related(

@@ -889,7 +889,7 @@ def test_4_7_accounts_database_keeps_the_trail_of_a_user_deleted_behind_the_prod
 
 # === Roles and object permissions (11.10(d)(g), Annex 11 §12.1) ===================================
 
-def test_issue5_5_roles_lists_are_filtered_and_non_members_get_404(
+def test_role_lists_are_filtered_and_non_members_get_404(
         api, assessment, checklist, lead_auditor, auditor, reviewer, quality_admin, vendor_contact, make_user):
     outsider = make_user("outsider", Role.AUDITOR)
     for user, sees in ((lead_auditor, True), (auditor, True), (quality_admin, True), (outsider, False),
@@ -910,7 +910,7 @@ def test_issue5_5_roles_lists_are_filtered_and_non_members_get_404(
     assert api.as_user(vendor_contact).get("/api/vendors/").status_code == 403
 
 
-def test_issue5_5_a_quality_admin_cannot_make_superusers_or_take_over_one(client, quality_admin, auditor):
+def test_a_quality_admin_cannot_make_superusers_or_take_over_one(client, quality_admin, auditor):
     """Authority checks (11.10(g)): roles are granted as groups; superuser status and
     per-user permissions, which bypass every rule, only by a superuser."""
     boss = User.objects.create_superuser("root", "root@example.com", "an-unguessable-root-secret-77")
