@@ -4,7 +4,8 @@ locked account with the same message.
 
 The lock-out is keyed on the account *and* the client address, and it is timed
 (LOGIN_LOCKOUT_MINUTES): a stranger guessing passwords locks the account from their own address
-only, and not for good. Each lock-out is written to the audit trail, attributed to the system."""
+only, and not for good. Each lock-out is written to the audit trail, attributed to the system, and
+ends the account's API token."""
 import ipaddress
 
 from django.conf import settings
@@ -55,7 +56,9 @@ def connect():
 
 def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     """django-axes sends this at the failure that reaches the limit and at every refused attempt
-    after it; the lock-out is recorded once: at the failure that starts it."""
+    after it; the lock-out is recorded, and the token revoked, once: at the failure that starts it."""
+    from rest_framework.authtoken.models import Token
+
     from accounts.models import User
     from audit import trail
 
@@ -71,3 +74,5 @@ def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
         remote_addr=ip_address, event="lock-out", username=username, address=ip_address, minutes=minutes,
         failures=failures,
     )
+    if user is not None:
+        Token.objects.filter(user=user).delete()

@@ -167,6 +167,7 @@ MATRIX = {
     # --- API: root, tokens, schema -------------------------------------------------------------
     "api/": {"GET": logged_in(200)},
     "api/auth/token/": {"POST": everyone(400)},  # public by nature; {} is refused as incomplete
+    "api/auth/logout/": {"POST": logged_in(204)},  # revokes the caller's own token, nobody else's
     # DECISION (for the lead): the schema and its docs page are public (drf-spectacular's default
     # SERVE_PERMISSIONS=AllowAny). They describe the API, not the data. To close them, set
     # SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]

@@ -1,17 +1,19 @@
-from django.db.models import Prefetch
+from django.contrib.auth import logout
 from django.contrib.auth.models import Group
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
-
+from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api.authentication import token_expired
 from accounts.api.permissions import RulesPermission
-from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.api.serializers import UserSerializer
+from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.models import User
 
 
@@ -21,7 +23,8 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = UserSerializer
     permission_classes = [RulesPermission]
-    queryset = User.objects.filter(is_active=True).prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+    queryset = User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("groups", queryset=Group.objects.only("name")))
     search_fields = ["username", "first_name", "last_name"]
     filterset_fields = ["username"]
 
@@ -55,3 +58,18 @@ class ObtainTokenView(ObtainAuthToken):
             token = None
         token = token or Token.objects.create(user=user)
         return Response({"token": token.key})
+
+
+class LogoutView(APIView):
+    """POST to end what authenticates this request: the token is revoked (a new one is issued at
+    the next POST /api/auth/token/), or the browser session ends. 204, no body."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, Token):
+            Token.objects.filter(pk=request.auth.pk).delete()
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
