@@ -17,6 +17,7 @@ from assessments.models import (
     Answer, Assessment, Checklist, CorrectiveAction, Criterion, Evidence, Finding, MinorFindingsReview, Question,
 )
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.urls_safe import safe_next
 
 
 def visible_assessment(request, pk) -> Assessment:
@@ -314,8 +315,7 @@ def raise_finding(request, pk):
             messages.success(request, f"{finding.reference} raised ({finding.get_classification_display().lower()}).")
         except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
             _report_error(request, exc)
-    back = request.POST.get("next") or reverse("assessments:findings", args=[assessment.pk])
-    return redirect(back if back.startswith("/") else "/")
+    return redirect(safe_next(request, reverse("assessments:findings", args=[assessment.pk])))
 
 
 @login_required
@@ -391,7 +391,7 @@ def step(request, pk, name):
             messages.warning(request, problem)
     except (NotAllowed, InvalidInput) as exc:
         _report_error(request, exc)
-    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+    return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
 @login_required
@@ -417,7 +417,7 @@ def sign(request, pk):
             messages.warning(request, problem)
     except (NotAllowed, InvalidInput, ValueError) as exc:
         _report_error(request, exc)
-    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+    return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
 @login_required
