@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import LogoutView, ObtainTokenView, UserViewSet
+from config.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("users", UserViewSet, basename="user")
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

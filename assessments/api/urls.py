@@ -1,11 +1,10 @@
-from rest_framework.routers import SimpleRouter
-
 from assessments.api.assessment_views import (
     AssessmentViewSet, CorrectiveActionViewSet, EvidenceViewSet, FindingViewSet,
 )
 from assessments.api.views import ChecklistViewSet
+from config.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("findings", FindingViewSet, basename="finding")
