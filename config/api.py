@@ -28,6 +28,17 @@ class Router(SimpleRouter):
         self._default_value_pattern = "[0-9]+" if self._use_regex else "int"
 
 
+def text_field(data, name: str) -> str:
+    """The text value of `name` in a request body ("" when absent or null); anything but text, a
+    list or a mapping say, is a 400 naming the field."""
+    value = data.get(name) if isinstance(data, dict) else None
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise exceptions.ValidationError({name: ["Must be text."]})
+    return value
+
+
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "A service the product needs is not available. Try again shortly."
