@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,7 +190,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Request bodies (config/middleware.py refuses a larger one with 413 before anything reads it):
+# any body but a file upload at most 10 MiB, which holds a whole checklist's answers at the
+# per-field text limits; a file upload (multipart) at most UPLOAD_MAX_REQUEST_MB, several
+# evidence files at once, each within its own limit (25 MB, assessments/evidence.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=100) * 1024 * 1024
 
 # --- Security headers (all on unless DEBUG; see `manage.py check --deploy`) -------------------
 _secure = not DEBUG
@@ -259,6 +265,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    # Every body is checked the same way (config/parsers.py: size, depth, NUL characters, numbers).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser", "config.parsers.FormParser", "config.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",

@@ -15,6 +15,7 @@ from accounts.api.permissions import RulesPermission
 from accounts.api.serializers import UserSerializer
 from accounts.lockout import LOCKED_MESSAGE, is_locked
 from accounts.models import User
+from config.parsers import FormParser, JSONParser, MultiPartParser
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,6 +45,10 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 class ObtainTokenView(ObtainAuthToken):
     """POST user name and password, get the API token. A locked account gets 403 with the
     reason, never a token; failed attempts count toward the lock-out like the log-in page."""
+
+    # The product's parsers (ObtainAuthToken names the REST framework's own): this endpoint is
+    # open to anyone, so its body is checked like every other.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username") if hasattr(request.data, "get") else None

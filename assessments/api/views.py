@@ -4,13 +4,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.permissions import RulesPermission
 from assessments import checklist_io, checklists
 from assessments.api.serializers import ChecklistDetailSerializer, ChecklistImportSerializer, ChecklistSerializer
 from assessments.models import Checklist, Criterion, Question
+from config.parsers import FormParser, JSONParser, MultiPartParser
 
 
 class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
