@@ -60,3 +60,16 @@ class RequestLimitsMiddleware:
         except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as exc:
             return _refusal(request, 400, {"detail": str(exc) or "The form could not be read."})
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Sends PERMISSIONS_POLICY on every response: the browser features a page may use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
