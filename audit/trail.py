@@ -1,10 +1,11 @@
 """Reading the audit trail: one row per changed field, as the history API, the timeline page
 and the CSV export show it; and writing the entries of events that are no change to a model (a
 log-in lock-out)."""
-import csv
 import io
 
 from django.contrib.contenttypes.models import ContentType
+
+from config import spreadsheet
 
 from . import context
 from .models import AuditEntry
@@ -51,8 +52,9 @@ def rows(entries) -> list[dict]:
 
 
 def as_csv(data: list[dict]) -> str:
+    """The rows as CSV; a value a spreadsheet would run as a formula is neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer = spreadsheet.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in data:
         writer.writerow(row)

@@ -2,7 +2,6 @@
 comparison of CDMOs (and its CSV), and the audit-trail timeline of one assessment (and its CSV).
 The queries and numbers come from assessments/insights.py; these views check access, read the
 query string and render."""
-import csv
 import io
 
 from django import forms
@@ -16,6 +15,7 @@ from rules.contrib.views import permission_required
 from accounts.permissions import visible_assessments
 from assessments import charts, insights
 from audit import trail
+from config import spreadsheet
 from vendors.models import InherentRisk, Vendor
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
@@ -123,7 +123,7 @@ def compare_csv(request):
                                       content_type="text/plain; charset=utf-8")
     header, rows = insights.comparison_csv_rows(comparison)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet.writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
