@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Users and roles"
 
     def ready(self):
-        from . import permissions  # noqa: F401  registers every permission rule
+        from . import lockout, permissions, signals  # noqa: F401  registers every permission rule and receiver
+
+        lockout.connect()

@@ -42,6 +42,15 @@ rules.add_perm("accounts.delete_user", rules.always_deny)
 rules.add_perm("auth.view_group", is_quality_admin)
 rules.add_perm("auth.change_group", rules.always_deny)
 
+# Log-in lock-outs (django-axes): quality administrators see the failed log-ins, who is locked out
+# from which address and until when, and lift a lock-out early by deleting its access attempt.
+# The failure and access logs are read-only for everyone.
+rules.add_perm("axes.view_accessattempt", is_quality_admin)
+rules.add_perm("axes.delete_accessattempt", is_quality_admin)
+rules.add_perm("axes.view_accessfailurelog", is_quality_admin)
+rules.add_perm("axes.view_accesslog", is_quality_admin)
+rules.add_perm("axes", is_quality_admin)
+
 # --- Vendor registry ------------------------------------------------------------------------
 VENDOR_MODELS = ("vendor", "site", "gmpcertificate", "contact", "contract", "industryevent",
                  "serviceline", "modality", "therapeuticarea")

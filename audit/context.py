@@ -10,11 +10,14 @@ _actor = ContextVar("audit_actor", default=None)
 _request_id = ContextVar("audit_request_id", default=None)
 _reason = ContextVar("audit_reason", default="")
 _label = ContextVar("audit_label", default="")
+_system = ContextVar("audit_system", default=False)
 
 
 def current_actor():
     """The user acting now: set explicitly, else the request's (DRF sets request.user once it
-    has authenticated a token, so this also works for API calls)."""
+    has authenticated a token, so this also works for API calls). Nobody inside `as_system()`."""
+    if _system.get():
+        return None
     actor = _actor.get()
     if actor is not None:
         return actor
@@ -62,4 +65,12 @@ def acting(user=None, label: str = "", request_id: str | None = None):
 def reason(text: str):
     """The reason given for the changes made inside the block."""
     with _set(_reason, (text or "").strip()):
+        yield
+
+
+@contextlib.contextmanager
+def as_system(label: str = "system"):
+    """Entries written inside the block are the product's own doing (a lock-out, say), even in a
+    request of a logged-in user: no actor, the user name `label`. The request id is kept."""
+    with _set(_system, True), _set(_actor, None), _set(_label, label):
         yield

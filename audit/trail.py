@@ -1,8 +1,13 @@
 """Reading the audit trail: one row per changed field, as the history API, the timeline page
-and the CSV export show it."""
-import csv
+and the CSV export show it; and writing the entries of events that are no change to a model (a
+log-in lock-out)."""
 import io
 
+from django.contrib.contenttypes.models import ContentType
+
+from config import spreadsheet
+
+from . import context
 from .models import AuditEntry
 
 ACTIONS = {AuditEntry.Action.CREATE: "create", AuditEntry.Action.UPDATE: "update",
@@ -38,7 +43,8 @@ def rows(entries) -> list[dict]:
             result.append({**base, "field": "", "old": None, "new": None})
         for field, change in changes.items():
             if isinstance(change, dict):  # many-to-many: {"type", "operation", "objects"}
-                old, new = (None, change.get("objects")) if change.get("operation") == "add" else (change.get("objects"), None)
+                objects = change.get("objects")
+                old, new = (None, objects) if change.get("operation") == "add" else (objects, None)
             else:
                 old, new = change
             result.append({**base, "field": field, "old": _text(old), "new": _text(new)})
@@ -46,9 +52,24 @@ def rows(entries) -> list[dict]:
 
 
 def as_csv(data: list[dict]) -> str:
+    """The rows as CSV; a value a spreadsheet would run as a formula is neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer = spreadsheet.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in data:
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def record_system_event(model, object_pk, object_repr: str, reason: str, *, remote_addr=None, **data) -> AuditEntry:
+    """An entry made by the product itself (no user acted): an ACCESS entry on `model`'s object
+    `object_pk` (None when there is no such object), `reason` saying what happened, `data` kept as
+    the entry's additional data."""
+    with context.as_system():
+        return AuditEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(model),
+            object_pk="" if object_pk is None else str(object_pk),
+            object_id=object_pk if isinstance(object_pk, int) else None,
+            object_repr=object_repr, action=AuditEntry.Action.ACCESS, reason=reason,
+            remote_addr=remote_addr, additional_data=data or None,
+        )

@@ -1,9 +1,12 @@
-"""Conventions shared by every API endpoint: pagination and error shapes (see docs/api.md)."""
+"""Conventions shared by every API endpoint: pagination, error shapes (see docs/api.md) and the
+router whose ids are integers. The parsers that check every body are in config/parsers.py (the
+REST framework loads them with its settings, before this module could be imported)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
@@ -13,6 +16,28 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class Router(SimpleRouter):
+    """A router whose detail routes take an integer id: `/api/findings/abc/` is a 404 from the URL
+    map, never a query with "abc". A viewset looking up by something else sets its own
+    `lookup_value_regex`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SimpleRouter's default for a viewset without lookup_value_regex (or _converter).
+        self._default_value_pattern = "[0-9]+" if self._use_regex else "int"
+
+
+def text_field(data, name: str) -> str:
+    """The text value of `name` in a request body ("" when absent or null); anything but text, a
+    list or a mapping say, is a 400 naming the field."""
+    value = data.get(name) if isinstance(data, dict) else None
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise exceptions.ValidationError({name: ["Must be text."]})
+    return value
 
 
 class ServiceUnavailable(exceptions.APIException):

@@ -19,3 +19,5 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "config.views.not_found"

@@ -2,7 +2,6 @@
 comparison of CDMOs (and its CSV), and the audit-trail timeline of one assessment (and its CSV).
 The queries and numbers come from the modules beside this one; these views check access, read the
 query string and render."""
-import csv
 import io
 
 from django import forms
@@ -15,7 +14,7 @@ from rules.contrib.views import permission_required
 
 from assessments.models import Assessment
 from audit import trail
-from config import charts
+from config import charts, spreadsheet
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
@@ -127,7 +126,7 @@ def compare_csv(request):
                                       content_type="text/plain; charset=utf-8")
     header, rows = comparisons.comparison_csv_rows(comparison)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet.writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

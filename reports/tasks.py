@@ -1,6 +1,5 @@
 """Workers render reports and build archives. Each task is safe to run twice for the same job:
 a redelivered message (the worker died mid-render) simply renders the report again."""
-import csv
 import hashlib
 import io
 import logging
@@ -16,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.context import acting
+from config import spreadsheet
 
 from . import queue, rendering
 from .models import AuditReport, ReportArchive
@@ -108,7 +108,7 @@ def _zip_final_reports(archive) -> tuple[bytes, list[str]]:
     checked against the SHA-256 recorded when it was rendered: a file changed on disk is refused,
     so the manifest always states the hash of the bytes in the archive."""
     buffer, rows, missing = io.BytesIO(), io.StringIO(), []
-    manifest = csv.writer(rows, lineterminator="\n")
+    manifest = spreadsheet.writer(rows, lineterminator="\n")
     manifest.writerow(["file", "report", "assessment", "vendor", "sha256", "pages"])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for assessment in archive.assessments.select_related("vendor").order_by("pk"):

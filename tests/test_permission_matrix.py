@@ -127,6 +127,7 @@ MATRIX = {
     # --- API: root, tokens, schema -------------------------------------------------------------
     "api/": {"GET": logged_in(200)},
     "api/auth/token/": {"POST": everyone(400)},  # public by nature; {} is refused as incomplete
+    "api/auth/logout/": {"POST": logged_in(204)},  # revokes the caller's own token, nobody else's
     # DECISION (for the lead): the schema and its docs page are public (drf-spectacular's default
     # SERVE_PERMISSIONS=AllowAny). They describe the API, not the data. To close them, set
     # SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
@@ -224,13 +225,14 @@ MATRIX = {
     **admin_model("audit/auditentry", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     # Third-party models. Roles are groups: quality administrators see them (and put users in them
     # on the user form) but do not change them: a group's Django permissions would be a way around
-    # the rules. API tokens are credentials and the lock-out records are security logs: no role is
-    # granted them (a superuser manages them).
+    # the rules. API tokens are credentials: no role is granted them (a superuser manages them).
+    # Lock-outs: quality administrators see the access attempts and lift a lock-out by deleting
+    # one; the access and failure logs are read-only security logs.
     **admin_model("auth/group", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("authtoken/tokenproxy", 403, 403, 403, 403, 403),
-    **admin_model("axes/accessattempt", 403, 403, 403, 403, 403),
-    **admin_model("axes/accesslog", 403, 403, 403, 403, 403),
-    **admin_model("axes/accessfailurelog", 403, 403, 403, 403, 403),
+    **admin_model("axes/accessattempt", 200, 403, 200, 200, 200, **READ_ONLY_IN_ADMIN),
+    **admin_model("axes/accesslog", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    **admin_model("axes/accessfailurelog", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
 }
 
 #: Enumerated routes deliberately left out, each with its reason. Only Django-internal admin

@@ -2,6 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from config.csp import ImportExportPagePolicy
+
 from .models import (
     Contact,
     Contract,
@@ -39,7 +41,7 @@ class IndustryEventInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(ImportExportModelAdmin, ObjectPermissionsModelAdmin):
+class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissionsModelAdmin):
     resource_classes = [VendorResource]
     list_display = ["name", "country", "region", "status", "inherent_risk", "next_requalification_due"]
     list_filter = ["region", "country", "service_lines", "status", "inherent_risk", "modalities"]

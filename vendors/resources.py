@@ -1,6 +1,8 @@
 """CSV/XLSX import and export of vendors in the admin (django-import-export)."""
 from import_export import fields, resources, widgets
 
+from config.spreadsheet import neutralise
+
 from .models import Modality, ServiceLine, TherapeuticArea, Vendor
 
 
@@ -30,6 +32,10 @@ class VendorResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+
+    def export_field(self, field, instance, **kwargs):
+        """Exported cells are opened in spreadsheets: none may start like a formula."""
+        return neutralise(super().export_field(field, instance, **kwargs))
 
     def before_import_row(self, row, **kwargs):
         if row.get("country"):

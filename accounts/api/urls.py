@@ -1,8 +1,12 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import ObtainTokenView, UserViewSet
+from accounts.api.views import LogoutView, ObtainTokenView, UserViewSet
+from config.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("users", UserViewSet, basename="user")
-urlpatterns = [path("auth/token/", ObtainTokenView.as_view(), name="auth-token"), *router.urls]
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    *router.urls,
+]

@@ -28,13 +28,13 @@ from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, F
 from assessments.permissions import visible_part_or_404
 from audit import trail
 from checklists.models import Criterion
+from config.api import text_field
 from config.exceptions import NotAllowed
 
 
 def change_reason(request) -> str:
-    """The reason for a change: the body's "reason", else the X-Change-Reason header."""
-    data = request.data if isinstance(request.data, dict) else {}
-    return (data.get("reason") or request.headers.get("X-Change-Reason") or "").strip()
+    """The reason for a change: the body's "reason" (text, else 400), else the X-Change-Reason header."""
+    return (text_field(request.data, "reason") or request.headers.get("X-Change-Reason") or "").strip()
 
 
 def require(user, perm, obj=None):

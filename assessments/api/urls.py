@@ -1,13 +1,12 @@
-from rest_framework.routers import SimpleRouter
-
 from assessments.api.assessments import (
     AssessmentViewSet,
     CorrectiveActionViewSet,
     EvidenceViewSet,
     FindingViewSet,
 )
+from config.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("corrective-actions", CorrectiveActionViewSet, basename="correctiveaction")

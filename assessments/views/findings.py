@@ -10,6 +10,7 @@ from assessments.forms import CorrectiveActionForm, FindingForm, FollowUpForm
 from assessments.models import CorrectiveAction, Finding, MinorFindingsReview
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.urls_safe import safe_next
 
 from .common import report_error, visible_assessment
 
@@ -31,8 +32,7 @@ def raise_finding(request, pk):
             messages.success(request, f"{finding.reference} raised ({finding.get_classification_display().lower()}).")
         except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
             report_error(request, exc)
-    back = request.POST.get("next") or reverse("assessments:findings", args=[assessment.pk])
-    return redirect(back if back.startswith("/") else "/")
+    return redirect(safe_next(request, reverse("assessments:findings", args=[assessment.pk])))
 
 
 @login_required

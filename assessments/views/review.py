@@ -12,6 +12,7 @@ from audit import trail
 from checklists.models import Criterion, Question
 from config import charts
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.urls_safe import safe_next
 
 from .common import report_error, report_refusal, visible_assessment
 
@@ -32,7 +33,7 @@ def step(request, pk, name):
         report_refusal(request, exc)
     except (NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
-    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+    return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
 @login_required
@@ -56,7 +57,7 @@ def sign(request, pk):
         report_refusal(request, exc)
     except (NotAllowed, InvalidInput, ValueError) as exc:
         report_error(request, exc)
-    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+    return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
 @login_required

@@ -4,12 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.permissions import RulesPermission
 from checklists import formats, publishing
 from checklists.models import Checklist, Criterion, Question
+from config.parsers import FormParser, JSONParser, MultiPartParser
 
 from .serializers import ChecklistDetailSerializer, ChecklistImportSerializer, ChecklistSerializer
 

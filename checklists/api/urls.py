@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from config.api import Router
 
 from .checklists import ChecklistViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("checklists", ChecklistViewSet, basename="checklist")
 urlpatterns = router.urls

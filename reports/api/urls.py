@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from config.api import Router
 from reports.api.views import AssessmentReportsView, ReportArchiveViewSet, ReportViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("reports", ReportViewSet, basename="report")
 router.register("report-archives", ReportArchiveViewSet, basename="reportarchive")
 urlpatterns = [

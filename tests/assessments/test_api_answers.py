@@ -174,7 +174,8 @@ def test_a_non_finite_number_is_refused(lead_api, assessment):
     body = json.dumps([{"question": NUMERIC, "value": 1e400}]).replace("Infinity", "1e400")
     assert "1e400" in body
     response = lead_api.put(url(assessment, "answers/"), body, content_type="application/json")
-    assert response.status_code == 400 and NUMERIC in response.json()
+    # Refused by the API's JSON parser before the answer rules see it (config/inputs.py).
+    assert response.status_code == 400 and response.json() == {"[0].value": ["The number is out of range."]}
     assert stored(assessment) == {}
 
 

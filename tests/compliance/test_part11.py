@@ -848,6 +848,9 @@ def test_4_7_accounts_users_with_records_are_deactivated_not_deleted(
     with pytest.raises(ProtectedError):
         User.objects.get(pk=lead_auditor.pk).delete()
 
+    from rest_framework.authtoken.models import Token
+
+    old_token = Token.objects.get_or_create(user=lead_auditor)[0].key
     response = client.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [lead_auditor.pk]})
     assert response.status_code == 302
     lead = User.objects.get(pk=lead_auditor.pk)
@@ -862,15 +865,13 @@ def test_4_7_accounts_users_with_records_are_deactivated_not_deleted(
     assert AuditEntry.objects.filter(actor=lead, username="lead").exists()
     assert Assessment.objects.get(pk=assessment.pk).lead_auditor == lead
 
-    # A deactivated user cannot log in, get a token, or use an old one.
+    # A deactivated user cannot log in, get a token, or use an old one: it was revoked.
     client.logout()
     login = client.post("/login/", {"username": "lead", "password": PASSWORD})
     assert login.status_code == 200 and "_auth_user_id" not in client.session
     assert api.post("/api/auth/token/", {"username": "lead", "password": PASSWORD}, format="json").status_code == 400
-    from rest_framework.authtoken.models import Token
-
-    old_token = Token.objects.get(user=lead)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {old_token.key}")
+    assert not Token.objects.filter(user=lead).exists()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {old_token}")
     assert api.get("/api/users/me/").status_code == 401
 
 

@@ -61,7 +61,8 @@ def test_pages_load_assets_from_the_product_not_a_cdn(client, auditor):
 
 
 def test_health_answers_without_login(client, db):
-    assert client.get("/health/").json() == {"status": "ok"}
+    response = client.get("/health/")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
 def test_not_found_page_keeps_the_layout(client, auditor):

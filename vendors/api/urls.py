@@ -1,7 +1,6 @@
-from rest_framework.routers import SimpleRouter
-
+from config.api import Router
 from vendors.api.views import VendorViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("vendors", VendorViewSet, basename="vendor")
 urlpatterns = router.urls
