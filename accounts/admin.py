@@ -54,8 +54,10 @@ class UserAdmin(DjangoUserAdmin):
 def _locked_now():
     from django.db.models import Q
 
-    return Q(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-             attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return Q(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME,
+    )
 
 
 class LockedOutNowFilter(admin.SimpleListFilter):
@@ -85,8 +87,15 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
     LOGIN_LOCKOUT_MINUTES after its last failure; a quality administrator lifts it earlier by
     deleting the row."""
 
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_until", "path_info",
-                    "user_agent"]
+    list_display = [
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "locked_until",
+        "path_info",
+        "user_agent",
+    ]
     list_filter = [LockedOutNowFilter, "attempt_time", "path_info"]
     actions = []
 

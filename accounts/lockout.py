@@ -6,6 +6,7 @@ The lock-out is keyed on the account *and* the client address, and it is timed
 (LOGIN_LOCKOUT_MINUTES): a stranger guessing passwords locks the account from their own address
 only, and not for good. Each lock-out is written to the audit trail, attributed to the system, and
 ends the account's API token."""
+
 import ipaddress
 
 from django.conf import settings
@@ -13,9 +14,7 @@ from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 
-LOCKED_MESSAGE = (
-    "This account is locked after repeated failed log-ins. Ask a quality administrator to unlock it."
-)
+LOCKED_MESSAGE = "This account is locked after repeated failed log-ins. Ask a quality administrator to unlock it."
 
 
 def lockout_minutes() -> int:
@@ -68,10 +67,16 @@ def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     user = User.objects.filter(username=username).first()
     minutes = lockout_minutes()
     trail.record_system_event(
-        User, user.pk if user else None, username,
+        User,
+        user.pk if user else None,
+        username,
         f"{failures} failed log-ins of {username} from {ip_address}: log-ins of this account from that "
         f"address are refused for {minutes} minutes.",
-        remote_addr=ip_address, event="lock-out", username=username, address=ip_address, minutes=minutes,
+        remote_addr=ip_address,
+        event="lock-out",
+        username=username,
+        address=ip_address,
+        minutes=minutes,
         failures=failures,
     )
     if user is not None:

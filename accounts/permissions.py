@@ -4,6 +4,7 @@ Views, the API (`accounts.api.permissions`) and the admin all ask `user.has_perm
 which django-rules answers from the rules registered here and, for the records of one
 assessment, in assessments/permissions.py. Roles are groups (accounts/roles.py).
 """
+
 import rules
 
 from .roles import Role
@@ -52,8 +53,17 @@ rules.add_perm("axes.view_accesslog", is_quality_admin)
 rules.add_perm("axes", is_quality_admin)
 
 # --- Vendor registry ------------------------------------------------------------------------
-VENDOR_MODELS = ("vendor", "site", "gmpcertificate", "contact", "contract", "industryevent",
-                 "serviceline", "modality", "therapeuticarea")
+VENDOR_MODELS = (
+    "vendor",
+    "site",
+    "gmpcertificate",
+    "contact",
+    "contract",
+    "industryevent",
+    "serviceline",
+    "modality",
+    "therapeuticarea",
+)
 for _model in VENDOR_MODELS:
     rules.add_perm(f"vendors.view_{_model}", is_quality_staff)
     rules.add_perm(f"vendors.add_{_model}", is_quality_admin)

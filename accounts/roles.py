@@ -1,5 +1,6 @@
 """The product's roles. A role is a Django group of the same name, so administrators assign
 roles in the admin like any group; rules use them in accounts/permissions.py and assessments/permissions.py."""
+
 from django.db import models
 
 

@@ -1,5 +1,6 @@
 """API tokens end with the credentials they were issued for: a user's token is revoked when the
 user is deactivated or their password is changed (and on lock-out, accounts/lockout.py)."""
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 

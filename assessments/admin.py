@@ -9,6 +9,7 @@ from .models import Answer, Assessment, CorrectiveAction, Finding, Signature
 
 # --- Assessments: listed and filterable; read-only where the workflow says so ----------------
 
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -49,8 +50,10 @@ class AssessmentAdminForm(forms.ModelForm):
     (assessments/planning.py), and a reason for every change once the assessment is submitted."""
 
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why the planning changes: required once the assessment has been submitted; kept in the audit trail.")
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the planning changes: required once the assessment has been submitted; kept in the audit trail.",
+    )
     user = None  # the administrator, set by AssessmentAdmin.get_form
 
     class Meta:
@@ -86,15 +89,35 @@ class AssessmentAdmin(ObjectPermissionsModelAdmin):
     findings and signatures change only through the workflow (workspace or API)."""
 
     form = AssessmentAdminForm
-    list_display = ["reference", "vendor", "checklist", "kind", "status", "risk_rating", "overall_score",
-                    "lead_auditor", "planned_start"]
+    list_display = [
+        "reference",
+        "vendor",
+        "checklist",
+        "kind",
+        "status",
+        "risk_rating",
+        "overall_score",
+        "lead_auditor",
+        "planned_start",
+    ]
     list_filter = ["status", "kind", "mode", "risk_rating", "checklist"]
     search_fields = ["vendor__name", "scope", "lead_auditor__username"]
     autocomplete_fields = ["vendor"]
     filter_horizontal = ["audit_team"]
     inlines = [AnswerInline, SignatureInline]
-    readonly_fields = ["status", "decision", "decision_justification", "requalification_due", "overall_score",
-                       "risk_rating", "based_on", "submitted_at", "approved_at", "created_by", "created_at"]
+    readonly_fields = [
+        "status",
+        "decision",
+        "decision_justification",
+        "requalification_due",
+        "overall_score",
+        "risk_rating",
+        "based_on",
+        "submitted_at",
+        "approved_at",
+        "created_by",
+        "created_at",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -115,15 +138,17 @@ class AssessmentAdmin(ObjectPermissionsModelAdmin):
         """Planned and changed through assessments/planning.py, like the planning page and the API."""
         values = form.planning_values()
         if change:
-            saved = planning.change_plan(Assessment.objects.get(pk=obj.pk), request.user, values,
-                                         form.cleaned_data.get("reason", ""))
+            saved = planning.change_plan(
+                Assessment.objects.get(pk=obj.pk), request.user, values, form.cleaned_data.get("reason", "")
+            )
         else:
             saved, _ = planning.plan(request.user, values)
         obj.pk, obj.created_by_id, obj._state.adding = saved.pk, saved.created_by_id, False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user).select_related(
-            "vendor", "checklist", "lead_auditor")
+        return (
+            super().get_queryset(request).visible_to(request.user).select_related("vendor", "checklist", "lead_auditor")
+        )
 
 
 @admin.register(Finding)

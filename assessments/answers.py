@@ -1,6 +1,7 @@
 """Saving answers: every value checked against its question, stale writes refused, and a request
 applied whole or not at all (docs/api.md "Answers"). The API and the web workspace both call
 `save_answers`."""
+
 import math
 from dataclasses import dataclass
 
@@ -142,22 +143,29 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             # of=self: the default ordering joins the checklist's questions, which must not be locked
             # (on PostgreSQL that would make every assessment on this checklist wait for this one).
             for a in Answer.objects.select_for_update(of=("self",)).filter(
-                assessment=assessment, question__in=[p.question for p in parsed])
+                assessment=assessment, question__in=[p.question for p in parsed]
+            )
         }
         # A stale version is a conflict only when the item would change the answer: a retry of a
         # request that was applied (same content, version read before it) loses nothing, so it is
         # answered like the first time instead of with a 409 (writes are idempotent).
-        stale = [p for p in parsed if p.version is not None
-                 and p.version != (existing[p.question.pk].version if p.question.pk in existing else 0)
-                 and _would_change(existing.get(p.question.pk), p)]
+        stale = [
+            p
+            for p in parsed
+            if p.version is not None
+            and p.version != (existing[p.question.pk].version if p.question.pk in existing else 0)
+            and _would_change(existing.get(p.question.pk), p)
+        ]
         if stale:
             current = [existing.get(p.question.pk) for p in stale]
             raise StaleAnswer(
                 "Another change was saved after you read "
                 + ", ".join(p.question.code for p in stale)
                 + "; nothing was saved. Review the current answers and send yours again.",
-                current=[answer_dict(a) if a else {"question": p.question.code, "value": None, "version": 0}
-                         for a, p in zip(current, stale)],
+                current=[
+                    answer_dict(a) if a else {"question": p.question.code, "value": None, "version": 0}
+                    for a, p in zip(current, stale)
+                ],
             )
         saved = []
         for p in parsed:
@@ -213,8 +221,13 @@ def carry_over(target: Assessment, source: Assessment, user) -> int:
         if question is None or old.value is None or question.answer_type != old.question.answer_type:
             continue
         Answer.objects.create(
-            assessment=target, question=question, value=old.value, comment=old.comment,
-            na_justification=old.na_justification, carried_over=True, updated_by=user,
+            assessment=target,
+            question=question,
+            value=old.value,
+            comment=old.comment,
+            na_justification=old.na_justification,
+            carried_over=True,
+            updated_by=user,
         )
         copied += 1
     target.based_on = source

@@ -1,5 +1,6 @@
 """The assessment's words: its kind, mode and lifecycle, the decision, finding classes, the
 states of a corrective action and the meanings of a signature."""
+
 from config.choices import Choices
 
 

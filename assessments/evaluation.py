@@ -1,6 +1,7 @@
 """Feeds an assessment from the database into the pure scoring engine (assessments/scoring/).
 A fixed number of queries whatever the number of answers: the checklist's specs (cached per
 published version, which never changes), the answers, and the findings."""
+
 from collections import defaultdict
 from functools import lru_cache
 
@@ -28,10 +29,15 @@ def _load_specs(checklist_id: int) -> tuple:
 def question_spec(question: Question, criterion_code: str | None = None) -> scoring.QuestionSpec:
     """The scoring engine's view of one checklist question."""
     return scoring.QuestionSpec(
-        code=question.code, criterion=criterion_code or question.criterion.code, answer_type=question.answer_type,
-        weight=question.weight, severity=question.severity, required=question.required,
+        code=question.code,
+        criterion=criterion_code or question.criterion.code,
+        answer_type=question.answer_type,
+        weight=question.weight,
+        severity=question.severity,
+        required=question.required,
         expected_answer=question.expected_answer or None,
-        min_value=question.min_value, max_value=question.max_value,
+        min_value=question.min_value,
+        max_value=question.max_value,
         condition_question=question.condition_question or None,
         condition_equals=question.condition_equals if question.condition_question else None,
     )
@@ -48,7 +54,8 @@ def answer_values(assessment: Assessment) -> tuple[dict, dict]:
     """The answers as the engine reads them: {code: value} and {code: N/A justification}."""
     values, justifications = {}, {}
     for code, value, justification in Answer.objects.filter(assessment=assessment).values_list(
-            "question__code", "value", "na_justification"):
+        "question__code", "value", "na_justification"
+    ):
         values[code] = value
         justifications[code] = justification
     return values, justifications
@@ -62,7 +69,11 @@ def score(assessment: Assessment) -> scoring.AssessmentScore:
     criteria, questions = checklist_specs(assessment.checklist)
     values, _ = answer_values(assessment)
     return scoring.score_assessment(
-        criteria, questions, values, finding_classes(assessment), assessment.vendor.inherent_risk,
+        criteria,
+        questions,
+        values,
+        finding_classes(assessment),
+        assessment.vendor.inherent_risk,
         assessment.checklist.settings(),
     )
 
@@ -84,7 +95,8 @@ def refresh(assessment: Assessment) -> scoring.AssessmentScore:
     """Store the current overall score and rating on the assessment (for lists and filters)."""
     result = score(assessment)
     Assessment.objects.filter(pk=assessment.pk).update(
-        overall_score=result.overall, risk_rating=result.risk_rating or "")
+        overall_score=result.overall, risk_rating=result.risk_rating or ""
+    )
     assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
     return result
 
@@ -98,7 +110,8 @@ def _answers_by_assessment(assessment_ids) -> dict[int, dict]:
     """{assessment id: {question code: value}} for many assessments in one query."""
     values: dict[int, dict] = defaultdict(dict)
     for assessment_id, code, value in Answer.objects.filter(assessment_id__in=list(assessment_ids)).values_list(
-            "assessment_id", "question__code", "value"):
+        "assessment_id", "question__code", "value"
+    ):
         values[assessment_id][code] = value
     return values
 

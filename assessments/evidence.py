@@ -1,5 +1,6 @@
 """Evidence files: checked on the way in (size, type), hashed (SHA-256), stored privately under
 a random name, and served only through a permission check."""
+
 import mimetypes
 from pathlib import PurePath
 
@@ -26,8 +27,15 @@ ALLOWED = {
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 # The first bytes of the binary formats, so that a renamed executable is not taken for a PDF.
-MAGIC = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff",
-         ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".pptx": b"PK\x03\x04"}
+MAGIC = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".pptx": b"PK\x03\x04",
+}
 
 
 class EvidenceTooLarge(InvalidInput):
@@ -41,10 +49,18 @@ def check_file(upload) -> str:
     name = PurePath(upload.name or "").name
     suffix = PurePath(name).suffix.lower()
     if upload.size > MAX_BYTES:
-        raise EvidenceTooLarge({"file": [f"{name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB."]})
+        raise EvidenceTooLarge(
+            {"file": [f"{name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB."]}
+        )
     if suffix not in ALLOWED:
-        raise InvalidInput({"file": [f"{name}: files of type '{suffix or 'none'}' are not accepted; "
-                                     f"use one of {', '.join(sorted(ALLOWED))}."]})
+        raise InvalidInput(
+            {
+                "file": [
+                    f"{name}: files of type '{suffix or 'none'}' are not accepted; "
+                    f"use one of {', '.join(sorted(ALLOWED))}."
+                ]
+            }
+        )
     head = upload.read(8)
     upload.seek(0)
     if suffix in MAGIC and not head.startswith(MAGIC[suffix]):
@@ -61,11 +77,16 @@ def attach(assessment, user, question_code: str, upload, reason: str = "") -> Ev
     if question is None:
         raise InvalidInput({"question": [f"No question {question_code} in {assessment.checklist}."]})
     content_type = check_file(upload)
-    answer, _ = Answer.objects.get_or_create(assessment=assessment, question=question,
-                                             defaults={"updated_by": user, "version": 1})
+    answer, _ = Answer.objects.get_or_create(
+        assessment=assessment, question=question, defaults={"updated_by": user, "version": 1}
+    )
     item = Evidence(
-        answer=answer, original_name=PurePath(upload.name).name[:255], content_type=content_type,
-        size=upload.size, sha256=Evidence.digest(upload), uploaded_by=user,
+        answer=answer,
+        original_name=PurePath(upload.name).name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=Evidence.digest(upload),
+        uploaded_by=user,
     )
     item.file.save("evidence", upload, save=False)
     item._change_reason = reason
@@ -74,8 +95,12 @@ def attach(assessment, user, question_code: str, upload, reason: str = "") -> Ev
 
 
 def file_response(item: Evidence) -> FileResponse:
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type=item.content_type or mimetypes.guess_type(item.original_name)[0])
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type or mimetypes.guess_type(item.original_name)[0],
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

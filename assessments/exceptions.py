@@ -1,5 +1,6 @@
 """Why a step of the lifecycle or a signature is refused; the API maps each to its status code
 (config/exceptions.py: 409 for conflicts, 403 for what the user may not do, 400 for bad input)."""
+
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
 

@@ -7,7 +7,8 @@ from .models import Assessment
 
 class AssessmentFilterSet(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(
-        field_name="risk_rating", choices=RiskRating.choices,
+        field_name="risk_rating",
+        choices=RiskRating.choices,
     )
 
     class Meta:

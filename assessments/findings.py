@@ -1,4 +1,5 @@
 """Raising findings and planning corrective actions; the API and the workspace call these."""
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,9 +18,17 @@ def proposed_classification(question: Question | None) -> str:
 
 
 @transaction.atomic
-def raise_finding(assessment: Assessment, user, *, description: str, classification: str = "",
-                  question: Question | None = None, criterion: Criterion | None = None, reason: str = "",
-                  **fields) -> Finding:
+def raise_finding(
+    assessment: Assessment,
+    user,
+    *,
+    description: str,
+    classification: str = "",
+    question: Question | None = None,
+    criterion: Criterion | None = None,
+    reason: str = "",
+    **fields,
+) -> Finding:
     """A finding on a question (its criterion follows) or on a whole criterion. Without a class,
     the one proposed from the question's severity is used; the auditor may choose another."""
     workflow.check_editable(assessment, user, reason)
@@ -32,10 +41,15 @@ def raise_finding(assessment: Assessment, user, *, description: str, classificat
     list(Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk", flat=True))
     number = (Finding.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0) + 1
     finding = Finding(
-        assessment=assessment, number=number, question=question, criterion=criterion,
+        assessment=assessment,
+        number=number,
+        question=question,
+        criterion=criterion,
         classification=classification or proposed_classification(question),
-        proposed_classification=proposed_classification(question), description=description,
-        created_by=user, **fields,
+        proposed_classification=proposed_classification(question),
+        description=description,
+        created_by=user,
+        **fields,
     )
     finding._change_reason = reason
     finding.full_clean()
@@ -57,8 +71,9 @@ def update_finding(finding: Finding, user, reason: str = "", **fields) -> Findin
 
 
 @transaction.atomic
-def review_minor_cluster(assessment: Assessment, user, criterion: Criterion, outcome: str,
-                         justification: str = "", reason: str = "") -> MinorFindingsReview:
+def review_minor_cluster(
+    assessment: Assessment, user, criterion: Criterion, outcome: str, justification: str = "", reason: str = ""
+) -> MinorFindingsReview:
     """Confirm three or more minor findings of a criterion as a major finding, or justify why not."""
     workflow.check_editable(assessment, user, reason)
     if criterion.code not in workflow.unresolved_minor_clusters(assessment):
@@ -68,16 +83,25 @@ def review_minor_cluster(assessment: Assessment, user, criterion: Criterion, out
         minors = Finding.objects.filter(assessment=assessment, criterion=criterion, classification=FindingClass.MINOR)
         refs = ", ".join(f.reference for f in minors.order_by("number"))
         major = raise_finding(
-            assessment, user, criterion=criterion, classification=Finding.Classification.MAJOR, reason=reason,
-            description=justification or f"Several minor deficiencies in criterion {criterion.code} ({refs}) "
-                                         "together amount to a major deficiency.",
+            assessment,
+            user,
+            criterion=criterion,
+            classification=Finding.Classification.MAJOR,
+            reason=reason,
+            description=justification
+            or f"Several minor deficiencies in criterion {criterion.code} ({refs}) "
+            "together amount to a major deficiency.",
         )
     elif not (justification or "").strip():
         # Named after the field the client sends ("reason" is the change reason after submission).
         raise InvalidInput({"justification": ["Write why these minor findings do not amount to a major one."]})
     return MinorFindingsReview.objects.create(
-        assessment=assessment, criterion=criterion, outcome=outcome, justification=justification,
-        major_finding=major, decided_by=user,
+        assessment=assessment,
+        criterion=criterion,
+        outcome=outcome,
+        justification=justification,
+        major_finding=major,
+        decided_by=user,
     )
 
 
@@ -112,8 +136,9 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     verification = fields["verification"] if "verification" in fields else action.verification
     if new_status in ACTION_DONE and not (verification or "").strip():
         # Named after the field to fill in; also refuses blanking the verification of a verified action.
-        raise InvalidInput({"verification": [
-            "Say how effectiveness was verified before marking the action verified or closed."]})
+        raise InvalidInput(
+            {"verification": ["Say how effectiveness was verified before marking the action verified or closed."]}
+        )
     for key, value in fields.items():
         setattr(action, key, value)
     if action.status == CorrectiveAction.Status.CLOSED and action.closed_at is None:

@@ -1,5 +1,6 @@
 """The forms of the assessment pages. They only collect input: every rule is checked by the
 module the view hands the input to (planning, findings, workflow)."""
+
 from django import forms
 
 from accounts.models import User
@@ -11,16 +12,32 @@ from .models import Assessment, CorrectiveAction, Finding
 
 class AssessmentForm(forms.ModelForm):
     based_on = forms.ModelChoiceField(
-        queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED), required=False,
-        label="Start from an approved assessment", help_text="Its answers are copied and marked as carried over.")
+        queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED),
+        required=False,
+        label="Start from an approved assessment",
+        help_text="Its answers are copied and marked as carried over.",
+    )
 
     class Meta:
         model = Assessment
-        fields = ["vendor", "site", "checklist", "kind", "mode", "scope", "planned_start", "planned_end",
-                  "lead_auditor", "audit_team", "reviewer"]
-        widgets = {"planned_start": forms.DateInput(attrs={"type": "date"}),
-                   "planned_end": forms.DateInput(attrs={"type": "date"}),
-                   "scope": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "vendor",
+            "site",
+            "checklist",
+            "kind",
+            "mode",
+            "scope",
+            "planned_start",
+            "planned_end",
+            "lead_auditor",
+            "audit_team",
+            "reviewer",
+        ]
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}),
+            "planned_end": forms.DateInput(attrs={"type": "date"}),
+            "scope": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,8 +58,14 @@ class AssessmentForm(forms.ModelForm):
 class FindingForm(forms.ModelForm):
     class Meta:
         model = Finding
-        fields = ["classification", "description", "requirement", "fmea_severity", "fmea_occurrence",
-                  "fmea_detectability"]
+        fields = [
+            "classification",
+            "description",
+            "requirement",
+            "fmea_severity",
+            "fmea_occurrence",
+            "fmea_detectability",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -50,7 +73,10 @@ class CorrectiveActionForm(forms.ModelForm):
     class Meta:
         model = CorrectiveAction
         fields = ["description", "owner", "due_date"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}), "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class FollowUpForm(forms.ModelForm):

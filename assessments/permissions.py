@@ -1,6 +1,7 @@
 """Who may see and do what with one assessment and its parts; registered with django-rules, so
 that views, the API and the admin all ask `user.has_perm(name, assessment)`. The role
 predicates come from accounts/permissions.py."""
+
 import rules
 from django.http import Http404
 

@@ -1,6 +1,7 @@
 """Planning an assessment: the vendor and site, the checklist version, the dates, who leads,
 who is on the team and who reviews. The planning form, the API and the admin all check a plan
 with `problems` and save it with `plan` or `change_plan`, so the rules cannot differ by path."""
+
 from django.db import transaction
 
 from config.exceptions import InvalidInput

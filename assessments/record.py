@@ -3,6 +3,7 @@
 A signature covers a SHA-256 over a canonical serialisation of the record (answers, evidence
 hashes, findings, corrective-action plans). Any later change to that content, or reopening the
 assessment, makes the signature show as invalid wherever it is shown (docs/domain.md §4.3)."""
+
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,21 +19,36 @@ def canonical_content(assessment: Assessment) -> dict:
     for answer_id, sha in Evidence.objects.filter(answer__assessment=assessment).values_list("answer_id", "sha256"):
         evidence.setdefault(answer_id, []).append(sha)
     answers = [
-        {"question": code, "value": value, "comment": comment, "na_justification": na,
-         "evidence": sorted(evidence.get(pk, []))}
+        {
+            "question": code,
+            "value": value,
+            "comment": comment,
+            "na_justification": na,
+            "evidence": sorted(evidence.get(pk, [])),
+        }
         for pk, code, value, comment, na in Answer.objects.filter(assessment=assessment)
-        .values_list("pk", "question__code", "value", "comment", "na_justification").order_by("question__code")
+        .values_list("pk", "question__code", "value", "comment", "na_justification")
+        .order_by("question__code")
     ]
     findings = [
-        {"number": f.number, "question": f.question.code if f.question_id else None, "criterion": f.criterion.code,
-         "classification": f.classification, "description": f.description, "requirement": f.requirement,
-         "fmea": [f.fmea_severity, f.fmea_occurrence, f.fmea_detectability]}
-        for f in Finding.objects.filter(assessment=assessment).select_related("question", "criterion").order_by("number")
+        {
+            "number": f.number,
+            "question": f.question.code if f.question_id else None,
+            "criterion": f.criterion.code,
+            "classification": f.classification,
+            "description": f.description,
+            "requirement": f.requirement,
+            "fmea": [f.fmea_severity, f.fmea_occurrence, f.fmea_detectability],
+        }
+        for f in Finding.objects.filter(assessment=assessment)
+        .select_related("question", "criterion")
+        .order_by("number")
     ]
     actions = [
         {"finding": number, "description": d, "owner": o, "due_date": due.isoformat()}
         for number, d, o, due in CorrectiveAction.objects.filter(finding__assessment=assessment)
-        .values_list("finding__number", "description", "owner", "due_date").order_by("finding__number", "pk")
+        .values_list("finding__number", "description", "owner", "due_date")
+        .order_by("finding__number", "pk")
     ]
     return {
         "assessment": assessment.pk,

@@ -1,5 +1,6 @@
 """Signing an assessment: who may sign with which meaning, when, and with which password
 (21 CFR 11.200(a)). What a signature covers and whether it still holds: assessments/record.py."""
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 
@@ -29,18 +30,23 @@ def _check_allowed(assessment: Assessment, user, meaning: str) -> None:
     if meaning == Meaning.PERFORMED:
         if user.pk != assessment.lead_auditor_id:
             raise SignatureRefused("Only the lead auditor signs an assessment as performed.")
-        if assessment.status not in (Assessment.Status.IN_PROGRESS, Assessment.Status.RETURNED,
-                                     Assessment.Status.SUBMITTED):
+        if assessment.status not in (
+            Assessment.Status.IN_PROGRESS,
+            Assessment.Status.RETURNED,
+            Assessment.Status.SUBMITTED,
+        ):
             raise TransitionRefused(
                 f"{assessment.reference} is {assessment.get_status_display().lower()}; "
-                "it can be signed as performed while in progress, returned or submitted.")
+                "it can be signed as performed while in progress, returned or submitted."
+            )
     elif meaning in (Meaning.REVIEWED, Meaning.APPROVED):
         if not user.has_perm("assessments.review_assessment", assessment):
             raise SignatureRefused(f"Only a QA reviewer who is not on the audit team signs as {meaning}.")
         if assessment.status != Assessment.Status.SUBMITTED:
             raise TransitionRefused(
                 f"{assessment.reference} is {assessment.get_status_display().lower()}; "
-                f"it can be signed as {meaning} only when submitted.")
+                f"it can be signed as {meaning} only when submitted."
+            )
     else:
         raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed or approved.")
     if has_valid_signature(assessment, meaning, user):
@@ -56,8 +62,9 @@ def may_sign(assessment: Assessment, user, meaning: str) -> bool:
     return True
 
 
-def sign(assessment: Assessment, user, meaning: str, password: str, request=None,
-         decision: str = "", justification: str = "") -> Signature:
+def sign(
+    assessment: Assessment, user, meaning: str, password: str, request=None, decision: str = "", justification: str = ""
+) -> Signature:
     """Sign; an "approved" signature also approves the assessment, all or nothing."""
     if meaning not in Meaning.values:
         raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed or approved.")
@@ -68,6 +75,10 @@ def sign(assessment: Assessment, user, meaning: str, password: str, request=None
         if meaning == Meaning.APPROVED:
             workflow.approve(assessment, user, decision=decision, justification=justification)
         return Signature.objects.create(
-            assessment=assessment, signer=user, printed_name=user.full_name, meaning=meaning,
-            content_hash=content_hash(assessment), cycle=assessment.signing_cycle,
+            assessment=assessment,
+            signer=user,
+            printed_name=user.full_name,
+            meaning=meaning,
+            content_hash=content_hash(assessment),
+            cycle=assessment.signing_cycle,
         )

@@ -8,6 +8,7 @@
 Each step says who may take it (the rules of assessments/permissions.py), what must be true
 first, and refuses with a message listing everything that is missing. Pages and the API call
 these functions and nothing else changes `Assessment.status`."""
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -105,10 +106,13 @@ def submission_problems(assessment: Assessment) -> list[str]:
     carried = Answer.objects.filter(assessment=assessment, carried_over=True).values_list("question__code", flat=True)
     # A question hidden by its condition is not asked, so its carried-over answer needs no confirmation.
     visible = evaluation.visible_question_codes(assessment) if carried else set()
-    problems += [f"{code}: carried over from the last assessment; confirm or change it"
-                 for code in carried if code in visible]
-    problems += [f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
-                 for code in unresolved_minor_clusters(assessment)]
+    problems += [
+        f"{code}: carried over from the last assessment; confirm or change it" for code in carried if code in visible
+    ]
+    problems += [
+        f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
+        for code in unresolved_minor_clusters(assessment)
+    ]
     return problems
 
 
@@ -142,8 +146,11 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 def approval_problems(assessment: Assessment, user) -> list[str]:
     """Step order (docs/domain.md §4.6): what must be true before `user` may approve."""
     problems = [p for p in evaluation.missing_for_submission(assessment)]
-    without_action = (Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
-                      .exclude(pk__in=CorrectiveAction.objects.values("finding_id")).order_by("number"))
+    without_action = (
+        Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
+        .exclude(pk__in=CorrectiveAction.objects.values("finding_id"))
+        .order_by("number")
+    )
     problems += [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
     if not record.has_valid_signature(assessment, SignatureMeaning.PERFORMED, assessment.lead_auditor):
         problems.append("The lead auditor has not signed the assessment as performed (or the record changed since).")
@@ -163,19 +170,29 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     if decision not in Assessment.Decision.values:
         problems.append("No decision can be recommended yet: nothing applicable was answered.")
     elif decision != result.recommended_decision and not (justification or "").strip():
-        problems.append(f"Deciding “{decision}” instead of the recommended “{result.recommended_decision}” "
-                        "needs a written justification.")
+        problems.append(
+            f"Deciding “{decision}” instead of the recommended “{result.recommended_decision}” "
+            "needs a written justification."
+        )
     if problems:
         raise TransitionRefused(f"{assessment.reference} cannot be approved yet:", problems)
     now = timezone.now()
-    months = scoring.requalification_months(assessment.vendor.inherent_risk, result.risk_rating,
-                                            assessment.checklist.settings())
+    months = scoring.requalification_months(
+        assessment.vendor.inherent_risk, result.risk_rating, assessment.checklist.settings()
+    )
     due = scoring.requalification_due(timezone.localdate(now), months) if months else None
-    _set_status(assessment, Status.APPROVED, approved_at=now, decision=decision,
-                decision_justification=justification or "", requalification_due=due)
+    _set_status(
+        assessment,
+        Status.APPROVED,
+        approved_at=now,
+        decision=decision,
+        decision_justification=justification or "",
+        requalification_due=due,
+    )
     apply_decision_to_vendor(assessment)
-    transaction.on_commit(lambda: signals.assessment_approved.send(
-        sender=Assessment, assessment_id=assessment.pk, user_id=user.pk))
+    transaction.on_commit(
+        lambda: signals.assessment_approved.send(sender=Assessment, assessment_id=assessment.pk, user_id=user.pk)
+    )
     return assessment
 
 
@@ -192,19 +209,25 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
     """A conditional approval holds "until the corrective actions for every major finding are
     verified effective" (docs/domain.md §3): then the vendor becomes approved."""
     vendor = assessment.vendor
-    if (assessment.status != Status.APPROVED or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
-            or vendor.status != QualificationStatus.CONDITIONALLY_APPROVED):
+    if (
+        assessment.status != Status.APPROVED
+        or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
+        or vendor.status != QualificationStatus.CONDITIONALLY_APPROVED
+    ):
         return False
-    latest = (Assessment.objects.filter(vendor=vendor, status=Status.APPROVED).order_by("-approved_at").first())
+    latest = Assessment.objects.filter(vendor=vendor, status=Status.APPROVED).order_by("-approved_at").first()
     if latest is None or latest.pk != assessment.pk:
         return False
     majors = Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
     if not majors.exists() or any(
-            not f.actions.exists() or f.actions.exclude(status__in=ACTION_DONE).exists() for f in majors):
+        not f.actions.exists() or f.actions.exclude(status__in=ACTION_DONE).exists() for f in majors
+    ):
         return False
     vendor.status = QualificationStatus.APPROVED
-    vendor._change_reason = (f"Corrective actions for every major finding of {assessment.reference} "
-                             "verified effective: the conditional approval is lifted.")
+    vendor._change_reason = (
+        f"Corrective actions for every major finding of {assessment.reference} "
+        "verified effective: the conditional approval is lifted."
+    )
     vendor.save(update_fields=["status", "updated_at"])
     return True
 
@@ -216,8 +239,9 @@ def reopen(assessment: Assessment, user, reason: str) -> Assessment:
     _require(user, "assessments.reopen_assessment", assessment, "reopen")
     if not (reason or "").strip():
         raise ReasonRequired("A reason is required to reopen an approved assessment.")
-    _set_status(assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1,
-                approved_at=None)
+    _set_status(
+        assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1, approved_at=None
+    )
     return assessment
 
 

@@ -27,8 +27,9 @@ def _refuse_auditlogflush():
         return
 
     def handle(self, *args, **options):
-        raise CommandError("The audit trail is append-only and kept as long as the records: "
-                           "auditlogflush is disabled in this product.")
+        raise CommandError(
+            "The audit trail is append-only and kept as long as the records: auditlogflush is disabled in this product."
+        )
 
     auditlogflush.Command.handle = handle
     auditlogflush.Command.help = "Disabled: the audit trail is append-only."

@@ -1,6 +1,7 @@
 """Who acts, why, and as part of which user action: the context every audit-trail entry is
 written in. The middleware sets it for web and API requests; `acting()` sets it for Celery
 tasks and commands."""
+
 import contextlib
 import uuid
 from contextvars import ContextVar

@@ -2,6 +2,7 @@
 django-auditlog, extended with the reason for the change, the id of the user action it belongs
 to, the user's name as it was, and the assessment it concerns. Nothing in the product updates or
 deletes an entry; on PostgreSQL a trigger makes the database refuse it too."""
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
 
@@ -79,5 +80,7 @@ class Audited(models.Model):
         return None
 
     def get_additional_data(self):
-        return {"reason": getattr(self, "_change_reason", "") or context.current_reason(),
-                "assessment": self.audit_assessment_id()}
+        return {
+            "reason": getattr(self, "_change_reason", "") or context.current_reason(),
+            "assessment": self.audit_assessment_id(),
+        }

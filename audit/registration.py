@@ -1,6 +1,7 @@
 """Which models the audit trail records, and which of their fields. Derived or bookkeeping
 fields (timestamps kept by Django, cached scores) are left out: the changes that produce them
 are recorded."""
+
 from auditlog.registry import auditlog
 from django.apps import apps
 

@@ -1,6 +1,7 @@
 """Reading the audit trail: one row per changed field, as the history API, the timeline page
 and the CSV export show it; and writing the entries of events that are no change to a model (a
 log-in lock-out)."""
+
 import io
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,14 +11,21 @@ from config import spreadsheet
 from . import context
 from .models import AuditEntry
 
-ACTIONS = {AuditEntry.Action.CREATE: "create", AuditEntry.Action.UPDATE: "update",
-           AuditEntry.Action.DELETE: "delete", AuditEntry.Action.ACCESS: "access"}
+ACTIONS = {
+    AuditEntry.Action.CREATE: "create",
+    AuditEntry.Action.UPDATE: "update",
+    AuditEntry.Action.DELETE: "delete",
+    AuditEntry.Action.ACCESS: "access",
+}
 COLUMNS = ["timestamp", "user", "user_full_name", "action", "object", "field", "old", "new", "reason", "request_id"]
 
 
 def entries_for_assessment(assessment_id: int):
-    return (AuditEntry.objects.filter(assessment_id=assessment_id)
-            .select_related("content_type").order_by("timestamp", "pk"))
+    return (
+        AuditEntry.objects.filter(assessment_id=assessment_id)
+        .select_related("content_type")
+        .order_by("timestamp", "pk")
+    )
 
 
 def _text(value):
@@ -70,6 +78,9 @@ def record_system_event(model, object_pk, object_repr: str, reason: str, *, remo
             content_type=ContentType.objects.get_for_model(model),
             object_pk="" if object_pk is None else str(object_pk),
             object_id=object_pk if isinstance(object_pk, int) else None,
-            object_repr=object_repr, action=AuditEntry.Action.ACCESS, reason=reason,
-            remote_addr=remote_addr, additional_data=data or None,
+            object_repr=object_repr,
+            action=AuditEntry.Action.ACCESS,
+            reason=reason,
+            remote_addr=remote_addr,
+            additional_data=data or None,
         )

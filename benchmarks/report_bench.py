@@ -15,6 +15,7 @@ name of its own, so it never takes anyone else's tasks. Everything it starts is 
 temporary directory deleted at the end. It prints figures and exits 0 (it is a measurement, not
 a test) unless something crashed. See benchmarks/README.md.
 """
+
 import argparse
 import os
 import shutil
@@ -30,9 +31,9 @@ sys.path.insert(0, str(BASE_DIR))
 # The same launchers of a private Redis and of real Celery workers as the test suite's.
 from tests.helpers.processes import CeleryWorker, RedisServer, forget_queue  # noqa: E402
 
-GOAL_RATIO = 1.25     # whole task time / WeasyPrint-only time, at most
-GOAL_SPEEDUP = 1.8    # reports per minute with two pool processes / with one, at least
-STOP_TIMEOUT = 60     # seconds a worker has to finish the report in hand when stopped
+GOAL_RATIO = 1.25  # whole task time / WeasyPrint-only time, at most
+GOAL_SPEEDUP = 1.8  # reports per minute with two pool processes / with one, at least
+STOP_TIMEOUT = 60  # seconds a worker has to finish the report in hand when stopped
 
 
 # --- Processes: the pool processes' CPU time and memory --------------------------------------
@@ -114,8 +115,9 @@ def build_assessment():
     password = "bench-" + uuid.uuid4().hex
 
     def user(username, first, last, *roles):
-        u = User.objects.create_user(username=username, password=password, first_name=first, last_name=last,
-                                     email=f"{username}@example.com")
+        u = User.objects.create_user(
+            username=username, password=password, first_name=first, last_name=last, email=f"{username}@example.com"
+        )
         u.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
         return User.objects.get(pk=u.pk)
 
@@ -125,33 +127,56 @@ def build_assessment():
     checklist = Checklist.objects.get(code="CGT-CDMO", version=1)
     vendor = Vendor.objects.get(name="Lonza Group")
     site = Site.objects.filter(vendor=vendor).first() or Site.objects.create(
-        vendor=vendor, name="Portsmouth NH", city="Portsmouth", country="US", grade_a=True, grade_b=True)
+        vendor=vendor, name="Portsmouth NH", city="Portsmouth", country="US", grade_a=True, grade_b=True
+    )
     today = timezone.localdate()
     with acting(user=lead, label="benchmark set-up"):
         assessment = Assessment.objects.create(
-            vendor=vendor, site=site, checklist=checklist, lead_auditor=lead, reviewer=reviewer, created_by=lead,
+            vendor=vendor,
+            site=site,
+            checklist=checklist,
+            lead_auditor=lead,
+            reviewer=reviewer,
+            created_by=lead,
             scope="Autologous CAR-T drug product: aseptic manufacture, QC release testing, cryostorage and\n"
-                  "chain of identity. Viral vector supply is out of scope.",
-            planned_start=today - datetime.timedelta(days=30), planned_end=today - datetime.timedelta(days=28),
-            performed_start=today - datetime.timedelta(days=30), performed_end=today - datetime.timedelta(days=28))
+            "chain of identity. Viral vector supply is out of scope.",
+            planned_start=today - datetime.timedelta(days=30),
+            planned_end=today - datetime.timedelta(days=28),
+            performed_start=today - datetime.timedelta(days=30),
+            performed_end=today - datetime.timedelta(days=28),
+        )
         assessment.audit_team.set([auditor])
 
-        questions = list(Question.objects.filter(checklist=checklist).select_related("criterion")
-                         .order_by("criterion__order", "order", "code"))
-        condition_codes = set(Question.objects.filter(checklist=checklist).exclude(condition_question="")
-                              .values_list("condition_question", flat=True))
+        questions = list(
+            Question.objects.filter(checklist=checklist)
+            .select_related("criterion")
+            .order_by("criterion__order", "order", "code")
+        )
+        condition_codes = set(
+            Question.objects.filter(checklist=checklist)
+            .exclude(condition_question="")
+            .values_list("condition_question", flat=True)
+        )
         free = [q for q in questions if q.answer_type == "compliance" and q.code not in condition_codes]
         items = {i["question"]: i for i in compliant_answers(checklist)}
         for n, q in enumerate(free[:12]):
             value = ("partial", "non_compliant", "partial")[n % 3]
-            items[q.code].update(value=value, comment=(
-                f"Observed during the walk-through of {q.criterion.title.lower()}: the procedure exists but "
-                f"{'is not followed consistently' if value == 'partial' else 'was not followed'}; "
-                "three records sampled, see finding list.\nSite response: CAPA to be raised."))
+            items[q.code].update(
+                value=value,
+                comment=(
+                    f"Observed during the walk-through of {q.criterion.title.lower()}: the procedure exists but "
+                    f"{'is not followed consistently' if value == 'partial' else 'was not followed'}; "
+                    "three records sampled, see finding list.\nSite response: CAPA to be raised."
+                ),
+            )
         for q in free[12:14]:
-            items[q.code].update(value="na", na_justification=(
-                "The site does not perform this activity for the product in scope (confirmed in the quality "
-                "agreement)."))
+            items[q.code].update(
+                value="na",
+                na_justification=(
+                    "The site does not perform this activity for the product in scope (confirmed in the quality "
+                    "agreement)."
+                ),
+            )
         for q in questions[::5]:
             items[q.code].setdefault("comment", "Verified against records on site; no concerns.")
         answers.save_answers(assessment, lead, list(items.values()))
@@ -173,19 +198,33 @@ def build_assessment():
         for n, cls in enumerate(plan):
             crit_qs = by_criterion[criteria[n % len(criteria)]]
             q = crit_qs[(n // len(criteria)) % len(crit_qs)]
-            fmea = {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5,
-                    "fmea_detectability": 1 + (n * 3) % 5} if cls in ("critical", "major", "minor") else {}
+            fmea = (
+                {"fmea_severity": 1 + n % 5, "fmea_occurrence": 1 + (n * 2) % 5, "fmea_detectability": 1 + (n * 3) % 5}
+                if cls in ("critical", "major", "minor")
+                else {}
+            )
             finding = findings.raise_finding(
-                assessment, lead, question=q, classification=cls,
-                description=(f"{cls.capitalize()} deficiency {n + 1}: records sampled for {q.code} did not show the "
-                             "required review. Three of five batch records lacked the second-person verification "
-                             "of the cell count and the viability result before release."),
-                requirement=f"{q.reference or 'EudraLex Vol. 4 Part IV'}"[:500], **fmea)
+                assessment,
+                lead,
+                question=q,
+                classification=cls,
+                description=(
+                    f"{cls.capitalize()} deficiency {n + 1}: records sampled for {q.code} did not show the "
+                    "required review. Three of five batch records lacked the second-person verification "
+                    "of the cell count and the viability result before release."
+                ),
+                requirement=f"{q.reference or 'EudraLex Vol. 4 Part IV'}"[:500],
+                **fmea,
+            )
             if cls in ("critical", "major") or n % 2:
                 findings.plan_action(
-                    finding, lead, description="Retrain operators on second-person verification; add a "
-                                               "mandatory verification step to the electronic batch record.",
-                    owner="Head of QA operations, Portsmouth", due_date=today + datetime.timedelta(days=30 + 7 * n))
+                    finding,
+                    lead,
+                    description="Retrain operators on second-person verification; add a "
+                    "mandatory verification step to the electronic batch record.",
+                    owner="Head of QA operations, Portsmouth",
+                    due_date=today + datetime.timedelta(days=30 + 7 * n),
+                )
 
     from assessments import workflow
 
@@ -195,8 +234,14 @@ def build_assessment():
     with acting(user=lead, label="benchmark set-up"):
         signatures.sign(assessment, lead, "performed", password, request=request)
     with acting(user=reviewer, label="benchmark set-up"):
-        signatures.sign(assessment, reviewer, "approved", password, request=request,
-                        justification="Approved with conditions: the critical CAPA is to be verified on site.")
+        signatures.sign(
+            assessment,
+            reviewer,
+            "approved",
+            password,
+            request=request,
+            justification="Approved with conditions: the critical CAPA is to be verified on site.",
+        )
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.APPROVED, assessment.status
     return assessment, reviewer
@@ -218,8 +263,9 @@ def new_report(assessment, user):
     from reports.services import _next_number
 
     with transaction.atomic():
-        return AuditReport.objects.create(assessment=assessment, number=_next_number(assessment),
-                                          kind=AuditReport.Kind.FINAL, requested_by=user)
+        return AuditReport.objects.create(
+            assessment=assessment, number=_next_number(assessment), kind=AuditReport.Kind.FINAL, requested_by=user
+        )
 
 
 STEP_TIMES: dict[str, float] = {}
@@ -237,6 +283,7 @@ def time_steps():
                 return function(*args, **kwargs)
             finally:
                 STEP_TIMES[name] = time.perf_counter() - started
+
         return wrapper
 
     originals = rendering.render_html, rendering.html_to_pdf
@@ -327,16 +374,25 @@ def throughput(workers, assessment, user, count):
         enqueue(report)
     last = wait_ready([r.pk for r in reports], timeout=60 + 40 * count)
     elapsed = (last - started).total_seconds()
-    return {"elapsed": elapsed, "per_min": count / elapsed * 60, "cpu": cpu_seconds(pool) - cpu_before,
-            "load": (load_before + os.getloadavg()[0]) / 2, "pool": pool}
+    return {
+        "elapsed": elapsed,
+        "per_min": count / elapsed * 60,
+        "cpu": cpu_seconds(pool) - cpu_before,
+        "load": (load_before + os.getloadavg()[0]) / 2,
+        "pool": pool,
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=4, help="in-process repetitions of task and WeasyPrint (4)")
     parser.add_argument("--reports", type=int, default=8, help="reports per throughput run (8)")
-    parser.add_argument("--two", choices=("workers", "pool"), default="workers",
-                        help="'workers': two worker processes with -c 1 each (default); 'pool': one worker with -c 2")
+    parser.add_argument(
+        "--two",
+        choices=("workers", "pool"),
+        default="workers",
+        help="'workers': two worker processes with -c 1 each (default); 'pool': one worker with -c 2",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, database)")
     args = parser.parse_args()
 
@@ -349,11 +405,17 @@ def main():
             redis = RedisServer(tmp)
             os.environ["REDIS_URL"] = redis.url
         queue = f"report-bench-{uuid.uuid4().hex[:12]}"
-        os.environ.update({
-            "VAR_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "DEBUG": "true",
-            "SECRET_KEY": "report-bench-" + uuid.uuid4().hex, "CELERY_QUEUE": queue,
-            "REPORT_RENDER_DELAY_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
-        })
+        os.environ.update(
+            {
+                "VAR_DIR": str(tmp),
+                "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+                "DEBUG": "true",
+                "SECRET_KEY": "report-bench-" + uuid.uuid4().hex,
+                "CELERY_QUEUE": queue,
+                "REPORT_RENDER_DELAY_SECONDS": "0",
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+            }
+        )
         os.environ.pop("MEDIA_ROOT", None)
         os.chdir(BASE_DIR)
         import django
@@ -367,21 +429,25 @@ def main():
 
         assert settings.CELERY_TASK_DEFAULT_QUEUE == queue and settings.REPORT_RENDER_DELAY_SECONDS == 0
         began = time.monotonic()
-        print(f"Temporary directory {tmp}; Redis {os.environ['REDIS_URL']} "
-              f"({'private, started here' if redis else 'from REDIS_URL'}); queue {queue}; "
-              f"{os.cpu_count()} CPU(s)")
+        print(
+            f"Temporary directory {tmp}; Redis {os.environ['REDIS_URL']} "
+            f"({'private, started here' if redis else 'from REDIS_URL'}); queue {queue}; "
+            f"{os.cpu_count()} CPU(s)"
+        )
 
         t = time.perf_counter()
         assessment, user = build_assessment()
         purged = purge_queue(queue)
         from assessments.models import Answer, CorrectiveAction, Evidence, Finding
 
-        print(f"Set-up {time.perf_counter() - t:.1f} s: {assessment.reference}, "
-              f"{Answer.objects.filter(assessment=assessment).count()} answers, "
-              f"{Evidence.objects.filter(answer__assessment=assessment).count()} evidence files, "
-              f"{Finding.objects.filter(assessment=assessment).count()} findings, "
-              f"{CorrectiveAction.objects.filter(finding__assessment=assessment).count()} corrective actions, "
-              f"status {assessment.status}; {purged} message(s) from the approval purged")
+        print(
+            f"Set-up {time.perf_counter() - t:.1f} s: {assessment.reference}, "
+            f"{Answer.objects.filter(assessment=assessment).count()} answers, "
+            f"{Evidence.objects.filter(answer__assessment=assessment).count()} evidence files, "
+            f"{Finding.objects.filter(assessment=assessment).count()} findings, "
+            f"{CorrectiveAction.objects.filter(finding__assessment=assessment).count()} corrective actions, "
+            f"status {assessment.status}; {purged} message(s) from the approval purged"
+        )
 
         # 1. In-process: the whole task against WeasyPrint alone on the same HTML, interleaved so
         #    that a noisy neighbour slows both alike. The first (cold) task run is not counted.
@@ -416,25 +482,59 @@ def main():
         figure("Whole task, min", ms(min(task_times)), "ms")
         figure("WeasyPrint only, same HTML, median", ms(weasy_med), "ms", "", f"n={args.reps}")
         figure("WeasyPrint only, same HTML, min", ms(min(weasy_times)), "ms")
-        figure("Task / WeasyPrint (medians)", f"{ratio:.2f}", "x", f"<= {GOAL_RATIO}",
-               "PASS" if ratio <= GOAL_RATIO else "MISS")
-        figure("Task / WeasyPrint (mins)", f"{ratio_min:.2f}", "x", f"<= {GOAL_RATIO}",
-               "PASS" if ratio_min <= GOAL_RATIO else "MISS")
+        figure(
+            "Task / WeasyPrint (medians)",
+            f"{ratio:.2f}",
+            "x",
+            f"<= {GOAL_RATIO}",
+            "PASS" if ratio <= GOAL_RATIO else "MISS",
+        )
+        figure(
+            "Task / WeasyPrint (mins)",
+            f"{ratio_min:.2f}",
+            "x",
+            f"<= {GOAL_RATIO}",
+            "PASS" if ratio_min <= GOAL_RATIO else "MISS",
+        )
         cpu_ratio = statistics.median(task_cpu) / statistics.median(weasy_cpu)
-        figure("Task / WeasyPrint, CPU time (medians)", f"{cpu_ratio:.2f}", "x", f"<= {GOAL_RATIO}",
-               "PASS" if cpu_ratio <= GOAL_RATIO else "MISS")
+        figure(
+            "Task / WeasyPrint, CPU time (medians)",
+            f"{cpu_ratio:.2f}",
+            "x",
+            f"<= {GOAL_RATIO}",
+            "PASS" if cpu_ratio <= GOAL_RATIO else "MISS",
+        )
         in_ratio = statistics.median(inside_ratio)
-        figure("Task / its own WeasyPrint step (median)", f"{in_ratio:.2f}", "x", f"<= {GOAL_RATIO}",
-               "PASS" if in_ratio <= GOAL_RATIO else "MISS")
-        figure("Task time outside WeasyPrint, median", ms(statistics.median(outside)), "ms", "",
-               "measured inside each task run")
+        figure(
+            "Task / its own WeasyPrint step (median)",
+            f"{in_ratio:.2f}",
+            "x",
+            f"<= {GOAL_RATIO}",
+            "PASS" if in_ratio <= GOAL_RATIO else "MISS",
+        )
+        figure(
+            "Task time outside WeasyPrint, median",
+            ms(statistics.median(outside)),
+            "ms",
+            "",
+            "measured inside each task run",
+        )
         figure("  report_context", ms(parts["context"]), "ms", "", f"{parts['context_queries']} SQL queries")
-        figure("  template render", ms(parts["template"]), "ms", "",
-               f"{parts['template_queries']} SQL queries, {parts['html_kib']:.0f} KiB HTML")
+        figure(
+            "  template render",
+            ms(parts["template"]),
+            "ms",
+            "",
+            f"{parts['template_queries']} SQL queries, {parts['html_kib']:.0f} KiB HTML",
+        )
         figure("  pdf_facts (pypdf page count, SHA-256)", ms(parts["pdf_facts"]), "ms")
-        figure("  the rest (status rows, file, audit trail)",
-               ms(max(0.0, statistics.median(outside) - parts["context"] - parts["template"] - parts["pdf_facts"])),
-               "ms", "", "by difference")
+        figure(
+            "  the rest (status rows, file, audit trail)",
+            ms(max(0.0, statistics.median(outside) - parts["context"] - parts["template"] - parts["pdf_facts"])),
+            "ms",
+            "",
+            "by difference",
+        )
         figure("PDF pages", pages, "pages")
         figure("PDF size", f"{cold_report.size / 1024:.0f}", "KiB")
         figure("First task in the process (cold)", ms(cold), "ms", "", "not counted above")
@@ -464,34 +564,72 @@ def main():
             workers.remove(worker)
         speedup = run2["per_min"] / run1["per_min"]
 
-        figure("Worker peak RSS, pool process", f"{max(child_peaks):.0f}", "MiB", "",
-               "VmHWM, one worker -c 1, end of its run")
+        figure(
+            "Worker peak RSS, pool process",
+            f"{max(child_peaks):.0f}",
+            "MiB",
+            "",
+            "VmHWM, one worker -c 1, end of its run",
+        )
         figure("Worker peak RSS, main process", f"{main_peak:.0f}", "MiB", "", "VmHWM, same worker")
-        figure("Worker peak RSS, main + pool", f"{main_peak + sum(child_peaks):.0f}", "MiB", "",
-               "sum of the two peaks (shared pages twice)")
-        figure("Worker peak RSS, pool processes of the two", " / ".join(f"{p:.0f}" for p in child_peaks2), "MiB",
-               "", two_label)
+        figure(
+            "Worker peak RSS, main + pool",
+            f"{main_peak + sum(child_peaks):.0f}",
+            "MiB",
+            "",
+            "sum of the two peaks (shared pages twice)",
+        )
+        figure(
+            "Worker peak RSS, pool processes of the two",
+            " / ".join(f"{p:.0f}" for p in child_peaks2),
+            "MiB",
+            "",
+            two_label,
+        )
         for label, run in (("1 worker, -c 1", run1), (two_label, run2)):
-            figure(f"Throughput, {label}", f"{run['per_min']:.1f}", "reports/min", "",
-                   f"{args.reports} in {run['elapsed']:.1f} s")
-        figure("Speed-up, two vs one", f"{speedup:.2f}", "x", f">= {GOAL_SPEEDUP}",
-               "PASS" if speedup >= GOAL_SPEEDUP else "MISS")
+            figure(
+                f"Throughput, {label}",
+                f"{run['per_min']:.1f}",
+                "reports/min",
+                "",
+                f"{args.reports} in {run['elapsed']:.1f} s",
+            )
+        figure(
+            "Speed-up, two vs one",
+            f"{speedup:.2f}",
+            "x",
+            f">= {GOAL_SPEEDUP}",
+            "PASS" if speedup >= GOAL_SPEEDUP else "MISS",
+        )
         for label, run in (("one", run1), ("two", run2)):
-            figure(f"  CPU per report, {label}", ms(run["cpu"] / args.reports), "ms", "",
-                   f"pool got {run['cpu'] / run['elapsed']:.2f} of {os.cpu_count()} CPUs, load avg {run['load']:.1f}")
+            figure(
+                f"  CPU per report, {label}",
+                ms(run["cpu"] / args.reports),
+                "ms",
+                "",
+                f"pool got {run['cpu'] / run['elapsed']:.2f} of {os.cpu_count()} CPUs, load avg {run['load']:.1f}",
+            )
         cpus2 = run2["cpu"] / run2["elapsed"]
-        note = (f"With two pool processes the workers got {cpus2:.2f} CPUs of {os.cpu_count()} (CPU time per report "
-                f"{run1['cpu'] / args.reports:.1f} s with one, {run2['cpu'] / args.reports:.1f} s with two).")
+        note = (
+            f"With two pool processes the workers got {cpus2:.2f} CPUs of {os.cpu_count()} (CPU time per report "
+            f"{run1['cpu'] / args.reports:.1f} s with one, {run2['cpu'] / args.reports:.1f} s with two)."
+        )
         if speedup < GOAL_SPEEDUP and cpus2 < 0.8 * min(2, os.cpu_count() or 1):
-            note += (f" The speed-up misses {GOAL_SPEEDUP} because the workers could not get two CPUs (load average "
-                     f"{run2['load']:.1f}): other processes are using this machine.")
+            note += (
+                f" The speed-up misses {GOAL_SPEEDUP} because the workers could not get two CPUs (load average "
+                f"{run2['load']:.1f}): other processes are using this machine."
+            )
             if args.two == "pool":
-                note += (" With the kernel's autogroup scheduling CPU is shared per session, and one worker's pool "
-                         "processes share one session: try --two workers.")
+                note += (
+                    " With the kernel's autogroup scheduling CPU is shared per session, and one worker's pool "
+                    "processes share one session: try --two workers."
+                )
             if run2["cpu"] <= 1.15 * run1["cpu"]:
                 note += " The CPU per report did not rise with two pool processes, so rendering does not serialise."
-        print_table(f"Report benchmark: {assessment.checklist.code} v{assessment.checklist.version}, "
-                    f"{pages} pages, {os.cpu_count()} CPU(s), total run {time.monotonic() - began:.0f} s")
+        print_table(
+            f"Report benchmark: {assessment.checklist.code} v{assessment.checklist.version}, "
+            f"{pages} pages, {os.cpu_count()} CPU(s), total run {time.monotonic() - began:.0f} s"
+        )
         print(f"\n{note}")
     except Exception:
         import traceback

@@ -43,7 +43,10 @@ class QuestionInline(LockedInline, admin.StackedInline):
     extra = 0
     ordering = ["criterion__order", "order", "code"]
     fields = [
-        ("criterion", "order", "code"), "text", "guidance", "reference",
+        ("criterion", "order", "code"),
+        "text",
+        "guidance",
+        "reference",
         ("answer_type", "expected_answer", "min_value", "max_value", "unit"),
         ("weight", "severity", "required", "evidence_required"),
         ("condition_question", "condition_equals"),
@@ -67,8 +70,18 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
     list_filter = ["status", "code"]
     search_fields = ["name", "code"]
     readonly_fields = ["status", "published_at", "published_by", "based_on", "created_at"]
-    fields = ["code", "version", "name", "description", "scoring_settings", "status", "based_on",
-              "published_at", "published_by", "created_at"]
+    fields = [
+        "code",
+        "version",
+        "name",
+        "description",
+        "scoring_settings",
+        "status",
+        "based_on",
+        "published_at",
+        "published_by",
+        "created_at",
+    ]
     inlines = [CriterionInline, QuestionInline]
     actions = ["publish_selected", "new_version_of_selected", "export_selected"]
     change_list_template = "admin/checklists/checklist/change_list.html"
@@ -76,13 +89,17 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         checklist = self.get_object(request, object_id)
         if checklist is not None and checklist.is_locked and request.method == "GET":
-            messages.warning(request, f"{checklist} is {checklist.status}: it cannot be changed. "
-                                      "Use the action “New version” to revise it.")
+            messages.warning(
+                request,
+                f"{checklist} is {checklist.status}: it cannot be changed. Use the action “New version” to revise it.",
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.upload_view), name="checklists_checklist_upload"),
-                *super().get_urls()]
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="checklists_checklist_upload"),
+            *super().get_urls(),
+        ]
 
     def upload_view(self, request):
         if not request.user.has_perm("checklists.add_checklist"):
@@ -103,8 +120,12 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
             else:
                 messages.success(request, f"Imported {checklist} as {checklist.status}.")
                 return redirect("admin:checklists_checklist_change", checklist.pk)
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Upload a checklist",
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Upload a checklist",
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/checklists/checklist/upload.html", context)
 
     @admin.action(description="Publish selected drafts")
@@ -131,7 +152,8 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
             self.message_user(request, "Select exactly one checklist to export.", messages.ERROR)
             return None
         checklist = queryset.get()
-        response = HttpResponse(formats.dump(formats.export_checklist(checklist), "yaml"),
-                                content_type="application/yaml")
+        response = HttpResponse(
+            formats.dump(formats.export_checklist(checklist), "yaml"), content_type="application/yaml"
+        )
         response["Content-Disposition"] = f'attachment; filename="{checklist.code}-v{checklist.version}.yaml"'
         return response

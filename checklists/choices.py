@@ -1,5 +1,6 @@
 """The checklist's words: kinds of question, the answers a question can take, and the states
 of a checklist version."""
+
 from config.choices import Choices
 
 

@@ -5,6 +5,7 @@ in docs/checklist.schema.json. A file is checked completely before anything is w
 problem is reported at once with the criterion and question codes it concerns, and an import
 always creates a draft: publishing stays a separate, deliberate step (checklists.publishing).
 """
+
 import difflib
 import json
 import logging
@@ -31,14 +32,19 @@ SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
 LIMIT_DECIMAL_PLACES = 4  # Question.min_value / max_value store 4 decimal places
 
 _TYPE_NAMES = {
-    "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-    "array": "a list", "object": "a mapping", "null": "null",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
 }
 _PATTERN_HINTS = {
     "^[A-Za-z0-9_-]+$": "must contain only letters, digits, - and _ (e.g. CGT-CDMO)",
     "^[A-Z][A-Z0-9]{0,9}$": "must be an upper-case letter followed by at most 9 upper-case letters or digits (e.g. D)",
     r"^[A-Z][A-Z0-9]*\.[0-9]+[a-z]?$": "must be a criterion code, a dot and a number, "
-                                       "optionally followed by a lower-case letter (e.g. D.3 or D.3a)",
+    "optionally followed by a lower-case letter (e.g. D.3 or D.3a)",
 }
 _YAML_BOOLEAN_HINT = " (YAML reads an unquoted yes, no, on or off as true or false: put the value in quotes)"
 _LIST_ITEM_NAMES = {"criteria": "criterion", "questions": "question"}
@@ -70,7 +76,9 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (str, int, float, bool)) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first given on line {seen[key].line + 1})",
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {seen[key].line + 1})",
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark
@@ -284,8 +292,9 @@ def _check_answer_type(report, at, place, question):
     if answer_type not in AnswerType.values:
         return  # the schema reports it
     if answer_type == AnswerType.YES_NO and "expected_answer" not in question:
-        report.add(at, place, "expected_answer",
-                   "is required for a yes_no question: say which answer, yes or no, is compliant")
+        report.add(
+            at, place, "expected_answer", "is required for a yes_no question: say which answer, yes or no, is compliant"
+        )
     foreign = [] if answer_type == AnswerType.YES_NO else ["expected_answer"]
     foreign += [] if answer_type == AnswerType.NUMERIC else ["min_value", "max_value", "unit"]
     for field in foreign:
@@ -304,13 +313,25 @@ def _check_condition(report, at, place, question, earlier, all_codes):
         report.add(at, place, "condition", "a question cannot depend on itself")
     elif target in earlier:
         answer_type = earlier[target]
-        if (isinstance(equals, (str, int)) and not isinstance(equals, bool) and answer_type in AnswerType.values
-                and not condition_value_fits(Question(answer_type=answer_type), str(equals))):
-            report.add(at, place, "condition.equals",
-                       f"{target} is a {answer_type} question and can never have the answer {_show(equals)}")
+        if (
+            isinstance(equals, (str, int))
+            and not isinstance(equals, bool)
+            and answer_type in AnswerType.values
+            and not condition_value_fits(Question(answer_type=answer_type), str(equals))
+        ):
+            report.add(
+                at,
+                place,
+                "condition.equals",
+                f"{target} is a {answer_type} question and can never have the answer {_show(equals)}",
+            )
     elif target in all_codes:
-        report.add(at, place, "condition",
-                   f"{target} comes later in the checklist; a condition must point at an earlier question")
+        report.add(
+            at,
+            place,
+            "condition",
+            f"{target} comes later in the checklist; a condition must point at an earlier question",
+        )
     else:
         report.add(at, place, "condition", f"{target} is not a question of this checklist")
 
@@ -325,8 +346,12 @@ def _items(value):
 def _check_rules(report):
     """What the schema cannot say: codes unique and nested, fields per answer type, conditions."""
     criteria = _items(report.document.get("criteria"))
-    all_codes = {question.get("code") for _, criterion in criteria for _, question in _items(criterion.get("questions"))
-                 if isinstance(question.get("code"), str)}
+    all_codes = {
+        question.get("code")
+        for _, criterion in criteria
+        for _, question in _items(criterion.get("questions"))
+        if isinstance(question.get("code"), str)
+    }
     criterion_codes, earlier = set(), {}  # earlier: question code -> answer type, in file order
     for ci, criterion in criteria:
         at, place = report.where(ci)
@@ -345,8 +370,12 @@ def _check_rules(report):
                 if code in earlier:
                     report.add(q_at, q_place, "code", f"{code} is used by an earlier question too")
                 elif isinstance(criterion_code, str) and "." in code and code.split(".")[0] != criterion_code:
-                    report.add(q_at, q_place, "code",
-                               f"must start with {criterion_code}. (the code of its criterion), got {code!r}")
+                    report.add(
+                        q_at,
+                        q_place,
+                        "code",
+                        f"must start with {criterion_code}. (the code of its criterion), got {code!r}",
+                    )
             _check_answer_type(report, q_at, q_place, question)
             _check_condition(report, q_at, q_place, question, earlier, all_codes)
             if isinstance(code, str):
@@ -372,8 +401,10 @@ def validate(document: dict) -> list[str]:
 
 def _exists_message(code, version) -> str:
     latest = Checklist.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first()
-    return (f"{code} version {version} already exists; a checklist version is never overwritten: "
-            f"give the file a version number that is not used yet (the latest is {latest}).")
+    return (
+        f"{code} version {version} already exists; a checklist version is never overwritten: "
+        f"give the file a version number that is not used yet (the latest is {latest})."
+    )
 
 
 def counts(checklist: Checklist) -> str:
@@ -394,7 +425,10 @@ def import_checklist(data: bytes | str, filename: str | None = None, user=None) 
     try:
         with transaction.atomic():
             checklist = Checklist.objects.create(
-                code=code, version=version, name=document["name"], description=document.get("description", ""),
+                code=code,
+                version=version,
+                name=document["name"],
+                description=document.get("description", ""),
                 scoring_settings=ScoringSettings.from_dict(document.get("scoring")).to_dict(),
             )
             copy_into(checklist, document["criteria"])
@@ -402,8 +436,9 @@ def import_checklist(data: bytes | str, filename: str | None = None, user=None) 
         if Checklist.objects.filter(code=code, version=version).exists():  # imported at the same moment
             raise ChecklistFileError(_exists_message(code, version)) from None
         raise
-    logger.info("Checklist %s v%s imported as a draft from %s by %s", code, version, filename or "a file",
-                user or "the system")
+    logger.info(
+        "Checklist %s v%s imported as a draft from %s by %s", code, version, filename or "a file", user or "the system"
+    )
     return checklist
 
 
@@ -421,9 +456,14 @@ def _plain_number(value):
 
 def _export_question(question: Question) -> dict:
     item = {
-        "code": question.code, "text": question.text, "guidance": question.guidance,
-        "reference": question.reference, "answer_type": question.answer_type, "weight": question.weight,
-        "severity": question.severity, "required": question.required,
+        "code": question.code,
+        "text": question.text,
+        "guidance": question.guidance,
+        "reference": question.reference,
+        "answer_type": question.answer_type,
+        "weight": question.weight,
+        "severity": question.severity,
+        "required": question.required,
         "evidence_required": question.evidence_required,
     }
     if question.answer_type == AnswerType.YES_NO and question.expected_answer:
@@ -453,7 +493,9 @@ def export_checklist(checklist: Checklist) -> dict:
         },
         "criteria": [
             {
-                "code": criterion.code, "title": criterion.title, "description": criterion.description,
+                "code": criterion.code,
+                "title": criterion.title,
+                "description": criterion.description,
                 "weight": criterion.weight,
                 "questions": [_export_question(question) for question in criterion.questions.all()],
             }

@@ -1,5 +1,6 @@
 """Versioned checklists: the same questions, weights and severities for every vendor, frozen
 once published so that assessments months apart stay comparable."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,7 +69,8 @@ class Checklist(models.Model):
             if stored and stored["status"] != self.Status.DRAFT:
                 changed = [f.removesuffix("_id") for f in self._content_fields() if stored[f] != getattr(self, f)]
                 if changed or (stored["status"], self.status) not in {
-                    (self.Status.PUBLISHED, self.Status.PUBLISHED), (self.Status.PUBLISHED, self.Status.RETIRED),
+                    (self.Status.PUBLISHED, self.Status.PUBLISHED),
+                    (self.Status.PUBLISHED, self.Status.RETIRED),
                     (self.Status.RETIRED, self.Status.RETIRED),
                 }:
                     raise ChecklistLocked(
@@ -90,8 +92,16 @@ class Checklist(models.Model):
     def _content_fields():
         # The content and the record of its publication (who, when, from which version); only the
         # status may still move, from published to retired.
-        return ["code", "version", "name", "description", "scoring_settings", "based_on_id", "published_at",
-                "published_by_id"]
+        return [
+            "code",
+            "version",
+            "name",
+            "description",
+            "scoring_settings",
+            "based_on_id",
+            "published_at",
+            "published_by_id",
+        ]
 
 
 class ChecklistPart(models.Model):
@@ -157,7 +167,9 @@ class Question(ChecklistPart):
     reference = models.CharField(max_length=500, blank=True, help_text="The regulation or guidance it rests on.")
     answer_type = models.CharField(max_length=12, choices=AnswerType.choices, default=AnswerType.COMPLIANCE)
     expected_answer = models.CharField(
-        max_length=3, blank=True, choices=YesNo.choices,
+        max_length=3,
+        blank=True,
+        choices=YesNo.choices,
         help_text="Yes/no questions: which answer is compliant.",
     )
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -165,13 +177,17 @@ class Question(ChecklistPart):
     unit = models.CharField(max_length=40, blank=True)
     weight = models.PositiveSmallIntegerField(default=3, validators=ONE_TO_FIVE)
     severity = models.PositiveSmallIntegerField(
-        default=3, validators=ONE_TO_FIVE, help_text="Harm to patient or product if this point fails (5 = worst).",
+        default=3,
+        validators=ONE_TO_FIVE,
+        help_text="Harm to patient or product if this point fails (5 = worst).",
     )
     required = models.BooleanField(default=True)
     evidence_required = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
     condition_question = models.CharField(
-        max_length=16, blank=True, help_text="Show only when the question with this code ...",
+        max_length=16,
+        blank=True,
+        help_text="Show only when the question with this code ...",
     )
     condition_equals = models.CharField(max_length=40, blank=True, help_text="... has this answer.")
 

@@ -1,5 +1,6 @@
 """Checklist versions: publishing freezes a draft, a new version copies a frozen one into a
 draft. The admin, the API and the import command all go through these functions."""
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,11 +49,13 @@ def publish_problems(checklist: Checklist) -> list[str]:
             if q.condition_question:
                 target = earlier.get(q.condition_question)
                 if target is None:
-                    problems.append(f"{where}: its condition must point at an earlier question "
-                                    f"({q.condition_question} is not one).")
+                    problems.append(
+                        f"{where}: its condition must point at an earlier question ({q.condition_question} is not one)."
+                    )
                 elif not condition_value_fits(target, q.condition_equals):
-                    problems.append(f"{where}: {q.condition_question} can never have the answer "
-                                    f"{q.condition_equals!r}.")
+                    problems.append(
+                        f"{where}: {q.condition_question} can never have the answer {q.condition_equals!r}."
+                    )
             earlier[q.code] = q
     return problems
 
@@ -97,8 +100,12 @@ def new_version(checklist: Checklist) -> Checklist:
     if Checklist.objects.filter(code=checklist.code, status=Checklist.Status.DRAFT).exists():
         raise ChecklistLocked(f"{checklist.code} already has a draft version; edit that one.")
     draft = Checklist.objects.create(
-        code=checklist.code, version=latest + 1, name=checklist.name, description=checklist.description,
-        scoring_settings=checklist.scoring_settings, based_on=checklist,
+        code=checklist.code,
+        version=latest + 1,
+        name=checklist.name,
+        description=checklist.description,
+        scoring_settings=checklist.scoring_settings,
+        based_on=checklist,
     )
     for criterion in checklist.criteria.prefetch_related("questions"):
         questions = list(criterion.questions.all())
@@ -114,18 +121,31 @@ def copy_into(checklist: Checklist, criteria: list[dict]) -> None:
     """Create criteria and questions from plain dicts (the import format) in a draft."""
     for c_order, c in enumerate(criteria):
         criterion = Criterion.objects.create(
-            checklist=checklist, code=c["code"], title=c["title"], description=c.get("description", ""),
-            weight=c.get("weight", 1), order=c_order,
+            checklist=checklist,
+            code=c["code"],
+            title=c["title"],
+            description=c.get("description", ""),
+            weight=c.get("weight", 1),
+            order=c_order,
         )
         for q_order, q in enumerate(c["questions"]):
             condition = q.get("condition") or {}
             Question.objects.create(
-                criterion=criterion, code=q["code"], text=q["text"], guidance=q.get("guidance", ""),
-                reference=q.get("reference", ""), answer_type=q["answer_type"],
-                expected_answer=q.get("expected_answer") or "", min_value=q.get("min_value"),
-                max_value=q.get("max_value"), unit=q.get("unit") or "", weight=q.get("weight", 3),
-                severity=q.get("severity", 3), required=q.get("required", True),
-                evidence_required=q.get("evidence_required", False), order=q_order,
+                criterion=criterion,
+                code=q["code"],
+                text=q["text"],
+                guidance=q.get("guidance", ""),
+                reference=q.get("reference", ""),
+                answer_type=q["answer_type"],
+                expected_answer=q.get("expected_answer") or "",
+                min_value=q.get("min_value"),
+                max_value=q.get("max_value"),
+                unit=q.get("unit") or "",
+                weight=q.get("weight", 3),
+                severity=q.get("severity", 3),
+                required=q.get("required", True),
+                evidence_required=q.get("evidence_required", False),
+                order=q_order,
                 condition_question=condition.get("question", ""),
                 condition_equals="" if not condition else str(condition.get("equals", "")),
             )

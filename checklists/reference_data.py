@@ -3,6 +3,7 @@
 Idempotent: a checklist whose code and version already exist is left as it is, since a
 published version never changes; a changed built-in checklist ships as a file with a new version.
 """
+
 from pathlib import Path
 
 from django.db import transaction

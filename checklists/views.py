@@ -18,6 +18,10 @@ class ChecklistDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
     permission_required = "checklists.view_checklist"
     template_name = "checklists/checklist_detail.html"
     queryset = Checklist.objects.prefetch_related(
-        Prefetch("criteria", queryset=Criterion.objects.prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "code"))))
+        Prefetch(
+            "criteria",
+            queryset=Criterion.objects.prefetch_related(
+                Prefetch("questions", queryset=Question.objects.order_by("order", "code"))
+            ),
+        )
     )

@@ -1,6 +1,7 @@
 """Conventions shared by every API endpoint: pagination, error shapes (see docs/api.md) and the
 router whose ids are integers. The parsers that check every body are in config/parsers.py (the
 REST framework loads them with its settings, before this module could be imported)."""
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status

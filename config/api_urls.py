@@ -1,4 +1,5 @@
 """Every app's API routes under /api/, in one namespace ("api")."""
+
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,13 +15,15 @@ app_name = "api"
 @api_view(["GET"])
 def api_root(request, format=None):
     """Entry points of the API; the schema and its interactive documentation are the reference."""
-    return Response({
-        "users": reverse("api:user-list", request=request),
-        "vendors": reverse("api:vendor-list", request=request),
-        "checklists": reverse("api:checklist-list", request=request),
-        "schema": reverse("api:schema", request=request),
-        "docs": reverse("api:docs", request=request),
-    })
+    return Response(
+        {
+            "users": reverse("api:user-list", request=request),
+            "vendors": reverse("api:vendor-list", request=request),
+            "checklists": reverse("api:checklist-list", request=request),
+            "schema": reverse("api:schema", request=request),
+            "docs": reverse("api:docs", request=request),
+        }
+    )
 
 
 urlpatterns = [
@@ -33,6 +36,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (?script): the Content-Security-Policy
     # allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-         name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
 ]

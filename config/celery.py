@@ -1,4 +1,5 @@
 """The Celery application: PDF reports and other slow work run here, never in a web request."""
+
 import os
 
 from celery import Celery

@@ -1,5 +1,6 @@
 """Charts drawn on the server as SVG, so the page and the PDF report show the very same
 picture and nothing needs a JavaScript library or a network connection."""
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -29,7 +30,9 @@ def criterion_bars(criteria, title="Criterion scores", width=640) -> str:
     ]
     for tick in (0, 50, 75, 100):
         x = label_w + plot_w * tick / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{tick}</text>')
     for i, c in enumerate(criteria):
         y = top + i * row
@@ -42,8 +45,10 @@ def criterion_bars(criteria, title="Criterion scores", width=640) -> str:
             parts.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="#555">not applicable</text>')
             continue
         bar = plot_w * max(0.0, min(100.0, float(score))) / 100
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" fill="{_colour(score)}">'
-                     f"<title>{escape(label)}: {score:.1f}</title></rect>")
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" fill="{_colour(score)}">'
+            f"<title>{escape(label)}: {score:.1f}</title></rect>"
+        )
         parts.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}" fill="#222">{score:.1f}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -69,19 +74,25 @@ def grouped_bars(series: list[dict], categories: list[dict], title="Comparison",
         parts.append(f'<text x="{x + 14}" y="{y}" class="legend">{escape(s["name"][:38])}</text>')
     for tick in (0, 50, 75, 100):
         x = label_w + plot_w * tick / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 24}" stroke="#ccc" stroke-dasharray="3,3"/>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{tick}</text>')
     for g, cat in enumerate(categories):
         y0 = top + g * group_h
-        parts.append(f'<text x="0" y="{y0 + group_h / 2 + 4:.1f}">{escape((cat["code"] + ". " + cat["title"])[:30])}</text>')
+        parts.append(
+            f'<text x="0" y="{y0 + group_h / 2 + 4:.1f}">{escape((cat["code"] + ". " + cat["title"])[:30])}</text>'
+        )
         for i, s in enumerate(series):
             score = s["scores"].get(cat["code"])
             y = y0 + 4 + i * 12
             if score is None:
                 continue
             bar = plot_w * max(0.0, min(100.0, float(score))) / 100
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="10" fill="{palette[i % len(palette)]}">'
-                         f'<title>{escape(s["name"])}, {escape(cat["code"])}: {score:.1f}</title></rect>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="10" fill="{palette[i % len(palette)]}">'
+                f"<title>{escape(s['name'])}, {escape(cat['code'])}: {score:.1f}</title></rect>"
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -103,12 +114,20 @@ def score_line(points: list[tuple[str, float]], title="Overall score over time",
     if not points:
         parts.append(f'<text x="{left + 10}" y="{top + plot_h / 2:.1f}" fill="#555">No approved assessment yet.</text>')
     step = plot_w / max(1, len(points) - 1)
-    coords = [(left + (i * step if len(points) > 1 else plot_w / 2), top + plot_h * (1 - s / 100)) for i, (_, s) in enumerate(points)]
+    coords = [
+        (left + (i * step if len(points) > 1 else plot_w / 2), top + plot_h * (1 - s / 100))
+        for i, (_, s) in enumerate(points)
+    ]
     if len(coords) > 1:
-        parts.append('<polyline fill="none" stroke="#1565c0" stroke-width="2" points="'
-                     + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+        parts.append(
+            '<polyline fill="none" stroke="#1565c0" stroke-width="2" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            + '"/>'
+        )
     for (label, score), (x, y) in zip(points, coords):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0"><title>{escape(label)}: {score:.1f}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0"><title>{escape(label)}: {score:.1f}</title></circle>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">{escape(label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -156,10 +175,14 @@ def finding_bars(items: list[dict], title="Findings per approved assessment", wi
             h = plot_h * count / scale_max
             y -= h
             total += count
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{FINDING_COLOURS[cls]}">'
-                         f'<title>{escape(item["label"])}: {count} {escape(cls)}</title></rect>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{FINDING_COLOURS[cls]}">'
+                f"<title>{escape(item['label'])}: {count} {escape(cls)}</title></rect>"
+            )
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#222">{total}</text>')
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">'
-                     f'{escape(item["label"])}</text>')
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">'
+            f"{escape(item['label'])}</text>"
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))

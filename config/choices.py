@@ -1,6 +1,7 @@
 """Closed vocabularies in plain Python. Each member is the value stored and carries the label
 people read; model and form fields take `X.choices`. Plain enums rather than Django's
 TextChoices, so that the pure scoring engine speaks the same words as the models."""
+
 from enum import EnumType, StrEnum, nonmember
 
 

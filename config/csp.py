@@ -1,6 +1,7 @@
 """Per-page widenings of the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY: no inline
 script or style). A page of a third-party package that needs an inline event handler or style
 attribute is allowed exactly that source text, by its hash, and nothing else."""
+
 import base64
 import hashlib
 
@@ -23,8 +24,10 @@ def allow_inline(response, *, handlers=(), styles=()):
 
 
 #: django-import-export's export page: the "select all" checkbox and two style attributes.
-IMPORT_EXPORT_EXPORT_PAGE = {"handlers": ["onSelectToggleChange(event)"],
-                             "styles": ["padding: 0;", "font-weight: bold;"]}
+IMPORT_EXPORT_EXPORT_PAGE = {
+    "handlers": ["onSelectToggleChange(event)"],
+    "styles": ["padding: 0;", "font-weight: bold;"],
+}
 
 
 class ImportExportPagePolicy:

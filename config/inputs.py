@@ -2,6 +2,7 @@
 value (PostgreSQL cannot store one), JSON no deeper than MAX_JSON_DEPTH, numbers that fit the
 database. Used by the request middleware (query strings, form posts) and the API's parsers (JSON
 and form bodies), so that bad input is a 400 naming the field, never a 500."""
+
 import math
 
 #: Deeper JSON than this is refused. The API's deepest documented body is three levels (a list of

@@ -1,4 +1,5 @@
 """Checks and headers that apply to every request, pages and API alike."""
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
@@ -45,8 +46,9 @@ class RequestLimitsMiddleware:
         except ValueError:
             length = 0
         if limit is not None and length > limit:
-            return _refusal(request, 413, {
-                "detail": f"The request body is larger than the limit of {limit // (1024 * 1024)} MiB."})
+            return _refusal(
+                request, 413, {"detail": f"The request body is larger than the limit of {limit // (1024 * 1024)} MiB."}
+            )
         try:
             if "\x00" in request.path:
                 raise inputs.BadInput("path", inputs.NUL_MESSAGE)

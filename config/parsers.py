@@ -2,6 +2,7 @@
 each body is checked as config/inputs.py says, so that bad input is a 400 (413 for the size)
 naming where the problem is, never a 500. This module imports nothing of the REST framework but
 its parsers and exceptions, which its settings load first."""
+
 import codecs
 import json
 

@@ -1,5 +1,6 @@
 """The API's renderers (REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]). Like config/parsers.py, this
 module imports nothing of the REST framework but its renderers, which its settings load first."""
+
 from rest_framework import renderers
 
 

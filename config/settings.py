@@ -1,5 +1,6 @@
 """The one settings module. Every value that differs between a laptop and production comes
 from the environment (see README, "Configuration"); the defaults suit `make run`."""
+
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -294,7 +295,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     # Every body is checked the same way (config/parsers.py: size, depth, NUL characters, numbers).
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser", "config.parsers.FormParser", "config.parsers.MultiPartParser",
+        "config.parsers.JSONParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

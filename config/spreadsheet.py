@@ -2,6 +2,7 @@
 or a carriage return would be run there as a formula (CSV injection). `neutralise` puts a single
 quote before such a cell, which the spreadsheet shows as text; every CSV writer of the product
 goes through it (`writer`, `DictWriter`, and the vendor export of the admin)."""
+
 import csv
 import re
 

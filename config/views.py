@@ -18,8 +18,9 @@ def _database_answers() -> bool:
 
 
 def _redis_answers() -> bool:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=HEALTH_TIMEOUT_SECONDS,
-                                  socket_timeout=HEALTH_TIMEOUT_SECONDS)
+    client = redis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=HEALTH_TIMEOUT_SECONDS, socket_timeout=HEALTH_TIMEOUT_SECONDS
+    )
     try:
         return bool(client.ping())
     except (redis.RedisError, OSError):
@@ -34,8 +35,11 @@ def health(request):
     down, e.g. {"status": "unavailable", "database": "ok", "redis": "down", "down": ["redis"]}."""
     states = {"database": _database_answers(), "redis": _redis_answers()}
     down = [name for name, up in states.items() if not up]
-    body = {"status": "unavailable" if down else "ok", **{name: "ok" if up else "down" for name, up in states.items()},
-            "down": down}
+    body = {
+        "status": "unavailable" if down else "ok",
+        **{name: "ok" if up else "down" for name, up in states.items()},
+        "down": down,
+    }
     return JsonResponse(body, status=503 if down else 200)
 
 

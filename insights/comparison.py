@@ -1,5 +1,6 @@
 """The horizontal comparison of CDMOs assessed on the same checklist (docs/domain.md §1,
 recommendation 3): criterion scores side by side with percentile ranks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,9 @@ class Comparison:
 
     def table(self) -> list[tuple[dict, list[tuple[float | None, float | None]]]]:
         """One line per criterion: (criterion, [(score, percentile) per compared vendor])."""
-        return [(c, [(r.scores.get(c["code"]), r.percentiles.get(c["code"])) for r in self.rows])
-                for c in self.criteria]
+        return [
+            (c, [(r.scores.get(c["code"]), r.percentiles.get(c["code"])) for r in self.rows]) for c in self.criteria
+        ]
 
     def chart_series(self) -> list[dict]:
         return [{"name": r.vendor.name, "scores": r.scores} for r in self.rows]
@@ -64,14 +66,22 @@ class Comparison:
 
 def checklist_codes() -> list[str]:
     """Codes of checklists that have at least one approved assessment (all versions)."""
-    codes = (Checklist.objects.filter(assessments__status=Status.APPROVED)
-             .values_list("code", flat=True).distinct().order_by("code"))
+    codes = (
+        Checklist.objects.filter(assessments__status=Status.APPROVED)
+        .values_list("code", flat=True)
+        .distinct()
+        .order_by("code")
+    )
     return list(codes)
 
 
 def checklist_versions(code: str) -> list[int]:
-    return list(Checklist.objects.filter(code=code).exclude(status=Checklist.Status.DRAFT)
-                .values_list("version", flat=True).order_by("version"))
+    return list(
+        Checklist.objects.filter(code=code)
+        .exclude(status=Checklist.Status.DRAFT)
+        .values_list("version", flat=True)
+        .order_by("version")
+    )
 
 
 def comparable_vendors(user):
@@ -84,8 +94,11 @@ def _criteria_of(checklist_ids) -> list[dict]:
     """Criteria of the compared checklist versions, matched by code (versions of one checklist
     keep their codes); the title and order of the newest version win."""
     seen: dict[str, dict] = {}
-    for code, title, order in (Criterion.objects.filter(checklist_id__in=list(checklist_ids))
-                               .order_by("-checklist__version").values_list("code", "title", "order")):
+    for code, title, order in (
+        Criterion.objects.filter(checklist_id__in=list(checklist_ids))
+        .order_by("-checklist__version")
+        .values_list("code", "title", "order")
+    ):
         seen.setdefault(code, {"code": code, "title": title, "order": order})
     return sorted(seen.values(), key=lambda c: (c["order"], c["code"]))
 
@@ -98,8 +111,11 @@ def compare(user, checklist_code: str, version: int | None = None, vendors=None)
     version). Criterion scores come from the scoring engine over each assessment's answers;
     overall score and rating are those stored on the approved assessment. Each score has its
     percentile rank among the compared vendors (see `percentile_ranks`)."""
-    approved = (Assessment.objects.visible_to(user).filter(status=Status.APPROVED, checklist__code=checklist_code)
-                .select_related("vendor", "checklist"))
+    approved = (
+        Assessment.objects.visible_to(user)
+        .filter(status=Status.APPROVED, checklist__code=checklist_code)
+        .select_related("vendor", "checklist")
+    )
     if version:
         approved = approved.filter(checklist__version=version)
     if vendors is not None:
@@ -115,8 +131,15 @@ def compare(user, checklist_code: str, version: int | None = None, vendors=None)
     rows = []
     for a in assessments:
         scores = {c.code: (None if c.score is None else round(c.score, 1)) for c in scores_by_assessment[a.pk]}
-        rows.append(ComparisonRow(vendor=a.vendor, assessment=a, scores={code: scores.get(code) for code in order},
-                                  percentiles={}, overall=as_float(a.overall_score)))
+        rows.append(
+            ComparisonRow(
+                vendor=a.vendor,
+                assessment=a,
+                scores={code: scores.get(code) for code in order},
+                percentiles={},
+                overall=as_float(a.overall_score),
+            )
+        )
     for code in order:
         ranks = percentile_ranks({i: row.scores[code] for i, row in enumerate(rows)})
         for i, row in enumerate(rows):
@@ -125,8 +148,9 @@ def compare(user, checklist_code: str, version: int | None = None, vendors=None)
     for i, row in enumerate(rows):
         row.overall_percentile = None if overall_ranks[i] is None else round(overall_ranks[i], 1)
     not_compared = [v for v in vendors if v.pk not in latest] if vendors is not None else []
-    return Comparison(checklist_code=checklist_code, version=version, criteria=criteria, rows=rows,
-                      not_compared=not_compared)
+    return Comparison(
+        checklist_code=checklist_code, version=version, criteria=criteria, rows=rows, not_compared=not_compared
+    )
 
 
 def comparison_csv_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
@@ -143,12 +167,15 @@ def comparison_csv_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     rows = []
     for r in comparison.rows:
         a = r.assessment
-        line = [r.vendor.name, a.reference, a.checklist.code, a.checklist.version,
-                a.approved_at.isoformat().replace("+00:00", "Z") if a.approved_at else ""]
+        line = [
+            r.vendor.name,
+            a.reference,
+            a.checklist.code,
+            a.checklist.version,
+            a.approved_at.isoformat().replace("+00:00", "Z") if a.approved_at else "",
+        ]
         for c in comparison.criteria:
             line += [cell(r.scores.get(c["code"])), cell(r.percentiles.get(c["code"]))]
         line += [cell(r.overall), cell(r.overall_percentile), a.risk_rating, a.decision]
         rows.append(line)
     return header, rows
-
-

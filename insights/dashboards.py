@@ -2,6 +2,7 @@
 corrective actions and the risk matrix. Every function that reads assessments reads through
 `Assessment.objects.visible_to(user)`, so no page shows an assessment (or a score, rating or
 finding drawn from one) that its reader may not open; query counts do not grow with the rows."""
+
 from __future__ import annotations
 
 import datetime
@@ -49,10 +50,13 @@ def my_assessments(user) -> list[Assessment]:
     """Open assessments (not approved, not cancelled) that `user` leads or is on the team of,
     with their progress; soonest planned end first, unplanned last."""
     mine = Assessment.objects.filter(Q(lead_auditor=user) | Q(audit_team=user)).values("pk")
-    queryset = (Assessment.objects.visible_to(user).filter(pk__in=mine)
-                .exclude(status__in=(Status.APPROVED, Status.CANCELLED))
-                .select_related("vendor", "checklist", "lead_auditor")
-                .order_by("planned_end", "created_at", "pk"))
+    queryset = (
+        Assessment.objects.visible_to(user)
+        .filter(pk__in=mine)
+        .exclude(status__in=(Status.APPROVED, Status.CANCELLED))
+        .select_related("vendor", "checklist", "lead_auditor")
+        .order_by("planned_end", "created_at", "pk")
+    )
     rows = attach_progress(queryset)
     # Dates first, undated after (portable across databases, which sort NULLs differently).
     rows.sort(key=lambda a: (a.planned_end is None, a.planned_end or datetime.date.min, a.created_at))
@@ -66,9 +70,13 @@ def reviewer_queue(user) -> list[Assessment]:
     may never approve their own work). The ones assigned to them first, then oldest first."""
     if not is_reviewer(user):
         return []
-    queryset = (Assessment.objects.visible_to(user).filter(status=Status.SUBMITTED)
-                .exclude(lead_auditor=user).exclude(audit_team=user)
-                .select_related("vendor", "checklist", "lead_auditor", "reviewer"))
+    queryset = (
+        Assessment.objects.visible_to(user)
+        .filter(status=Status.SUBMITTED)
+        .exclude(lead_auditor=user)
+        .exclude(audit_team=user)
+        .select_related("vendor", "checklist", "lead_auditor", "reviewer")
+    )
     rows = list(queryset)
     far = timezone.now() + datetime.timedelta(days=36500)
     rows.sort(key=lambda a: (a.reviewer_id != user.pk, a.submitted_at or far, a.pk))
@@ -81,10 +89,13 @@ def vendors_due(today: datetime.date | None = None, horizon_days: int = DUE_HORI
     """Approved and conditionally approved vendors whose requalification is overdue or due within
     `horizon_days`; most overdue first. Sets `overdue` and `days_left` (negative when overdue)."""
     today = today or timezone.localdate()
-    vendors = list(Vendor.objects.filter(
-        status__in=QUALIFIED, next_requalification_due__isnull=False,
-        next_requalification_due__lte=today + datetime.timedelta(days=horizon_days),
-    ).order_by("next_requalification_due", "name"))
+    vendors = list(
+        Vendor.objects.filter(
+            status__in=QUALIFIED,
+            next_requalification_due__isnull=False,
+            next_requalification_due__lte=today + datetime.timedelta(days=horizon_days),
+        ).order_by("next_requalification_due", "name")
+    )
     for v in vendors:
         v.days_left = (v.next_requalification_due - today).days
         v.overdue = v.days_left < 0
@@ -97,10 +108,12 @@ def open_actions(user, today: datetime.date | None = None) -> list[CorrectiveAct
     assessments `user` may see; earliest due first. Sets `is_overdue` and `days_left`."""
     today = today or timezone.localdate()
     visible = Assessment.objects.visible_to(user).exclude(status=Status.CANCELLED).values("pk")
-    actions = list(CorrectiveAction.objects.filter(finding__assessment__in=visible)
-                   .exclude(status__in=CLOSED_ACTION)
-                   .select_related("finding__assessment__vendor", "finding__criterion")
-                   .order_by("due_date", "pk"))
+    actions = list(
+        CorrectiveAction.objects.filter(finding__assessment__in=visible)
+        .exclude(status__in=CLOSED_ACTION)
+        .select_related("finding__assessment__vendor", "finding__criterion")
+        .order_by("due_date", "pk")
+    )
     for action in actions:
         action.days_left = (action.due_date - today).days
         action.is_overdue = action.days_left < 0
@@ -111,8 +124,9 @@ def _latest_approved(user, queryset=None):
     """The latest approved assessment (that `user` may see) of the outer vendor row."""
     visible = Assessment.objects.visible_to(user).values("pk")
     queryset = Assessment.objects.all() if queryset is None else queryset
-    return (queryset.filter(vendor=OuterRef("pk"), status=Status.APPROVED, pk__in=visible)
-            .order_by("-approved_at", "-pk"))
+    return queryset.filter(vendor=OuterRef("pk"), status=Status.APPROVED, pk__in=visible).order_by(
+        "-approved_at", "-pk"
+    )
 
 
 def vendors_with_latest_rating(user):
@@ -158,8 +172,10 @@ def risk_matrix(user) -> RiskMatrix:
         counts[(inherent, _rating_key(rating))] += 1
     columns = [(r, RATING_LABELS[r]) for r in RATINGS] + [(NOT_ASSESSED, "Not assessed")]
     labels = dict(InherentRisk.choices)
-    rows = [(risk, labels[risk], [MatrixCell(risk, key, counts[(risk, key)]) for key, _ in columns])
-            for risk in INHERENT_RISKS]
+    rows = [
+        (risk, labels[risk], [MatrixCell(risk, key, counts[(risk, key)]) for key, _ in columns])
+        for risk in INHERENT_RISKS
+    ]
     return RiskMatrix(columns=columns, rows=rows, total=sum(counts.values()))
 
 
@@ -191,5 +207,3 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
         "actions_overdue_count": sum(1 for a in actions if a.is_overdue),
         "risk_matrix": risk_matrix(user),
     }
-
-

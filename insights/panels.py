@@ -1,5 +1,6 @@
 """The vendor page's assessment history, score over time and findings trend (server-side SVG,
 the same charts as in the PDF), registered on the registry's vendor page."""
+
 from django.template.loader import render_to_string
 
 from config import charts
@@ -17,7 +18,8 @@ def vendor_history(request, vendor):
         "trend": trend,
         "score_chart": charts.score_line(trend.score_points, title="Overall score of approved assessments"),
         "findings_chart": charts.finding_bars(
-            [{"label": a.date.isoformat(), "counts": a.finding_counts} for a in trend.approved]),
+            [{"label": a.date.isoformat(), "counts": a.finding_counts} for a in trend.approved]
+        ),
         "finding_classes": FINDING_CLASSES,
     }
     return render_to_string("insights/_vendor_history.html", context, request=request)

@@ -1,4 +1,5 @@
 """The audit trail of one assessment as a timeline of user actions."""
+
 from __future__ import annotations
 
 import datetime
@@ -42,8 +43,10 @@ def audit_entries(assessment: Assessment, username: str = "", object_type: str =
 def audit_filter_choices(assessment: Assessment) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(users, object types) that occur in the assessment's trail, as (value, label) pairs."""
     entries = trail.entries_for_assessment(assessment.pk).order_by()
-    users = sorted({(u, f"{n or u} ({u})") for u, n in entries.values_list("username", "user_full_name").distinct()},
-                   key=lambda pair: pair[1].lower())
+    users = sorted(
+        {(u, f"{n or u} ({u})") for u, n in entries.values_list("username", "user_full_name").distinct()},
+        key=lambda pair: pair[1].lower(),
+    )
     types = set()
     for app_label, model in entries.values_list("content_type__app_label", "content_type__model").distinct():
         try:
@@ -63,8 +66,13 @@ def timeline(entries) -> list[TimelineGroup]:
         group = groups.get(key)
         if group is None:
             group = groups[key] = TimelineGroup(
-                request_id=entry.cid, timestamp=entry.timestamp, username=entry.username,
-                user_full_name=entry.user_full_name or entry.username, reasons=[], changes=[])
+                request_id=entry.cid,
+                timestamp=entry.timestamp,
+                username=entry.username,
+                user_full_name=entry.user_full_name or entry.username,
+                reasons=[],
+                changes=[],
+            )
         group.timestamp = max(group.timestamp, entry.timestamp)
         group.last_entry = max(group.last_entry, entry.pk)
         if entry.reason and entry.reason not in group.reasons:

@@ -1,4 +1,5 @@
 """The home dashboard, the risk matrix, the comparison and the audit-trail pages."""
+
 from django.urls import path
 
 from . import views

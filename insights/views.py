@@ -2,6 +2,7 @@
 comparison of CDMOs (and its CSV), and the audit-trail timeline of one assessment (and its CSV).
 The queries and numbers come from the modules beside this one; these views check access, read the
 query string and render."""
+
 import io
 
 from django import forms
@@ -38,8 +39,12 @@ def home(request):
 class RiskCellForm(forms.Form):
     inherent_risk = forms.ChoiceField(choices=[("", "any")] + list(InherentRisk.choices), required=False)
     rating = forms.ChoiceField(
-        choices=[("", "any")] + [(r, vocabulary.RATING_LABELS[r]) for r in vocabulary.RATINGS]
-        + [(vocabulary.NOT_ASSESSED, "Not assessed")], required=False, label="Latest rating")
+        choices=[("", "any")]
+        + [(r, vocabulary.RATING_LABELS[r]) for r in vocabulary.RATINGS]
+        + [(vocabulary.NOT_ASSESSED, "Not assessed")],
+        required=False,
+        label="Latest rating",
+    )
 
 
 @login_required
@@ -52,12 +57,17 @@ def risk_vendors(request):
     risk, rating = form.cleaned_data["inherent_risk"], form.cleaned_data["rating"]
     vendors = list(dashboards.vendors_in_cell(request.user, risk, rating))
     labels = dict(form.fields["rating"].choices)
-    return render(request, "insights/risk_vendors.html", {
-        "form": form, "vendors": vendors,
-        "risk_label": dict(InherentRisk.choices).get(risk, "any"),
-        "rating_label": labels.get(rating, "any") if rating else "any",
-        "rating_labels": vocabulary.RATING_LABELS,
-    })
+    return render(
+        request,
+        "insights/risk_vendors.html",
+        {
+            "form": form,
+            "vendors": vendors,
+            "risk_label": dict(InherentRisk.choices).get(risk, "any"),
+            "rating_label": labels.get(rating, "any") if rating else "any",
+            "rating_labels": vocabulary.RATING_LABELS,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- comparison
@@ -65,18 +75,29 @@ def risk_vendors(request):
 
 class CompareForm(forms.Form):
     checklist = forms.ChoiceField(label="Checklist")
-    version = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Version",
-                                     help_text="Any version: each vendor's latest approved assessment on any version.")
+    version = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Version",
+        help_text="Any version: each vendor's latest approved assessment on any version.",
+    )
     vendor = forms.ModelMultipleChoiceField(
-        queryset=Vendor.objects.none(), to_field_name="slug", required=False, label="Vendors",
-        help_text="Choose none to compare every vendor assessed on this checklist (and version).")
+        queryset=Vendor.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label="Vendors",
+        help_text="Choose none to compare every vendor assessed on this checklist (and version).",
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         codes = comparisons.checklist_codes()
         self.fields["checklist"].choices = [(c, c) for c in codes]
         code = self.data.get("checklist") or (codes[0] if codes else "")
-        self.fields["version"].choices = [("", "Any version")] + [(v, f"v{v}") for v in comparisons.checklist_versions(code)]
+        self.fields["version"].choices = [("", "Any version")] + [
+            (v, f"v{v}") for v in comparisons.checklist_versions(code)
+        ]
         # Offered: the vendors with an approved assessment the user may see. Accepted: any vendor,
         # so that a link naming one without such an assessment says so instead of failing.
         offered = list(comparisons.comparable_vendors(user))
@@ -98,8 +119,12 @@ def _comparison(request):
     if not form.is_valid():
         return form, None
     chosen = form.cleaned_data["vendor"]
-    comparison = comparisons.compare(request.user, form.cleaned_data["checklist"], form.cleaned_data["version"],
-                                  vendors=list(chosen) if chosen else None)
+    comparison = comparisons.compare(
+        request.user,
+        form.cleaned_data["checklist"],
+        form.cleaned_data["version"],
+        vendors=list(chosen) if chosen else None,
+    )
     return form, comparison
 
 
@@ -111,8 +136,10 @@ def compare(request):
     if comparison is not None:
         version = f" v{comparison.version}" if comparison.version else ""
         context["chart"] = charts.grouped_bars(
-            comparison.chart_series(), comparison.criteria,
-            title=f"Criterion scores on {comparison.checklist_code}{version}, latest approved assessments")
+            comparison.chart_series(),
+            comparison.criteria,
+            title=f"Criterion scores on {comparison.checklist_code}{version}, latest approved assessments",
+        )
     return render(request, "insights/compare.html", context)
 
 
@@ -122,15 +149,19 @@ def compare_csv(request):
     form, comparison = _comparison(request)
     if comparison is None:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        return HttpResponseBadRequest("Invalid comparison: " + (problems or "no checklist has an approved assessment."),
-                                      content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "Invalid comparison: " + (problems or "no checklist has an approved assessment."),
+            content_type="text/plain; charset=utf-8",
+        )
     header, rows = comparisons.comparison_csv_rows(comparison)
     buffer = io.StringIO()
     writer = spreadsheet.writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    name = slugify(f"comparison-{comparison.checklist_code}" + (f"-v{comparison.version}" if comparison.version else ""))
+    name = slugify(
+        f"comparison-{comparison.checklist_code}" + (f"-v{comparison.version}" if comparison.version else "")
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -160,11 +191,21 @@ def history(request, pk):
     page = Paginator(groups, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "insights/history.html", {
-        "assessment": assessment, "page_obj": page, "groups": page.object_list, "group_count": len(groups),
-        "users": users, "types": types, "selected_user": username,
-        "selected_type": object_type, "query_without_page": query.urlencode(),
-    })
+    return render(
+        request,
+        "insights/history.html",
+        {
+            "assessment": assessment,
+            "page_obj": page,
+            "groups": page.object_list,
+            "group_count": len(groups),
+            "users": users,
+            "types": types,
+            "selected_user": username,
+            "selected_type": object_type,
+            "query_without_page": query.urlencode(),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """The vocabulary the insight pages share."""
+
 from assessments.choices import ACTION_DONE, FindingClass
 from assessments.models import Assessment
 from vendors.choices import InherentRisk, QualificationStatus, RiskRating

@@ -1,4 +1,5 @@
 """The report's words: draft or final, and where its rendering stands."""
+
 from config.choices import Choices
 
 

@@ -1,5 +1,6 @@
 """PDF audit reports: rendered in the background from an assessment, stored privately, and
 identified by the SHA-256 of the file so that any copy can be verified later (docs/domain.md §4.8)."""
+
 import uuid
 
 from django.conf import settings

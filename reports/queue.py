@@ -1,4 +1,5 @@
 """Publishing jobs to the task queue (Redis), so that an outage is reported at once."""
+
 import logging
 
 from django.conf import settings
@@ -12,8 +13,10 @@ logger = logging.getLogger(__name__)
 class QueueUnavailable(Exception):
     """The task queue (Redis) cannot take the job; the API answers 503 and nothing is kept."""
 
-    message = ("The report service is not available right now (the task queue cannot be reached). "
-               "Nothing was queued; try again in a few minutes.")
+    message = (
+        "The report service is not available right now (the task queue cannot be reached). "
+        "Nothing was queued; try again in a few minutes."
+    )
 
 
 # Left on a queued report whose job could not be sent; the periodic sweep sends it again.
@@ -28,8 +31,9 @@ def send(task, *args):
     configuration once, so it would keep publishing to a broker the settings no longer name,
     and a pooled connection can hide an outage until it is used."""
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL,
-                                      transport_options=dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)) as connection:
+        with app.connection_for_write(
+            settings.CELERY_BROKER_URL, transport_options=dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+        ) as connection:
             # One attempt: kombu would otherwise keep retrying for broker_connection_timeout and
             # more (about 6 s), holding the web request before the 503.
             connection.ensure_connection(max_retries=0)

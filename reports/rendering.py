@@ -1,6 +1,7 @@
 """From an assessment to a PDF: the context, the HTML (a Django template), and WeasyPrint with a
 URL fetcher that serves only the product's own static files. User text is escaped by the
 template engine, so nothing a user typed can make WeasyPrint fetch anything."""
+
 import hashlib
 import io
 import logging
@@ -65,7 +66,7 @@ def url_fetcher(url, *args, **kwargs):
     from weasyprint.urls import URLFetcherResponse
 
     if url.startswith(STATIC_PREFIX):
-        path = _static_file(url[len(STATIC_PREFIX):])
+        path = _static_file(url[len(STATIC_PREFIX) :])
         if path is not None:
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
@@ -91,31 +92,47 @@ def _weasyprint_fetcher():
 
 
 def report_context(assessment: Assessment, report=None) -> dict:
-    assessment = (Assessment.objects.select_related("vendor", "site", "checklist", "lead_auditor", "reviewer")
-                  .prefetch_related("audit_team").get(pk=assessment.pk))
+    assessment = (
+        Assessment.objects.select_related("vendor", "site", "checklist", "lead_auditor", "reviewer")
+        .prefetch_related("audit_team")
+        .get(pk=assessment.pk)
+    )
     result = evaluation.score(assessment)
     values, _ = evaluation.answer_values(assessment)
     visible = evaluation.visible_question_codes(assessment, values)
     answers = {
-        a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")
+        a.question_id: a
+        for a in Answer.objects.filter(assessment=assessment)
+        .select_related("updated_by")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     }
     criteria = []
     scores = {c.code: c for c in result.criteria}
-    for criterion in Criterion.objects.filter(checklist=assessment.checklist).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "code"))).order_by("order", "code"):
-        questions = [{"question": q, "answer": answers.get(q.pk), "applies": q.code in visible}
-                     for q in criterion.questions.all()]
+    for criterion in (
+        Criterion.objects.filter(checklist=assessment.checklist)
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "code")))
+        .order_by("order", "code")
+    ):
+        questions = [
+            {"question": q, "answer": answers.get(q.pk), "applies": q.code in visible}
+            for q in criterion.questions.all()
+        ]
         criteria.append({"criterion": criterion, "score": scores.get(criterion.code), "questions": questions})
-    findings = list(Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
-                    .prefetch_related("actions").order_by("number"))
+    findings = list(
+        Finding.objects.filter(assessment=assessment)
+        .select_related("question", "criterion")
+        .prefetch_related("actions")
+        .order_by("number")
+    )
     current_hash = record.content_hash(assessment)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
     return {
         "assessment": assessment,
         "report": report,
         "score": result,
-        "recommended_label": Assessment.Decision(result.recommended_decision).label if result.recommended_decision else "—",
+        "recommended_label": Assessment.Decision(result.recommended_decision).label
+        if result.recommended_decision
+        else "—",
         "chart": charts.criterion_bars([{"code": c.code, "title": c.title, "score": c.score} for c in result.criteria]),
         "criteria": criteria,
         "findings": findings,
@@ -147,5 +164,8 @@ def html_to_pdf(html: str) -> bytes:
 def pdf_facts(data: bytes) -> dict:
     from pypdf import PdfReader
 
-    return {"pages": len(PdfReader(io.BytesIO(data)).pages), "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest()}
+    return {
+        "pages": len(PdfReader(io.BytesIO(data)).pages),
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }

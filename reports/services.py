@@ -1,6 +1,7 @@
 """Asking for reports and archives, and checking a PDF against the stored ones. Web pages, the
 API and the approval (through the `assessment_approved` signal) call these; the work itself
 happens in reports/tasks.py."""
+
 import hashlib
 
 from django.db import connection, transaction
@@ -16,8 +17,15 @@ from .models import AuditReport, ReportArchive
 from .queue import WAITING_FOR_QUEUE, QueueUnavailable
 from .tasks import build_archive, enqueue
 
-__all__ = ["QueueUnavailable", "WAITING_FOR_QUEUE", "enqueue", "find_copy", "queue_final_report", "request_archive",
-           "request_report"]
+__all__ = [
+    "QueueUnavailable",
+    "WAITING_FOR_QUEUE",
+    "enqueue",
+    "find_copy",
+    "queue_final_report",
+    "request_archive",
+    "request_report",
+]
 
 
 def _next_number(assessment: Assessment) -> int:
@@ -39,8 +47,9 @@ def request_report(assessment: Assessment, user, kind: str = AuditReport.Kind.DR
     if kind == AuditReport.Kind.FINAL and assessment.status != Assessment.Status.APPROVED:
         raise ConflictError(f"{assessment.reference} is not approved: only a draft report can be made.")
     with transaction.atomic():
-        report = AuditReport.objects.create(assessment=assessment, number=_next_number(assessment), kind=kind,
-                                            requested_by=user)
+        report = AuditReport.objects.create(
+            assessment=assessment, number=_next_number(assessment), kind=kind, requested_by=user
+        )
         enqueue(report)
     return report
 
@@ -55,8 +64,9 @@ def queue_final_report(assessment_id: int, user_id: int | None) -> AuditReport:
     report then waits as queued and the periodic sweep sends it when the queue is back."""
     assessment = Assessment.objects.get(pk=assessment_id)
     with transaction.atomic():
-        report = AuditReport.objects.create(assessment=assessment, number=_next_number(assessment),
-                                            kind=AuditReport.Kind.FINAL, requested_by_id=user_id)
+        report = AuditReport.objects.create(
+            assessment=assessment, number=_next_number(assessment), kind=AuditReport.Kind.FINAL, requested_by_id=user_id
+        )
     try:
         enqueue(report)
     except QueueUnavailable:
@@ -79,5 +89,8 @@ def request_archive(user, assessments) -> ReportArchive:
 def find_copy(data: bytes) -> AuditReport | None:
     """The stored report this file is an unchanged copy of, if any (by SHA-256)."""
     digest = hashlib.sha256(data).hexdigest()
-    return (AuditReport.objects.filter(sha256=digest, status=AuditReport.Status.READY)
-            .select_related("assessment__vendor").first())
+    return (
+        AuditReport.objects.filter(sha256=digest, status=AuditReport.Status.READY)
+        .select_related("assessment__vendor")
+        .first()
+    )

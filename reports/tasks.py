@@ -1,5 +1,6 @@
 """Workers render reports and build archives. Each task is safe to run twice for the same job:
 a redelivered message (the worker died mid-render) simply renders the report again."""
+
 import hashlib
 import io
 import logging
@@ -32,8 +33,17 @@ class NotCommittedYet(Exception):
 
 # ignore_result: the outcome is in the database; a stored result would be read by nobody, and
 # the web process would subscribe to a result channel for every job it sends.
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT + (NotCommittedYet,),
-             retry_backoff=2, retry_backoff_max=60, retry_jitter=False, max_retries=5, ignore_result=True)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT + (NotCommittedYet,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=5,
+    ignore_result=True,
+)
 def render_report(self, report_id: int):
     report = AuditReport.objects.select_related("assessment__vendor", "requested_by").filter(pk=report_id).first()
     if report is None:
@@ -41,7 +51,8 @@ def render_report(self, report_id: int):
     if report.status == AuditReport.Status.READY:
         return {"report": report_id, "status": "ready", "skipped": True}
     AuditReport.objects.filter(pk=report_id).update(
-        status=AuditReport.Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+        status=AuditReport.Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1, error=""
+    )
     report.refresh_from_db()
     with acting(user=report.requested_by, label="report worker"):
         try:
@@ -79,8 +90,14 @@ def _fail(report, message):
     report.save(update_fields=["status", "error"])
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=2, max_retries=5,
-             ignore_result=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    max_retries=5,
+    ignore_result=True,
+)
 def build_archive(archive_id: int):
     archive = ReportArchive.objects.filter(pk=archive_id).first()
     if archive is None or archive.status == ReportArchive.Status.READY:
@@ -100,7 +117,8 @@ def build_archive(archive_id: int):
         except Exception as exc:  # recorded, never left "rendering"
             logger.exception("Report archive %s failed", archive.pk)
             ReportArchive.objects.filter(pk=archive.pk).update(
-                status=ReportArchive.Status.FAILED, error=f"The archive could not be built: {exc}"[:2000])
+                status=ReportArchive.Status.FAILED, error=f"The archive could not be built: {exc}"[:2000]
+            )
 
 
 def _zip_final_reports(archive) -> tuple[bytes, list[str]]:
@@ -112,8 +130,11 @@ def _zip_final_reports(archive) -> tuple[bytes, list[str]]:
     manifest.writerow(["file", "report", "assessment", "vendor", "sha256", "pages"])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for assessment in archive.assessments.select_related("vendor").order_by("pk"):
-            report = (AuditReport.objects.filter(assessment=assessment, kind="final", status="ready")
-                      .order_by("-number").first())
+            report = (
+                AuditReport.objects.filter(assessment=assessment, kind="final", status="ready")
+                .order_by("-number")
+                .first()
+            )
             if report is None:
                 missing.append(assessment.reference)
                 continue
@@ -122,8 +143,16 @@ def _zip_final_reports(archive) -> tuple[bytes, list[str]]:
             if hashlib.sha256(pdf).hexdigest() != report.sha256:
                 raise ValueError(f"the stored file of {report.reference} does not match its recorded SHA-256")
             zf.writestr(report.filename, pdf)
-            manifest.writerow([report.filename, report.reference, assessment.reference, assessment.vendor.name,
-                               report.sha256, report.pages])
+            manifest.writerow(
+                [
+                    report.filename,
+                    report.reference,
+                    assessment.reference,
+                    assessment.vendor.name,
+                    report.sha256,
+                    report.pages,
+                ]
+            )
         if missing:
             rows.write("\n# without a final report: " + " ".join(missing) + "\n")
         zf.writestr("MANIFEST.csv", rows.getvalue())
@@ -140,13 +169,17 @@ def sweep_reports():
     stuck = AuditReport.objects.filter(status=AuditReport.Status.RENDERING, started_at__lt=deadline)
     # Queued and never sent (the queue was down), or sent long ago and never picked up.
     lost = AuditReport.objects.filter(status=AuditReport.Status.QUEUED).filter(
-        Q(error=WAITING_FOR_QUEUE) | Q(started_at__isnull=True, requested_at__lt=waiting))
+        Q(error=WAITING_FOR_QUEUE) | Q(started_at__isnull=True, requested_at__lt=waiting)
+    )
     resent = failed = 0
     with acting(label="report sweep"):
         for report in list(stuck) + list(lost):
             if report.attempts >= MAX_ATTEMPTS:
-                _fail(report, f"Rendering did not finish after {report.attempts} attempts; ask for the report again "
-                              "or contact the administrator.")
+                _fail(
+                    report,
+                    f"Rendering did not finish after {report.attempts} attempts; ask for the report again "
+                    "or contact the administrator.",
+                )
                 failed += 1
                 continue
             report.status, report.error = AuditReport.Status.QUEUED, ""

@@ -15,6 +15,7 @@
   publishes to it) and `start_worker(...)` (real Celery workers on it, stopped at the end); see
   tests/helpers/processes.py.
 """
+
 import uuid
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def make_user(db):
 
 def user_fixture(username, *roles, doc):
     """A fixture giving the user `username` with `roles`, made by `make_user`."""
+
     def fixture(make_user):
         return make_user(username, *roles)
 
@@ -100,6 +102,7 @@ def api_as():
 
 def client_fixture(user, doc):
     """A fixture giving `api_as(...)` of the user that the fixture named `user` gives."""
+
     def fixture(request, api_as):
         return api_as(request.getfixturevalue(user))
 
@@ -189,8 +192,13 @@ def start_worker(celery_queue):
     workers = []
 
     def start(concurrency=1, name=None, wait=True, **env):
-        worker = CeleryWorker(celery_queue, log_dir=BASE_DIR / "test-artifacts", name=name, concurrency=concurrency,
-                              env={"DATABASE_URL": database_url(connection.settings_dict), **env})
+        worker = CeleryWorker(
+            celery_queue,
+            log_dir=BASE_DIR / "test-artifacts",
+            name=name,
+            concurrency=concurrency,
+            env={"DATABASE_URL": database_url(connection.settings_dict), **env},
+        )
         workers.append(worker)
         return worker.wait_ready() if wait else worker
 

@@ -16,8 +16,9 @@ def new_assessment(checklist, vendor, lead, reviewer, team=(), **fields):
     """A planned assessment: `lead` leads it with `team`, `reviewer` is named to review it."""
     from assessments.models import Assessment
 
-    assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead,
-                                           reviewer=reviewer, created_by=lead, **fields)
+    assessment = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=lead, reviewer=reviewer, created_by=lead, **fields
+    )
     assessment.audit_team.set(team)
     return assessment
 
@@ -40,8 +41,9 @@ def compliant_answers(checklist, **overrides):
     return items
 
 
-def approved_assessment(checklist, vendor, lead, reviewer, *, team=(), items=None, findings=(), approved_at=None,
-                        password=None, **fields):
+def approved_assessment(
+    checklist, vendor, lead, reviewer, *, team=(), items=None, findings=(), approved_at=None, password=None, **fields
+):
     """An assessment taken through the real workflow to approved: answers saved (`items`, by
     default `compliant_answers`), findings raised (`findings`: (question code, class) pairs; a
     critical or major one gets a corrective action), submitted, signed as performed by `lead` and
@@ -60,11 +62,13 @@ def approved_assessment(checklist, vendor, lead, reviewer, *, team=(), items=Non
     save_answers(assessment, lead, compliant_answers(checklist) if items is None else items)
     for code, classification in findings:
         question = Question.objects.get(checklist=checklist, code=code)
-        finding = finding_service.raise_finding(assessment, lead, description=f"Finding on {code}",
-                                                classification=classification, question=question)
+        finding = finding_service.raise_finding(
+            assessment, lead, description=f"Finding on {code}", classification=classification, question=question
+        )
         if finding.needs_corrective_action:
-            finding_service.plan_action(finding, lead, description=f"Correct {code}", owner="Head of QA",
-                                        due_date="2031-01-31")
+            finding_service.plan_action(
+                finding, lead, description=f"Correct {code}", owner="Head of QA", due_date="2031-01-31"
+            )
     assessment.refresh_from_db()
     workflow.submit(assessment, lead)
     signatures.sign(assessment, lead, "performed", password, request=RequestFactory().post("/"))

@@ -1,5 +1,6 @@
 """The permission matrix: every URL pattern, requested as anonymous and as each role, answers exactly
 the status written in MATRIX. How to add a route, and the world it is requested in: CONTRIBUTING.md."""
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -21,8 +22,15 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "vendor_contact", "auditor_not_on_team", "auditor_on_team", "lead_auditor", "reviewer",
-         "quality_admin")
+ROLES = (
+    "anonymous",
+    "vendor_contact",
+    "auditor_not_on_team",
+    "auditor_on_team",
+    "lead_auditor",
+    "reviewer",
+    "quality_admin",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,13 @@ CHANGE_PAGE = Redirect(r"/admin/\w+/\w+/[^/]+/change/")
 
 
 def row(anonymous, vendor_contact, auditor_not_on_team, auditor_on_team, lead_auditor, reviewer, quality_admin):
-    return dict(zip(ROLES, (anonymous, vendor_contact, auditor_not_on_team, auditor_on_team, lead_auditor,
-                            reviewer, quality_admin), strict=True))
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, vendor_contact, auditor_not_on_team, auditor_on_team, lead_auditor, reviewer, quality_admin),
+            strict=True,
+        )
+    )
 
 
 def everyone(status):
@@ -108,7 +121,8 @@ def admin_model(path, changelist, add, change, history, delete, **extra):
     }
     for suffix, methods in extra.items():
         routes.setdefault(f"admin/{path}/{suffix}", {}).update(
-            {method: ADMIN(status) for method, status in methods.items()})
+            {method: ADMIN(status) for method, status in methods.items()}
+        )
     return routes
 
 
@@ -151,8 +165,11 @@ MATRIX = {
     # a vendor contact gets an empty list, not 403. The POST body is valid: add_assessment is
     # checked after validation (perform_create), so with an invalid body everyone gets 400.
     "api/assessments/": {"GET": logged_in(200), "POST": row(401, 403, 403, 403, 201, 403, 201)},
-    "api/assessments/<pk>/": {"GET": MEMBER_READ, "PATCH": row(401, 404, 404, 403, 400, 403, 400),
-                              "PUT": row(401, 404, 404, 405, 405, 405, 405)},  # "use PATCH"
+    "api/assessments/<pk>/": {
+        "GET": MEMBER_READ,
+        "PATCH": row(401, 404, 404, 403, 400, 403, 400),
+        "PUT": row(401, 404, 404, 405, 405, 405, 405),
+    },  # "use PATCH"
     "api/assessments/<pk>/answers/": {"GET": MEMBER_READ, "PUT": TEAM_EDIT},
     "api/assessments/<pk>/answers/<code>/evidence/": {"POST": TEAM_EDIT},
     "api/assessments/<pk>/findings/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
@@ -212,8 +229,15 @@ MATRIX = {
     # and their parts read-only where the workflow owns them; nobody deletes users, assessments,
     # findings or published checklists, nor adds or changes audit-trail entries.
     **admin_model("accounts/user", 200, 200, 200, 200, 403, **{"<id>/password/": {"GET": 200}}),
-    **admin_model("vendors/vendor", 200, 200, 200, 200, 200,
-                  **{"import/": {"GET": 200}, "export/": {"GET": 200}, "process_import/": {"GET": 405}}),
+    **admin_model(
+        "vendors/vendor",
+        200,
+        200,
+        200,
+        200,
+        200,
+        **{"import/": {"GET": 200}, "export/": {"GET": 200}, "process_import/": {"GET": 405}},
+    ),
     **admin_model("vendors/site", 200, 200, 200, 200, 200),
     **admin_model("vendors/serviceline", 200, 200, 200, 200, 200),
     **admin_model("vendors/modality", 200, 200, 200, 200, 200),
@@ -244,7 +268,7 @@ NOT_IN_MATRIX = {
     "admin/password_change/done/": "Django's confirmation page of the above.",
     "admin/jsi18n/": "Django's JavaScript translation catalogue: static text.",
     "admin/autocomplete/": "Django's autocomplete JSON; it checks the view permission of the model "
-                           "it serves itself (AutocompleteJsonView).",
+    "it serves itself (AutocompleteJsonView).",
     "admin/r/<content_type_id>/<object_id>/": "Django's view-on-site redirect to get_absolute_url().",
 }
 
@@ -261,28 +285,40 @@ BODIES = {
     ("api/vendors/", "POST"): {},  # no name, no country: 400 for whoever passes
     ("api/vendors/<pk>/", "PATCH"): {"name": ""},
     ("api/assessments/", "POST"): lambda w: {
-        "vendor": w.vendor.pk, "checklist": w.checklist.pk, "kind": "initial",
-        "lead_auditor": w.users.lead_auditor.pk, "audit_team": [w.users.auditor_on_team.pk]},
+        "vendor": w.vendor.pk,
+        "checklist": w.checklist.pk,
+        "kind": "initial",
+        "lead_auditor": w.users.lead_auditor.pk,
+        "audit_team": [w.users.auditor_on_team.pk],
+    },
     ("api/assessments/<pk>/answers/", "PUT"): [{"question": QUESTION_CODE, "value": "partial"}],
     ("api/assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
-        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")),
-    ("api/assessments/<pk>/findings/", "POST"): {"question": QUESTION_CODE, "classification": "minor",
-                                                 "description": "Another deficiency."},
-    ("api/assessments/<pk>/minor-reviews/", "POST"): {"criterion": "A", "outcome": "justified",
-                                                      "justification": "Isolated."},
+        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
+    ),
+    ("api/assessments/<pk>/findings/", "POST"): {
+        "question": QUESTION_CODE,
+        "classification": "minor",
+        "description": "Another deficiency.",
+    },
+    ("api/assessments/<pk>/minor-reviews/", "POST"): {
+        "criterion": "A",
+        "outcome": "justified",
+        "justification": "Isolated.",
+    },
     ("api/assessments/<pk>/cancel/", "POST"): {"reason": ""},
     ("api/assessments/<pk>/return/", "POST"): {"reason": ""},
     ("api/assessments/<pk>/reopen/", "POST"): {"reason": ""},
     ("api/assessments/<pk>/signatures/", "POST"): {"meaning": "reviewed", "password": PASSWORD},
-    ("api/findings/<pk>/actions/", "POST"): {"description": "Retrain.", "owner": "Vendor QA",
-                                             "due_date": "2030-01-31"},
+    ("api/findings/<pk>/actions/", "POST"): {"description": "Retrain.", "owner": "Vendor QA", "due_date": "2030-01-31"},
     ("api/assessments/<pk>/reports/", "POST"): {"kind": "bogus"},
     ("api/reports/verify/", "POST"): lambda w: Multipart(
-        file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")),
+        file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")
+    ),
     ("api/report-archives/", "POST"): {"assessments": []},
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
-        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")),
+        file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
+    ),
     ("assessments/<pk>/minor-reviews/", "POST"): {"criterion": "A", "outcome": "justified", "justification": "x"},
 }
 
@@ -313,6 +349,7 @@ KWARGS_OVERRIDE = {
 
 # --- Enumerating the routes -------------------------------------------------------------------
 
+
 def normalise(pattern: str) -> str:
     """`<int:pk>` -> `<pk>`, `(?P<pk>[^/.]+)` -> `<pk>`, and the regex anchors dropped."""
     pattern = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", pattern)
@@ -320,7 +357,7 @@ def normalise(pattern: str) -> str:
     while i < len(pattern):  # (?P<name>...) with nested brackets/parentheses inside
         if pattern.startswith("(?P<", i):
             end = pattern.index(">", i)
-            name = pattern[i + 4:end]
+            name = pattern[i + 4 : end]
             depth, j = 1, end + 1
             while depth:
                 if pattern[j] == "\\":
@@ -384,12 +421,17 @@ def test_route_keys_are_unambiguous():
 
 
 def test_every_row_names_every_role_once():
-    bad = {f"{method} {route}": sorted(statuses) for route, methods in MATRIX.items()
-           for method, statuses in methods.items() if tuple(statuses) != ROLES}
+    bad = {
+        f"{method} {route}": sorted(statuses)
+        for route, methods in MATRIX.items()
+        for method, statuses in methods.items()
+        if tuple(statuses) != ROLES
+    }
     assert not bad, bad
 
 
 # --- The world ---------------------------------------------------------------------------------
+
 
 def build_world():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -410,8 +452,14 @@ def build_world():
     ensure_role_groups()
 
     def user(username, *roles, staff=False):
-        u = User.objects.create_user(username=f"pm-{username}", password=PASSWORD, first_name=username.title(),
-                                     last_name="Matrix", email=f"{username}@example.com", is_staff=staff)
+        u = User.objects.create_user(
+            username=f"pm-{username}",
+            password=PASSWORD,
+            first_name=username.title(),
+            last_name="Matrix",
+            email=f"{username}@example.com",
+            is_staff=staff,
+        )
         u.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
         return User.objects.get(pk=u.pk)
 
@@ -438,53 +486,78 @@ def build_world():
     lead, ain = users.lead_auditor, users.auditor_on_team
 
     def assessment(lead_auditor, team, **fields):
-        a = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                      created_by=lead_auditor, **fields)
+        a = Assessment.objects.create(
+            vendor=vendor, checklist=checklist, lead_auditor=lead_auditor, created_by=lead_auditor, **fields
+        )
         a.audit_team.set(team)
         return a
 
     submitted = assessment(lead, [ain], scope="The matrix's assessment")
     answers.save_answers(submitted, lead, compliant_answers(checklist))
     question = checklist.questions.get(code=QUESTION_CODE)
-    finding = findings.raise_finding(submitted, ain, question=question, classification="minor",
-                                     description="A deficiency.")
-    action = findings.plan_action(finding, lead, description="Correct it.", owner="Vendor QA",
-                                  due_date=date(2030, 1, 31))
-    item = evidence.attach(submitted, ain, QUESTION_CODE,
-                           SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"))
+    finding = findings.raise_finding(
+        submitted, ain, question=question, classification="minor", description="A deficiency."
+    )
+    action = findings.plan_action(
+        finding, lead, description="Correct it.", owner="Vendor QA", due_date=date(2030, 1, 31)
+    )
+    item = evidence.attach(
+        submitted,
+        ain,
+        QUESTION_CODE,
+        SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"),
+    )
     submitted.refresh_from_db()
     workflow.submit(submitted, lead)
     signature = Signature.objects.create(
-        assessment=submitted, signer=lead, printed_name=lead.full_name, meaning="performed",
-        content_hash=record.content_hash(submitted), cycle=submitted.signing_cycle)
+        assessment=submitted,
+        signer=lead,
+        printed_name=lead.full_name,
+        meaning="performed",
+        content_hash=record.content_hash(submitted),
+        cycle=submitted.signing_cycle,
+    )
     assert submitted.status == Assessment.Status.SUBMITTED
 
     in_progress = assessment(lead, [ain], scope="Under way")
     answers.save_answers(in_progress, lead, compliant_answers(checklist)[:1])
     approved = assessment(lead, [ain], scope="Approved earlier")
-    Assessment.objects.filter(pk=approved.pk).update(status=Assessment.Status.APPROVED, submitted_at=timezone.now(),
-                                                     approved_at=timezone.now(), decision="approved")
+    Assessment.objects.filter(pk=approved.pk).update(
+        status=Assessment.Status.APPROVED, submitted_at=timezone.now(), approved_at=timezone.now(), decision="approved"
+    )
     elsewhere = assessment(other_lead, [users.auditor_not_on_team], scope="Someone else's")
     for a in (in_progress, approved, elsewhere):
         a.refresh_from_db()
     assert in_progress.status == Assessment.Status.IN_PROGRESS
 
-    report = AuditReport(assessment=submitted, number=1, kind="draft", status="ready", requested_by=lead,
-                         size=len(REPORT_PDF), pages=1, sha256=hashlib.sha256(REPORT_PDF).hexdigest())
+    report = AuditReport(
+        assessment=submitted,
+        number=1,
+        kind="draft",
+        status="ready",
+        requested_by=lead,
+        size=len(REPORT_PDF),
+        pages=1,
+        sha256=hashlib.sha256(REPORT_PDF).hexdigest(),
+    )
     report.file.save("report.pdf", ContentFile(REPORT_PDF), save=False)
     report.save()
     archive = ReportArchive.objects.create(requested_by=lead, status="ready", size=4, sha256="0" * 64)
     archive.assessments.set([approved])
     archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
 
-    access = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "pm-lead", "http_accept": "*/*",
-              "path_info": "/login/"}
+    access = {
+        "user_agent": "pytest",
+        "ip_address": "127.0.0.1",
+        "username": "pm-lead",
+        "http_accept": "*/*",
+        "path_info": "/login/",
+    }
     admin_objects = {
         "accounts/user": lead,
         "auth/group": users.auditor_on_team.groups.get(),
         "authtoken/tokenproxy": lead,  # the token admin addresses a token by its user's id
-        "axes/accessattempt": AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1,
-                                                           **access),
+        "axes/accessattempt": AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1, **access),
         "axes/accesslog": AccessLog.objects.create(**access),
         "axes/accessfailurelog": AccessFailureLog.objects.create(**access),
         "audit/auditentry": AuditEntry.objects.filter(assessment_id=submitted.pk).order_by("pk").first(),
@@ -500,11 +573,26 @@ def build_world():
     }
     assert all(admin_objects.values()), admin_objects
     return SimpleNamespace(
-        users=users, tokens=tokens, checklist=checklist, vendor=vendor, site=site, submitted=submitted,
-        in_progress=in_progress, approved=approved, elsewhere=elsewhere, finding=finding, action=action,
-        evidence=item, signature=signature, report=report, archive=archive, question_code=QUESTION_CODE,
-        step_name="submit", admin_objects=admin_objects,
-        admin_app_label="assessments", admin_missing_page="no-such-page/",
+        users=users,
+        tokens=tokens,
+        checklist=checklist,
+        vendor=vendor,
+        site=site,
+        submitted=submitted,
+        in_progress=in_progress,
+        approved=approved,
+        elsewhere=elsewhere,
+        finding=finding,
+        action=action,
+        evidence=item,
+        signature=signature,
+        report=report,
+        archive=archive,
+        question_code=QUESTION_CODE,
+        step_name="submit",
+        admin_objects=admin_objects,
+        admin_app_label="assessments",
+        admin_missing_page="no-such-page/",
     )
 
 
@@ -587,8 +675,9 @@ def call(route, method, role, world):
 
 def matches(expected, response):
     if isinstance(expected, Redirect):
-        return (response.status_code == 302
-                and re.fullmatch(expected.path, urlparse(response["Location"]).path) is not None)
+        return (
+            response.status_code == 302 and re.fullmatch(expected.path, urlparse(response["Location"]).path) is not None
+        )
     if isinstance(expected, set | frozenset):
         return response.status_code in expected
     return response.status_code == expected
@@ -658,8 +747,9 @@ def test_comparison_shows_only_visible_approved_assessments(role, world, client)
 def test_report_verification_names_only_visible_reports(role, world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
-    response = client.post("/api/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", REPORT_PDF)},
-                           format="multipart")
+    response = client.post(
+        "/api/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", REPORT_PDF)}, format="multipart"
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["match"] == ("submitted" in VISIBLE_ASSESSMENTS[role])
@@ -707,11 +797,19 @@ def test_the_staff_flag_widens_no_role(role, world, client):
 
     User.objects.filter(pk=getattr(world.users, role).pk).update(is_staff=True)
     client.force_login(User.objects.get(pk=getattr(world.users, role).pk))
-    refused = ["/admin/assessments/assessment/", "/admin/assessments/finding/", "/admin/assessments/correctiveaction/",
-               "/admin/audit/auditentry/", "/admin/accounts/user/add/", "/admin/vendors/vendor/add/",
-               "/admin/checklists/checklist/add/", f"/admin/assessments/assessment/{world.elsewhere.pk}/change/",
-               f"/admin/assessments/finding/{world.finding.pk}/change/", "/admin/authtoken/tokenproxy/",
-               f"/admin/auth/group/{world.admin_objects['auth/group'].pk}/change/"]
+    refused = [
+        "/admin/assessments/assessment/",
+        "/admin/assessments/finding/",
+        "/admin/assessments/correctiveaction/",
+        "/admin/audit/auditentry/",
+        "/admin/accounts/user/add/",
+        "/admin/vendors/vendor/add/",
+        "/admin/checklists/checklist/add/",
+        f"/admin/assessments/assessment/{world.elsewhere.pk}/change/",
+        f"/admin/assessments/finding/{world.finding.pk}/change/",
+        "/admin/authtoken/tokenproxy/",
+        f"/admin/auth/group/{world.admin_objects['auth/group'].pk}/change/",
+    ]
     got = {url: client.get(url).status_code for url in refused}
     assert got == dict.fromkeys(refused, 403)
 
@@ -734,4 +832,3 @@ def test_matrix_size():
     pairs = sum(len(methods) for methods in MATRIX.values())
     assert len(CASES) == pairs * len(ROLES)
     print(f"permission matrix: {routes} routes, {pairs} route-methods, {len(CASES)} cases")
-

@@ -1,4 +1,5 @@
 """Settings come from the environment; production values pass Django's deployment checks."""
+
 import os
 import secrets
 import subprocess
@@ -20,8 +21,14 @@ PRODUCTION = {
 
 def manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.slow
@@ -40,8 +47,10 @@ def test_secret_key_is_required_when_debug_is_off():
 
 @pytest.mark.slow
 def test_database_and_media_come_from_the_environment(tmp_path):
-    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
-            "s.DATABASES['default']['NAME'], s.MEDIA_ROOT, s.CELERY_BROKER_URL)")
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+        "s.DATABASES['default']['NAME'], s.MEDIA_ROOT, s.CELERY_BROKER_URL)"
+    )
     env = {**PRODUCTION, "MEDIA_ROOT": str(tmp_path / "files")}
     result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
@@ -53,7 +62,11 @@ def test_database_and_media_come_from_the_environment(tmp_path):
 
 @pytest.mark.slow
 def test_sqlite_under_var_is_the_default():
-    result = manage("shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
-                    env={"DEBUG": "true"})
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
+        env={"DEBUG": "true"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].endswith("var/db.sqlite3")

@@ -22,7 +22,13 @@ class SiteInline(admin.StackedInline):
     model = Site
     extra = 0
     show_change_link = True
-    fields = [("name", "country", "city"), "address", ("grade_a", "grade_b", "grade_c", "grade_d"), "floor_area_sq_ft", "notes"]
+    fields = [
+        ("name", "country", "city"),
+        "address",
+        ("grade_a", "grade_b", "grade_c", "grade_d"),
+        "floor_area_sq_ft",
+        "notes",
+    ]
 
 
 class ContactInline(admin.TabularInline):

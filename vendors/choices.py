@@ -1,5 +1,6 @@
 """The registry's words: how risky a vendor's service is, how its latest assessment rated it
 and where it stands on the approved supplier list."""
+
 from config.choices import Choices
 
 

@@ -2,6 +2,7 @@
 Asia-Pacific, Latin America, Middle East & Africa). Names come from pycountry; the region of each
 code follows the UN M49 geoscheme, with Western Asia and Iran under Middle East & Africa and
 Mexico, Central America and the Caribbean under Latin America."""
+
 import pycountry
 from django.db import models
 

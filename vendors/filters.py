@@ -1,4 +1,5 @@
 """One filter set for the vendor list page and GET /api/vendors/."""
+
 import django_filters
 from django.db.models import Q
 
@@ -12,10 +13,15 @@ class VendorFilterSet(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, method="filter_country")
     region = django_filters.ChoiceFilter(choices=Region.choices)
     service_line = django_filters.ModelChoiceFilter(
-        field_name="service_lines", to_field_name="slug", queryset=ServiceLine.objects.all(), label="Service line",
+        field_name="service_lines",
+        to_field_name="slug",
+        queryset=ServiceLine.objects.all(),
+        label="Service line",
     )
     modality = django_filters.ModelChoiceFilter(
-        field_name="modalities", to_field_name="slug", queryset=Modality.objects.all(),
+        field_name="modalities",
+        to_field_name="slug",
+        queryset=Modality.objects.all(),
     )
     status = django_filters.ChoiceFilter(choices=QualificationStatus.choices, label="Qualification status")
     inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices)

@@ -1,5 +1,6 @@
 """The registry of contract manufacturers (CDMOs): who they are, where they make things, what
 they have made for whom, and where each stands on the approved supplier list."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -54,16 +55,23 @@ class Vendor(Audited):
     modalities = models.ManyToManyField(Modality, blank=True, related_name="vendors")
     therapeutic_areas = models.ManyToManyField(TherapeuticArea, blank=True, related_name="vendors")
     inherent_risk = models.CharField(
-        max_length=6, choices=InherentRisk.choices, default=InherentRisk.HIGH,
+        max_length=6,
+        choices=InherentRisk.choices,
+        default=InherentRisk.HIGH,
         help_text="Risk of the service this vendor gives; sets the requalification interval.",
     )
     status = models.CharField(
-        "qualification status", max_length=24, choices=QualificationStatus.choices,
-        default=QualificationStatus.PROSPECTIVE, db_index=True,
+        "qualification status",
+        max_length=24,
+        choices=QualificationStatus.choices,
+        default=QualificationStatus.PROSPECTIVE,
+        db_index=True,
     )
     next_requalification_due = models.DateField(null=True, blank=True)
     risk_rating = models.CharField(
-        "latest risk rating", max_length=8, blank=True,
+        "latest risk rating",
+        max_length=8,
+        blank=True,
         choices=RiskRating.choices,
         help_text="Risk rating of the latest approved assessment; set on approval.",
     )

@@ -3,6 +3,7 @@
 The registry knows nothing of assessments; an app that does (insights: the vendor's assessment
 history and its charts) registers a panel here when it is ready, and the vendor page shows what
 each panel renders, in the order they were registered."""
+
 from collections.abc import Callable
 
 from django.http import HttpRequest

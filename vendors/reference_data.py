@@ -1,6 +1,7 @@
 """Load the reference data shipped in vendors/data/ (facts from the cell-therapy CDMO literature;
 sources in vendors/data/SOURCES.md). Idempotent: running it again changes nothing, and it never
 overwrites what a user has since edited on a vendor (status, risk, dates, descriptions)."""
+
 import csv
 import re
 from pathlib import Path
@@ -68,9 +69,14 @@ def _vendor(row, source):
             "description": row.get("note", "").strip(),
         },
     )
-    lines = [slug for slug, column in ((ServiceLine.GENE_THERAPY, "gene_therapy_and_viral_products"),
-                                       (ServiceLine.CELL_THERAPY, "tissue_and_cell_therapy"))
-             if row[column].strip().lower() == "yes"]
+    lines = [
+        slug
+        for slug, column in (
+            (ServiceLine.GENE_THERAPY, "gene_therapy_and_viral_products"),
+            (ServiceLine.CELL_THERAPY, "tissue_and_cell_therapy"),
+        )
+        if row[column].strip().lower() == "yes"
+    ]
     if created:
         vendor.service_lines.set(ServiceLine.objects.filter(slug__in=lines))
     return created
@@ -86,9 +92,14 @@ def load(stdout=None):
     say = stdout.write if stdout else (lambda *_: None)
     _lookup(ServiceLine, SERVICE_LINES)
     segments = _rows("market_segments.csv")
-    _lookup(Modality, [(slugify(r["value"]).replace("-", "_"), r["value"]) for r in segments if r["dimension"] == "modality"])
-    _lookup(TherapeuticArea, [(slugify(r["value"]).replace("-", "_"), r["value"]) for r in segments
-                              if r["dimension"] == "therapeutic_area"])
+    _lookup(
+        Modality,
+        [(slugify(r["value"]).replace("-", "_"), r["value"]) for r in segments if r["dimension"] == "modality"],
+    )
+    _lookup(
+        TherapeuticArea,
+        [(slugify(r["value"]).replace("-", "_"), r["value"]) for r in segments if r["dimension"] == "therapeutic_area"],
+    )
 
     created = sum(_vendor(row, PROVIDERS_SOURCE) for row in _rows("cdmo_providers_2017.csv"))
     created += sum(_vendor(row, OTHER_PARTIES_SOURCE) for row in _rows("additional_vendors.csv"))
@@ -100,8 +111,11 @@ def load(stdout=None):
         if vendor is None:
             raise ValueError(f"Contract contractor {row['contractor']!r} matches no vendor")
         _, new = Contract.objects.get_or_create(
-            vendor=vendor, customer=row["customer"].strip(), product=row["product"].strip(),
-            service=row["service"].strip(), defaults={"year": 2017, "source": CONTRACTS_SOURCE},
+            vendor=vendor,
+            customer=row["customer"].strip(),
+            product=row["product"].strip(),
+            service=row["service"].strip(),
+            defaults={"year": 2017, "source": CONTRACTS_SOURCE},
         )
         contracts += new
 
@@ -115,7 +129,10 @@ def load(stdout=None):
         if kind not in IndustryEvent.Kind.values:
             kind = IndustryEvent.Kind.OTHER
         _, new = IndustryEvent.objects.get_or_create(
-            vendor=vendor, year=year, kind=kind, detail=row["detail"].strip(),
+            vendor=vendor,
+            year=year,
+            kind=kind,
+            detail=row["detail"].strip(),
             defaults={
                 "month": month,
                 "floor_area_sq_ft": int(row["facility_sq_ft"]) if row["facility_sq_ft"].strip() else None,
@@ -124,6 +141,7 @@ def load(stdout=None):
             },
         )
         events += new
-    say(f"Reference data: {Vendor.objects.count()} vendors ({created} new), "
-        f"{contracts} new contracts, {events} new industry events.")
-
+    say(
+        f"Reference data: {Vendor.objects.count()} vendors ({created} new), "
+        f"{contracts} new contracts, {events} new industry events."
+    )

@@ -1,4 +1,5 @@
 """CSV/XLSX import and export of vendors in the admin (django-import-export)."""
+
 from import_export import fields, resources, widgets
 
 from config.spreadsheet import neutralise
@@ -8,15 +9,18 @@ from .models import Modality, ServiceLine, TherapeuticArea, Vendor
 
 class VendorResource(resources.ModelResource):
     service_lines = fields.Field(
-        attribute="service_lines", column_name="service_lines",
+        attribute="service_lines",
+        column_name="service_lines",
         widget=widgets.ManyToManyWidget(ServiceLine, field="slug", separator="|"),
     )
     modalities = fields.Field(
-        attribute="modalities", column_name="modalities",
+        attribute="modalities",
+        column_name="modalities",
         widget=widgets.ManyToManyWidget(Modality, field="slug", separator="|"),
     )
     therapeutic_areas = fields.Field(
-        attribute="therapeutic_areas", column_name="therapeutic_areas",
+        attribute="therapeutic_areas",
+        column_name="therapeutic_areas",
         widget=widgets.ManyToManyWidget(TherapeuticArea, field="slug", separator="|"),
     )
 
@@ -24,8 +28,19 @@ class VendorResource(resources.ModelResource):
         model = Vendor
         import_id_fields = ["slug"]
         fields = [
-            "slug", "name", "legal_name", "country", "website", "description", "service_lines", "modalities",
-            "therapeutic_areas", "inherent_risk", "status", "next_requalification_due", "source",
+            "slug",
+            "name",
+            "legal_name",
+            "country",
+            "website",
+            "description",
+            "service_lines",
+            "modalities",
+            "therapeutic_areas",
+            "inherent_risk",
+            "status",
+            "next_requalification_due",
+            "source",
         ]
         export_order = fields
         skip_unchanged = True

@@ -28,7 +28,12 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     permission_required = "vendors.view_vendor"
     template_name = "vendors/vendor_detail.html"
     queryset = Vendor.objects.prefetch_related(
-        "service_lines", "modalities", "therapeutic_areas", "contacts", "contracts", "events",
+        "service_lines",
+        "modalities",
+        "therapeutic_areas",
+        "contacts",
+        "contracts",
+        "events",
         Prefetch("sites", queryset=Site.objects.prefetch_related("certificates")),
     )
 

@@ -25,7 +25,8 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
     permission_classes = [RulesPermission]
     queryset = User.objects.filter(is_active=True).prefetch_related(
-        Prefetch("groups", queryset=Group.objects.only("name")))
+        Prefetch("groups", queryset=Group.objects.only("name"))
+    )
     search_fields = ["username", "first_name", "last_name"]
     filterset_fields = ["username"]
 

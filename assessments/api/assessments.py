@@ -1,5 +1,6 @@
 """The assessment API (docs/api.md): every endpoint calls the same workflow, answers, findings
 and signatures functions as the web workspace."""
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -51,15 +52,20 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Assessment.objects.visible_to(self.request.user).select_related(
-            "vendor", "checklist", "lead_auditor", "reviewer").prefetch_related("audit_team").order_by("-created_at")
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .select_related("vendor", "checklist", "lead_auditor", "reviewer")
+            .prefetch_related("audit_team")
+            .order_by("-created_at")
+        )
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
             assessment = self.get_object()
             if assessment.is_locked:
                 raise exceptions.RecordLocked(
-                    f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only.")
+                    f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only."
+                )
             return Response({"detail": "Use PATCH to change an assessment."}, status=405)
         return super().update(request, *args, **kwargs)
 
@@ -73,8 +79,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     def perform_update(self, serializer):
         reason = change_reason(self.request)
-        serializer.instance = planning.change_plan(serializer.instance, self.request.user,
-                                                   dict(serializer.validated_data), reason)
+        serializer.instance = planning.change_plan(
+            serializer.instance, self.request.user, dict(serializer.validated_data), reason
+        )
 
     # --- answers ---------------------------------------------------------------------------
     @extend_schema(methods=["GET"], responses=OpenApiTypes.OBJECT)
@@ -88,9 +95,12 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             if isinstance(items, dict):
                 items = items.get("answers")
             answers.save_answers(assessment, request.user, items, reason=change_reason(request))
-        queryset = (Answer.objects.filter(assessment=assessment).select_related("question", "updated_by")
-                    .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
-                    .order_by("question__criterion__order", "question__order"))
+        queryset = (
+            Answer.objects.filter(assessment=assessment)
+            .select_related("question", "updated_by")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
+            .order_by("question__criterion__order", "question__order")
+        )
         data = []
         for answer in queryset:
             item = answers.answer_dict(answer)
@@ -98,10 +108,18 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             data.append(item)
         return Response(data)
 
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}, "reason": {"type": "string"}}}},
-        responses={201: EvidenceSerializer})
-    @action(detail=True, methods=["post"], url_path=r"answers/(?P<code>[^/]+)/evidence", parser_classes=[MultiPartParser])
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}, "reason": {"type": "string"}},
+            }
+        },
+        responses={201: EvidenceSerializer},
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"answers/(?P<code>[^/]+)/evidence", parser_classes=[MultiPartParser]
+    )
     def upload_evidence(self, request, pk=None, code=None):
         assessment = self.get_object()
         upload = request.FILES.get("file")
@@ -119,11 +137,16 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         if request.method == "POST":
             serializer = FindingCreateSerializer(data=request.data, context={"assessment": assessment})
             serializer.is_valid(raise_exception=True)
-            finding = findings.raise_finding(assessment, request.user, reason=change_reason(request),
-                                             **serializer.validated_data)
+            finding = findings.raise_finding(
+                assessment, request.user, reason=change_reason(request), **serializer.validated_data
+            )
             return Response(FindingSerializer(finding).data, status=201)
-        queryset = (Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
-                    .prefetch_related("actions").order_by("number"))
+        queryset = (
+            Finding.objects.filter(assessment=assessment)
+            .select_related("question", "criterion")
+            .prefetch_related("actions")
+            .order_by("number")
+        )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(FindingSerializer(page, many=True).data)
 
@@ -138,10 +161,18 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         criterion = Criterion.objects.filter(checklist_id=assessment.checklist_id, code=data["criterion"]).first()
         if criterion is None:
             return Response({"criterion": [f"No criterion {data['criterion']} in {assessment.checklist}."]}, status=400)
-        review = findings.review_minor_cluster(assessment, request.user, criterion, data["outcome"],
-                                               data.get("justification", ""), reason=change_reason(request))
-        return Response({"criterion": criterion.code, "outcome": review.outcome,
-                         "major_finding": review.major_finding_id}, status=201)
+        review = findings.review_minor_cluster(
+            assessment,
+            request.user,
+            criterion,
+            data["outcome"],
+            data.get("justification", ""),
+            reason=change_reason(request),
+        )
+        return Response(
+            {"criterion": criterion.code, "outcome": review.outcome, "major_finding": review.major_finding_id},
+            status=201,
+        )
 
     # --- workflow ----------------------------------------------------------------------------
     def _step(self, request, name):
@@ -191,8 +222,15 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             serializer = SignRequestSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            signature = signatures.sign(assessment, request.user, data["meaning"], data["password"], request=request,
-                                        decision=data.get("decision", ""), justification=data.get("justification", ""))
+            signature = signatures.sign(
+                assessment,
+                request.user,
+                data["meaning"],
+                data["password"],
+                request=request,
+                decision=data.get("decision", ""),
+                justification=data.get("justification", ""),
+            )
             assessment.refresh_from_db()
             states = {s.signature.pk: s for s in record.signature_states(assessment)}
             return Response(SignatureSerializer(signature, context={"states": states}).data, status=201)
@@ -201,7 +239,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(SignatureSerializer([s.signature for s in states], many=True, context=context).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("export", enum=["csv"], required=False, description="csv: the whole trail as a file")],
+        parameters=[
+            OpenApiParameter("export", enum=["csv"], required=False, description="csv: the whole trail as a file")
+        ],
         responses=OpenApiTypes.OBJECT,
     )
     @action(detail=True, methods=["get"])
@@ -229,16 +269,21 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Finding.objects.none()
 
     def get_object(self):
-        return visible_part_or_404(Finding.objects.select_related("assessment", "question", "criterion"),
-                                   self.request.user, self.kwargs["pk"], lambda f: f.assessment)
+        return visible_part_or_404(
+            Finding.objects.select_related("assessment", "question", "criterion"),
+            self.request.user,
+            self.kwargs["pk"],
+            lambda f: f.assessment,
+        )
 
     @extend_schema(request=FindingSerializer, responses=FindingSerializer)
     def partial_update(self, request, pk=None):
         finding = self.get_object()
         serializer = FindingSerializer(finding, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        finding = findings.update_finding(finding, request.user, reason=change_reason(request),
-                                          **serializer.validated_data)
+        finding = findings.update_finding(
+            finding, request.user, reason=change_reason(request), **serializer.validated_data
+        )
         return Response(FindingSerializer(finding).data)
 
     @extend_schema(methods=["GET"], responses=CorrectiveActionSerializer(many=True))
@@ -249,8 +294,9 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if request.method == "POST":
             serializer = CorrectiveActionSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            action_ = findings.plan_action(finding, request.user, reason=change_reason(request),
-                                           **serializer.validated_data)
+            action_ = findings.plan_action(
+                finding, request.user, reason=change_reason(request), **serializer.validated_data
+            )
             return Response(CorrectiveActionSerializer(action_).data, status=201)
         page = self.paginate_queryset(finding.actions.order_by("due_date", "pk"))
         return self.get_paginated_response(CorrectiveActionSerializer(page, many=True).data)
@@ -262,15 +308,21 @@ class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
     queryset = CorrectiveAction.objects.none()
 
     def get_object(self):
-        return visible_part_or_404(CorrectiveAction.objects.select_related("finding__assessment"),
-                                   self.request.user, self.kwargs["pk"], lambda a: a.finding.assessment)
+        return visible_part_or_404(
+            CorrectiveAction.objects.select_related("finding__assessment"),
+            self.request.user,
+            self.kwargs["pk"],
+            lambda a: a.finding.assessment,
+        )
 
     @extend_schema(request=CorrectiveActionSerializer, responses=CorrectiveActionSerializer)
     def partial_update(self, request, pk=None):
         action_ = self.get_object()
         serializer = CorrectiveActionSerializer(action_, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        action_ = findings.update_action(action_, request.user, reason=change_reason(request), **serializer.validated_data)
+        action_ = findings.update_action(
+            action_, request.user, reason=change_reason(request), **serializer.validated_data
+        )
         return Response(CorrectiveActionSerializer(action_).data)
 
 
@@ -280,8 +332,12 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Evidence.objects.none()
 
     def get_object(self):
-        return visible_part_or_404(Evidence.objects.select_related("answer__assessment", "uploaded_by"),
-                                   self.request.user, self.kwargs["pk"], lambda e: e.answer.assessment)
+        return visible_part_or_404(
+            Evidence.objects.select_related("answer__assessment", "uploaded_by"),
+            self.request.user,
+            self.kwargs["pk"],
+            lambda e: e.answer.assessment,
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -13,12 +13,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
     checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(status=Checklist.Status.PUBLISHED))
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
     lead_auditor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    reviewer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
-                                                  allow_null=True)
-    audit_team = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
-                                                    required=False)
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    audit_team = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
     based_on = serializers.PrimaryKeyRelatedField(
-        queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED), required=False, allow_null=True,
+        queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED),
+        required=False,
+        allow_null=True,
         help_text="An approved assessment of the same vendor whose answers are carried over.",
     )
     reference = serializers.CharField(read_only=True)
@@ -28,13 +32,46 @@ class AssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = [
-            "id", "url", "reference", "vendor", "vendor_name", "site", "checklist", "kind", "mode", "scope",
-            "planned_start", "planned_end", "performed_start", "performed_end", "lead_auditor", "audit_team",
-            "reviewer", "status", "based_on", "overall_score", "risk_rating", "decision", "decision_justification",
-            "requalification_due", "submitted_at", "approved_at", "created_at", "updated_at",
+            "id",
+            "url",
+            "reference",
+            "vendor",
+            "vendor_name",
+            "site",
+            "checklist",
+            "kind",
+            "mode",
+            "scope",
+            "planned_start",
+            "planned_end",
+            "performed_start",
+            "performed_end",
+            "lead_auditor",
+            "audit_team",
+            "reviewer",
+            "status",
+            "based_on",
+            "overall_score",
+            "risk_rating",
+            "decision",
+            "decision_justification",
+            "requalification_due",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["status", "risk_rating", "decision", "decision_justification", "requalification_due",
-                            "submitted_at", "approved_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "status",
+            "risk_rating",
+            "decision",
+            "decision_justification",
+            "requalification_due",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
 
     def validate(self, attrs):
         found = planning.problems(attrs, self.instance)
@@ -58,8 +95,21 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CorrectiveAction
-        fields = ["id", "finding", "description", "owner", "due_date", "root_cause", "vendor_action", "status",
-                  "verification", "overdue", "closed_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "finding",
+            "description",
+            "owner",
+            "due_date",
+            "root_cause",
+            "vendor_action",
+            "status",
+            "verification",
+            "overdue",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["closed_at", "created_at", "updated_at"]
 
 
@@ -72,9 +122,24 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "reference", "number", "question", "criterion", "classification", "proposed_classification",
-                  "description", "requirement", "fmea_severity", "fmea_occurrence", "fmea_detectability", "rpn",
-                  "actions", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "reference",
+            "number",
+            "question",
+            "criterion",
+            "classification",
+            "proposed_classification",
+            "description",
+            "requirement",
+            "fmea_severity",
+            "fmea_occurrence",
+            "fmea_detectability",
+            "rpn",
+            "actions",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["number", "proposed_classification", "created_at", "updated_at"]
 
 
@@ -82,29 +147,48 @@ class FindingCreateSerializer(serializers.ModelSerializer):
     """POST body: the question's code (or a criterion's code) and the finding."""
 
     question = serializers.CharField(required=False, help_text="Code of the question, e.g. D.3")
-    criterion = serializers.CharField(required=False, help_text="Code of the criterion, for a finding on a whole criterion")
-    classification = serializers.ChoiceField(choices=Finding.Classification.choices, required=False,
-                                             help_text="Omit to take the class proposed from the question's severity")
+    criterion = serializers.CharField(
+        required=False, help_text="Code of the criterion, for a finding on a whole criterion"
+    )
+    classification = serializers.ChoiceField(
+        choices=Finding.Classification.choices,
+        required=False,
+        help_text="Omit to take the class proposed from the question's severity",
+    )
 
     class Meta:
         model = Finding
-        fields = ["question", "criterion", "classification", "description", "requirement", "fmea_severity",
-                  "fmea_occurrence", "fmea_detectability"]
+        fields = [
+            "question",
+            "criterion",
+            "classification",
+            "description",
+            "requirement",
+            "fmea_severity",
+            "fmea_occurrence",
+            "fmea_detectability",
+        ]
 
     def validate(self, attrs):
         assessment = self.context["assessment"]
         if attrs.get("question"):
             question = Question.objects.filter(checklist_id=assessment.checklist_id, code=attrs["question"]).first()
             if question is None:
-                raise serializers.ValidationError({"question": [f"No question {attrs['question']} in {assessment.checklist}."]})
+                raise serializers.ValidationError(
+                    {"question": [f"No question {attrs['question']} in {assessment.checklist}."]}
+                )
             attrs["question"] = question
         elif attrs.get("criterion"):
             criterion = Criterion.objects.filter(checklist_id=assessment.checklist_id, code=attrs["criterion"]).first()
             if criterion is None:
-                raise serializers.ValidationError({"criterion": [f"No criterion {attrs['criterion']} in {assessment.checklist}."]})
+                raise serializers.ValidationError(
+                    {"criterion": [f"No criterion {attrs['criterion']} in {assessment.checklist}."]}
+                )
             attrs["criterion"] = criterion
         else:
-            raise serializers.ValidationError({"question": ["Name the question (or the criterion) the finding is about."]})
+            raise serializers.ValidationError(
+                {"question": ["Name the question (or the criterion) the finding is about."]}
+            )
         return attrs
 
 
@@ -130,10 +214,14 @@ class SignatureSerializer(serializers.ModelSerializer):
 class SignRequestSerializer(serializers.Serializer):
     meaning = serializers.ChoiceField(choices=Signature.Meaning.choices)
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
-    decision = serializers.ChoiceField(choices=Assessment.Decision.choices, required=False,
-                                       help_text="Approval only: omit to take the recommended decision")
-    justification = serializers.CharField(required=False, allow_blank=True,
-                                          help_text="Required when the decision differs from the recommended one")
+    decision = serializers.ChoiceField(
+        choices=Assessment.Decision.choices,
+        required=False,
+        help_text="Approval only: omit to take the recommended decision",
+    )
+    justification = serializers.CharField(
+        required=False, allow_blank=True, help_text="Required when the decision differs from the recommended one"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):

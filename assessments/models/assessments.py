@@ -1,4 +1,5 @@
 """An assessment: one vendor audited against one pinned checklist version by an audit team."""
+
 import hashlib
 import uuid
 
@@ -40,7 +41,9 @@ class Assessment(Audited):
     Decision = Decision
 
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="assessments")
-    site = models.ForeignKey("vendors.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments")
+    site = models.ForeignKey(
+        "vendors.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INITIAL)
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.ON_SITE)
@@ -52,16 +55,25 @@ class Assessment(Audited):
     lead_auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_assessments")
     audit_team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="team_assessments")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_assessments",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_assessments",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True)
     based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The approved assessment whose answers this one started from.",
     )
     decision = models.CharField(max_length=24, choices=Decision.choices, blank=True)
     decision_justification = models.TextField(
-        blank=True, help_text="Required when the decision differs from the recommended one.",
+        blank=True,
+        help_text="Required when the decision differs from the recommended one.",
     )
     requalification_due = models.DateField(null=True, blank=True)
     # Kept current by assessments.evaluation.refresh after every change, so lists can filter
@@ -69,7 +81,9 @@ class Assessment(Audited):
     overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, editable=False)
     risk_rating = models.CharField(max_length=8, blank=True, editable=False, db_index=True)
     signing_cycle = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Grows when an approved assessment is reopened: older signatures are void.",
+        default=1,
+        editable=False,
+        help_text="Grows when an approved assessment is reopened: older signatures are void.",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -116,7 +130,8 @@ class Answer(Audited):
     comment = models.TextField(blank=True)
     na_justification = models.TextField(blank=True)
     carried_over = models.BooleanField(
-        default=False, help_text="Copied from the previous assessment and not yet confirmed by an auditor.",
+        default=False,
+        help_text="Copied from the previous assessment and not yet confirmed by an auditor.",
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

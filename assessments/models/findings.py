@@ -1,4 +1,5 @@
 """Findings an auditor raises and the corrective actions the vendor owes for them."""
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,7 +23,10 @@ class Finding(Audited):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     classification = models.CharField(max_length=12, choices=Classification.choices)
     proposed_classification = models.CharField(
-        max_length=12, choices=Classification.choices, blank=True, editable=False,
+        max_length=12,
+        choices=Classification.choices,
+        blank=True,
+        editable=False,
         help_text="What the product proposed from the question's severity.",
     )
     description = models.TextField()

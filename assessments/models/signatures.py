@@ -1,5 +1,6 @@
 """Electronic signatures (21 CFR 11.50, 11.70, 11.200): who, printed name, meaning, when, and the
 hash of the record's content they cover. A signature row is written once and never changed."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone

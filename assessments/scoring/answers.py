@@ -17,8 +17,11 @@ from .numbers import check_weight
 NA = NOT_APPLICABLE
 ANSWER_TYPES = tuple(AnswerType.values)
 
-_COMPLIANCE_C = {Compliance.COMPLIANT.value: Fraction(1), Compliance.PARTIAL.value: Fraction(1, 2),
-                 Compliance.NON_COMPLIANT.value: Fraction(0)}
+_COMPLIANCE_C = {
+    Compliance.COMPLIANT.value: Fraction(1),
+    Compliance.PARTIAL.value: Fraction(1, 2),
+    Compliance.NON_COMPLIANT.value: Fraction(0),
+}
 _YES_NO = tuple(YesNo.values)
 _MATURITY_MAX = 4
 

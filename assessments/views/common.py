@@ -1,4 +1,5 @@
 """What every assessment page needs: the assessment the user may see, and errors as messages."""
+
 from django.contrib import messages
 from django.http import Http404
 
@@ -8,9 +9,13 @@ from config.exceptions import InvalidInput
 
 def visible_assessment(request, pk) -> Assessment:
     """The assessment if this user may see it; 404 otherwise, so that nothing leaks."""
-    assessment = (Assessment.objects.visible_to(request.user)
-                  .select_related("vendor", "checklist", "lead_auditor", "reviewer", "site")
-                  .prefetch_related("audit_team").filter(pk=pk).first())
+    assessment = (
+        Assessment.objects.visible_to(request.user)
+        .select_related("vendor", "checklist", "lead_auditor", "reviewer", "site")
+        .prefetch_related("audit_team")
+        .filter(pk=pk)
+        .first()
+    )
     if assessment is None:
         raise Http404("No such assessment.")
     return assessment

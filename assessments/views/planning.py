@@ -1,4 +1,5 @@
 """The list of assessments and planning a new one."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,15 +13,24 @@ from assessments.models import Assessment
 
 @login_required
 def assessment_list(request):
-    queryset = (Assessment.objects.visible_to(request.user).select_related("vendor", "checklist", "lead_auditor")
-                .order_by("-created_at"))
+    queryset = (
+        Assessment.objects.visible_to(request.user)
+        .select_related("vendor", "checklist", "lead_auditor")
+        .order_by("-created_at")
+    )
     status = request.GET.get("status")
     if status in Assessment.Status.values:
         queryset = queryset.filter(status=status)
-    return render(request, "assessments/assessment_list.html", {
-        "assessments": queryset[:200], "statuses": Assessment.Status.choices, "status": status,
-        "can_create": request.user.has_perm("assessments.add_assessment"),
-    })
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "assessments": queryset[:200],
+            "statuses": Assessment.Status.choices,
+            "status": status,
+            "can_create": request.user.has_perm("assessments.add_assessment"),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """Workflow steps, signatures and the reviewer's page."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -43,14 +44,22 @@ def sign(request, pk):
     assessment = visible_assessment(request, pk)
     try:
         # 21 CFR 11.200(a)(1)(i): the first signature of a session asks for user name and password.
-        if not request.session.get(signatures.SESSION_SIGNED_KEY) and \
-                request.POST.get("username", "").strip() != request.user.username:
+        if (
+            not request.session.get(signatures.SESSION_SIGNED_KEY)
+            and request.POST.get("username", "").strip() != request.user.username
+        ):
             raise exceptions.SignatureRefused(
-                "Enter your own user name and your password: the first signature of a session needs both.")
+                "Enter your own user name and your password: the first signature of a session needs both."
+            )
         signature = signatures.sign(
-            assessment, request.user, request.POST.get("meaning", ""), request.POST.get("password", ""),
-            request=request, decision=request.POST.get("decision", ""),
-            justification=request.POST.get("justification", ""))
+            assessment,
+            request.user,
+            request.POST.get("meaning", ""),
+            request.POST.get("password", ""),
+            request=request,
+            decision=request.POST.get("decision", ""),
+            justification=request.POST.get("justification", ""),
+        )
         request.session[signatures.SESSION_SIGNED_KEY] = True
         messages.success(request, f"Signed as {signature.get_meaning_display().lower()} by {signature.printed_name}.")
     except ConflictError as exc:
@@ -66,25 +75,47 @@ def review(request, pk):
     assessment = visible_assessment(request, pk)
     values, _ = evaluation.answer_values(assessment)
     visible = evaluation.visible_question_codes(assessment, values)
-    answer_by_q = {a.question_id: a for a in Answer.objects.filter(assessment=assessment)
-                   .prefetch_related("evidence")}
+    answer_by_q = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).prefetch_related("evidence")}
     criteria = []
-    for criterion in (Criterion.objects.filter(checklist=assessment.checklist).order_by("order", "code")
-                      .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "code")))):
-        criteria.append({"criterion": criterion, "items": [
-            {"q": q, "answer": answer_by_q.get(q.pk), "applies": q.code in visible} for q in criterion.questions.all()]})
+    for criterion in (
+        Criterion.objects.filter(checklist=assessment.checklist)
+        .order_by("order", "code")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "code")))
+    ):
+        criteria.append(
+            {
+                "criterion": criterion,
+                "items": [
+                    {"q": q, "answer": answer_by_q.get(q.pk), "applies": q.code in visible}
+                    for q in criterion.questions.all()
+                ],
+            }
+        )
     result = evaluation.score(assessment)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
-    return render(request, "assessments/review.html", {
-        "assessment": assessment, "criteria": criteria, "score": result,
-        "chart": charts.criterion_bars([{"code": c.code, "title": c.title, "score": c.score} for c in result.criteria]),
-        "findings": Finding.objects.filter(assessment=assessment).select_related("question", "criterion")
-        .prefetch_related("actions").order_by("number"),
-        "history": list(reversed(history[-30:])),
-        "signature_states": record.signature_states(assessment),
-        "can_review": request.user.has_perm("assessments.review_assessment", assessment),
-        "can_reopen": request.user.has_perm("assessments.reopen_assessment", assessment),
-        "approval_problems": (workflow.approval_problems(assessment, request.user)
-                              if assessment.status == Assessment.Status.SUBMITTED else []),
-        "decisions": Assessment.Decision.choices,
-    })
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "criteria": criteria,
+            "score": result,
+            "chart": charts.criterion_bars(
+                [{"code": c.code, "title": c.title, "score": c.score} for c in result.criteria]
+            ),
+            "findings": Finding.objects.filter(assessment=assessment)
+            .select_related("question", "criterion")
+            .prefetch_related("actions")
+            .order_by("number"),
+            "history": list(reversed(history[-30:])),
+            "signature_states": record.signature_states(assessment),
+            "can_review": request.user.has_perm("assessments.review_assessment", assessment),
+            "can_reopen": request.user.has_perm("assessments.reopen_assessment", assessment),
+            "approval_problems": (
+                workflow.approval_problems(assessment, request.user)
+                if assessment.status == Assessment.Status.SUBMITTED
+                else []
+            ),
+            "decisions": Assessment.Decision.choices,
+        },
+    )

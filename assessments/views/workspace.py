@@ -1,6 +1,7 @@
 """The auditor's workspace: the questions of one criterion, autosave of answers, evidence.
 Every change goes through the same functions as the API (answers.save_answers, evidence.attach);
 these views only translate between forms and those functions."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -20,15 +21,22 @@ def _questions_context(assessment, criterion, values):
     """Every question of one criterion with its answer, evidence, findings and whether it applies."""
     visible = evaluation.visible_question_codes(assessment, values)
     answer_by_q = {
-        a.question_id: a for a in Answer.objects.filter(assessment=assessment, question__criterion=criterion)
-        .select_related("updated_by").prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        a.question_id: a
+        for a in Answer.objects.filter(assessment=assessment, question__criterion=criterion)
+        .select_related("updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     }
     finding_by_q = {}
     for f in Finding.objects.filter(assessment=assessment, criterion=criterion).order_by("number"):
         finding_by_q.setdefault(f.question_id, []).append(f)
     return [
-        {"q": q, "answer": answer_by_q.get(q.pk), "applies": q.code in visible,
-         "findings": finding_by_q.get(q.pk, []), "proposed": findings.proposed_classification(q)}
+        {
+            "q": q,
+            "answer": answer_by_q.get(q.pk),
+            "applies": q.code in visible,
+            "findings": finding_by_q.get(q.pk, []),
+            "proposed": findings.proposed_classification(q),
+        }
         for q in criterion.questions.order_by("order", "code")
     ]
 
@@ -38,8 +46,12 @@ def _sidebar_context(assessment):
     return {"score": result, "criteria_scores": result.criteria}
 
 
-FORM_CHOICES = {"compliance_choices": Compliance.choices, "maturity_levels": range(5), "fmea_range": range(1, 6),
-                "finding_classes": Finding.Classification.choices}
+FORM_CHOICES = {
+    "compliance_choices": Compliance.choices,
+    "maturity_levels": range(5),
+    "fmea_range": range(1, 6),
+    "finding_classes": Finding.Classification.choices,
+}
 
 
 def _blockers(assessment):
@@ -109,8 +121,12 @@ def save_answer(request, pk, code):
     user is typing in are never replaced, so nothing typed while saving is lost."""
     assessment = visible_assessment(request, pk)
     question = get_object_or_404(Question, checklist_id=assessment.checklist_id, code=code)
-    item = {"question": code, "value": _value_from_post(question, request.POST),
-            "comment": request.POST.get("comment", ""), "na_justification": request.POST.get("na_justification", "")}
+    item = {
+        "question": code,
+        "value": _value_from_post(question, request.POST),
+        "comment": request.POST.get("comment", ""),
+        "na_justification": request.POST.get("na_justification", ""),
+    }
     if request.POST.get("version", "") != "":
         item["version"] = int(request.POST["version"])
     status, state, conflict, error = 200, "saved", None, ""
@@ -128,8 +144,14 @@ def save_answer(request, pk, code):
     criterion = question.criterion
     values, _ = evaluation.answer_values(assessment)
     context = {
-        "assessment": assessment, "question": question, "answer": answer, "state": state, "error": error,
-        "conflict": conflict, "mine": item, "criterion": criterion,
+        "assessment": assessment,
+        "question": question,
+        "answer": answer,
+        "state": state,
+        "error": error,
+        "conflict": conflict,
+        "mine": item,
+        "criterion": criterion,
         "conflict_label": value_label(question, conflict["value"]) if conflict else "",
         "mine_label": value_label(question, item["value"]),
         "others": [i for i in _questions_context(assessment, criterion, values) if i["q"].condition_question],
@@ -157,17 +179,31 @@ def upload_evidence(request, pk, code):
     # The page still holds version 0 for it; say so, or the auditor's next save of that question
     # would be refused as a conflict with their own upload. Nothing can be lost by that: the
     # stored answer has no content.
-    placeholder = answer is not None and answer.version == 1 and answer.value is None \
-        and not answer.comment and not answer.na_justification
+    placeholder = (
+        answer is not None
+        and answer.version == 1
+        and answer.value is None
+        and not answer.comment
+        and not answer.na_justification
+    )
     status = 400 if errors and not request.FILES else (207 if errors else 200)
-    return render(request, "assessments/_evidence_list.html",
-                  {"assessment": assessment, "answer": answer, "code": code, "errors": errors,
-                   "placeholder_version": answer.version if placeholder else None},
-                  status=200 if status == 207 else status)
+    return render(
+        request,
+        "assessments/_evidence_list.html",
+        {
+            "assessment": assessment,
+            "answer": answer,
+            "code": code,
+            "errors": errors,
+            "placeholder_version": answer.version if placeholder else None,
+        },
+        status=200 if status == 207 else status,
+    )
 
 
 @login_required
 def download_evidence(request, pk):
-    item = visible_part_or_404(Evidence.objects.select_related("answer__assessment"), request.user, pk,
-                               lambda e: e.answer.assessment)
+    item = visible_part_or_404(
+        Evidence.objects.select_related("answer__assessment"), request.user, pk, lambda e: e.answer.assessment
+    )
     return evidence.file_response(item)

@@ -26,8 +26,12 @@ class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         queryset = Checklist.objects.all()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                Prefetch("criteria", queryset=Criterion.objects.prefetch_related(
-                    Prefetch("questions", queryset=Question.objects.order_by("order", "code"))))
+                Prefetch(
+                    "criteria",
+                    queryset=Criterion.objects.prefetch_related(
+                        Prefetch("questions", queryset=Question.objects.order_by("order", "code"))
+                    ),
+                )
             )
         return queryset
 

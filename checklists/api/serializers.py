@@ -13,8 +13,21 @@ class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = [
-            "id", "code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
-            "evidence_required", "expected_answer", "min_value", "max_value", "unit", "condition",
+            "id",
+            "code",
+            "text",
+            "guidance",
+            "reference",
+            "answer_type",
+            "weight",
+            "severity",
+            "required",
+            "evidence_required",
+            "expected_answer",
+            "min_value",
+            "max_value",
+            "unit",
+            "condition",
         ]
 
     def get_condition(self, question) -> dict | None:
@@ -37,8 +50,18 @@ class ChecklistSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Checklist
-        fields = ["id", "url", "code", "version", "name", "description", "status", "scoring_settings",
-                  "published_at", "created_at"]
+        fields = [
+            "id",
+            "url",
+            "code",
+            "version",
+            "name",
+            "description",
+            "status",
+            "scoring_settings",
+            "published_at",
+            "created_at",
+        ]
         read_only_fields = ["code", "version", "status", "published_at", "created_at"]
 
     def validate_scoring_settings(self, value):
@@ -56,4 +79,6 @@ class ChecklistDetailSerializer(ChecklistSerializer):
 
 
 class ChecklistImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A checklist in the documented format (YAML or JSON), see docs/checklist-format.md")
+    file = serializers.FileField(
+        help_text="A checklist in the documented format (YAML or JSON), see docs/checklist-format.md"
+    )

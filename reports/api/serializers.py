@@ -12,8 +12,24 @@ class AuditReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditReport
-        fields = ["id", "url", "reference", "assessment", "number", "kind", "status", "error", "requested_by",
-                  "requested_at", "rendered_at", "pages", "size", "sha256", "content_hash", "download"]
+        fields = [
+            "id",
+            "url",
+            "reference",
+            "assessment",
+            "number",
+            "kind",
+            "status",
+            "error",
+            "requested_by",
+            "requested_at",
+            "rendered_at",
+            "pages",
+            "size",
+            "sha256",
+            "content_hash",
+            "download",
+        ]
         read_only_fields = fields
 
     def get_download(self, report) -> str | None:

@@ -24,8 +24,9 @@ from reports.models import AuditReport, ReportArchive
 
 
 def pdf_response(report: AuditReport) -> FileResponse:
-    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
-                            content_type="application/pdf")
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -62,8 +63,12 @@ class AssessmentReportsView(APIView):
 
 
 def visible_report(request, pk) -> AuditReport:
-    return visible_part_or_404(AuditReport.objects.select_related("assessment__vendor", "requested_by"),
-                               request.user, pk, lambda r: r.assessment)
+    return visible_part_or_404(
+        AuditReport.objects.select_related("assessment__vendor", "requested_by"),
+        request.user,
+        pk,
+        lambda r: r.assessment,
+    )
 
 
 class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -79,8 +84,10 @@ class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def download(self, request, pk=None):
         report = self.get_object()
         if report.status != AuditReport.Status.READY:
-            return Response({"detail": f"{report.reference} is {report.status}; it can be downloaded when ready."},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": f"{report.reference} is {report.status}; it can be downloaded when ready."},
+                status=status.HTTP_409_CONFLICT,
+            )
         return pdf_response(report)
 
     @extend_schema(request={"multipart/form-data": VerifySerializer}, responses=OpenApiTypes.OBJECT)
@@ -92,8 +99,13 @@ class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         report = services.find_copy(serializer.validated_data["file"].read())
         if report is None or not request.user.has_perm("assessments.view_assessment", report.assessment):
             return Response({"match": False, "detail": "This file is not an unchanged copy of any report you can see."})
-        return Response({"match": True, "report": AuditReportSerializer(report, context={"request": request}).data,
-                         "detail": f"Unchanged copy of {report.reference} ({report.assessment.vendor.name})."})
+        return Response(
+            {
+                "match": True,
+                "report": AuditReportSerializer(report, context={"request": request}).data,
+                "detail": f"Unchanged copy of {report.reference} ({report.assessment.vendor.name}).",
+            }
+        )
 
 
 class ReportArchiveViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -126,5 +138,9 @@ class ReportArchiveViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, v
         archive = self.get_object()
         if archive.status != ReportArchive.Status.READY:
             return Response({"detail": f"The archive is {archive.status}."}, status=status.HTTP_409_CONFLICT)
-        return FileResponse(archive.file.open("rb"), as_attachment=True, filename=f"audit-reports-{archive.pk}.zip",
-                            content_type="application/zip")
+        return FileResponse(
+            archive.file.open("rb"),
+            as_attachment=True,
+            filename=f"audit-reports-{archive.pk}.zip",
+            content_type="application/zip",
+        )

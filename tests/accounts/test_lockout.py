@@ -1,6 +1,7 @@
 """Log-in lock-out: keyed on account and address, timed, audit-trailed, visible to administrators.
 A stranger guessing passwords locks the account from their own address for LOGIN_LOCKOUT_MINUTES,
 never the colleague at their desk, and never for good."""
+
 from datetime import timedelta
 
 import pytest
@@ -43,8 +44,12 @@ def test_five_failures_lock_the_account_from_that_address_only(client, auditor):
 
 def test_the_token_endpoint_and_the_api_are_locked_from_that_address_only(api, auditor):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        api.post("/api/auth/token/", {"username": "auditor", "password": f"guess-{attempt}"}, format="json",
-                 REMOTE_ADDR=STRANGER)
+        api.post(
+            "/api/auth/token/",
+            {"username": "auditor", "password": f"guess-{attempt}"},
+            format="json",
+            REMOTE_ADDR=STRANGER,
+        )
     body = {"username": "auditor", "password": PASSWORD}
     refused = api.post("/api/auth/token/", body, format="json", REMOTE_ADDR=STRANGER)
     assert refused.status_code == 403 and refused.json()["detail"] == LOCKED_MESSAGE
@@ -64,8 +69,9 @@ def test_the_lockout_lasts_login_lockout_minutes_and_then_ends_by_itself(client,
 
 
 def test_login_lockout_minutes_comes_from_the_environment():
-    code = ("from django.conf import settings as s; "
-            "print(s.AXES_COOLOFF_TIME.total_seconds(), s.AXES_LOCKOUT_PARAMETERS)")
+    code = (
+        "from django.conf import settings as s; print(s.AXES_COOLOFF_TIME.total_seconds(), s.AXES_LOCKOUT_PARAMETERS)"
+    )
     default = manage("shell", "-c", code, env=PRODUCTION)
     assert default.returncode == 0, default.stderr
     assert default.stdout.strip().splitlines()[-1] == "900.0 [['username', 'ip_address']]"
@@ -81,16 +87,24 @@ def test_a_lockout_is_written_to_the_audit_trail_once_by_the_system_naming_accou
     assert entry.actor is None and entry.username == "system"
     assert entry.object_pk == str(auditor.pk) and entry.content_type.model == "user"
     assert entry.remote_addr == STRANGER
-    assert entry.additional_data == {"event": "lock-out", "username": "auditor", "address": STRANGER,
-                                     "minutes": 15, "failures": settings.AXES_FAILURE_LIMIT}
+    assert entry.additional_data == {
+        "event": "lock-out",
+        "username": "auditor",
+        "address": STRANGER,
+        "minutes": 15,
+        "failures": settings.AXES_FAILURE_LIMIT,
+    }
     assert "auditor" in entry.reason and STRANGER in entry.reason and "15 minutes" in entry.reason
 
 
 def test_a_lockout_while_signing_is_attributed_to_the_system_not_to_the_signer(api, assessment, lead_auditor):
     client = api.as_user(lead_auditor)
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        response = client.post(f"/api/assessments/{assessment.pk}/signatures/",
-                               {"meaning": "performed", "password": f"wrong-{attempt}"}, format="json")
+        response = client.post(
+            f"/api/assessments/{assessment.pk}/signatures/",
+            {"meaning": "performed", "password": f"wrong-{attempt}"},
+            format="json",
+        )
         assert response.status_code == 403
     entry = lockout_entries("lead").get()
     assert entry.actor is None and entry.username == "system" and entry.remote_addr == "127.0.0.1"

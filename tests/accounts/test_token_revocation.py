@@ -1,5 +1,6 @@
 """API tokens die: at log-out, at a lock-out of their account, at the deactivation of their user and
 at a password change. Each over the API, the way a client holding the token sees it."""
+
 import pytest
 from django.conf import settings
 from rest_framework.authtoken.models import Token
@@ -70,8 +71,10 @@ def test_deactivation_revokes_the_token_for_good(client, auditor, quality_admin)
 def test_a_password_change_in_the_admin_revokes_the_token(client, auditor, quality_admin):
     token = issue()
     client.force_login(quality_admin)
-    response = client.post(f"/admin/accounts/user/{auditor.pk}/password/",
-                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    response = client.post(
+        f"/admin/accounts/user/{auditor.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert me(token) == 401
     assert me(issue(password=NEW_PASSWORD)) == 200

@@ -1,4 +1,5 @@
 """API tokens expire like sessions do."""
+
 from datetime import timedelta
 
 import pytest
@@ -26,8 +27,10 @@ def test_an_expired_token_is_refused_and_a_new_one_is_issued(api, auditor, setti
 
 def test_the_same_token_is_returned_while_it_is_valid(api, auditor):
     body = {"username": "auditor", "password": PASSWORD}
-    assert api.post("/api/auth/token/", body, format="json").json() == api.post("/api/auth/token/", body,
-                                                                                  format="json").json()
+    assert (
+        api.post("/api/auth/token/", body, format="json").json()
+        == api.post("/api/auth/token/", body, format="json").json()
+    )
 
 
 def test_wrong_password_gets_no_token(api, auditor):

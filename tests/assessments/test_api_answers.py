@@ -1,6 +1,7 @@
 """Answers through the API (docs/api.md "Answers"): the GET shape, upsert by question code,
 validation by answer type, stale writes (409, nothing applied), idempotent retries, reasons after
 submission, conditional and N/A questions, carried-over answers, visibility, and evidence files."""
+
 import hashlib
 import json
 from datetime import datetime
@@ -21,27 +22,47 @@ pytestmark = pytest.mark.django_db
 # The questions of the built-in CGT-CDMO v1 checklist these tests use, with the same codes, types,
 # limits and conditions, in a checklist of their own: loading all 66 questions for every test is slow.
 CHECKLIST = [
-    {"code": "A", "title": "Cell and gene therapy manufacturing experience", "questions": [
-        {"code": "A.1", "text": "GMP batches in the last 3 years", "answer_type": "numeric", "min_value": 10},
-        {"code": "A.3", "text": "Authorisation covers ATMPs?", "answer_type": "compliance"},
-        {"code": "A.4", "text": "Viral vector products made?", "answer_type": "yes_no", "expected_answer": "yes"},
-        {"code": "A.6", "text": "Commercial products made?", "answer_type": "yes_no", "expected_answer": "yes"},
-        {"code": "A.7", "text": "Process performance qualification done?", "answer_type": "compliance",
-         "condition": {"question": "A.6", "equals": "yes"}},
-        {"code": "A.8", "text": "OOS autologous batches handled?", "answer_type": "compliance"},
-        {"code": "A.9", "text": "Deviation and CAPA trend sharing", "answer_type": "maturity"},
-    ]},
-    {"code": "B", "title": "Technology-transfer history", "questions": [
-        {"code": "B.1", "text": "Transfers with protocol and close-out?", "answer_type": "compliance"},
-        {"code": "B.5", "text": "Knowledge management maturity", "answer_type": "maturity"},
-    ]},
-    {"code": "C", "title": "Environmental monitoring", "questions": [
-        {"code": "C.4", "text": "Grade A viable counts (CFU)", "answer_type": "numeric", "max_value": 0},
-    ]},
-    {"code": "F", "title": "Technology, scale and capacity", "questions": [
-        {"code": "F.1", "text": "Platform fit", "answer_type": "compliance"},
-        {"code": "F.7", "text": "Anything else on capacity?", "answer_type": "text", "required": False},
-    ]},
+    {
+        "code": "A",
+        "title": "Cell and gene therapy manufacturing experience",
+        "questions": [
+            {"code": "A.1", "text": "GMP batches in the last 3 years", "answer_type": "numeric", "min_value": 10},
+            {"code": "A.3", "text": "Authorisation covers ATMPs?", "answer_type": "compliance"},
+            {"code": "A.4", "text": "Viral vector products made?", "answer_type": "yes_no", "expected_answer": "yes"},
+            {"code": "A.6", "text": "Commercial products made?", "answer_type": "yes_no", "expected_answer": "yes"},
+            {
+                "code": "A.7",
+                "text": "Process performance qualification done?",
+                "answer_type": "compliance",
+                "condition": {"question": "A.6", "equals": "yes"},
+            },
+            {"code": "A.8", "text": "OOS autologous batches handled?", "answer_type": "compliance"},
+            {"code": "A.9", "text": "Deviation and CAPA trend sharing", "answer_type": "maturity"},
+        ],
+    },
+    {
+        "code": "B",
+        "title": "Technology-transfer history",
+        "questions": [
+            {"code": "B.1", "text": "Transfers with protocol and close-out?", "answer_type": "compliance"},
+            {"code": "B.5", "text": "Knowledge management maturity", "answer_type": "maturity"},
+        ],
+    },
+    {
+        "code": "C",
+        "title": "Environmental monitoring",
+        "questions": [
+            {"code": "C.4", "text": "Grade A viable counts (CFU)", "answer_type": "numeric", "max_value": 0},
+        ],
+    },
+    {
+        "code": "F",
+        "title": "Technology, scale and capacity",
+        "questions": [
+            {"code": "F.1", "text": "Platform fit", "answer_type": "compliance"},
+            {"code": "F.7", "text": "Anything else on capacity?", "answer_type": "text", "required": False},
+        ],
+    },
 ]
 COMPLIANCE, YES_NO, MATURITY, NUMERIC, TEXT = "A.3", "A.4", "A.9", "A.1", "F.7"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -53,9 +74,10 @@ def put(client, assessment, items, **extra):
 
 def stored(assessment):
     """{code: (value, version)} of what is in the database."""
-    return {a.question.code: (a.value, a.version)
-            for a in Answer.objects.filter(assessment=assessment).select_related("question")}
-
+    return {
+        a.question.code: (a.value, a.version)
+        for a in Answer.objects.filter(assessment=assessment).select_related("question")
+    }
 
 
 @pytest.fixture
@@ -68,22 +90,30 @@ def private_media(settings, tmp_path):
     """Evidence goes to a private directory of this test's own."""
     root = tmp_path / "private"
     settings.MEDIA_ROOT = root
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root), "base_url": None},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
     return root
 
 
 # --- shape and upsert ---------------------------------------------------------------------------
 
+
 def test_get_returns_every_answer_in_the_documented_shape(lead_api, assessment, lead_auditor):
     assert lead_api.get(url(assessment, "answers/")).json() == []
-    response = put(lead_api, assessment, [
-        {"question": COMPLIANCE, "value": "compliant", "comment": "Seen batch records 2023-2025"},
-        {"question": "C.4", "value": "na", "na_justification": "No grade B area on site"},
-        {"question": MATURITY, "value": 3},
-    ])
+    response = put(
+        lead_api,
+        assessment,
+        [
+            {"question": COMPLIANCE, "value": "compliant", "comment": "Seen batch records 2023-2025"},
+            {"question": "C.4", "value": "na", "na_justification": "No grade B area on site"},
+            {"question": MATURITY, "value": 3},
+        ],
+    )
     assert response.status_code == 200, response.json()
     # The PUT answers with the answers as they now are, the same shape as GET.
     assert response.json() == lead_api.get(url(assessment, "answers/")).json()
@@ -104,13 +134,20 @@ def test_get_returns_every_answer_in_the_documented_shape(lead_api, assessment, 
 
 
 def test_put_upserts_by_question_code(lead_api, api, assessment, auditor):
-    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                      {"question": YES_NO, "value": "yes"}]).status_code == 200
+    assert (
+        put(
+            lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"}, {"question": YES_NO, "value": "yes"}]
+        ).status_code
+        == 200
+    )
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"  # the first answer starts it
     # A team member updates one answer and adds another: one row per question, the other untouched.
     member = api.as_user(auditor)
-    response = put(member, assessment, [{"question": COMPLIANCE, "value": "partial", "comment": "SOP draft only"},
-                                        {"question": MATURITY, "value": 2}])
+    response = put(
+        member,
+        assessment,
+        [{"question": COMPLIANCE, "value": "partial", "comment": "SOP draft only"}, {"question": MATURITY, "value": 2}],
+    )
     assert response.status_code == 200, response.json()
     assert stored(assessment) == {COMPLIANCE: ("partial", 2), YES_NO: ("yes", 1), MATURITY: (2, 1)}
     item = next(i for i in response.json() if i["question"] == COMPLIANCE)
@@ -120,8 +157,12 @@ def test_put_upserts_by_question_code(lead_api, api, assessment, auditor):
     answer = Answer.objects.get(assessment=assessment, question__code=COMPLIANCE)
     assert (answer.value, answer.comment, answer.version) == ("partial", "Seen the signed SOP", 3)
     # The {"reason": ..., "answers": [...]} body works before submission too.
-    assert member.put(url(assessment, "answers/"), {"answers": [{"question": YES_NO, "value": "no"}]},
-                      format="json").status_code == 200
+    assert (
+        member.put(
+            url(assessment, "answers/"), {"answers": [{"question": YES_NO, "value": "no"}]}, format="json"
+        ).status_code
+        == 200
+    )
     assert stored(assessment)[YES_NO] == ("no", 2)
 
 
@@ -163,8 +204,9 @@ def test_a_bad_value_is_400_naming_the_question_and_nothing_is_saved(lead_api, a
             assert isinstance(body[code], list) and body[code] and all(isinstance(m, str) for m in body[code])
             assert stored(assessment) == {}  # not even the good items of the same request
     # Several bad items: each is named.
-    response = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "maybe"}, good[0],
-                                          {"question": MATURITY, "value": 7}])
+    response = put(
+        lead_api, assessment, [{"question": COMPLIANCE, "value": "maybe"}, good[0], {"question": MATURITY, "value": 7}]
+    )
     assert response.status_code == 400 and set(response.json()) == {COMPLIANCE, MATURITY}
     assert stored(assessment) == {}
     assert Assessment.objects.get(pk=assessment.pk).status == "planned"
@@ -180,43 +222,66 @@ def test_a_non_finite_number_is_refused(lead_api, assessment):
 
 
 def test_an_unknown_question_code_is_400_and_nothing_is_saved(lead_api, assessment):
-    response = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                          {"question": "Z.99", "value": "compliant"}])
+    response = put(
+        lead_api,
+        assessment,
+        [{"question": COMPLIANCE, "value": "compliant"}, {"question": "Z.99", "value": "compliant"}],
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["Z.99"]
     assert "Z.99" in response.json()["Z.99"][0]
     # Malformed items and bodies are 400 too, never 500.
     assert put(lead_api, assessment, [{"value": "compliant"}]).status_code == 400
-    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                      {"question": COMPLIANCE, "value": "partial"}]).status_code == 400
-    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant",
-                                      "colour": "red"}]).status_code == 400
-    assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant",
-                                      "version": "1"}]).status_code == 400
+    assert (
+        put(
+            lead_api,
+            assessment,
+            [{"question": COMPLIANCE, "value": "compliant"}, {"question": COMPLIANCE, "value": "partial"}],
+        ).status_code
+        == 400
+    )
+    assert (
+        put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant", "colour": "red"}]).status_code == 400
+    )
+    assert (
+        put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant", "version": "1"}]).status_code == 400
+    )
     assert put(lead_api, assessment, {"question": COMPLIANCE}).status_code == 400
     assert stored(assessment) == {}
 
 
 # --- stale writes and idempotency ------------------------------------------------------------
 
+
 def test_a_stale_version_is_409_with_the_current_answer_and_nothing_applied(lead_api, api, assessment, auditor):
-    first = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"},
-                                       {"question": YES_NO, "value": "yes"}]).json()
+    first = put(
+        lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"}, {"question": YES_NO, "value": "yes"}]
+    ).json()
     versions = {i["question"]: i["version"] for i in first}
     assert versions == {COMPLIANCE: 1, YES_NO: 1}
 
     # A team member changes A.3 from the same version 1 the lead also read.
     member = api.as_user(auditor)
-    assert put(member, assessment, [{"question": COMPLIANCE, "value": "partial", "comment": "Only in draft",
-                                     "version": 1}]).status_code == 200
+    assert (
+        put(
+            member, assessment, [{"question": COMPLIANCE, "value": "partial", "comment": "Only in draft", "version": 1}]
+        ).status_code
+        == 200
+    )
     before = stored(assessment)
     assert before == {COMPLIANCE: ("partial", 2), YES_NO: ("yes", 1)}
 
     # The lead sends an up-to-date item, a new one and the stale one: all refused together.
     lead = api.as_user(assessment.lead_auditor)
-    response = put(lead, assessment, [{"question": YES_NO, "value": "no", "version": 1},
-                                      {"question": MATURITY, "value": 1},
-                                      {"question": COMPLIANCE, "value": "non_compliant", "version": 1}])
+    response = put(
+        lead,
+        assessment,
+        [
+            {"question": YES_NO, "value": "no", "version": 1},
+            {"question": MATURITY, "value": 1},
+            {"question": COMPLIANCE, "value": "non_compliant", "version": 1},
+        ],
+    )
     assert response.status_code == 409
     body = response.json()
     assert COMPLIANCE in body["detail"]
@@ -240,10 +305,12 @@ def test_creating_an_answer_someone_else_created_is_stale(lead_api, api, assessm
 
 
 def test_the_same_request_twice_changes_nothing_the_second_time(lead_api, assessment):
-    items = [{"question": COMPLIANCE, "value": "partial", "comment": "Seen"},
-             {"question": NUMERIC, "value": 12.0},
-             {"question": "C.4", "value": "na", "na_justification": "No grade B"},
-             {"question": TEXT, "value": "Two suites"}]
+    items = [
+        {"question": COMPLIANCE, "value": "partial", "comment": "Seen"},
+        {"question": NUMERIC, "value": 12.0},
+        {"question": "C.4", "value": "na", "na_justification": "No grade B"},
+        {"question": TEXT, "value": "Two suites"},
+    ]
     first = put(lead_api, assessment, items)
     assert first.status_code == 200
     second = put(lead_api, assessment, items)
@@ -257,8 +324,10 @@ def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead_api, ap
     # The client read version 0 (no answer yet) and 1; its first attempt was applied but the response
     # was lost. The retry finds newer versions with exactly its own content: nothing is lost, no 409.
     assert put(lead_api, assessment, [{"question": MATURITY, "value": 1}]).status_code == 200
-    items = [{"question": COMPLIANCE, "value": "partial", "version": 0},
-             {"question": MATURITY, "value": 2, "comment": "Trending started", "version": 1}]
+    items = [
+        {"question": COMPLIANCE, "value": "partial", "version": 0},
+        {"question": MATURITY, "value": 2, "comment": "Trending started", "version": 1},
+    ]
     first = put(lead_api, assessment, items)
     assert first.status_code == 200
     assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (2, 2)}
@@ -278,6 +347,7 @@ def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead_api, ap
 
 # --- after submission, every change needs a reason -------------------------------------------
 
+
 def submitted(lead, assessment, **overrides):
     response = put(lead, assessment, compliant_answers(assessment.checklist, **overrides))
     assert response.status_code == 200, response.json()
@@ -294,19 +364,25 @@ def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_
     refused = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "partial"}])
     assert refused.status_code == 400
     assert list(refused.json()) == ["reason"] and refused.json()["reason"]
-    blank = lead_api.put(url(assessment, "answers/"),
-                         {"reason": "   ", "answers": [{"question": COMPLIANCE, "value": "partial"}]}, format="json")
+    blank = lead_api.put(
+        url(assessment, "answers/"),
+        {"reason": "   ", "answers": [{"question": COMPLIANCE, "value": "partial"}]},
+        format="json",
+    )
     assert blank.status_code == 400 and "reason" in blank.json()
     assert stored(assessment) == before
 
     # The reason in the body ...
-    body = {"reason": "Vendor sent the approved SOP after the audit", "answers": [{"question": COMPLIANCE,
-                                                                                    "value": "partial"}]}
+    body = {
+        "reason": "Vendor sent the approved SOP after the audit",
+        "answers": [{"question": COMPLIANCE, "value": "partial"}],
+    }
     assert lead_api.put(url(assessment, "answers/"), body, format="json").status_code == 200
     assert stored(assessment)[COMPLIANCE] == ("partial", 2)
     # ... or in the X-Change-Reason header.
-    response = put(lead_api, assessment, [{"question": MATURITY, "value": 3}],
-                   HTTP_X_CHANGE_REASON="Re-read the report")
+    response = put(
+        lead_api, assessment, [{"question": MATURITY, "value": 3}], HTTP_X_CHANGE_REASON="Re-read the report"
+    )
     assert response.status_code == 200
     assert stored(assessment)[MATURITY] == (3, 2)
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
@@ -317,16 +393,20 @@ def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_
     assert Evidence.objects.count() == 0
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = lead_api.post(url(assessment, f"answers/{COMPLIANCE}/evidence/"),
-                             {"file": SimpleUploadedFile("sop.pdf", PDF), "reason": "SOP received after the audit"},
-                             format="multipart")
+    response = lead_api.post(
+        url(assessment, f"answers/{COMPLIANCE}/evidence/"),
+        {"file": SimpleUploadedFile("sop.pdf", PDF), "reason": "SOP received after the audit"},
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
-    assert upload(lead_api, assessment, COMPLIANCE, "sop2.pdf", PDF,
-                  HTTP_X_CHANGE_REASON="Second copy").status_code == 201
+    assert (
+        upload(lead_api, assessment, COMPLIANCE, "sop2.pdf", PDF, HTTP_X_CHANGE_REASON="Second copy").status_code == 201
+    )
     assert Evidence.objects.count() == 2
 
 
 # --- conditional and not-applicable questions -------------------------------------------------
+
 
 def test_a_hidden_conditional_question_is_not_required(lead_api, assessment):
     # A.7 applies only when A.6 is "yes".
@@ -357,8 +437,17 @@ def test_not_applicable_without_justification_blocks_submission(lead_api, assess
     assert COMPLIANCE in refused.json()["detail"]
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
 
-    assert put(lead_api, assessment, [{"question": COMPLIANCE, "na_justification": "No own manufacturing licence"},
-                                      {"question": MATURITY, "na_justification": "   "}]).status_code == 200
+    assert (
+        put(
+            lead_api,
+            assessment,
+            [
+                {"question": COMPLIANCE, "na_justification": "No own manufacturing licence"},
+                {"question": MATURITY, "na_justification": "   "},
+            ],
+        ).status_code
+        == 200
+    )
     problems = lead_api.post(url(assessment, "submit/"), {}, format="json").json()["problems"]
     assert len(problems) == 1 and problems[0].startswith(MATURITY)  # blank is not a justification
     justified = put(lead_api, assessment, [{"question": MATURITY, "na_justification": "Not assessed remotely"}])
@@ -368,21 +457,38 @@ def test_not_applicable_without_justification_blocks_submission(lead_api, assess
 
 # --- carried over from the last approved assessment -------------------------------------------
 
+
 def approved_assessment(assessment, lead_auditor, answers):
     """An approved assessment of the same vendor (built directly: the lifecycle test covers approval)."""
-    old = Assessment.objects.create(vendor=assessment.vendor, checklist=assessment.checklist, lead_auditor=lead_auditor,
-                                    created_by=lead_auditor, status=Assessment.Status.APPROVED, decision="approved")
+    old = Assessment.objects.create(
+        vendor=assessment.vendor,
+        checklist=assessment.checklist,
+        lead_auditor=lead_auditor,
+        created_by=lead_auditor,
+        status=Assessment.Status.APPROVED,
+        decision="approved",
+    )
     questions = {q.code: q for q in Question.objects.filter(checklist=assessment.checklist)}
     for item in answers:
-        Answer.objects.create(assessment=old, question=questions[item["question"]], value=item["value"],
-                              comment=item.get("comment", ""), na_justification=item.get("na_justification", ""),
-                              updated_by=lead_auditor)
+        Answer.objects.create(
+            assessment=old,
+            question=questions[item["question"]],
+            value=item["value"],
+            comment=item.get("comment", ""),
+            na_justification=item.get("na_justification", ""),
+            updated_by=lead_auditor,
+        )
     return old
 
 
 def create(client, assessment, **fields):
-    body = {"vendor": assessment.vendor_id, "checklist": assessment.checklist_id, "kind": "requalification",
-            "lead_auditor": assessment.lead_auditor_id, **fields}
+    body = {
+        "vendor": assessment.vendor_id,
+        "checklist": assessment.checklist_id,
+        "kind": "requalification",
+        "lead_auditor": assessment.lead_auditor_id,
+        **fields,
+    }
     return client.post("/api/assessments/", body, format="json")
 
 
@@ -406,8 +512,9 @@ def test_carried_over_answers_block_submission_until_confirmed(lead_api, assessm
     refused = lead_api.post(url(new, "submit/"), {}, format="json")
     # Planned (nothing touched yet): confirm one answer to start it, then submission lists the rest.
     assert refused.status_code == 409
-    assert put(lead_api, new, [{"question": COMPLIANCE, "value": "compliant"},
-                               {"question": MATURITY}]).status_code == 200
+    assert (
+        put(lead_api, new, [{"question": COMPLIANCE, "value": "compliant"}, {"question": MATURITY}]).status_code == 200
+    )
     by_code = {a["question"]: a for a in lead_api.get(url(new, "answers/")).json()}
     assert by_code[COMPLIANCE]["carried_over"] is False and by_code[COMPLIANCE]["value"] == "compliant"
     assert by_code[MATURITY]["carried_over"] is False and by_code[MATURITY]["value"] == 4  # confirmed as it was
@@ -460,8 +567,13 @@ def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead_api, as
 
     other_vendor = Vendor.objects.create(name="Other Bio", country="US")
     old = approved_assessment(assessment, lead_auditor, [])
-    other = Assessment.objects.create(vendor=other_vendor, checklist=assessment.checklist, lead_auditor=lead_auditor,
-                                      created_by=lead_auditor, status=Assessment.Status.APPROVED)
+    other = Assessment.objects.create(
+        vendor=other_vendor,
+        checklist=assessment.checklist,
+        lead_auditor=lead_auditor,
+        created_by=lead_auditor,
+        status=Assessment.Status.APPROVED,
+    )
     count = Assessment.objects.count()
     response = create(lead_api, assessment, based_on=other.pk)
     assert response.status_code == 400 and "based_on" in response.json()
@@ -472,6 +584,7 @@ def test_based_on_must_be_an_approved_assessment_of_the_same_vendor(lead_api, as
 
 
 # --- visibility ----------------------------------------------------------------------------
+
 
 def test_an_auditor_not_on_the_team_gets_404(api, assessment, lead_api, outsider):
     assert put(lead_api, assessment, [{"question": COMPLIANCE, "value": "compliant"}]).status_code == 200
@@ -487,11 +600,16 @@ def test_an_auditor_not_on_the_team_gets_404(api, assessment, lead_api, outsider
 
 # --- evidence ----------------------------------------------------------------------------
 
+
 def upload(client, assessment, code, name, content, **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(url(assessment, f"answers/{code}/evidence/"),
-                       {"file": SimpleUploadedFile(name, content)}, format="multipart", **extra)
+    return client.post(
+        url(assessment, f"answers/{code}/evidence/"),
+        {"file": SimpleUploadedFile(name, content)},
+        format="multipart",
+        **extra,
+    )
 
 
 def test_evidence_upload_is_hashed_and_stored_privately(lead_api, assessment, private_media, lead_auditor):

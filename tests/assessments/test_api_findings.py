@@ -1,5 +1,6 @@
 """Findings, the PIC/S minor-cluster review and corrective actions through the API, and what
 approval does with them (docs/domain.md §3, docs/api.md)."""
+
 import calendar
 from datetime import date, timedelta
 
@@ -15,26 +16,47 @@ pytestmark = pytest.mark.django_db
 
 # A small checklist of our own (loading the 66-question built-in one for every test is slow).
 SMALL = [
-    {"code": "A", "title": "Manufacturing experience", "questions": [
-        {"code": "A.1", "text": "Batch records complete?", "answer_type": "compliance", "severity": 3},
-        {"code": "A.2", "text": "ATMP authorisation?", "answer_type": "compliance", "severity": 4},
-        {"code": "A.3", "text": "Deviations trended?", "answer_type": "yes_no", "expected_answer": "yes",
-         "severity": 2},
-        {"code": "A.4", "text": "CAPA maturity", "answer_type": "maturity", "severity": 3},
-        {"code": "A.5", "text": "Notes", "answer_type": "text", "required": False, "severity": 1},
-    ]},
-    {"code": "C", "title": "Environmental monitoring", "questions": [
-        {"code": "C.1", "text": "Grade A continuously monitored?", "answer_type": "compliance", "severity": 5},
-        {"code": "C.2", "text": "Grade A viable counts (CFU)", "answer_type": "numeric", "max_value": 0,
-         "severity": 5},
-    ]},
-    {"code": "D", "title": "Contamination control", "questions": [
-        {"code": "D.1", "text": "Contamination control strategy?", "answer_type": "compliance", "severity": 4},
-    ]},
+    {
+        "code": "A",
+        "title": "Manufacturing experience",
+        "questions": [
+            {"code": "A.1", "text": "Batch records complete?", "answer_type": "compliance", "severity": 3},
+            {"code": "A.2", "text": "ATMP authorisation?", "answer_type": "compliance", "severity": 4},
+            {
+                "code": "A.3",
+                "text": "Deviations trended?",
+                "answer_type": "yes_no",
+                "expected_answer": "yes",
+                "severity": 2,
+            },
+            {"code": "A.4", "text": "CAPA maturity", "answer_type": "maturity", "severity": 3},
+            {"code": "A.5", "text": "Notes", "answer_type": "text", "required": False, "severity": 1},
+        ],
+    },
+    {
+        "code": "C",
+        "title": "Environmental monitoring",
+        "questions": [
+            {"code": "C.1", "text": "Grade A continuously monitored?", "answer_type": "compliance", "severity": 5},
+            {
+                "code": "C.2",
+                "text": "Grade A viable counts (CFU)",
+                "answer_type": "numeric",
+                "max_value": 0,
+                "severity": 5,
+            },
+        ],
+    },
+    {
+        "code": "D",
+        "title": "Contamination control",
+        "questions": [
+            {"code": "D.1", "text": "Contamination control strategy?", "answer_type": "compliance", "severity": 4},
+        ],
+    },
 ]
 # Questions by severity: C.1 is 5, A.2 is 4, A.1 is 3, A.5 is 1.
 SEV5, SEV4, SEV3, SEV1 = "C.1", "A.2", "A.1", "A.5"
-
 
 
 @pytest.fixture
@@ -50,8 +72,12 @@ def raise_(client, assessment, expect=201, **body):
 
 
 def plan(client, finding_id, expect=201, **body):
-    body = {"description": "Revise the SOP and retrain", "owner": "Dr. Jane Roe, Head of QA",
-            "due_date": (date.today() + timedelta(days=30)).isoformat(), **body}
+    body = {
+        "description": "Revise the SOP and retrain",
+        "owner": "Dr. Jane Roe, Head of QA",
+        "due_date": (date.today() + timedelta(days=30)).isoformat(),
+        **body,
+    }
     response = client.post(f"/api/findings/{finding_id}/actions/", body, format="json")
     assert response.status_code == expect, response.json()
     return response.json()
@@ -68,6 +94,7 @@ def add_months(day: date, months: int) -> date:
 
 # --- raising findings ------------------------------------------------------------------------
 
+
 def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead_api, assessment):
     # api.md body: {"question": code, "classification": ..., "description": ...}; without a class, the proposal.
     critical = raise_(lead_api, assessment, question=SEV5)
@@ -75,11 +102,20 @@ def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead_a
     minor = raise_(lead_api, assessment, question=SEV3)
     low = raise_(lead_api, assessment, question=SEV1)
     assert [(f["classification"], f["proposed_classification"]) for f in (critical, major, minor, low)] == [
-        ("critical", "critical"), ("major", "major"), ("minor", "minor"), ("minor", "minor")]
+        ("critical", "critical"),
+        ("major", "major"),
+        ("minor", "minor"),
+        ("minor", "minor"),
+    ]
 
-    overridden = raise_(lead_api, assessment, question=SEV5, classification="minor",
-                        description="Grade A particle counts not trended for one month",
-                        requirement="EU GMP Annex 1 (2022) 9.30")
+    overridden = raise_(
+        lead_api,
+        assessment,
+        question=SEV5,
+        classification="minor",
+        description="Grade A particle counts not trended for one month",
+        requirement="EU GMP Annex 1 (2022) 9.30",
+    )
     assert overridden["classification"] == "minor"
     assert overridden["proposed_classification"] == "critical"  # kept for the record
     upgraded = raise_(lead_api, assessment, question=SEV3, classification="critical", description="Falsified records")
@@ -93,13 +129,19 @@ def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead_a
     listed = lead_api.get(url(assessment, "findings/")).json()["results"]
     assert [f["reference"] for f in listed] == ["F-01", "F-02", "F-03", "F-04", "F-05", "F-06"]
     # A PATCH cannot rewrite what was proposed.
-    response = lead_api.patch(f"/api/findings/{overridden['id']}/", {"classification": "major",
-                                                                     "proposed_classification": "observation"},
-                          format="json")
+    response = lead_api.patch(
+        f"/api/findings/{overridden['id']}/",
+        {"classification": "major", "proposed_classification": "observation"},
+        format="json",
+    )
     assert response.status_code == 200
     assert (response.json()["classification"], response.json()["proposed_classification"]) == ("major", "critical")
     assert lead_api.get(url(assessment, "score/")).json()["findings"] == {
-        "critical": 2, "major": 2, "minor": 2, "observation": 0}
+        "critical": 2,
+        "major": 2,
+        "minor": 2,
+        "observation": 0,
+    }
 
 
 def test_a_finding_on_a_whole_criterion(lead_api, assessment):
@@ -132,10 +174,14 @@ def test_fmea_scores_and_rpn(lead_api, assessment):
     body = raise_(lead_api, assessment, question=SEV4, fmea_severity=4, fmea_occurrence=3, fmea_detectability=2)
     assert (body["fmea_severity"], body["fmea_occurrence"], body["fmea_detectability"]) == (4, 3, 2)
     assert body["rpn"] == 24  # 4 x 3 x 2
-    assert raise_(lead_api, assessment, question=SEV4, fmea_severity=5, fmea_occurrence=5,
-                  fmea_detectability=5)["rpn"] == 125
-    assert raise_(lead_api, assessment, question=SEV4, fmea_severity=1, fmea_occurrence=1,
-                  fmea_detectability=1)["rpn"] == 1
+    assert (
+        raise_(lead_api, assessment, question=SEV4, fmea_severity=5, fmea_occurrence=5, fmea_detectability=5)["rpn"]
+        == 125
+    )
+    assert (
+        raise_(lead_api, assessment, question=SEV4, fmea_severity=1, fmea_occurrence=1, fmea_detectability=1)["rpn"]
+        == 1
+    )
     assert raise_(lead_api, assessment, question=SEV4, fmea_severity=5)["rpn"] is None  # not all three scored
     response = lead_api.patch(f"/api/findings/{body['id']}/", {"fmea_detectability": 5}, format="json")
     assert response.status_code == 200 and response.json()["rpn"] == 60  # 4 x 3 x 5
@@ -146,20 +192,26 @@ def test_fmea_scores_and_rpn(lead_api, assessment):
 
 # --- three minor findings in one criterion (PIC/S) ------------------------------------------
 
+
 def three_minors(client, assessment, criterion_questions=("A.1", "A.3", "A.4")):
     return [raise_(client, assessment, question=q, classification="minor") for q in criterion_questions]
 
 
 def test_three_minor_findings_block_submission_until_justified(lead_api, assessment):
-    assert lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                        format="json").status_code == 200
+    assert (
+        lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist), format="json").status_code
+        == 200
+    )
     raise_(lead_api, assessment, question="D.1", classification="minor")
     raise_(lead_api, assessment, question="A.2", classification="minor")
     raise_(lead_api, assessment, question="A.4", classification="minor")
     # Two minors in A and one in D: nothing flagged yet; nothing to review.
     assert lead_api.get(url(assessment, "submission-check/")).json()["problems"] == []
-    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "justified",
-                                                                 "justification": "x"}, format="json")
+    response = lead_api.post(
+        url(assessment, "minor-reviews/"),
+        {"criterion": "A", "outcome": "justified", "justification": "x"},
+        format="json",
+    )
     assert response.status_code == 409
 
     raise_(lead_api, assessment, question="A.5", classification="minor")
@@ -169,36 +221,54 @@ def test_three_minor_findings_block_submission_until_justified(lead_api, assessm
     assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
 
     # Justifying needs the justification.
-    for body in ({"criterion": "A", "outcome": "justified"},
-                 {"criterion": "A", "outcome": "justified", "justification": "  "}):
+    for body in (
+        {"criterion": "A", "outcome": "justified"},
+        {"criterion": "A", "outcome": "justified", "justification": "  "},
+    ):
         response = lead_api.post(url(assessment, "minor-reviews/"), body, format="json")
         assert response.status_code == 400 and "justification" in response.json(), response.json()
-    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "Z", "outcome": "justified",
-                                                                 "justification": "x"}, format="json")
+    response = lead_api.post(
+        url(assessment, "minor-reviews/"),
+        {"criterion": "Z", "outcome": "justified", "justification": "x"},
+        format="json",
+    )
     assert response.status_code == 400 and "criterion" in response.json()
     response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "ignored"}, format="json")
     assert response.status_code == 400 and "outcome" in response.json()
     assert not MinorFindingsReview.objects.exists()
 
-    response = lead_api.post(url(assessment, "minor-reviews/"), {
-        "criterion": "A", "outcome": "justified",
-        "justification": "Three unrelated documentation slips, each corrected on the day"}, format="json")
+    response = lead_api.post(
+        url(assessment, "minor-reviews/"),
+        {
+            "criterion": "A",
+            "outcome": "justified",
+            "justification": "Three unrelated documentation slips, each corrected on the day",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json() == {"criterion": "A", "outcome": "justified", "major_finding": None}
     assert not Finding.objects.filter(classification="major").exists()
     # Reviewed once: a second review of the same cluster is out of order.
-    assert lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
-                         format="json").status_code == 409
+    assert (
+        lead_api.post(
+            url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"}, format="json"
+        ).status_code
+        == 409
+    )
     assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
 def test_confirming_three_minor_findings_raises_a_major_one(lead_api, assessment):
-    assert lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                        format="json").status_code == 200
+    assert (
+        lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist), format="json").status_code
+        == 200
+    )
     minors = three_minors(lead_api, assessment)
     assert lead_api.get(url(assessment, "score/")).json()["risk_rating"] == "medium"
-    response = lead_api.post(url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"},
-                             format="json")
+    response = lead_api.post(
+        url(assessment, "minor-reviews/"), {"criterion": "A", "outcome": "confirmed_major"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     major = Finding.objects.get(pk=response.json()["major_finding"])
     assert (major.classification, major.criterion.code, major.question_id) == ("major", "A", None)
@@ -211,15 +281,37 @@ def test_confirming_three_minor_findings_raises_a_major_one(lead_api, assessment
 
 # --- corrective actions --------------------------------------------------------------------
 
+
 def test_corrective_action_moves_forward_through_its_statuses(lead_api, assessment, api, auditor):
     finding = raise_(lead_api, assessment, question=SEV4)
     yesterday = date.today() - timedelta(days=1)
     action = plan(lead_api, finding["id"], due_date=yesterday.isoformat())
-    assert {k: action[k] for k in ("finding", "description", "owner", "due_date", "status", "overdue",
-                                   "root_cause", "vendor_action", "verification", "closed_at")} == {
-        "finding": finding["id"], "description": "Revise the SOP and retrain", "owner": "Dr. Jane Roe, Head of QA",
-        "due_date": yesterday.isoformat(), "status": "open", "overdue": True, "root_cause": "",
-        "vendor_action": "", "verification": "", "closed_at": None}
+    assert {
+        k: action[k]
+        for k in (
+            "finding",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "overdue",
+            "root_cause",
+            "vendor_action",
+            "verification",
+            "closed_at",
+        )
+    } == {
+        "finding": finding["id"],
+        "description": "Revise the SOP and retrain",
+        "owner": "Dr. Jane Roe, Head of QA",
+        "due_date": yesterday.isoformat(),
+        "status": "open",
+        "overdue": True,
+        "root_cause": "",
+        "vendor_action": "",
+        "verification": "",
+        "closed_at": None,
+    }
     listed = lead_api.get(f"/api/findings/{finding['id']}/actions/").json()["results"]
     assert [a["id"] for a in listed] == [action["id"]]
     assert lead_api.get(url(assessment, "findings/")).json()["results"][0]["actions"][0]["id"] == action["id"]
@@ -277,24 +369,37 @@ def test_overdue_is_derived_from_the_due_date(lead_api, assessment):
 
 def test_bad_corrective_actions_are_400(lead_api, assessment, api, make_user):
     finding = raise_(lead_api, assessment, question=SEV4)
-    for body, field in [({"owner": ""}, "owner"), ({"due_date": "next week"}, "due_date"),
-                        ({"description": ""}, "description")]:
-        response = lead_api.post(f"/api/findings/{finding['id']}/actions/",
-                                 {"description": "d", "owner": "o", "due_date": "2030-01-01", **body}, format="json")
+    for body, field in [
+        ({"owner": ""}, "owner"),
+        ({"due_date": "next week"}, "due_date"),
+        ({"description": ""}, "description"),
+    ]:
+        response = lead_api.post(
+            f"/api/findings/{finding['id']}/actions/",
+            {"description": "d", "owner": "o", "due_date": "2030-01-01", **body},
+            format="json",
+        )
         assert response.status_code == 400 and field in response.json(), body
     assert not CorrectiveAction.objects.exists()
     outsider = api.as_user(make_user("outsider", Role.AUDITOR))
     assert outsider.get(f"/api/findings/{finding['id']}/actions/").status_code == 404
-    assert outsider.post(f"/api/findings/{finding['id']}/actions/", {"description": "d", "owner": "o",
-                                                                     "due_date": "2030-01-01"},
-                         format="json").status_code == 404
+    assert (
+        outsider.post(
+            f"/api/findings/{finding['id']}/actions/",
+            {"description": "d", "owner": "o", "due_date": "2030-01-01"},
+            format="json",
+        ).status_code
+        == 404
+    )
 
 
 # --- approval -----------------------------------------------------------------------------
 
+
 def sign(client, assessment, meaning, **body):
-    return client.post(url(assessment, "signatures/"), {"meaning": meaning, "password": PASSWORD, **body},
-                       format="json")
+    return client.post(
+        url(assessment, "signatures/"), {"meaning": meaning, "password": PASSWORD, **body}, format="json"
+    )
 
 
 def submit_and_sign_performed(api, assessment, lead_auditor):
@@ -303,17 +408,22 @@ def submit_and_sign_performed(api, assessment, lead_auditor):
     assert sign(lead, assessment, "performed").status_code == 201
 
 
-@pytest.mark.parametrize(("classification", "inherent", "decision", "months"), [
-    ("major", "high", "conditionally_approved", 12),   # major -> high; high x high = 12
-    ("critical", "low", "not_approved", 6),            # critical -> critical; re-audit within 6
-])
-def test_approval_needs_corrective_actions_and_sets_the_vendor_status(api, assessment, lead_auditor, reviewer, vendor,
-                                                                      classification, inherent, decision, months):
+@pytest.mark.parametrize(
+    ("classification", "inherent", "decision", "months"),
+    [
+        ("major", "high", "conditionally_approved", 12),  # major -> high; high x high = 12
+        ("critical", "low", "not_approved", 6),  # critical -> critical; re-audit within 6
+    ],
+)
+def test_approval_needs_corrective_actions_and_sets_the_vendor_status(
+    api, assessment, lead_auditor, reviewer, vendor, classification, inherent, decision, months
+):
     vendor.inherent_risk = inherent
     vendor.save()
     lead = api.as_user(lead_auditor)
-    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                    format="json").status_code == 200
+    assert (
+        lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist), format="json").status_code == 200
+    )
     serious = raise_(lead, assessment, question=SEV4, classification=classification)
     raise_(lead, assessment, question=SEV3, classification="minor")  # a minor finding needs no action
     submit_and_sign_performed(api, assessment, lead_auditor)
@@ -346,10 +456,15 @@ def test_approval_needs_corrective_actions_and_sets_the_vendor_status(api, asses
 
     # Follow-up of the corrective action goes on after approval ...
     lead = api.as_user(lead_auditor)
-    for body in ({"status": "response_received", "root_cause": "Untrained operator",
-                  "vendor_action": "Retrained and requalified"},
-                 {"status": "accepted"},
-                 {"status": "verified_effective", "verification": "Gowning qualification records checked"}):
+    for body in (
+        {
+            "status": "response_received",
+            "root_cause": "Untrained operator",
+            "vendor_action": "Retrained and requalified",
+        },
+        {"status": "accepted"},
+        {"status": "verified_effective", "verification": "Gowning qualification records checked"},
+    ):
         response = patch(lead, action["id"], body)
         assert response.status_code == 200, response.json()
     assert patch(api.as_user(reviewer), action["id"], {"status": "closed"}).status_code == 200
@@ -359,15 +474,21 @@ def test_approval_needs_corrective_actions_and_sets_the_vendor_status(api, asses
     assert states == {"performed": True, "approved": True}
 
     # The plan and the findings are part of the signed record: locked.
-    for body in ({"description": "Something else"}, {"owner": "Someone else"}, {"due_date": "2031-01-01"},
-                 {"status": "closed", "owner": "Someone else"}):
+    for body in (
+        {"description": "Something else"},
+        {"owner": "Someone else"},
+        {"due_date": "2031-01-01"},
+        {"status": "closed", "owner": "Someone else"},
+    ):
         response = patch(lead, action["id"], body)
         assert response.status_code == 409, body
         assert "read-only" in response.json()["detail"]
     kept = CorrectiveAction.objects.get(pk=action["id"])
     assert (kept.description, kept.owner) == ("Revise the SOP and retrain", "Dr. Jane Roe, Head of QA")
-    assert lead.post(url(assessment, "findings/"), {"question": SEV3, "description": "late"},
-                     format="json").status_code == 409
+    assert (
+        lead.post(url(assessment, "findings/"), {"question": SEV3, "description": "late"}, format="json").status_code
+        == 409
+    )
     assert lead.patch(f"/api/findings/{serious['id']}/", {"description": "changed"}, format="json").status_code == 409
     plan(lead, serious["id"], expect=409)
     assert Finding.objects.filter(assessment=assessment).count() == 2
@@ -377,12 +498,16 @@ def test_a_reviewer_deciding_otherwise_needs_a_justification(api, assessment, le
     vendor.inherent_risk = "medium"
     vendor.save()
     lead = api.as_user(lead_auditor)
-    assert lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist),
-                    format="json").status_code == 200
+    assert (
+        lead.put(url(assessment, "answers/"), compliant_answers(assessment.checklist), format="json").status_code == 200
+    )
     submit_and_sign_performed(api, assessment, lead_auditor)
     score = lead.get(url(assessment, "score/")).json()
     assert (score["risk_rating"], score["recommended_decision"], score["requalification_months"]) == (
-        "low", "approved", 36)
+        "low",
+        "approved",
+        36,
+    )
 
     rev = api.as_user(reviewer)
     for body in ({"decision": "conditionally_approved"}, {"decision": "conditionally_approved", "justification": " "}):

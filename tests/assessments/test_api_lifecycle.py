@@ -1,5 +1,6 @@
 """An assessment from planned to approved through the API, every illegal step refused with a
 clear message and nothing changed."""
+
 import pytest
 
 from assessments.models import Assessment
@@ -13,13 +14,23 @@ def post(client, url, data=None):
     return client.post(url, data or {}, format="json")
 
 
-def test_planned_to_approved_with_every_illegal_step_refused(api, checklist, vendor, lead_auditor, auditor, reviewer,
-                                                             quality_admin):
+def test_planned_to_approved_with_every_illegal_step_refused(
+    api, checklist, vendor, lead_auditor, auditor, reviewer, quality_admin
+):
     lead = api.as_user(lead_auditor)
-    created = post(lead, "/api/assessments/", {
-        "vendor": vendor.pk, "checklist": checklist.pk, "kind": "initial", "lead_auditor": lead_auditor.pk,
-        "reviewer": reviewer.pk, "audit_team": [auditor.pk], "mode": "on_site",
-    })
+    created = post(
+        lead,
+        "/api/assessments/",
+        {
+            "vendor": vendor.pk,
+            "checklist": checklist.pk,
+            "kind": "initial",
+            "lead_auditor": lead_auditor.pk,
+            "reviewer": reviewer.pk,
+            "audit_team": [auditor.pk],
+            "mode": "on_site",
+        },
+    )
     assert created.status_code == 201, created.json()
     body = created.json()
     url = f"/api/assessments/{body['id']}/"
@@ -70,8 +81,12 @@ def test_planned_to_approved_with_every_illegal_step_refused(api, checklist, ven
     # Locked: every write is a 409 and changes nothing.
     before = lead.get(url + "answers/").json()
     lead = api.as_user(lead_auditor)
-    assert lead.put(url + "answers/", [{"question": items[0]["question"], "value": "non_compliant"}],
-                    format="json").status_code == 409
+    assert (
+        lead.put(
+            url + "answers/", [{"question": items[0]["question"], "value": "non_compliant"}], format="json"
+        ).status_code
+        == 409
+    )
     assert lead.patch(url, {"scope": "changed"}, format="json").status_code == 409
     assert post(lead, url + "findings/", {"question": items[0]["question"], "description": "x"}).status_code == 409
     assert lead.get(url + "answers/").json() == before

@@ -1,6 +1,7 @@
 """GET /api/assessments/{id}/score/ against hand calculations (docs/domain.md §3, docs/api.md "Score"),
 on a small checklist built here so that every number can be worked out on paper; the score's
 constant query count; and the assessment list's filters and visibility."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,34 +14,108 @@ pytestmark = pytest.mark.django_db
 
 # Criterion weights A 2, B 1, C 1; question weights (w) and severities (s) as below.
 SMALL = [
-    {"code": "A", "title": "Manufacturing experience", "weight": 2, "questions": [
-        {"code": "A.1", "text": "Batch records reviewed?", "answer_type": "compliance", "weight": 4, "severity": 3},
-        {"code": "A.2", "text": "Any batch failure in 3 years?", "answer_type": "yes_no", "expected_answer": "no",
-         "weight": 2, "severity": 4},
-        {"code": "A.3", "text": "Deviation management maturity", "answer_type": "maturity", "weight": 3, "severity": 3},
-        {"code": "A.4", "text": "GMP batches per year", "answer_type": "numeric", "min_value": 10, "max_value": 20,
-         "unit": "batches", "weight": 1, "severity": 2},
-        {"code": "A.5", "text": "Anything else?", "answer_type": "text", "required": False, "weight": 1,
-         "severity": 1},
-    ]},
-    {"code": "B", "title": "Contamination control", "weight": 1, "questions": [
-        {"code": "B.1", "text": "Open processing steps?", "answer_type": "yes_no", "expected_answer": "yes",
-         "weight": 3, "severity": 4},
-        {"code": "B.2", "text": "Grade A background justified?", "answer_type": "compliance", "weight": 5,
-         "severity": 5, "condition": {"question": "B.1", "equals": "yes"}},
-        {"code": "B.3", "text": "Contaminated media-fill units", "answer_type": "numeric", "max_value": 0,
-         "weight": 2, "severity": 5},
-    ]},
-    {"code": "C", "title": "Cold chain", "weight": 1, "questions": [
-        {"code": "C.1", "text": "Shippers requalified?", "answer_type": "compliance", "weight": 3, "severity": 4},
-        {"code": "C.2", "text": "Chain of identity maturity", "answer_type": "maturity", "weight": 2, "severity": 3},
-    ]},
+    {
+        "code": "A",
+        "title": "Manufacturing experience",
+        "weight": 2,
+        "questions": [
+            {"code": "A.1", "text": "Batch records reviewed?", "answer_type": "compliance", "weight": 4, "severity": 3},
+            {
+                "code": "A.2",
+                "text": "Any batch failure in 3 years?",
+                "answer_type": "yes_no",
+                "expected_answer": "no",
+                "weight": 2,
+                "severity": 4,
+            },
+            {
+                "code": "A.3",
+                "text": "Deviation management maturity",
+                "answer_type": "maturity",
+                "weight": 3,
+                "severity": 3,
+            },
+            {
+                "code": "A.4",
+                "text": "GMP batches per year",
+                "answer_type": "numeric",
+                "min_value": 10,
+                "max_value": 20,
+                "unit": "batches",
+                "weight": 1,
+                "severity": 2,
+            },
+            {
+                "code": "A.5",
+                "text": "Anything else?",
+                "answer_type": "text",
+                "required": False,
+                "weight": 1,
+                "severity": 1,
+            },
+        ],
+    },
+    {
+        "code": "B",
+        "title": "Contamination control",
+        "weight": 1,
+        "questions": [
+            {
+                "code": "B.1",
+                "text": "Open processing steps?",
+                "answer_type": "yes_no",
+                "expected_answer": "yes",
+                "weight": 3,
+                "severity": 4,
+            },
+            {
+                "code": "B.2",
+                "text": "Grade A background justified?",
+                "answer_type": "compliance",
+                "weight": 5,
+                "severity": 5,
+                "condition": {"question": "B.1", "equals": "yes"},
+            },
+            {
+                "code": "B.3",
+                "text": "Contaminated media-fill units",
+                "answer_type": "numeric",
+                "max_value": 0,
+                "weight": 2,
+                "severity": 5,
+            },
+        ],
+    },
+    {
+        "code": "C",
+        "title": "Cold chain",
+        "weight": 1,
+        "questions": [
+            {"code": "C.1", "text": "Shippers requalified?", "answer_type": "compliance", "weight": 3, "severity": 4},
+            {
+                "code": "C.2",
+                "text": "Chain of identity maturity",
+                "answer_type": "maturity",
+                "weight": 2,
+                "severity": 3,
+            },
+        ],
+    },
 ]
 TITLES = {c["code"]: c["title"] for c in SMALL}
 # Every scored question at full compliance (c = 1), B.1 "yes" so that B.2 applies.
-ALL_GOOD = {"A.1": "compliant", "A.2": "no", "A.3": 4, "A.4": 15, "A.5": "Two suites, 120 slots a year",
-            "B.1": "yes", "B.2": "compliant", "B.3": 0, "C.1": "compliant", "C.2": 4}
-
+ALL_GOOD = {
+    "A.1": "compliant",
+    "A.2": "no",
+    "A.3": 4,
+    "A.4": 15,
+    "A.5": "Two suites, 120 slots a year",
+    "B.1": "yes",
+    "B.2": "compliant",
+    "B.3": 0,
+    "C.1": "compliant",
+    "C.2": 4,
+}
 
 
 @pytest.fixture
@@ -63,9 +138,11 @@ def answer(client, assessment, values, **na):
 
 
 def finding(client, assessment, question, classification):
-    response = client.post(f"/api/assessments/{assessment.pk}/findings/",
-                           {"question": question, "classification": classification, "description": "Seen on site"},
-                           format="json")
+    response = client.post(
+        f"/api/assessments/{assessment.pk}/findings/",
+        {"question": question, "classification": classification, "description": "Seen on site"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
 
 
@@ -76,8 +153,10 @@ def score(client, assessment):
 
 
 def criteria(*rows):
-    return [{"code": code, "title": TITLES[code], "score": s, "answered": answered, "total": total}
-            for code, s, answered, total in rows]
+    return [
+        {"code": code, "title": TITLES[code], "score": s, "answered": answered, "total": total}
+        for code, s, answered, total in rows
+    ]
 
 
 def no_findings(**counts):
@@ -86,18 +165,23 @@ def no_findings(**counts):
 
 # --- the numbers ---------------------------------------------------------------------------
 
+
 def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead_api, small):
-    answer(lead_api, small, {
-        "A.1": "partial",   # compliance partial: c = 0.5, w 4 -> 2
-        "A.2": "no",        # yes/no, expected "no": c = 1, w 2 -> 2
-        "A.3": 3,           # maturity 3: c = 3/4, w 3 -> 2.25
-        "A.4": 15,          # numeric inside [10, 20]: c = 1, w 1 -> 1
-        "A.5": "Free text",  # text: not scored (but answered)
-        "B.1": "no",        # yes/no, expected "yes": c = 0, w 3 -> 0; hides B.2
-        "B.2": "non_compliant",  # hidden by B.1 = "no": neither counted nor scored
-        "B.3": 0,           # numeric, upper limit 0 inclusive: inside, c = 1, w 2 -> 2
-        "C.1": "na",        # N/A: excluded; C.2 unanswered: criterion C has nothing applicable
-    })
+    answer(
+        lead_api,
+        small,
+        {
+            "A.1": "partial",  # compliance partial: c = 0.5, w 4 -> 2
+            "A.2": "no",  # yes/no, expected "no": c = 1, w 2 -> 2
+            "A.3": 3,  # maturity 3: c = 3/4, w 3 -> 2.25
+            "A.4": 15,  # numeric inside [10, 20]: c = 1, w 1 -> 1
+            "A.5": "Free text",  # text: not scored (but answered)
+            "B.1": "no",  # yes/no, expected "yes": c = 0, w 3 -> 0; hides B.2
+            "B.2": "non_compliant",  # hidden by B.1 = "no": neither counted nor scored
+            "B.3": 0,  # numeric, upper limit 0 inclusive: inside, c = 1, w 2 -> 2
+            "C.1": "na",  # N/A: excluded; C.2 unanswered: criterion C has nothing applicable
+        },
+    )
     # A = 100 * (2 + 2 + 2.25 + 1) / (4 + 2 + 3 + 1) = 725 / 10 = 72.5; 5 of 5 shown answered
     # B = 100 * (0 + 2) / (3 + 2) = 40.0; B.2 hidden, so 2 shown, 2 answered
     # C = null (N/A and unanswered); answered 1 (the N/A), 2 shown; left out of the overall
@@ -118,7 +202,10 @@ def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead_api, small
     result = score(lead_api, small)
     assert result["criteria"][0]["score"] == 62.5 and result["overall"] == 55.0
     assert (result["risk_rating"], result["recommended_decision"], result["requalification_months"]) == (
-        "critical", "not_approved", 6)
+        "critical",
+        "not_approved",
+        6,
+    )
     # and so does a value below the lower limit (A.4 = 9.5 < 10); the text answer never counts.
     answer(lead_api, small, {"A.4": 9.5, "A.5": "Something else entirely"})
     assert score(lead_api, small)["criteria"][0]["score"] == 62.5
@@ -145,7 +232,10 @@ def test_mixed_answer_types_na_and_a_hidden_conditional_question(lead_api, small
     assert result["criteria"][1] == {"code": "B", "title": TITLES["B"], "score": 50.0, "answered": 3, "total": 3}
     assert result["overall"] == 81.3
     assert (result["risk_rating"], result["recommended_decision"], result["requalification_months"]) == (
-        "medium", "approved", 12)
+        "medium",
+        "approved",
+        12,
+    )
 
     # The assessment's stored score and rating follow every change (lists filter on them).
     detail = lead_api.get(f"/api/assessments/{small.pk}/").json()
@@ -156,7 +246,9 @@ def test_nothing_answered_has_no_score_rating_or_decision(lead_api, small):
     assert score(lead_api, small) == {
         "overall": None,
         "criteria": criteria(("A", None, 0, 5), ("B", None, 0, 2), ("C", None, 0, 2)),
-        "risk_rating": None, "recommended_decision": None, "requalification_months": None,
+        "risk_rating": None,
+        "recommended_decision": None,
+        "requalification_months": None,
         "findings": no_findings(),
     }
     # Only N/A and text answered: still nothing applicable.
@@ -223,8 +315,14 @@ def test_score_shape_is_exactly_the_documented_one(lead_api, small):
     answer(lead_api, small, ALL_GOOD)
     finding(lead_api, small, "A.1", "minor")
     result = score(lead_api, small)
-    assert set(result) == {"overall", "criteria", "risk_rating", "recommended_decision", "requalification_months",
-                           "findings"}
+    assert set(result) == {
+        "overall",
+        "criteria",
+        "risk_rating",
+        "recommended_decision",
+        "requalification_months",
+        "findings",
+    }
     assert all(set(c) == {"code", "title", "score", "answered", "total"} for c in result["criteria"])
     assert [c["code"] for c in result["criteria"]] == ["A", "B", "C"]
     assert result["findings"] == {"critical": 0, "major": 0, "minor": 1, "observation": 0}
@@ -232,6 +330,7 @@ def test_score_shape_is_exactly_the_documented_one(lead_api, small):
 
 
 # --- a constant number of queries -----------------------------------------------------------
+
 
 def test_the_score_costs_the_same_queries_with_5_and_60_answers(lead_api, assessment, django_assert_max_num_queries):
     items = compliant_answers(assessment.checklist)
@@ -256,6 +355,7 @@ def test_the_score_costs_the_same_queries_with_5_and_60_answers(lead_api, assess
 
 # --- the list: filters and visibility ---------------------------------------------------------
 
+
 @pytest.fixture
 def population(small_checklist, vendor, make_user, lead_auditor, auditor, reviewer, api):
     """Three assessments: in progress (low), submitted (high), planned (no rating)."""
@@ -266,8 +366,7 @@ def population(small_checklist, vendor, make_user, lead_auditor, auditor, review
     member = make_user("member2", Role.AUDITOR)
 
     def make(vendor_, lead_, team=()):
-        a = Assessment.objects.create(vendor=vendor_, checklist=small_checklist, lead_auditor=lead_,
-                                      created_by=lead_)
+        a = Assessment.objects.create(vendor=vendor_, checklist=small_checklist, lead_auditor=lead_, created_by=lead_)
         a.audit_team.set(team)
         return a
 
@@ -278,8 +377,14 @@ def population(small_checklist, vendor, make_user, lead_auditor, auditor, review
     answer(client, submitted, {**ALL_GOOD, "B.1": "no", "B.3": 1})  # high by criterion B (see above)
     assert client.post(f"/api/assessments/{submitted.pk}/submit/", {}, format="json").status_code == 200
     planned = make(vendor, other_lead)
-    return {"in_progress": in_progress, "submitted": submitted, "planned": planned, "other_lead": other_lead,
-            "other_vendor": other_vendor, "member": member}
+    return {
+        "in_progress": in_progress,
+        "submitted": submitted,
+        "planned": planned,
+        "other_lead": other_lead,
+        "other_vendor": other_vendor,
+        "member": member,
+    }
 
 
 def listed(client, query=""):

@@ -1,5 +1,6 @@
 """On approval the vendor's status, risk rating and due date follow the decision, and a
 conditional approval is lifted once every major finding's corrective action is verified."""
+
 import pytest
 
 from assessments import findings
@@ -17,8 +18,9 @@ def test_conditional_approval_is_lifted_when_major_actions_are_verified(checklis
     findings.update_action(action, lead_auditor, status="response_received", vendor_action="New EM SOP")
     vendor.refresh_from_db()
     assert vendor.status == "conditionally_approved"
-    findings.update_action(action, lead_auditor, status="verified_effective",
-                           verification="Three months of EM data reviewed on site")
+    findings.update_action(
+        action, lead_auditor, status="verified_effective", verification="Three months of EM data reviewed on site"
+    )
     vendor.refresh_from_db()
     assert vendor.status == "approved"
     from audit.models import AuditEntry

@@ -1,5 +1,6 @@
 """The workspace and review pages through the Django test client: autosave by question,
 conflicts, conditional questions, evidence, findings, submit, sign and approve."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -82,9 +83,15 @@ def test_raise_a_finding_with_the_proposed_class(client, assessment, auditor, ch
     page = client.get(f"/assessments/{assessment.pk}/?criterion=D").content.decode()
     severity5 = checklist.questions.filter(severity=5, criterion__code="D").first()
     assert '<option value="critical" selected>' in page
-    response = client.post(f"/assessments/{assessment.pk}/findings/new/", {
-        "question": severity5.code, "classification": "critical", "description": "Media fill failed",
-        "requirement": severity5.reference})
+    response = client.post(
+        f"/assessments/{assessment.pk}/findings/new/",
+        {
+            "question": severity5.code,
+            "classification": "critical",
+            "description": "Media fill failed",
+            "requirement": severity5.reference,
+        },
+    )
     assert response.status_code == 302
     finding = Finding.objects.get(assessment=assessment)
     assert (finding.classification, finding.proposed_classification) == ("critical", "critical")
@@ -93,8 +100,11 @@ def test_raise_a_finding_with_the_proposed_class(client, assessment, auditor, ch
 
 def test_outsiders_get_404(client, assessment, make_user):
     client.force_login(make_user("outsider", "auditor"))
-    for url in (f"/assessments/{assessment.pk}/", f"/assessments/{assessment.pk}/review/",
-                f"/assessments/{assessment.pk}/findings/"):
+    for url in (
+        f"/assessments/{assessment.pk}/",
+        f"/assessments/{assessment.pk}/review/",
+        f"/assessments/{assessment.pk}/findings/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -105,25 +115,38 @@ def test_submit_sign_and_approve_through_the_pages(client, assessment, lead_audi
     client.force_login(lead_auditor)
     client.post(f"/assessments/{assessment.pk}/step/submit/")
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD,
-                                                        "username": "lead"})
+    client.post(
+        f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD, "username": "lead"}
+    )
     client.force_login(reviewer)
     page = client.get(f"/assessments/{assessment.pk}/review/").content.decode()
     assert "Approve and sign" in page and "Lead Tester, performed" in page
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": "wrong",
-                                                        "username": "reviewer"})
+    client.post(
+        f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": "wrong", "username": "reviewer"}
+    )
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "approved", "password": PASSWORD,
-                                                        "decision": "approved", "username": "reviewer"})
+    client.post(
+        f"/assessments/{assessment.pk}/sign/",
+        {"meaning": "approved", "password": PASSWORD, "decision": "approved", "username": "reviewer"},
+    )
     assert Assessment.objects.get(pk=assessment.pk).status == "approved"
 
 
 def test_plan_an_assessment(client, lead_auditor, auditor, reviewer, vendor, checklist):
     client.force_login(lead_auditor)
     assert client.get("/assessments/new/").status_code == 200
-    response = client.post("/assessments/new/", {
-        "vendor": vendor.pk, "checklist": checklist.pk, "kind": "initial", "mode": "remote",
-        "lead_auditor": lead_auditor.pk, "audit_team": [auditor.pk], "reviewer": reviewer.pk})
+    response = client.post(
+        "/assessments/new/",
+        {
+            "vendor": vendor.pk,
+            "checklist": checklist.pk,
+            "kind": "initial",
+            "mode": "remote",
+            "lead_auditor": lead_auditor.pk,
+            "audit_team": [auditor.pk],
+            "reviewer": reviewer.pk,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assessment = Assessment.objects.get()
     assert assessment.created_by == lead_auditor and list(assessment.audit_team.all()) == [auditor]
@@ -141,7 +164,8 @@ def test_first_signature_of_a_session_needs_the_user_name(client, assessment, le
     assert 'name="username"' in page
     client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD})
     assert not Signature.objects.exists()
-    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD,
-                                                        "username": "lead"})
+    client.post(
+        f"/assessments/{assessment.pk}/sign/", {"meaning": "performed", "password": PASSWORD, "username": "lead"}
+    )
     assert Signature.objects.count() == 1
     assert 'name="username"' not in client.get(f"/assessments/{assessment.pk}/").content.decode()

@@ -10,6 +10,7 @@ pytest-django's live server.
 - Without /usr/bin/chromium the browser tests are skipped locally but FAIL in CI (CI=true), so a
   CI run can never pass without having driven a browser.
 """
+
 import os
 import re
 from pathlib import Path
@@ -21,8 +22,14 @@ from tests.conftest import BASE_DIR, PASSWORD
 
 CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1024, "height": 768}
 SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
@@ -38,9 +45,12 @@ def in_ci() -> bool:
 def browser_unavailable(reason: str):
     """Skip locally; fail in CI, where the browser tests are part of what "done" means."""
     if in_ci():
-        pytest.fail(f"Browser tests cannot run in CI: {reason} Install Debian's chromium (`make test` does it as "
-                    "root through scripts/system-deps.sh, or `sudo apt-get install chromium`); never a "
-                    "downloaded browser.", pytrace=False)
+        pytest.fail(
+            f"Browser tests cannot run in CI: {reason} Install Debian's chromium (`make test` does it as "
+            "root through scripts/system-deps.sh, or `sudo apt-get install chromium`); never a "
+            "downloaded browser.",
+            pytrace=False,
+        )
     pytest.skip(f"browser tests skipped: {reason}")
 
 
@@ -113,8 +123,9 @@ class Pages:
         self.contexts, self.external, self.console = [], [], []
 
     def new_context(self):
-        context = self.browser.new_context(viewport=VIEWPORT, base_url=self.base_url, accept_downloads=True,
-                                           locale="en-GB", timezone_id="UTC")
+        context = self.browser.new_context(
+            viewport=VIEWPORT, base_url=self.base_url, accept_downloads=True, locale="en-GB", timezone_id="UTC"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.on("request", lambda request: None if is_local(request.url) else self.external.append(request.url))
         # Printed at the end, so that a failing test shows what the browser complained about.
@@ -148,8 +159,9 @@ class Pages:
         if full_page:
             page.evaluate("window.scrollTo(0, 0)")  # sticky parts (the criteria sidebar) at their place
             height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_SCREENSHOT_HEIGHT)
-            page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": VIEWPORT["width"],
-                                                                   "height": height})
+            page.screenshot(
+                path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+            )
         else:
             page.screenshot(path=str(path))
         return path

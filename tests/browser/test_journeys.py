@@ -4,6 +4,7 @@ Celery worker. tests/assessments/test_workspace_pages.py and tests/insights/ pro
 with the Django test client; these prove that the pages, htmx and workspace.js work in a browser.
 
 Every page is checked at 1024x768, and no page may request anything off the local server."""
+
 import re
 
 import pytest
@@ -22,8 +23,7 @@ from vendors.models import Vendor
 # each test truncates with CASCADE. Without it PostgreSQL refuses to truncate accounts_user and
 # django_content_type, which django-auditlog's own (swapped-out, empty) auditlog_logentry references.
 ALL_APPS = [app.name for app in apps.get_app_configs()]
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
 
 PDF_BYTES = b"%PDF-1.4\n% browser test evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -64,11 +64,14 @@ def no_horizontal_overflow(page: Page):
 
 
 def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_all_survives_a_reload(
-        pages, assessment, auditor, checklist):
+    pages, assessment, auditor, checklist
+):
     page = pages.login(auditor)
     posts = []
-    page.on("request", lambda r: posts.append(r.url.split("/answers/")[1])
-            if r.method == "POST" and "/answers/" in r.url else None)
+    page.on(
+        "request",
+        lambda r: posts.append(r.url.split("/answers/")[1]) if r.method == "POST" and "/answers/" in r.url else None,
+    )
     page.goto(f"/assessments/{assessment.pk}/?criterion=A")
     expect(page.get_by_role("heading", name=re.compile(r"^A\. "))).to_be_visible()
     expect(page.get_by_test_id("progress-A")).to_have_text("0/8")  # A.7 applies only when A.6 = yes
@@ -77,7 +80,8 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
     # Evidence first, by the file input (the question is not answered yet)...
     with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
         question(page, "A.3").locator(".evidence-input").set_input_files(
-            files=[{"name": "batch-record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}])
+            files=[{"name": "batch-record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+        )
     expect(by_id(page, "evidence-A.3")).to_contain_text("batch-record.pdf")
 
     # ... and by dropping a file on the question's drop zone.
@@ -85,7 +89,8 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
     data_transfer = page.evaluate_handle(
         """() => { const dt = new DataTransfer();
                    dt.items.add(new File(['Site,Batches\\nGhent,25\\n'], 'batches.csv', {type: 'text/csv'}));
-                   return dt; }""")
+                   return dt; }"""
+    )
     zone.dispatch_event("dragenter", {"dataTransfer": data_transfer})
     expect(zone).to_have_class(re.compile(r"\bdragging\b"))
     with page.expect_response(lambda r: r.url.endswith("/answers/A.1/evidence/")):
@@ -101,8 +106,13 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
         expect_saved(page, code)
 
     # Choices: compliance, yes/no, maturity radios.
-    for code, label in (("A.3", "Compliant"), ("A.4", "Yes"), ("A.5", "No"), ("A.8", "Partially compliant"),
-                        ("A.9", "3")):
+    for code, label in (
+        ("A.3", "Compliant"),
+        ("A.4", "Yes"),
+        ("A.5", "No"),
+        ("A.8", "Partially compliant"),
+        ("A.9", "3"),
+    ):
         with saving(page, code):
             question(page, code).get_by_role("radio", name=label, exact=True).check()
         expect_saved(page, code)
@@ -141,10 +151,20 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
     assert posts.count("A.3/") == 1 and posts.count("A.9/") == 1, posts
 
     # Everything is stored...
-    values = {code: answer(assessment, code).value for code in
-              ("A.1", "A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9")}
-    assert values == {"A.1": 25, "A.2": 3, "A.3": "compliant", "A.4": "yes", "A.5": "no", "A.6": "yes",
-                      "A.7": "compliant", "A.8": "partial", "A.9": 3}
+    values = {
+        code: answer(assessment, code).value for code in ("A.1", "A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9")
+    }
+    assert values == {
+        "A.1": 25,
+        "A.2": 3,
+        "A.3": "compliant",
+        "A.4": "yes",
+        "A.5": "no",
+        "A.6": "yes",
+        "A.7": "compliant",
+        "A.8": "partial",
+        "A.9": 3,
+    }
     assert answer(assessment, "A.7").comment == "Two comparability studies reviewed on site."
     assert [e.original_name for e in answer(assessment, "A.3").evidence.all()] == ["batch-record.pdf"]
     assert [e.original_name for e in answer(assessment, "A.1").evidence.all()] == ["batches.csv"]
@@ -155,8 +175,15 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
     page.goto(f"/assessments/{assessment.pk}/?criterion=A")
     expect(by_id(page, "value-A.1")).to_have_value("25")
     expect(by_id(page, "value-A.2")).to_have_value("3")
-    for code, label in (("A.3", "Compliant"), ("A.4", "Yes"), ("A.5", "No"), ("A.6", "Yes"), ("A.7", "Compliant"),
-                        ("A.8", "Partially compliant"), ("A.9", "3")):
+    for code, label in (
+        ("A.3", "Compliant"),
+        ("A.4", "Yes"),
+        ("A.5", "No"),
+        ("A.6", "Yes"),
+        ("A.7", "Compliant"),
+        ("A.8", "Partially compliant"),
+        ("A.9", "3"),
+    ):
         expect(question(page, code).get_by_role("radio", name=label, exact=True)).to_be_checked()
     expect(question(page, "A.7")).to_be_visible()
     expect(by_id(page, "comment-A.7")).to_have_value("Two comparability studies reviewed on site.")
@@ -173,7 +200,8 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
 
 
 def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lost(
-        pages, assessment, auditor, lead_auditor):
+    pages, assessment, auditor, lead_auditor
+):
     url = f"/assessments/{assessment.pk}/?criterion=B"
     mine, theirs = pages.login(lead_auditor), pages.login(auditor)
     for page in (mine, theirs):
@@ -194,7 +222,7 @@ def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lo
     expect(state).to_contain_text("someone else changed this answer")
     panel = by_id(mine, "conflict-B.1")
     expect(panel.get_by_role("alert")).to_be_visible()
-    expect(panel.locator("dd").nth(0)).to_have_text("Compliant")      # theirs
+    expect(panel.locator("dd").nth(0)).to_have_text("Compliant")  # theirs
     expect(panel.locator("dd").nth(1)).to_have_text("Non-compliant")  # mine
     expect(panel).to_contain_text(auditor.username)
     question(mine, "B.1").scroll_into_view_if_needed()
@@ -220,9 +248,11 @@ def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lo
     theirs.reload()
     expect(question(theirs, "B.1").get_by_role("radio", name="Non-compliant", exact=True)).to_be_checked()
     theirs.goto(f"/assessments/{assessment.pk}/history/")
-    change = (theirs.locator("table.changes tr")
-              .filter(has=theirs.locator(".old", has_text=re.compile(r"^\W*compliant\W*$")))
-              .filter(has=theirs.locator(".new", has_text=re.compile(r"^\W*non_compliant\W*$"))))
+    change = (
+        theirs.locator("table.changes tr")
+        .filter(has=theirs.locator(".old", has_text=re.compile(r"^\W*compliant\W*$")))
+        .filter(has=theirs.locator(".new", has_text=re.compile(r"^\W*non_compliant\W*$")))
+    )
     expect(change).to_have_count(1)
     expect(change).to_contain_text("value")
 
@@ -233,7 +263,8 @@ def test_two_people_edit_the_same_answer_the_conflict_is_shown_and_nothing_is_lo
 @pytest.mark.integration
 @pytest.mark.pdf
 def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_and_downloads(
-        pages, assessment, lead_auditor, reviewer, checklist, start_worker, tmp_path):
+    pages, assessment, lead_auditor, reviewer, checklist, start_worker, tmp_path
+):
     answer_service.save_answers(assessment, lead_auditor, compliant_answers(checklist))
     # The worker boots while the lead and the reviewer sign; it takes 4 s more to render, so that
     # the reports page is seen waiting first and then updating itself.
@@ -273,8 +304,9 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
     # The final report is rendered by the worker; the page polls until it is ready.
     worker.wait_ready()
     polls = []
-    approver.on("request", lambda r: polls.append(r.url) if r.headers.get("hx-request") and "/reports/" in r.url
-                else None)
+    approver.on(
+        "request", lambda r: polls.append(r.url) if r.headers.get("hx-request") and "/reports/" in r.url else None
+    )
     approver.get_by_role("link", name="Reports").click()
     expect(approver.get_by_role("link", name="Reports")).to_have_attribute("aria-current", "page")
     table = approver.locator("#report-table")
@@ -298,13 +330,17 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
 # --------------------------------------------------------------------------- 4. comparison
 
 
-def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, reference_data, lead_auditor,
-                                                             reviewer):
+def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, reference_data, lead_auditor, reviewer):
     names = ["Lonza Group", "Biovian", "apceth Biopharma GmbH"]
     overrides = [{}, {"B.1": "partial", "C.2": "non_compliant"}, {"D.1": "partial", "E.3": "partial"}]
     for name, override in zip(names, overrides, strict=True):
-        approved_assessment(checklist, Vendor.objects.get(name=name), lead_auditor, reviewer,
-                            items=compliant_answers(checklist, **override))
+        approved_assessment(
+            checklist,
+            Vendor.objects.get(name=name),
+            lead_auditor,
+            reviewer,
+            items=compliant_answers(checklist, **override),
+        )
 
     page = pages.login(reviewer)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Compare", exact=True).click()
@@ -327,12 +363,18 @@ def test_the_comparison_page_draws_a_chart_for_three_vendors(pages, checklist, r
 # --------------------------------------------------------------------------- 5. outsiders
 
 
-def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages, registry_assessment, make_user,
-                                                                         checklist, lead_auditor, reviewer):
+def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(
+    pages, registry_assessment, make_user, checklist, lead_auditor, reviewer
+):
     assessment = registry_assessment  # the registry holds the outsider's own vendor too
     outsider = make_user("outsider", Role.AUDITOR)
-    own = Assessment.objects.create(vendor=Vendor.objects.get(name="Biovian"), checklist=checklist,
-                                    lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor)
+    own = Assessment.objects.create(
+        vendor=Vendor.objects.get(name="Biovian"),
+        checklist=checklist,
+        lead_auditor=lead_auditor,
+        reviewer=reviewer,
+        created_by=lead_auditor,
+    )
     own.audit_team.set([outsider])
 
     page = pages.login(outsider)
@@ -355,8 +397,11 @@ def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages,
     pages.screenshot(page, "outsider-404")
     # Nothing can be saved behind the page's back either.
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    response = page.request.post(f"/assessments/{assessment.pk}/answers/A.3/", form={"value": "compliant"},
-                                 headers={"X-CSRFToken": csrf, "HX-Request": "true"})
+    response = page.request.post(
+        f"/assessments/{assessment.pk}/answers/A.3/",
+        form={"value": "compliant"},
+        headers={"X-CSRFToken": csrf, "HX-Request": "true"},
+    )
     assert response.status == 404
     assert not Answer.objects.filter(assessment=assessment).exists()
 
@@ -364,12 +409,18 @@ def test_an_auditor_not_on_an_assessment_cannot_open_it_nor_see_it_listed(pages,
 # --------------------------------------------------------------------------- every main page
 
 
-def test_every_main_page_works_offline_and_at_1024px(pages, registry_assessment, auditor, lead_auditor, reviewer,
-                                                      checklist):
+def test_every_main_page_works_offline_and_at_1024px(
+    pages, registry_assessment, auditor, lead_auditor, reviewer, checklist
+):
     assessment = registry_assessment  # every page with the registry's vendors in it
     answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:12])
-    other = approved_assessment(checklist, Vendor.objects.get(name="Biovian"), lead_auditor, reviewer,
-                                findings=[("C.2", "critical"), ("B.2", "minor")])
+    other = approved_assessment(
+        checklist,
+        Vendor.objects.get(name="Biovian"),
+        lead_auditor,
+        reviewer,
+        findings=[("C.2", "critical"), ("B.2", "minor")],
+    )
     page = pages.login(lead_auditor)
     paths = {
         "home": "/",

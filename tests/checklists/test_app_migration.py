@@ -1,6 +1,7 @@
 """Checklists became an app of their own without moving a row: a database migrated before the
 move, holding a published checklist, an assessment answering it and audit-trail entries about
 it, migrates forward with every row where it was and every reference still pointing at it."""
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -36,19 +37,38 @@ def records_before_the_move(old):
 
     user = User.objects.create(username="lena", first_name="Lena", last_name="Lead")
     vendor = Vendor.objects.create(name="Cellforce GmbH", country="DE")
-    checklist = Checklist.objects.create(code="LEGACY", version=3, name="Legacy checklist", status="published",
-                                         scoring_settings={})
+    checklist = Checklist.objects.create(
+        code="LEGACY", version=3, name="Legacy checklist", status="published", scoring_settings={}
+    )
     criterion = Criterion.objects.create(checklist=checklist, code="C", title="Clean rooms", weight=2)
-    question = Question.objects.create(checklist=checklist, criterion=criterion, code="C.1",
-                                       text="Are grade B areas monitored?", evidence_required=True)
+    question = Question.objects.create(
+        checklist=checklist,
+        criterion=criterion,
+        code="C.1",
+        text="Are grade B areas monitored?",
+        evidence_required=True,
+    )
     assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=user, created_by=user)
     answer = Answer.objects.create(assessment=assessment, question=question, value="compliant")
     content_type = OldContentType.objects.get(app_label="assessments", model="checklist")
-    entry = AuditEntry.objects.create(content_type=content_type, object_pk=str(checklist.pk),
-                                      object_id=checklist.pk, object_repr="Legacy checklist v3", action=0,
-                                      changes={"status": ["draft", "published"]}, reason="Published")
-    return {"checklist": checklist.pk, "criterion": criterion.pk, "question": question.pk,
-            "assessment": assessment.pk, "answer": answer.pk, "entry": entry.pk, "content_type": content_type.pk}
+    entry = AuditEntry.objects.create(
+        content_type=content_type,
+        object_pk=str(checklist.pk),
+        object_id=checklist.pk,
+        object_repr="Legacy checklist v3",
+        action=0,
+        changes={"status": ["draft", "published"]},
+        reason="Published",
+    )
+    return {
+        "checklist": checklist.pk,
+        "criterion": criterion.pk,
+        "question": question.pk,
+        "assessment": assessment.pk,
+        "answer": answer.pk,
+        "entry": entry.pk,
+        "content_type": content_type.pk,
+    }
 
 
 def test_a_database_from_before_the_move_migrates_with_no_data_moved():
@@ -77,5 +97,6 @@ def test_a_database_from_before_the_move_migrates_with_no_data_moved():
     assert (content_type.app_label, content_type.model) == ("checklists", "checklist")
     entry = AuditEntry.objects.get(pk=ids["entry"])
     assert entry.content_type_id == content_type.pk and entry.reason == "Published"
-    assert not ContentType.objects.filter(app_label="assessments", model__in=["checklist", "criterion",
-                                                                             "question"]).exists()
+    assert not ContentType.objects.filter(
+        app_label="assessments", model__in=["checklist", "criterion", "question"]
+    ).exists()

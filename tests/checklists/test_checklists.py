@@ -3,6 +3,7 @@ published version in the model, the API and the admin, new versions, publish val
 upload and the API import, the API export, the read-only auditor page and the scoring settings.
 
 Parsing, validation and the import/export commands are covered in test_formats.py."""
+
 import json
 import re
 from decimal import Decimal
@@ -26,9 +27,22 @@ from checklists.models import Checklist, ChecklistLocked, Criterion, Question
 pytestmark = pytest.mark.django_db
 
 
-
-QUESTION_KEYS = {"code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
-                 "evidence_required", "expected_answer", "min_value", "max_value", "unit", "condition"}
+QUESTION_KEYS = {
+    "code",
+    "text",
+    "guidance",
+    "reference",
+    "answer_type",
+    "weight",
+    "severity",
+    "required",
+    "evidence_required",
+    "expected_answer",
+    "min_value",
+    "max_value",
+    "unit",
+    "condition",
+}
 CRITERION_KEYS = {"code", "title", "weight", "questions"}
 
 
@@ -38,18 +52,45 @@ CRITERION_KEYS = {"code", "title", "weight", "questions"}
 def small_criteria():
     """Two criteria in the import format: every scored answer type, a condition, all publishable."""
     return [
-        {"code": "A", "title": "Experience", "weight": 2, "questions": [
-            {"code": "A.1", "text": "Are viral vectors handled on site?", "answer_type": "yes_no",
-             "expected_answer": "yes", "guidance": "Ask for the vector list.", "reference": "EU GMP Part IV"},
-            {"code": "A.2", "text": "GMP batches in the last 3 years?", "answer_type": "numeric", "min_value": 10,
-             "unit": "batches", "weight": 4, "severity": 5, "evidence_required": True},
-            {"code": "A.3", "text": "Is replication-competent virus tested?", "answer_type": "compliance",
-             "condition": {"question": "A.1", "equals": "yes"}},
-        ]},
-        {"code": "B", "title": "Quality system", "questions": [
-            {"code": "B.1", "text": "How mature is the CAPA system?", "answer_type": "maturity"},
-            {"code": "B.2", "text": "Anything else?", "answer_type": "text", "required": False},
-        ]},
+        {
+            "code": "A",
+            "title": "Experience",
+            "weight": 2,
+            "questions": [
+                {
+                    "code": "A.1",
+                    "text": "Are viral vectors handled on site?",
+                    "answer_type": "yes_no",
+                    "expected_answer": "yes",
+                    "guidance": "Ask for the vector list.",
+                    "reference": "EU GMP Part IV",
+                },
+                {
+                    "code": "A.2",
+                    "text": "GMP batches in the last 3 years?",
+                    "answer_type": "numeric",
+                    "min_value": 10,
+                    "unit": "batches",
+                    "weight": 4,
+                    "severity": 5,
+                    "evidence_required": True,
+                },
+                {
+                    "code": "A.3",
+                    "text": "Is replication-competent virus tested?",
+                    "answer_type": "compliance",
+                    "condition": {"question": "A.1", "equals": "yes"},
+                },
+            ],
+        },
+        {
+            "code": "B",
+            "title": "Quality system",
+            "questions": [
+                {"code": "B.1", "text": "How mature is the CAPA system?", "answer_type": "maturity"},
+                {"code": "B.2", "text": "Anything else?", "answer_type": "text", "required": False},
+            ],
+        },
     ]
 
 
@@ -116,8 +157,11 @@ def admin_form_data(response):
 
 
 def admin_action(client, action, *objects, follow=True):
-    return client.post(reverse("admin:checklists_checklist_changelist"),
-                       {"action": action, "_selected_action": [o.pk for o in objects]}, follow=follow)
+    return client.post(
+        reverse("admin:checklists_checklist_changelist"),
+        {"action": action, "_selected_action": [o.pk for o in objects]},
+        follow=follow,
+    )
 
 
 # --------------------------------------------------------------------------- the built-in checklist
@@ -142,7 +186,9 @@ def test_api_lists_checklists_filtered_by_status(api, checklist, auditor):
 
     everything = client.get("/api/checklists/").json()
     assert {(c["code"], c["version"], c["status"]) for c in everything["results"]} == {
-        ("CGT-CDMO", 1, "published"), ("CGT-CDMO", 2, "draft")}
+        ("CGT-CDMO", 1, "published"),
+        ("CGT-CDMO", 2, "draft"),
+    }
 
     published = client.get("/api/checklists/", {"status": "published"}).json()
     assert published["count"] == 1
@@ -174,9 +220,15 @@ def test_api_detail_nests_criteria_and_questions_in_the_documented_shape(api, ch
             assert q.criterion.code == criterion["code"] and item["code"].startswith(criterion["code"] + ".")
             assert item["guidance"] == q.guidance and item["guidance"].strip()
             assert item["reference"] == q.reference and item["reference"].strip()
-            assert (item["text"], item["answer_type"], item["weight"], item["severity"], item["required"],
-                    item["evidence_required"], item["unit"]) == (
-                q.text, q.answer_type, q.weight, q.severity, q.required, q.evidence_required, q.unit)
+            assert (
+                item["text"],
+                item["answer_type"],
+                item["weight"],
+                item["severity"],
+                item["required"],
+                item["evidence_required"],
+                item["unit"],
+            ) == (q.text, q.answer_type, q.weight, q.severity, q.required, q.evidence_required, q.unit)
             assert item["answer_type"] in set(AnswerType.values)
             assert 1 <= item["weight"] <= 5 and 1 <= item["severity"] <= 5
             if q.answer_type == AnswerType.YES_NO:
@@ -208,8 +260,13 @@ def test_api_needs_authentication(api, checklist):
 
 def test_published_checklist_refuses_changes_in_the_model_layer(checklist):
     before = snapshot(checklist)
-    for field, value in [("name", "Renamed"), ("description", "Changed"), ("code", "OTHER"), ("version", 9),
-                         ("scoring_settings", {"rating_thresholds": {"critical_below_overall": 50}})]:
+    for field, value in [
+        ("name", "Renamed"),
+        ("description", "Changed"),
+        ("code", "OTHER"),
+        ("version", 9),
+        ("scoring_settings", {"rating_thresholds": {"critical_below_overall": 50}}),
+    ]:
         stale = Checklist.objects.get(pk=checklist.pk)
         setattr(stale, field, value)
         with pytest.raises(ChecklistLocked, match=rf"is published and cannot be changed \({field}\).*new version"):
@@ -347,8 +404,14 @@ def test_api_patch_of_a_draft_by_a_quality_admin_works(api, quality_admin):
     settings_ = {"rating_thresholds": {"critical_below_overall": 55}}
     response = api.as_user(quality_admin).patch(
         f"/api/checklists/{draft.pk}/",
-        {"name": "Renamed", "description": "New text", "scoring_settings": settings_, "code": "HACK",
-         "status": "published"})
+        {
+            "name": "Renamed",
+            "description": "New text",
+            "scoring_settings": settings_,
+            "code": "HACK",
+            "status": "published",
+        },
+    )
     assert response.status_code == 200, response.json()
     draft.refresh_from_db()
     assert (draft.name, draft.description) == ("Renamed", "New text")
@@ -408,29 +471,47 @@ def test_admin_shows_a_published_checklist_read_only_with_a_warning(client, chec
     assert 'name="name"' not in form and 'name="criteria-0-title"' not in form
     assert not response.context["has_change_permission"]
     assert not response.context["adminform"].form.fields or all(
-        f.disabled for f in response.context["adminform"].form.fields.values())
+        f.disabled for f in response.context["adminform"].form.fields.values()
+    )
 
 
 def test_admin_post_to_a_published_checklist_changes_nothing(client, checklist, quality_admin):
     before = snapshot(checklist)
     client.force_login(quality_admin)
     criterion = checklist.criteria.get(code="A")
-    data = {"code": "CGT-CDMO", "version": "1", "name": "Renamed", "description": "",
-            "scoring_settings": json.dumps(checklist.scoring_settings),
-            "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1", "criteria-MIN_NUM_FORMS": "0",
-            "criteria-MAX_NUM_FORMS": "1000", "criteria-0-id": str(criterion.pk),
-            "criteria-0-checklist": str(checklist.pk), "criteria-0-code": "A", "criteria-0-title": "Changed",
-            "criteria-0-order": "0", "criteria-0-weight": "5", "criteria-0-DELETE": "on",
-            "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0", "questions-MIN_NUM_FORMS": "0",
-            "questions-MAX_NUM_FORMS": "1000", "_save": "Save"}
+    data = {
+        "code": "CGT-CDMO",
+        "version": "1",
+        "name": "Renamed",
+        "description": "",
+        "scoring_settings": json.dumps(checklist.scoring_settings),
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "1",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+        "criteria-0-id": str(criterion.pk),
+        "criteria-0-checklist": str(checklist.pk),
+        "criteria-0-code": "A",
+        "criteria-0-title": "Changed",
+        "criteria-0-order": "0",
+        "criteria-0-weight": "5",
+        "criteria-0-DELETE": "on",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
     assert client.post(admin_change_url(checklist), data).status_code == 403
     delete_url = reverse("admin:checklists_checklist_delete", args=[checklist.pk])
     assert client.get(delete_url).status_code == 403
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     response = admin_action(client, "delete_selected", checklist, follow=False)  # the confirmation page
     assert response.status_code == 200 and "permission to delete" in page_text(response)
-    response = client.post(reverse("admin:checklists_checklist_changelist"),
-                           {"action": "delete_selected", "_selected_action": [checklist.pk], "post": "yes"})
+    response = client.post(
+        reverse("admin:checklists_checklist_changelist"),
+        {"action": "delete_selected", "_selected_action": [checklist.pk], "post": "yes"},
+    )
     assert response.status_code == 403
     assert snapshot(checklist) == before
 
@@ -449,25 +530,34 @@ def test_admin_edits_a_draft_with_its_inline_criteria_and_questions(client, qual
 
     data = admin_form_data(response)
     index = {data[f"questions-{i}-code"]: i for i in range(5)}
-    data.update({
-        "name": "Edited in the admin",
-        "criteria-1-title": "Quality management system",
-        "criteria-1-weight": "3",
-        f"questions-{index['A.2']}-max_value": "500",
-        f"questions-{index['B.2']}-DELETE": "on",
-        # a new question under criterion B, conditional on an earlier answer
-        "questions-TOTAL_FORMS": "6",
-        "questions-5-criterion": str(draft.criteria.get(code="B").pk),
-        "questions-5-order": "2", "questions-5-code": "B.3", "questions-5-text": "Is QA independent?",
-        "questions-5-answer_type": "yes_no", "questions-5-expected_answer": "yes",
-        "questions-5-weight": "5", "questions-5-severity": "4", "questions-5-required": "on",
-        "questions-5-condition_question": "B.1", "questions-5-condition_equals": "2",
-        "_save": "Save",
-    })
+    data.update(
+        {
+            "name": "Edited in the admin",
+            "criteria-1-title": "Quality management system",
+            "criteria-1-weight": "3",
+            f"questions-{index['A.2']}-max_value": "500",
+            f"questions-{index['B.2']}-DELETE": "on",
+            # a new question under criterion B, conditional on an earlier answer
+            "questions-TOTAL_FORMS": "6",
+            "questions-5-criterion": str(draft.criteria.get(code="B").pk),
+            "questions-5-order": "2",
+            "questions-5-code": "B.3",
+            "questions-5-text": "Is QA independent?",
+            "questions-5-answer_type": "yes_no",
+            "questions-5-expected_answer": "yes",
+            "questions-5-weight": "5",
+            "questions-5-severity": "4",
+            "questions-5-required": "on",
+            "questions-5-condition_question": "B.1",
+            "questions-5-condition_equals": "2",
+            "_save": "Save",
+        }
+    )
     response = client.post(admin_change_url(draft), data)
     assert response.status_code == 302, response.context and [
         response.context["adminform"].form.errors,
-        [fs.formset.errors for fs in response.context["inline_admin_formsets"]]]
+        [fs.formset.errors for fs in response.context["inline_admin_formsets"]],
+    ]
     draft.refresh_from_db()
     assert draft.name == "Edited in the admin" and draft.status == Checklist.Status.DRAFT
     b = draft.criteria.get(code="B")
@@ -476,7 +566,10 @@ def test_admin_edits_a_draft_with_its_inline_criteria_and_questions(client, qual
     assert list(b.questions.order_by("order").values_list("code", flat=True)) == ["B.1", "B.3"]
     added = draft.questions.get(code="B.3")
     assert (added.checklist_id, added.expected_answer, added.condition) == (
-        draft.pk, "yes", {"question": "B.1", "equals": "2"})
+        draft.pk,
+        "yes",
+        {"question": "B.1", "equals": "2"},
+    )
     assert publishing.publish_problems(draft) == []
 
 
@@ -500,14 +593,20 @@ def test_new_version_copies_a_published_checklist_into_a_draft(checklist):
     before = snapshot(checklist)
     draft = publishing.new_version(checklist)
     assert (draft.code, draft.version, draft.status, draft.based_on_id) == (
-        "CGT-CDMO", 2, Checklist.Status.DRAFT, checklist.pk)
+        "CGT-CDMO",
+        2,
+        Checklist.Status.DRAFT,
+        checklist.pk,
+    )
     assert draft.published_at is None
     original, copy = formats.export_checklist(checklist), formats.export_checklist(draft)
     assert copy == {**original, "version": 2}
     copied_pks = set(draft.questions.values_list("pk", flat=True))
     assert copied_pks.isdisjoint(checklist.questions.values_list("pk", flat=True))
-    assert all(q.checklist_id == draft.pk and q.criterion.checklist_id == draft.pk
-               for q in draft.questions.select_related("criterion"))
+    assert all(
+        q.checklist_id == draft.pk and q.criterion.checklist_id == draft.pk
+        for q in draft.questions.select_related("criterion")
+    )
     assert snapshot(checklist) == before
 
     with pytest.raises(ChecklistLocked, match="already has a draft version"):
@@ -571,10 +670,16 @@ def broken_draft():
     """A draft with one of each publish problem; the import would refuse most of them, so they are
     made directly in the database."""
     criteria = small_criteria()
-    criteria.append({"code": "C", "title": "Notes only", "questions": [
-        {"code": "C.1", "text": "Anything to note?", "answer_type": "text"},
-        {"code": "C.2", "text": "Anything else?", "answer_type": "text"},
-    ]})
+    criteria.append(
+        {
+            "code": "C",
+            "title": "Notes only",
+            "questions": [
+                {"code": "C.1", "text": "Anything to note?", "answer_type": "text"},
+                {"code": "C.2", "text": "Anything else?", "answer_type": "text"},
+            ],
+        }
+    )
     draft = make_draft("BROKEN", criteria=criteria)
     Criterion.objects.filter(checklist=draft, code="B").update(weight=9)  # bypasses form validation
     Question.objects.filter(checklist=draft, code="A.3").update(weight=0, severity=6)
@@ -606,30 +711,65 @@ def test_publish_refuses_a_draft_naming_every_problem():
     assert (draft.status, draft.published_at) == (Checklist.Status.DRAFT, None)
 
 
-@pytest.mark.parametrize("break_it, problem", [
-    (lambda d: Question.objects.filter(checklist=d, code="B.1").update(answer_type="text"),
-     "Criterion B: needs at least one scored question."),
-    (lambda d: Criterion.objects.filter(checklist=d, code="A").update(weight=0),
-     "Criterion A: weight must be 1-5."),
-    (lambda d: Question.objects.filter(checklist=d, code="B.1").update(severity=7),
-     "Question B.1: severity must be 1-5."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_question="B.1"),
-     "Question A.3: its condition must point at an earlier question (B.1 is not one)."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_question="A.3"),
-     "Question A.3: its condition must point at an earlier question (A.3 is not one)."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_equals="maybe"),
-     "Question A.3: A.1 can never have the answer 'maybe'."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.1").update(expected_answer=""),
-     "Question A.1: a yes/no question must say which answer is compliant."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.2").update(min_value=None),
-     "Question A.2: a numeric question needs a lower or an upper limit."),
-    (lambda d: Question.objects.filter(checklist=d, code="A.2").update(max_value=5),
-     "Question A.2: the lower limit is above the upper limit."),
-    (lambda d: Checklist.objects.filter(pk=d.pk).update(scoring_settings={"colour": "red"}),
-     "Scoring settings: colour: unknown scoring setting"),
-    (lambda d: Criterion.objects.filter(checklist=d).delete(), "The checklist has no criteria."),
-], ids=["text-only", "criterion-weight", "severity", "condition-later", "condition-self", "condition-value",
-        "yes-no", "numeric-no-limits", "numeric-reversed", "scoring", "no-criteria"])
+@pytest.mark.parametrize(
+    "break_it, problem",
+    [
+        (
+            lambda d: Question.objects.filter(checklist=d, code="B.1").update(answer_type="text"),
+            "Criterion B: needs at least one scored question.",
+        ),
+        (
+            lambda d: Criterion.objects.filter(checklist=d, code="A").update(weight=0),
+            "Criterion A: weight must be 1-5.",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="B.1").update(severity=7),
+            "Question B.1: severity must be 1-5.",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_question="B.1"),
+            "Question A.3: its condition must point at an earlier question (B.1 is not one).",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_question="A.3"),
+            "Question A.3: its condition must point at an earlier question (A.3 is not one).",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.3").update(condition_equals="maybe"),
+            "Question A.3: A.1 can never have the answer 'maybe'.",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.1").update(expected_answer=""),
+            "Question A.1: a yes/no question must say which answer is compliant.",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.2").update(min_value=None),
+            "Question A.2: a numeric question needs a lower or an upper limit.",
+        ),
+        (
+            lambda d: Question.objects.filter(checklist=d, code="A.2").update(max_value=5),
+            "Question A.2: the lower limit is above the upper limit.",
+        ),
+        (
+            lambda d: Checklist.objects.filter(pk=d.pk).update(scoring_settings={"colour": "red"}),
+            "Scoring settings: colour: unknown scoring setting",
+        ),
+        (lambda d: Criterion.objects.filter(checklist=d).delete(), "The checklist has no criteria."),
+    ],
+    ids=[
+        "text-only",
+        "criterion-weight",
+        "severity",
+        "condition-later",
+        "condition-self",
+        "condition-value",
+        "yes-no",
+        "numeric-no-limits",
+        "numeric-reversed",
+        "scoring",
+        "no-criteria",
+    ],
+)
 def test_each_publish_problem_alone_blocks_publication(break_it, problem):
     draft = make_draft()
     assert publishing.publish_problems(draft) == []
@@ -690,8 +830,13 @@ def test_admin_action_publish_reports_problems_and_publishes_valid_drafts(client
 
 
 def document(code="UPLOAD", version=1, criteria=None):
-    return {"format": "cdmo-checklist/1", "code": code, "name": f"{code} checklist", "version": version,
-            "criteria": small_criteria() if criteria is None else criteria}
+    return {
+        "format": "cdmo-checklist/1",
+        "code": code,
+        "name": f"{code} checklist",
+        "version": version,
+        "criteria": small_criteria() if criteria is None else criteria,
+    }
 
 
 def upload(text, name="checklist.yaml"):
@@ -710,8 +855,9 @@ def test_admin_upload_creates_a_draft_or_publishes(client, quality_admin):
     assert response.status_code == 302 and response["Location"] == admin_change_url(draft)
     assert draft.status == Checklist.Status.DRAFT and draft.questions.count() == 5
 
-    response = client.post(url, {"file": upload(formats.dump(document(version=2), "json"), "c.json"),
-                                 "publish": "on"}, follow=True)
+    response = client.post(
+        url, {"file": upload(formats.dump(document(version=2), "json"), "c.json"), "publish": "on"}, follow=True
+    )
     published = Checklist.objects.get(code="UPLOAD", version=2)
     assert published.status == Checklist.Status.PUBLISHED and published.published_by == quality_admin
     assert f"Imported {published} as published." in messages_of(response)
@@ -725,20 +871,23 @@ def test_admin_upload_of_a_bad_file_lists_the_problems_and_creates_nothing(clien
     bad["criteria"][0]["questions"][0].pop("expected_answer")
     bad["criteria"][1]["questions"][0]["condition"] = {"question": "B.2", "equals": "x"}
     before = counts()
-    response = client.post(reverse("admin:checklists_checklist_upload"),
-                           {"file": upload(formats.dump(bad)), "publish": "on"})
+    response = client.post(
+        reverse("admin:checklists_checklist_upload"), {"file": upload(formats.dump(bad)), "publish": "on"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
     assert "criterion A: weight: 9 is greater than the maximum of 5" in errors
-    assert any(e.startswith("criterion A question A.1: expected_answer: is required for a yes_no question")
-               for e in errors)
+    assert any(
+        e.startswith("criterion A question A.1: expected_answer: is required for a yes_no question") for e in errors
+    )
     assert any(e.startswith("criterion B question B.1: condition:") for e in errors)
     html = unescape(page_text(response))
     assert all(e in html for e in errors)
     assert counts() == before
 
-    response = client.post(reverse("admin:checklists_checklist_upload"),
-                           {"file": upload("code: [unclosed", "broken.yaml")})
+    response = client.post(
+        reverse("admin:checklists_checklist_upload"), {"file": upload("code: [unclosed", "broken.yaml")}
+    )
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert counts() == before
 
@@ -747,16 +896,14 @@ def test_admin_upload_is_for_quality_admins_only(client, make_user):
     from accounts.roles import Role
 
     client.force_login(make_user("staffauditor", Role.AUDITOR, is_staff=True))
-    response = client.post(reverse("admin:checklists_checklist_upload"),
-                           {"file": upload(formats.dump(document()))})
+    response = client.post(reverse("admin:checklists_checklist_upload"), {"file": upload(formats.dump(document()))})
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
     assert counts() == (0, 0, 0)
 
 
 def test_api_import_creates_a_draft(api, quality_admin):
     client = api.as_user(quality_admin)
-    response = client.post("/api/checklists/import/", {"file": upload(formats.dump(document()))},
-                           format="multipart")
+    response = client.post("/api/checklists/import/", {"file": upload(formats.dump(document()))}, format="multipart")
     assert response.status_code == 201, response.json()
     body = response.json()
     checklist = Checklist.objects.get(pk=body["id"])
@@ -787,8 +934,9 @@ def test_api_import_of_a_bad_file_is_400_naming_problems_and_creates_nothing(api
 
 
 def test_api_import_is_forbidden_to_an_auditor(api, auditor):
-    response = api.as_user(auditor).post("/api/checklists/import/", {"file": upload(formats.dump(document()))},
-                                         format="multipart")
+    response = api.as_user(auditor).post(
+        "/api/checklists/import/", {"file": upload(formats.dump(document()))}, format="multipart"
+    )
     assert response.status_code == 403
     assert counts() == (0, 0, 0)
 

@@ -1,5 +1,6 @@
 """Checklist files (docs/checklist-format.md): parsing, validation, import, export, the built-in
 checklist as reference data, and the import_checklist / export_checklist commands."""
+
 import copy
 import json
 from decimal import Decimal
@@ -36,23 +37,65 @@ def small_document(code="TEST-CL", version=1):
             "requalification_months": {"low": {"low": 48}},
         },
         "criteria": [
-            {"code": "A", "title": "Experience", "weight": 2, "questions": [
-                {"code": "A.1", "text": "Are viral vectors handled on site?", "answer_type": "yes_no",
-                 "expected_answer": "yes"},
-                {"code": "A.2", "text": "GMP batches in the last 3 years?", "answer_type": "numeric",
-                 "min_value": 10, "max_value": None, "unit": "batches", "weight": 4, "severity": 5,
-                 "evidence_required": True},
-                {"code": "A.3", "text": "Is replication-competent virus tested?", "answer_type": "compliance",
-                 "condition": {"question": "A.1", "equals": "yes"}},
-            ]},
-            {"code": "B", "title": "Quality system", "description": "QA independence.", "questions": [
-                {"code": "B.1", "text": "How mature is the CAPA system?", "answer_type": "maturity",
-                 "required": False},
-                {"code": "B.2", "text": "Anything else?", "answer_type": "text", "guidance": "Free notes.",
-                 "reference": "ICH Q10"},
-                {"code": "B.2a", "text": "Deviation rate?", "answer_type": "numeric", "min_value": 0,
-                 "max_value": 2.5, "unit": "%", "condition": {"question": "B.1", "equals": 3}},
-            ]},
+            {
+                "code": "A",
+                "title": "Experience",
+                "weight": 2,
+                "questions": [
+                    {
+                        "code": "A.1",
+                        "text": "Are viral vectors handled on site?",
+                        "answer_type": "yes_no",
+                        "expected_answer": "yes",
+                    },
+                    {
+                        "code": "A.2",
+                        "text": "GMP batches in the last 3 years?",
+                        "answer_type": "numeric",
+                        "min_value": 10,
+                        "max_value": None,
+                        "unit": "batches",
+                        "weight": 4,
+                        "severity": 5,
+                        "evidence_required": True,
+                    },
+                    {
+                        "code": "A.3",
+                        "text": "Is replication-competent virus tested?",
+                        "answer_type": "compliance",
+                        "condition": {"question": "A.1", "equals": "yes"},
+                    },
+                ],
+            },
+            {
+                "code": "B",
+                "title": "Quality system",
+                "description": "QA independence.",
+                "questions": [
+                    {
+                        "code": "B.1",
+                        "text": "How mature is the CAPA system?",
+                        "answer_type": "maturity",
+                        "required": False,
+                    },
+                    {
+                        "code": "B.2",
+                        "text": "Anything else?",
+                        "answer_type": "text",
+                        "guidance": "Free notes.",
+                        "reference": "ICH Q10",
+                    },
+                    {
+                        "code": "B.2a",
+                        "text": "Deviation rate?",
+                        "answer_type": "numeric",
+                        "min_value": 0,
+                        "max_value": 2.5,
+                        "unit": "%",
+                        "condition": {"question": "B.1", "equals": 3},
+                    },
+                ],
+            },
         ],
     }
 
@@ -75,9 +118,11 @@ def _apply(item, fields):
 
 def set_question(code, /, **fields):
     """A file source: the small document as YAML with one question changed."""
+
     def source(document):
         _apply(find_question(document, code), fields)
         return dump(document), "checklist.yaml"
+
     return source
 
 
@@ -85,6 +130,7 @@ def set_criterion(code, /, **fields):
     def source(document):
         _apply(find_criterion(document, code), fields)
         return dump(document), "checklist.yaml"
+
     return source
 
 
@@ -92,6 +138,7 @@ def set_top(**fields):
     def source(document):
         _apply(document, fields)
         return dump(document), "checklist.yaml"
+
     return source
 
 
@@ -210,19 +257,28 @@ def test_json_is_recognised_by_extension_or_by_its_first_character():
         parse("format: cdmo-checklist/1", "checklist.json")
 
 
-@pytest.mark.parametrize("text, filename, message", [
-    ("format: cdmo-checklist/1\ncode: [X\n", None, "YAML syntax error at line 3, column 1"),
-    ("format: cdmo-checklist/1\n  code: X\n", "c.yml", "YAML syntax error at line 2, column 7"),
-    ("code: A\nname: N\ncode: B\n", None, "YAML error at line 3, column 1: duplicate key 'code' "
-                                          "(first given on line 1)"),
-    ('{"code": "A", "code": "B"}', None, "JSON error: duplicate key 'code'"),
-    ('{"version": NaN}', None, "JSON error: NaN is not a number JSON allows"),
-    ("code: !!python/object:os.system x\n", None, "YAML error at line 1, column 7: could not determine a "
-                                                   "constructor for the tag"),
-    ("", None, "The file is empty."),
-    ("- code: A\n", None, "The file must hold one checklist"),
-    (b"code: \xff\n", None, "The file is not UTF-8 text (byte 7 cannot be read)."),
-])
+@pytest.mark.parametrize(
+    "text, filename, message",
+    [
+        ("format: cdmo-checklist/1\ncode: [X\n", None, "YAML syntax error at line 3, column 1"),
+        ("format: cdmo-checklist/1\n  code: X\n", "c.yml", "YAML syntax error at line 2, column 7"),
+        (
+            "code: A\nname: N\ncode: B\n",
+            None,
+            "YAML error at line 3, column 1: duplicate key 'code' (first given on line 1)",
+        ),
+        ('{"code": "A", "code": "B"}', None, "JSON error: duplicate key 'code'"),
+        ('{"version": NaN}', None, "JSON error: NaN is not a number JSON allows"),
+        (
+            "code: !!python/object:os.system x\n",
+            None,
+            "YAML error at line 1, column 7: could not determine a constructor for the tag",
+        ),
+        ("", None, "The file is empty."),
+        ("- code: A\n", None, "The file must hold one checklist"),
+        (b"code: \xff\n", None, "The file is not UTF-8 text (byte 7 cannot be read)."),
+    ],
+)
 def test_unreadable_files_are_refused_with_line_and_column(text, filename, message):
     with pytest.raises(ChecklistFileError) as excinfo:
         parse(text, filename)
@@ -252,14 +308,29 @@ def test_import_creates_a_draft_with_every_field_and_the_defaults(db):
     assert [q.code for q in checklist.questions.all()] == ["A.1", "A.2", "A.3", "B.1", "B.2", "B.2a"]
     a1, a2, a3, b1, b2, b2a = checklist.questions.all()
     assert (a1.answer_type, a1.expected_answer, a1.weight, a1.severity, a1.required, a1.evidence_required) == (
-        AnswerType.YES_NO, "yes", 3, 3, True, False)
+        AnswerType.YES_NO,
+        "yes",
+        3,
+        3,
+        True,
+        False,
+    )
     assert (a2.min_value, a2.max_value, a2.unit, a2.weight, a2.severity, a2.evidence_required) == (
-        Decimal(10), None, "batches", 4, 5, True)
+        Decimal(10),
+        None,
+        "batches",
+        4,
+        5,
+        True,
+    )
     assert a3.condition == {"question": "A.1", "equals": "yes"}
     assert b1.required is False and b1.answer_type == AnswerType.MATURITY
     assert (b2.guidance, b2.reference) == ("Free notes.", "ICH Q10")
-    assert (b2a.min_value, b2a.max_value, b2a.condition) == (Decimal(0), Decimal("2.5"), {"question": "B.1",
-                                                                                        "equals": "3"})
+    assert (b2a.min_value, b2a.max_value, b2a.condition) == (
+        Decimal(0),
+        Decimal("2.5"),
+        {"question": "B.1", "equals": "3"},
+    )
 
 
 def test_import_without_scoring_takes_the_product_defaults(db):
@@ -284,8 +355,17 @@ def test_export_import_export_round_trip(db, fmt, change):
 def test_export_writes_only_the_fields_of_each_answer_type_and_plain_numbers(db):
     exported = export_checklist(import_checklist(dump(small_document()), "checklist.yaml"))
     assert list(exported["criteria"][0]) == ["code", "title", "description", "weight", "questions"]
-    common = ["code", "text", "guidance", "reference", "answer_type", "weight", "severity", "required",
-              "evidence_required"]
+    common = [
+        "code",
+        "text",
+        "guidance",
+        "reference",
+        "answer_type",
+        "weight",
+        "severity",
+        "required",
+        "evidence_required",
+    ]
     questions = {q["code"]: q for c in exported["criteria"] for q in c["questions"]}
     assert list(questions["A.1"]) == [*common, "expected_answer"]
     assert list(questions["A.2"]) == [*common, "min_value", "max_value", "unit"]
@@ -315,98 +395,189 @@ def test_dump_formats():
 
 
 BAD_FILES = [
-    pytest.param(raw("format: cdmo-checklist/1\ncode: [TEST\nname: x\n"), "YAML syntax error at line 3, column 5",
-                 id="yaml-syntax"),
-    pytest.param(raw('{"format": "cdmo-checklist/1",\n "code": }', "c.json"), "JSON syntax error at line 2, column 10",
-                 id="json-syntax"),
-    pytest.param(set_question("A.3", answer_type="score"),
-                 "criterion A question A.3: answer_type: must be one of compliance, yes_no, maturity, numeric, text, "
-                 "got 'score'", id="unknown-answer-type"),
-    pytest.param(set_criterion("B", weight=7), "criterion B: weight: 7 is greater than the maximum of 5",
-                 id="criterion-weight-7"),
-    pytest.param(set_question("A.2", severity=0), "criterion A question A.2: severity: 0 is less than the minimum of 1",
-                 id="severity-0"),
-    pytest.param(set_question("A.2", weight="high"), "criterion A question A.2: weight: must be a whole number, "
-                 "got 'high'", id="weight-not-a-number"),
-    pytest.param(set_question("A.2", min_value="ten"),
-                 "criterion A question A.2: min_value: must be a number or null, got 'ten'", id="limit-not-a-number"),
-    pytest.param(set_question("B.2", code="B.1"), "criterion B question B.1: code: B.1 is used by an earlier question "
-                 "too", id="duplicate-question-code"),
-    pytest.param(set_criterion("B", code="A"), "criterion A: code: A is used by an earlier criterion too",
-                 id="duplicate-criterion-code"),
-    pytest.param(set_question("B.2", code="A.9"), "criterion B question A.9: code: must start with B. (the code of "
-                 "its criterion), got 'A.9'", id="question-not-under-its-criterion"),
+    pytest.param(
+        raw("format: cdmo-checklist/1\ncode: [TEST\nname: x\n"),
+        "YAML syntax error at line 3, column 5",
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        raw('{"format": "cdmo-checklist/1",\n "code": }', "c.json"),
+        "JSON syntax error at line 2, column 10",
+        id="json-syntax",
+    ),
+    pytest.param(
+        set_question("A.3", answer_type="score"),
+        "criterion A question A.3: answer_type: must be one of compliance, yes_no, maturity, numeric, text, "
+        "got 'score'",
+        id="unknown-answer-type",
+    ),
+    pytest.param(
+        set_criterion("B", weight=7), "criterion B: weight: 7 is greater than the maximum of 5", id="criterion-weight-7"
+    ),
+    pytest.param(
+        set_question("A.2", severity=0),
+        "criterion A question A.2: severity: 0 is less than the minimum of 1",
+        id="severity-0",
+    ),
+    pytest.param(
+        set_question("A.2", weight="high"),
+        "criterion A question A.2: weight: must be a whole number, got 'high'",
+        id="weight-not-a-number",
+    ),
+    pytest.param(
+        set_question("A.2", min_value="ten"),
+        "criterion A question A.2: min_value: must be a number or null, got 'ten'",
+        id="limit-not-a-number",
+    ),
+    pytest.param(
+        set_question("B.2", code="B.1"),
+        "criterion B question B.1: code: B.1 is used by an earlier question too",
+        id="duplicate-question-code",
+    ),
+    pytest.param(
+        set_criterion("B", code="A"),
+        "criterion A: code: A is used by an earlier criterion too",
+        id="duplicate-criterion-code",
+    ),
+    pytest.param(
+        set_question("B.2", code="A.9"),
+        "criterion B question A.9: code: must start with B. (the code of its criterion), got 'A.9'",
+        id="question-not-under-its-criterion",
+    ),
     pytest.param(set_criterion("B", code="b"), "criterion b: code: must be an upper-case letter", id="criterion-code"),
-    pytest.param(set_question("A.1", code="A-1"), "criterion A question A-1: code: must be a criterion code, a dot "
-                 "and a number", id="question-code"),
-    pytest.param(set_question("A.1", condition={"question": "A.3", "equals": "compliant"}),
-                 "criterion A question A.1: condition: A.3 comes later in the checklist; a condition must point at an "
-                 "earlier question", id="condition-on-later-question"),
-    pytest.param(set_question("A.3", condition={"question": "A.3", "equals": "compliant"}),
-                 "criterion A question A.3: condition: a question cannot depend on itself", id="condition-on-itself"),
-    pytest.param(set_question("A.3", condition={"question": "Z.1", "equals": "yes"}),
-                 "criterion A question A.3: condition: Z.1 is not a question of this checklist",
-                 id="condition-on-unknown-question"),
-    pytest.param(set_question("A.3", condition={"question": "A.1", "equals": "maybe"}),
-                 "criterion A question A.3: condition.equals: A.1 is a yes_no question and can never have the answer "
-                 "'maybe'", id="condition-value-impossible"),
-    pytest.param(set_question("B.2a", condition={"question": "B.1", "equals": 5}),
-                 "criterion B question B.2a: condition.equals: B.1 is a maturity question and can never have the "
-                 "answer 5", id="condition-maturity-5"),
-    pytest.param(set_question("A.3", condition={"question": "A.1"}),
-                 "criterion A question A.3: condition.equals: is required", id="condition-without-value"),
-    pytest.param(set_question("A.1", expected_answer=DELETE),
-                 "criterion A question A.1: expected_answer: is required for a yes_no question",
-                 id="yes-no-without-expected-answer"),
-    pytest.param(raw(dump(small_document()).replace("expected_answer: 'yes'", "expected_answer: yes")),
-                 "criterion A question A.1: expected_answer: must be one of yes, no, got true (YAML reads an unquoted "
-                 "yes, no, on or off as true or false: put the value in quotes)", id="unquoted-yes"),
-    pytest.param(set_question("A.3", min_value=1, unit="%"),
-                 "criterion A question A.3: min_value: does not apply to a compliance question; remove it",
-                 id="limits-on-compliance-question"),
-    pytest.param(set_question("A.2", expected_answer="yes"),
-                 "criterion A question A.2: expected_answer: does not apply to a numeric question",
-                 id="expected-answer-on-numeric"),
-    pytest.param(set_question("A.2", min_value=None),
-                 "criterion A question A.2: a numeric question needs a min_value, a max_value or both",
-                 id="numeric-without-limits"),
-    pytest.param(set_question("B.2a", min_value=5, max_value=2.5),
-                 "criterion B question B.2a: min_value: 5 is greater than max_value 2.5", id="limits-reversed"),
-    pytest.param(set_question("B.2a", max_value=2.00001),
-                 "criterion B question B.2a: max_value: 2.00001 has more than 4 decimal places", id="limit-precision"),
-    pytest.param(set_question("B.2a", max_value=1e12),
-                 "criterion B question B.2a: max_value: 1000000000000.0 is greater than the maximum of "
-                 "9999999999.9999", id="limit-too-large"),
-    pytest.param(set_criterion("B", questions=[{"code": "B.1", "text": "Notes?", "answer_type": "text"}]),
-                 "criterion B: needs at least one scored question (all its questions are text)",
-                 id="criterion-without-scored-question"),
-    pytest.param(set_criterion("B", questions=[]), "criterion B: questions: needs at least one question",
-                 id="criterion-without-questions"),
-    pytest.param(set_question("A.2", wieght=3), "criterion A question A.2: wieght: unknown field (did you mean "
-                 "weight?)", id="unknown-field"),
+    pytest.param(
+        set_question("A.1", code="A-1"),
+        "criterion A question A-1: code: must be a criterion code, a dot and a number",
+        id="question-code",
+    ),
+    pytest.param(
+        set_question("A.1", condition={"question": "A.3", "equals": "compliant"}),
+        "criterion A question A.1: condition: A.3 comes later in the checklist; a condition must point at an "
+        "earlier question",
+        id="condition-on-later-question",
+    ),
+    pytest.param(
+        set_question("A.3", condition={"question": "A.3", "equals": "compliant"}),
+        "criterion A question A.3: condition: a question cannot depend on itself",
+        id="condition-on-itself",
+    ),
+    pytest.param(
+        set_question("A.3", condition={"question": "Z.1", "equals": "yes"}),
+        "criterion A question A.3: condition: Z.1 is not a question of this checklist",
+        id="condition-on-unknown-question",
+    ),
+    pytest.param(
+        set_question("A.3", condition={"question": "A.1", "equals": "maybe"}),
+        "criterion A question A.3: condition.equals: A.1 is a yes_no question and can never have the answer 'maybe'",
+        id="condition-value-impossible",
+    ),
+    pytest.param(
+        set_question("B.2a", condition={"question": "B.1", "equals": 5}),
+        "criterion B question B.2a: condition.equals: B.1 is a maturity question and can never have the answer 5",
+        id="condition-maturity-5",
+    ),
+    pytest.param(
+        set_question("A.3", condition={"question": "A.1"}),
+        "criterion A question A.3: condition.equals: is required",
+        id="condition-without-value",
+    ),
+    pytest.param(
+        set_question("A.1", expected_answer=DELETE),
+        "criterion A question A.1: expected_answer: is required for a yes_no question",
+        id="yes-no-without-expected-answer",
+    ),
+    pytest.param(
+        raw(dump(small_document()).replace("expected_answer: 'yes'", "expected_answer: yes")),
+        "criterion A question A.1: expected_answer: must be one of yes, no, got true (YAML reads an unquoted "
+        "yes, no, on or off as true or false: put the value in quotes)",
+        id="unquoted-yes",
+    ),
+    pytest.param(
+        set_question("A.3", min_value=1, unit="%"),
+        "criterion A question A.3: min_value: does not apply to a compliance question; remove it",
+        id="limits-on-compliance-question",
+    ),
+    pytest.param(
+        set_question("A.2", expected_answer="yes"),
+        "criterion A question A.2: expected_answer: does not apply to a numeric question",
+        id="expected-answer-on-numeric",
+    ),
+    pytest.param(
+        set_question("A.2", min_value=None),
+        "criterion A question A.2: a numeric question needs a min_value, a max_value or both",
+        id="numeric-without-limits",
+    ),
+    pytest.param(
+        set_question("B.2a", min_value=5, max_value=2.5),
+        "criterion B question B.2a: min_value: 5 is greater than max_value 2.5",
+        id="limits-reversed",
+    ),
+    pytest.param(
+        set_question("B.2a", max_value=2.00001),
+        "criterion B question B.2a: max_value: 2.00001 has more than 4 decimal places",
+        id="limit-precision",
+    ),
+    pytest.param(
+        set_question("B.2a", max_value=1e12),
+        "criterion B question B.2a: max_value: 1000000000000.0 is greater than the maximum of 9999999999.9999",
+        id="limit-too-large",
+    ),
+    pytest.param(
+        set_criterion("B", questions=[{"code": "B.1", "text": "Notes?", "answer_type": "text"}]),
+        "criterion B: needs at least one scored question (all its questions are text)",
+        id="criterion-without-scored-question",
+    ),
+    pytest.param(
+        set_criterion("B", questions=[]),
+        "criterion B: questions: needs at least one question",
+        id="criterion-without-questions",
+    ),
+    pytest.param(
+        set_question("A.2", wieght=3),
+        "criterion A question A.2: wieght: unknown field (did you mean weight?)",
+        id="unknown-field",
+    ),
     pytest.param(set_question("A.2", text=DELETE), "criterion A question A.2: text: is required", id="missing-text"),
     pytest.param(set_top(version=DELETE), "version: is required", id="missing-version"),
     pytest.param(set_top(version=0), "version: 0 is less than the minimum of 1", id="version-0"),
-    pytest.param(set_top(format="cdmo-checklist/2"), "format: must be cdmo-checklist/1, got 'cdmo-checklist/2'",
-                 id="wrong-format"),
+    pytest.param(
+        set_top(format="cdmo-checklist/2"),
+        "format: must be cdmo-checklist/1, got 'cdmo-checklist/2'",
+        id="wrong-format",
+    ),
     pytest.param(set_top(code="CGT CDMO"), "code: must contain only letters, digits, - and _", id="checklist-code"),
     pytest.param(set_top(criteria=[]), "criteria: needs at least one criterion", id="no-criteria"),
-    pytest.param(set_top(scoring={"rating_thresholds": {"critical_below_overall": 80}}),
-                 "scoring: rating_thresholds: need critical_below_overall <= high_below_overall <= "
-                 "medium_below_overall, got 80.0 / 75.0 / 90.0", id="thresholds-out-of-order"),
-    pytest.param(set_top(scoring={"rating_thresholds": {"high_below_overall": 150}}),
-                 "scoring: rating_thresholds.high_below_overall: 150 is greater than the maximum of 100",
-                 id="threshold-above-100"),
-    pytest.param(set_top(scoring={"rating_thresholds": {"critical_below": 50}}),
-                 "scoring: rating_thresholds.critical_below: unknown field (did you mean critical_below_overall?)",
-                 id="unknown-threshold"),
-    pytest.param(set_top(scoring={"requalification_months": {"high": {"low": 0}}}),
-                 "scoring: requalification_months.high.low: 0 is less than the minimum of 1", id="months-0"),
-    pytest.param(set_top(scoring={"requalification_months": {"high": {"low": 12.5}}}),
-                 "scoring: requalification_months.high.low: must be a whole number, got 12.5", id="months-fraction"),
-    pytest.param(raw(dump(small_document()).replace("  weight: 2\n", "  weight: 2\n  weight: 3\n")),
-                 "YAML error at line 14, column 3: duplicate key 'weight' (first given on line 13).",
-                 id="duplicate-yaml-key"),
+    pytest.param(
+        set_top(scoring={"rating_thresholds": {"critical_below_overall": 80}}),
+        "scoring: rating_thresholds: need critical_below_overall <= high_below_overall <= "
+        "medium_below_overall, got 80.0 / 75.0 / 90.0",
+        id="thresholds-out-of-order",
+    ),
+    pytest.param(
+        set_top(scoring={"rating_thresholds": {"high_below_overall": 150}}),
+        "scoring: rating_thresholds.high_below_overall: 150 is greater than the maximum of 100",
+        id="threshold-above-100",
+    ),
+    pytest.param(
+        set_top(scoring={"rating_thresholds": {"critical_below": 50}}),
+        "scoring: rating_thresholds.critical_below: unknown field (did you mean critical_below_overall?)",
+        id="unknown-threshold",
+    ),
+    pytest.param(
+        set_top(scoring={"requalification_months": {"high": {"low": 0}}}),
+        "scoring: requalification_months.high.low: 0 is less than the minimum of 1",
+        id="months-0",
+    ),
+    pytest.param(
+        set_top(scoring={"requalification_months": {"high": {"low": 12.5}}}),
+        "scoring: requalification_months.high.low: must be a whole number, got 12.5",
+        id="months-fraction",
+    ),
+    pytest.param(
+        raw(dump(small_document()).replace("  weight: 2\n", "  weight: 2\n  weight: 3\n")),
+        "YAML error at line 14, column 3: duplicate key 'weight' (first given on line 13).",
+        id="duplicate-yaml-key",
+    ),
     pytest.param(raw("[]", "c.json"), "The file must hold one checklist", id="not-a-mapping"),
 ]
 
@@ -441,7 +612,8 @@ def test_a_malformed_criterion_code_is_reported_once_not_for_each_of_its_questio
     find_criterion(document, "B")["code"] = "b"
     assert validate(document) == [
         "criterion b: code: must be an upper-case letter followed by at most 9 upper-case letters or digits "
-        "(e.g. D), got 'b'"]
+        "(e.g. D), got 'b'"
+    ]
 
 
 def test_malformed_structure_is_reported_without_crashing():
@@ -466,7 +638,8 @@ def test_an_existing_code_and_version_is_refused(db):
         import_checklist(dump(exported), "cgt.yaml")
     assert excinfo.value.problems == [
         "CGT-CDMO version 1 already exists; a checklist version is never overwritten: give the file a version "
-        "number that is not used yet (the latest is 1)."]
+        "number that is not used yet (the latest is 1)."
+    ]
     assert row_counts() == before
     assert import_checklist(dump({**exported, "version": 2}), "cgt.yaml").version == 2
 
@@ -517,7 +690,8 @@ def test_import_command_lists_every_problem_and_imports_nothing(db, tmp_path):
     assert str(excinfo.value) == (
         "bad.yaml was not imported (2 problems):\n"
         "  - criterion A question A.3: min_value: does not apply to a compliance question; remove it\n"
-        "  - criterion B: weight: 7 is greater than the maximum of 5")
+        "  - criterion B: weight: 7 is greater than the maximum of 5"
+    )
     assert row_counts() == (0, 0, 0)
 
     with pytest.raises(CommandError, match="Cannot read"):

@@ -4,6 +4,7 @@ One named test (or a small group) per point; each fails if the capability it nam
 docs/compliance.md maps every point and Part 11 clause to these tests. Behaviour is driven
 through the REST API; the model layer is used where the point is about the model itself.
 Tests marked POSTGRES_ONLY prove what only the database can prove and skip on SQLite."""
+
 import csv
 import io
 from datetime import datetime, timedelta
@@ -47,8 +48,8 @@ CREATE, UPDATE, DELETE = AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE, Aud
 HISTORY_COLUMNS = {"timestamp", "user", "action", "object", "field", "old", "new", "reason"}
 
 
-
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def post(api, user, path, data=None, **extra):
     return api.as_user(user).post(path, data or {}, format="json", **extra)
@@ -85,13 +86,17 @@ def history(api, user, assessment):
 
 def codes(checklist, n=3):
     """The first `n` unconditional compliance questions: any value there is legal."""
-    return list(checklist.questions.filter(answer_type="compliance", condition_question="")
-                .order_by("criterion__order", "order").values_list("code", flat=True)[:n])
+    return list(
+        checklist.questions.filter(answer_type="compliance", condition_question="")
+        .order_by("criterion__order", "order")
+        .values_list("code", flat=True)[:n]
+    )
 
 
 def entries_for(obj):
-    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)),
-                                     object_pk=str(obj.pk)).order_by("timestamp", "pk")
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_pk=str(obj.pk)
+    ).order_by("timestamp", "pk")
 
 
 def submit(api, assessment, lead, checklist):
@@ -114,12 +119,24 @@ def approve(api, assessment, lead, reviewer, checklist):
 
 
 def raise_major_finding_with_action(api, lead, assessment, checklist, reason=""):
-    finding = post(api, lead, url(assessment, "findings/"), {
-        "question": codes(checklist, 1)[0], "classification": "major", "description": "EM trend not reviewed",
-        "reason": reason})
+    finding = post(
+        api,
+        lead,
+        url(assessment, "findings/"),
+        {
+            "question": codes(checklist, 1)[0],
+            "classification": "major",
+            "description": "EM trend not reviewed",
+            "reason": reason,
+        },
+    )
     assert finding.status_code == 201, finding.json()
-    action = post(api, lead, f"/api/findings/{finding.json()['id']}/actions/", {
-        "description": "Trend EM data monthly", "owner": "Head of QC", "due_date": "2031-01-31", "reason": reason})
+    action = post(
+        api,
+        lead,
+        f"/api/findings/{finding.json()['id']}/actions/",
+        {"description": "Trend EM data monthly", "owner": "Head of QC", "due_date": "2031-01-31", "reason": reason},
+    )
     assert action.status_code == 201, action.json()
     return Finding.objects.get(pk=finding.json()["id"]), CorrectiveAction.objects.get(pk=action.json()["id"])
 
@@ -131,8 +148,9 @@ def state_of(assessment):
         "hash": record.content_hash(assessment),
         "status": assessment.status,
         "scope": assessment.scope,
-        "answers": list(Answer.objects.filter(assessment=assessment).order_by("pk")
-                        .values("value", "comment", "version")),
+        "answers": list(
+            Answer.objects.filter(assessment=assessment).order_by("pk").values("value", "comment", "version")
+        ),
         "findings": list(Finding.objects.filter(assessment=assessment).order_by("pk").values()),
         "actions": list(CorrectiveAction.objects.filter(finding__assessment=assessment).order_by("pk").values()),
         "evidence": Evidence.objects.filter(answer__assessment=assessment).count(),
@@ -143,13 +161,20 @@ def state_of(assessment):
 
 # === §4.1 Audit trail (11.10(e), 11.10(b)(k), Annex 11 §9, §12.4) ================================
 
+
 def test_4_1_every_change_to_an_answer_is_in_the_audit_trail_with_who_when_old_new_and_reason(
-        api, assessment, checklist, auditor):
+    api, assessment, checklist, auditor
+):
     code = codes(checklist, 1)[0]
     before = timezone.now()
     assert put_answers(api, auditor, assessment, [{"question": code, "value": "compliant"}]).status_code == 200
-    response = put_answers(api, auditor, assessment, [{"question": code, "value": "partial", "comment": "EM gaps"}],
-                           reason="Re-read the EM trend report")
+    response = put_answers(
+        api,
+        auditor,
+        assessment,
+        [{"question": code, "value": "partial", "comment": "EM gaps"}],
+        reason="Re-read the EM trend report",
+    )
     assert response.status_code == 200, response.json()
     answer = Answer.objects.get(assessment=assessment, question__code=code)
 
@@ -201,10 +226,12 @@ def test_4_1_database_refuses_update_and_delete_of_audit_entries(api, assessment
     put_answers(api, lead_auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "compliant"}])
     entry = AuditEntry.objects.filter(assessment_id=assessment.pk).first()
     count = AuditEntry.objects.count()
-    for sql in ("UPDATE audit_auditentry SET reason = 'tampered' WHERE id = %s",
-                "UPDATE audit_auditentry SET username = 'someone-else'",
-                "DELETE FROM audit_auditentry WHERE id = %s",
-                "DELETE FROM audit_auditentry"):
+    for sql in (
+        "UPDATE audit_auditentry SET reason = 'tampered' WHERE id = %s",
+        "UPDATE audit_auditentry SET username = 'someone-else'",
+        "DELETE FROM audit_auditentry WHERE id = %s",
+        "DELETE FROM audit_auditentry",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [entry.pk] if "%s" in sql else None)
@@ -231,26 +258,37 @@ def test_4_1_reason_required_after_submission_in_api(api, assessment, checklist,
     assert refused.status_code == 400 and "reason" in refused.json()
     assert state_of(assessment) == before
 
-    response = put_answers(api, lead_auditor, assessment, [{"question": code, "value": "partial"}],
-                           reason="Vendor's EM SOP is draft")
+    response = put_answers(
+        api, lead_auditor, assessment, [{"question": code, "value": "partial"}], reason="Vendor's EM SOP is draft"
+    )
     assert response.status_code == 200
     answer = Answer.objects.get(assessment=assessment, question__code=code)
     assert entries_for(answer).last().reason == "Vendor's EM SOP is draft"
-    response = post(api, lead_auditor, url(assessment, "findings/"),
-                    {"question": code, "description": "SOP draft", "reason": "Raised at the closing meeting"})
+    response = post(
+        api,
+        lead_auditor,
+        url(assessment, "findings/"),
+        {"question": code, "description": "SOP draft", "reason": "Raised at the closing meeting"},
+    )
     assert response.status_code == 201
     assert entries_for(Finding.objects.get(pk=response.json()["id"])).last().reason == "Raised at the closing meeting"
     # The header is an alternative to the body for endpoints whose body is a list.
-    response = put_answers(api, lead_auditor, assessment, [{"question": code, "value": "compliant"}],
-                           HTTP_X_CHANGE_REASON="Vendor sent the approved SOP")
+    response = put_answers(
+        api,
+        lead_auditor,
+        assessment,
+        [{"question": code, "value": "compliant"}],
+        HTTP_X_CHANGE_REASON="Vendor sent the approved SOP",
+    )
     assert response.status_code == 200
     assert entries_for(answer).last().reason == "Vendor sent the approved SOP"
 
 
 def test_4_1_reason_for_a_change_to_a_submitted_assessment_is_recorded(api, assessment, checklist, lead_auditor):
     submit(api, assessment, lead_auditor, checklist)
-    response = api.as_user(lead_auditor).patch(url(assessment), {"scope": "Viral vectors", "reason": "Scope agreed"},
-                                               format="json")
+    response = api.as_user(lead_auditor).patch(
+        url(assessment), {"scope": "Viral vectors", "reason": "Scope agreed"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     entry = entries_for(assessment).filter(action=UPDATE).last()
     assert "scope" in entry.changes and entry.reason == "Scope agreed"
@@ -272,12 +310,14 @@ def test_4_1_request_id_groups_one_user_action(api, assessment, checklist, lead_
     second = AuditEntry.objects.filter(content_type=answer_type, assessment_id=assessment.pk).exclude(cid__in=cids)
     assert second.count() == 1
 
-    put_answers(api, lead_auditor, assessment, [{"question": three[1], "value": "partial"}],
-                HTTP_X_REQUEST_ID="proxy-7f3a.01")
+    put_answers(
+        api, lead_auditor, assessment, [{"question": three[1], "value": "partial"}], HTTP_X_REQUEST_ID="proxy-7f3a.01"
+    )
     assert AuditEntry.objects.filter(cid="proxy-7f3a.01", assessment_id=assessment.pk).count() == 1
     # A malformed id from outside is not trusted: the product makes its own.
-    put_answers(api, lead_auditor, assessment, [{"question": three[2], "value": "partial"}],
-                HTTP_X_REQUEST_ID="x' OR 1=1; --")
+    put_answers(
+        api, lead_auditor, assessment, [{"question": three[2], "value": "partial"}], HTTP_X_REQUEST_ID="x' OR 1=1; --"
+    )
     latest = AuditEntry.objects.filter(content_type=answer_type).latest("pk")
     assert latest.cid and latest.cid != "x' OR 1=1; --"
     assert {r["request_id"] for r in history(api, lead_auditor, assessment)} >= cids | {"proxy-7f3a.01"}
@@ -286,8 +326,13 @@ def test_4_1_request_id_groups_one_user_action(api, assessment, checklist, lead_
 def test_4_1_history_api_shape_and_csv_export(api, assessment, checklist, lead_auditor, reviewer, auditor):
     three = codes(checklist, 3)
     put_answers(api, lead_auditor, assessment, [{"question": c, "value": "compliant"} for c in three])
-    put_answers(api, lead_auditor, assessment, [{"question": three[0], "value": "non_compliant"}],
-                reason="Batch records incomplete")
+    put_answers(
+        api,
+        lead_auditor,
+        assessment,
+        [{"question": three[0], "value": "non_compliant"}],
+        reason="Batch records incomplete",
+    )
     rows = history(api, lead_auditor, assessment)
     assert rows
     for row in rows:
@@ -357,12 +402,17 @@ def test_4_1_admin_shows_audit_trail_read_only(client, api, assessment, checklis
 
 
 def test_4_1_vendor_create_change_delete_are_recorded(api, quality_admin):
-    created = post(api, quality_admin, "/api/vendors/", {"name": "Cellula Bio", "country": "de",
-                                                          "inherent_risk": "high"})
+    created = post(
+        api, quality_admin, "/api/vendors/", {"name": "Cellula Bio", "country": "de", "inherent_risk": "high"}
+    )
     assert created.status_code == 201, created.json()
     vendor_ = Vendor.objects.get(pk=created.json()["id"])
-    assert api.as_user(quality_admin).patch(f"/api/vendors/{vendor_.pk}/", {"inherent_risk": "medium"},
-                                            format="json").status_code == 200
+    assert (
+        api.as_user(quality_admin)
+        .patch(f"/api/vendors/{vendor_.pk}/", {"inherent_risk": "medium"}, format="json")
+        .status_code
+        == 200
+    )
     pk = vendor_.pk
     with audit_context.acting(quality_admin):
         vendor_.delete()  # not offered by the API; the admin or a command would do this
@@ -377,8 +427,12 @@ def test_4_1_checklist_create_change_delete_are_recorded(api, checklist, quality
     response = post(api, quality_admin, f"/api/checklists/{checklist.pk}/new-version/")
     assert response.status_code == 201
     draft = Checklist.objects.get(pk=response.json()["id"])
-    assert api.as_user(quality_admin).patch(f"/api/checklists/{draft.pk}/", {"name": "CGT CDMO v2"},
-                                            format="json").status_code == 200
+    assert (
+        api.as_user(quality_admin)
+        .patch(f"/api/checklists/{draft.pk}/", {"name": "CGT CDMO v2"}, format="json")
+        .status_code
+        == 200
+    )
     assert entries_for(draft).filter(action=CREATE, username="qadmin").exists()
     assert entries_for(draft).get(action=UPDATE).changes["name"][1] == "CGT CDMO v2"
     question = draft.questions.first()
@@ -386,17 +440,24 @@ def test_4_1_checklist_create_change_delete_are_recorded(api, checklist, quality
     question_pk = question.pk
     with audit_context.acting(quality_admin):
         question.delete()
-    assert AuditEntry.objects.filter(object_pk=str(question_pk), action=DELETE,
-                                     content_type__model="question").exists()
+    assert AuditEntry.objects.filter(object_pk=str(question_pk), action=DELETE, content_type__model="question").exists()
     assert entries_for(checklist).filter(action=UPDATE).count() == published_updates  # untouched
 
 
 def test_4_1_finding_and_corrective_action_create_change_delete_are_recorded(api, assessment, checklist, auditor):
     finding, action = raise_major_finding_with_action(api, auditor, assessment, checklist)
-    assert api.as_user(auditor).patch(f"/api/findings/{finding.pk}/", {"classification": "critical"},
-                                      format="json").status_code == 200
-    assert api.as_user(auditor).patch(f"/api/corrective-actions/{action.pk}/", {"due_date": "2031-03-31"},
-                                      format="json").status_code == 200
+    assert (
+        api.as_user(auditor)
+        .patch(f"/api/findings/{finding.pk}/", {"classification": "critical"}, format="json")
+        .status_code
+        == 200
+    )
+    assert (
+        api.as_user(auditor)
+        .patch(f"/api/corrective-actions/{action.pk}/", {"due_date": "2031-03-31"}, format="json")
+        .status_code
+        == 200
+    )
     assert entries_for(finding).get(action=UPDATE).changes["classification"] == ["major", "critical"]
     assert entries_for(action).get(action=UPDATE).changes["due_date"] == ["2031-01-31", "2031-03-31"]
     finding_pk, action_pk = finding.pk, action.pk
@@ -412,8 +473,9 @@ def test_4_1_finding_and_corrective_action_create_change_delete_are_recorded(api
 def test_4_1_evidence_create_and_delete_are_recorded(api, assessment, checklist, auditor):
     code = codes(checklist, 1)[0]
     upload = SimpleUploadedFile("em-trend.txt", b"EM trend 2025: no excursions", content_type="text/plain")
-    response = api.as_user(auditor).post(url(assessment, f"answers/{code}/evidence/"), {"file": upload},
-                                         format="multipart")
+    response = api.as_user(auditor).post(
+        url(assessment, f"answers/{code}/evidence/"), {"file": upload}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     item = Evidence.objects.get(pk=response.json()["id"])
     created = entries_for(item).get(action=CREATE)
@@ -422,8 +484,12 @@ def test_4_1_evidence_create_and_delete_are_recorded(api, assessment, checklist,
     pk = item.pk
     with audit_context.acting(auditor):
         item.delete()
-    assert AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Evidence), object_pk=str(pk),
-                                     action=DELETE, assessment_id=assessment.pk).exists()
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Evidence),
+        object_pk=str(pk),
+        action=DELETE,
+        assessment_id=assessment.pk,
+    ).exists()
 
 
 def test_4_1_signatures_are_recorded(api, assessment, checklist, lead_auditor):
@@ -452,12 +518,16 @@ def test_4_1_changes_made_outside_a_request_name_who_or_what_made_them(assessmen
 
 # === §4.2 Signature manifestation (11.50, Annex 11 §14) =========================================
 
+
 def test_4_2_signature_manifest_shows_printed_name_time_with_zone_and_meaning(
-        api, assessment, checklist, lead_auditor, reviewer):
+    api, assessment, checklist, lead_auditor, reviewer
+):
     approve(api, assessment, lead_auditor, reviewer, checklist)
     listed = signature_list(api, reviewer, assessment)
     assert [(s["printed_name"], s["meaning"], s["signer"]) for s in listed] == [
-        ("Lead Tester", "performed", "lead"), ("Reviewer Tester", "approved", "reviewer")]
+        ("Lead Tester", "performed", "lead"),
+        ("Reviewer Tester", "approved", "reviewer"),
+    ]
     for item in listed:
         signed_at = datetime.fromisoformat(item["signed_at"].replace("Z", "+00:00"))
         assert signed_at.tzinfo is not None and signed_at.utcoffset() == timedelta(0)
@@ -471,8 +541,9 @@ def test_4_2_signature_manifest_shows_printed_name_time_with_zone_and_meaning(
     assert signature_list(api, reviewer, assessment)[0]["printed_name"] == "Lead Tester"
 
 
-def test_4_2_admin_shows_the_signature_manifest(client, api, assessment, checklist, lead_auditor, reviewer,
-                                                  quality_admin):
+def test_4_2_admin_shows_the_signature_manifest(
+    client, api, assessment, checklist, lead_auditor, reviewer, quality_admin
+):
     approve(api, assessment, lead_auditor, reviewer, checklist)
     client.force_login(quality_admin)
     page = client.get(f"/admin/assessments/assessment/{assessment.pk}/change/").content.decode()
@@ -481,8 +552,10 @@ def test_4_2_admin_shows_the_signature_manifest(client, api, assessment, checkli
 
 # === §4.3 Signature/record linking (11.70, 11.10(c), Annex 11 §14) ===============================
 
+
 def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
-        api, assessment, checklist, lead_auditor, reviewer):
+    api, assessment, checklist, lead_auditor, reviewer
+):
     submit(api, assessment, lead_auditor, checklist)
     signed = sign(api, lead_auditor, assessment, "performed").json()
     assert signed["valid"] is True and signed["content_hash"] == record.content_hash(assessment)
@@ -498,16 +571,35 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
         assert again.status_code == 201 and again.json()["valid"] is True
 
     code = codes(checklist, 1)[0]
-    latest_is_invalidated_by(lambda: put_answers(
-        api, lead_auditor, assessment, [{"question": code, "value": "partial"}], reason="Re-assessed"))
-    latest_is_invalidated_by(lambda: post(api, lead_auditor, url(assessment, "findings/"), {
-        "question": code, "classification": "minor", "description": "Gap", "reason": "Found late"}))
+    latest_is_invalidated_by(
+        lambda: put_answers(
+            api, lead_auditor, assessment, [{"question": code, "value": "partial"}], reason="Re-assessed"
+        )
+    )
+    latest_is_invalidated_by(
+        lambda: post(
+            api,
+            lead_auditor,
+            url(assessment, "findings/"),
+            {"question": code, "classification": "minor", "description": "Gap", "reason": "Found late"},
+        )
+    )
     finding = Finding.objects.get(assessment=assessment)
-    latest_is_invalidated_by(lambda: post(api, lead_auditor, f"/api/findings/{finding.pk}/actions/", {
-        "description": "Fix", "owner": "QA head", "due_date": "2031-01-01", "reason": "Plan agreed"}))
-    latest_is_invalidated_by(lambda: api.as_user(lead_auditor).post(
-        url(assessment, f"answers/{code}/evidence/"),
-        {"file": SimpleUploadedFile("sop.txt", b"SOP v2"), "reason": "SOP received"}, format="multipart"))
+    latest_is_invalidated_by(
+        lambda: post(
+            api,
+            lead_auditor,
+            f"/api/findings/{finding.pk}/actions/",
+            {"description": "Fix", "owner": "QA head", "due_date": "2031-01-01", "reason": "Plan agreed"},
+        )
+    )
+    latest_is_invalidated_by(
+        lambda: api.as_user(lead_auditor).post(
+            url(assessment, f"answers/{code}/evidence/"),
+            {"file": SimpleUploadedFile("sop.txt", b"SOP v2"), "reason": "SOP received"},
+            format="multipart",
+        )
+    )
     # A change behind the product's back (no API, no model save) is caught by recomputing the hash.
     Answer.objects.filter(assessment=assessment, question__code=code).update(value="non_compliant")
     assert [s["valid"] for s in signature_list(api, reviewer, assessment)][-1] is False
@@ -521,9 +613,11 @@ def test_4_3_database_refuses_update_and_delete_of_signatures(api, assessment, c
     submit(api, assessment, lead_auditor, checklist)
     assert sign(api, lead_auditor, assessment, "performed").status_code == 201
     signature = Signature.objects.get(assessment=assessment)
-    for sql in ("UPDATE assessments_signature SET content_hash = 'forged' WHERE id = %s",
-                "UPDATE assessments_signature SET assessment_id = assessment_id",
-                "DELETE FROM assessments_signature WHERE id = %s"):
+    for sql in (
+        "UPDATE assessments_signature SET content_hash = 'forged' WHERE id = %s",
+        "UPDATE assessments_signature SET assessment_id = assessment_id",
+        "DELETE FROM assessments_signature WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [signature.pk] if "%s" in sql else None)
@@ -534,12 +628,17 @@ def test_4_3_signature_cannot_be_moved_or_edited(api, assessment, checklist, ven
     submit(api, assessment, lead_auditor, checklist)
     sign(api, lead_auditor, assessment, "performed")
     signature = Signature.objects.get(assessment=assessment)
-    other = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                      reviewer=reviewer, created_by=lead_auditor)
+    other = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor
+    )
     answers.save_answers(other, lead_auditor, compliant_answers(checklist))
 
-    for field, value in (("content_hash", "0" * 64), ("printed_name", "Someone Else"), ("assessment", other),
-                         ("signed_at", timezone.now() - timedelta(days=30))):
+    for field, value in (
+        ("content_hash", "0" * 64),
+        ("printed_name", "Someone Else"),
+        ("assessment", other),
+        ("signed_at", timezone.now() - timedelta(days=30)),
+    ):
         stale = Signature.objects.get(pk=signature.pk)
         setattr(stale, field, value)
         with pytest.raises(ConflictError):
@@ -551,20 +650,27 @@ def test_4_3_signature_cannot_be_moved_or_edited(api, assessment, checklist, ven
     # Two records with the same answers still have different hashes: a signature copied onto
     # another record (by any means) does not hold there.
     assert record.content_hash(other) != signature.content_hash
-    copied = Signature.objects.create(assessment=other, signer=lead_auditor, printed_name=signature.printed_name,
-                                      meaning=signature.meaning, content_hash=signature.content_hash,
-                                      cycle=other.signing_cycle)
+    copied = Signature.objects.create(
+        assessment=other,
+        signer=lead_auditor,
+        printed_name=signature.printed_name,
+        meaning=signature.meaning,
+        content_hash=signature.content_hash,
+        cycle=other.signing_cycle,
+    )
     states = {s.signature.pk: s for s in record.signature_states(other)}
     assert states[copied.pk].valid is False
     assert signature_list(api, lead_auditor, assessment)[0]["valid"] is True
 
 
-def test_4_3_admin_shows_an_invalidated_signature_as_invalid(client, api, assessment, checklist, lead_auditor,
-                                                              quality_admin):
+def test_4_3_admin_shows_an_invalidated_signature_as_invalid(
+    client, api, assessment, checklist, lead_auditor, quality_admin
+):
     submit(api, assessment, lead_auditor, checklist)
     sign(api, lead_auditor, assessment, "performed")
-    put_answers(api, lead_auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "partial"}],
-                reason="Re-assessed")
+    put_answers(
+        api, lead_auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "partial"}], reason="Re-assessed"
+    )
     client.force_login(quality_admin)
     page = client.get(f"/admin/assessments/assessment/{assessment.pk}/change/").content.decode()
     assert "the record changed after signing" in page
@@ -572,8 +678,10 @@ def test_4_3_admin_shows_an_invalidated_signature_as_invalid(client, api, assess
 
 # === §4.4 Signature components and controls (11.100(a), 11.200, 11.300(d)) =======================
 
+
 def test_4_4_signing_asks_for_the_password_and_wrong_password_is_403_and_counts_toward_lockout(
-        api, client, assessment, checklist, lead_auditor):
+    api, client, assessment, checklist, lead_auditor
+):
     submit(api, assessment, lead_auditor, checklist)
     missing = post(api, lead_auditor, url(assessment, "signatures/"), {"meaning": "performed"})
     assert missing.status_code == 400 and "password" in missing.json()
@@ -612,8 +720,10 @@ def test_4_4_signatures_are_personal(api, assessment, checklist, lead_auditor, a
 
 # === §4.5 Locking and reopening (11.10(d)(e), Annex 11 §12) =======================================
 
-def test_4_5_approved_assessment_is_read_only(client, api, assessment, checklist, lead_auditor, reviewer,
-                                              quality_admin, auditor):
+
+def test_4_5_approved_assessment_is_read_only(
+    client, api, assessment, checklist, lead_auditor, reviewer, quality_admin, auditor
+):
     finding, action = raise_major_finding_with_action(api, lead_auditor, assessment, checklist)
     code = codes(checklist, 1)[0]
     answers.save_answers(assessment, lead_auditor, [{"question": code, "value": "compliant"}])
@@ -621,22 +731,29 @@ def test_4_5_approved_assessment_is_read_only(client, api, assessment, checklist
     def upload():
         return SimpleUploadedFile("x.txt", b"late evidence")
 
-    api.as_user(lead_auditor).post(url(assessment, f"answers/{code}/evidence/"), {"file": upload()},
-                                   format="multipart")
+    api.as_user(lead_auditor).post(url(assessment, f"answers/{code}/evidence/"), {"file": upload()}, format="multipart")
     approve(api, assessment, lead_auditor, reviewer, checklist)
     before = state_of(assessment)
     reason = {"reason": "Trying to change an approved record"}
 
     writes = [
-        (lead_auditor, "put", url(assessment, "answers/"),
-         {"answers": [{"question": code, "value": "partial"}], **reason}),
+        (
+            lead_auditor,
+            "put",
+            url(assessment, "answers/"),
+            {"answers": [{"question": code, "value": "partial"}], **reason},
+        ),
         (lead_auditor, "put", url(assessment, "answers/"), [{"question": code, "value": "partial"}]),
         (lead_auditor, "patch", url(assessment), {"scope": "changed", **reason}),
         (quality_admin, "patch", url(assessment), {"planned_start": "2030-01-01", **reason}),
         (lead_auditor, "post", url(assessment, "findings/"), {"question": code, "description": "late", **reason}),
         (auditor, "patch", f"/api/findings/{finding.pk}/", {"classification": "minor", **reason}),
-        (lead_auditor, "post", f"/api/findings/{finding.pk}/actions/",
-         {"description": "x", "owner": "y", "due_date": "2031-01-01", **reason}),
+        (
+            lead_auditor,
+            "post",
+            f"/api/findings/{finding.pk}/actions/",
+            {"description": "x", "owner": "y", "due_date": "2031-01-01", **reason},
+        ),
         (lead_auditor, "patch", f"/api/corrective-actions/{action.pk}/", {"description": "weaker plan", **reason}),
         (lead_auditor, "patch", f"/api/corrective-actions/{action.pk}/", {"owner": "someone", **reason}),
         (lead_auditor, "patch", f"/api/corrective-actions/{action.pk}/", {"due_date": "2035-01-01", **reason}),
@@ -650,12 +767,14 @@ def test_4_5_approved_assessment_is_read_only(client, api, assessment, checklist
         response = getattr(api.as_user(user), method)(path, data, format="json")
         assert response.status_code == 409, (method, path, response.status_code, response.content[:200])
         assert response.json()["detail"]
-    evidence_refused = api.as_user(lead_auditor).post(url(assessment, f"answers/{code}/evidence/"),
-                                                      {"file": upload(), **reason}, format="multipart")
+    evidence_refused = api.as_user(lead_auditor).post(
+        url(assessment, f"answers/{code}/evidence/"), {"file": upload(), **reason}, format="multipart"
+    )
     assert evidence_refused.status_code == 409
     # PUT on the assessment itself is not a supported method in any state; it changes nothing either.
-    assert api.as_user(lead_auditor).put(url(assessment), {"scope": "changed", **reason},
-                                         format="json").status_code in (405, 409)
+    assert api.as_user(lead_auditor).put(
+        url(assessment), {"scope": "changed", **reason}, format="json"
+    ).status_code in (405, 409)
     assert state_of(assessment) == before
     assert all(s["valid"] for s in signature_list(api, reviewer, assessment))
 
@@ -666,15 +785,18 @@ def test_4_5_approved_assessment_is_read_only(client, api, assessment, checklist
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert client.post(admin_url, {"scope": "changed via admin"}).status_code == 403
     assert client.post(f"/admin/assessments/finding/{finding.pk}/change/", {"description": "x"}).status_code == 403
-    assert client.post(f"/admin/assessments/correctiveaction/{action.pk}/change/",
-                       {"description": "x"}).status_code == 403
+    assert (
+        client.post(f"/admin/assessments/correctiveaction/{action.pk}/change/", {"description": "x"}).status_code == 403
+    )
     assert state_of(assessment) == before
 
     # Corrective-action follow-up (the vendor's response) continues after approval: it is not
     # part of the signed content, so the signatures still hold.
-    follow_up = api.as_user(lead_auditor).patch(f"/api/corrective-actions/{action.pk}/",
-                                                {"root_cause": "No EM trending SOP", "status": "response_received"},
-                                                format="json")
+    follow_up = api.as_user(lead_auditor).patch(
+        f"/api/corrective-actions/{action.pk}/",
+        {"root_cause": "No EM trending SOP", "status": "response_received"},
+        format="json",
+    )
     assert follow_up.status_code == 200, follow_up.json()
     assert record.content_hash(assessment) == before["hash"]
     assert all(s["valid"] for s in signature_list(api, reviewer, assessment))
@@ -698,8 +820,10 @@ def test_4_5_reopen_needs_reason_is_recorded_and_voids_signatures(api, assessmen
     entry = entries_for(assessment).filter(action=UPDATE).last()
     assert entry.changes["status"] == ["approved", "in_progress"]
     assert entry.reason == why and entry.username == "reviewer"
-    assert any(r["field"] == "status" and r["new"] == "in_progress" and r["reason"] == why
-               for r in history(api, reviewer, assessment))
+    assert any(
+        r["field"] == "status" and r["new"] == "in_progress" and r["reason"] == why
+        for r in history(api, reviewer, assessment)
+    )
 
     # The new state must be signed again: the old signatures do not count.
     assert post(api, lead_auditor, url(assessment, "submit/")).status_code == 200
@@ -715,6 +839,7 @@ def test_4_5_reopen_needs_reason_is_recorded_and_voids_signatures(api, assessmen
 
 # === §4.6 Step order (11.10(f)) ===================================================================
 
+
 def test_4_6_cannot_be_submitted_with_required_questions_unanswered(api, assessment, checklist, lead_auditor):
     items = compliant_answers(checklist)
     required = checklist.questions.filter(required=True, condition_question="").first().code
@@ -728,12 +853,25 @@ def test_4_6_cannot_be_submitted_with_required_questions_unanswered(api, assessm
 def test_4_6_step_order_enforced(api, assessment, checklist, lead_auditor, reviewer, make_user):
     submit(api, assessment, lead_auditor, checklist)
     required = codes(checklist, 1)[0]
-    cleared = put_answers(api, lead_auditor, assessment, [{"question": required, "value": None}],
-                          reason="Answer withdrawn pending evidence")
+    cleared = put_answers(
+        api,
+        lead_auditor,
+        assessment,
+        [{"question": required, "value": None}],
+        reason="Answer withdrawn pending evidence",
+    )
     assert cleared.status_code == 200
-    finding = post(api, lead_auditor, url(assessment, "findings/"), {
-        "question": codes(checklist, 2)[1], "classification": "critical", "description": "No CCS",
-        "reason": "Closing meeting"}).json()
+    finding = post(
+        api,
+        lead_auditor,
+        url(assessment, "findings/"),
+        {
+            "question": codes(checklist, 2)[1],
+            "classification": "critical",
+            "description": "No CCS",
+            "reason": "Closing meeting",
+        },
+    ).json()
 
     refused = sign(api, reviewer, assessment, "approved")
     assert refused.status_code == 409
@@ -755,8 +893,12 @@ def test_4_6_step_order_enforced(api, assessment, checklist, lead_auditor, revie
 
     # With everything in place, the same reviewer approves.
     put_answers(api, lead_auditor, assessment, [{"question": required, "value": "compliant"}], reason="Evidence seen")
-    post(api, lead_auditor, f"/api/findings/{finding['id']}/actions/", {
-        "description": "Write a CCS", "owner": "Head of QA", "due_date": "2031-06-30", "reason": "Plan agreed"})
+    post(
+        api,
+        lead_auditor,
+        f"/api/findings/{finding['id']}/actions/",
+        {"description": "Write a CCS", "owner": "Head of QA", "due_date": "2031-06-30", "reason": "Plan agreed"},
+    )
     assert sign(api, lead_auditor, assessment, "performed").status_code == 201
     assert workflow.approval_problems(assessment, reviewer) == []
     approved = sign(api, reviewer, assessment, "approved")
@@ -765,13 +907,20 @@ def test_4_6_step_order_enforced(api, assessment, checklist, lead_auditor, revie
 
 # === §4.7 Accounts (11.10(d)(g), 11.100, 11.300, Annex 11 §12) ====================================
 
+
 def test_4_7_accounts_user_names_are_unique(client, lead_auditor, quality_admin):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user("lead", password="another-long-password-881")
     client.force_login(quality_admin)
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "LEAD", "password1": "a-long-unusual-passphrase-19", "password2": "a-long-unusual-passphrase-19",
-        "usable_password": "true"})
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "LEAD",
+            "password1": "a-long-unusual-passphrase-19",
+            "password2": "a-long-unusual-passphrase-19",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 200 and "already exists" in response.content.decode()
     assert User.objects.filter(username__iexact="lead").count() == 1
 
@@ -783,8 +932,10 @@ def test_4_7_accounts_password_rules_reject_weak_passwords(client, quality_admin
             validate_password(weak, someone)
     validate_password("tidal-Orchid-parsec-58", someone)
     client.force_login(quality_admin)
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "jdoe", "password1": "password123", "password2": "password123", "usable_password": "true"})
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "jdoe", "password1": "password123", "password2": "password123", "usable_password": "true"},
+    )
     assert response.status_code == 200 and not User.objects.filter(username="jdoe").exists()
 
 
@@ -795,7 +946,8 @@ def test_4_7_accounts_passwords_are_stored_hashed(make_user):
 
 
 def test_4_7_accounts_five_failed_logins_lock_the_account_on_the_login_page_and_attempts_are_logged(
-        api, client, auditor):
+    api, client, auditor
+):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         response = client.post("/login/", {"username": "auditor", "password": f"guess-{attempt}"})
         assert response.status_code in (200, 403) and "_auth_user_id" not in client.session
@@ -831,13 +983,15 @@ def test_4_7_accounts_idle_sessions_expire(client, auditor):
     assert client.get("/").status_code == 200
     # Idle longer than the limit: the session is gone and the user must log in again.
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1))
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get("/")
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_4_7_accounts_users_with_records_are_deactivated_not_deleted(
-        client, api, assessment, checklist, lead_auditor, reviewer, quality_admin):
+    client, api, assessment, checklist, lead_auditor, reviewer, quality_admin
+):
     approve(api, assessment, lead_auditor, reviewer, checklist)
     client.force_login(quality_admin)
     admin_url = f"/admin/accounts/user/{lead_auditor.pk}/"
@@ -876,8 +1030,9 @@ def test_4_7_accounts_users_with_records_are_deactivated_not_deleted(
 
 
 @POSTGRES_ONLY
-def test_4_7_accounts_database_keeps_the_trail_of_a_user_deleted_behind_the_product(api, assessment, checklist,
-                                                                                     auditor):
+def test_4_7_accounts_database_keeps_the_trail_of_a_user_deleted_behind_the_product(
+    api, assessment, checklist, auditor
+):
     """Even a shell `delete()` of a user who appears only in the audit trail fails: the database
     refuses to null the entries' actor."""
     put_answers(api, auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "compliant"}])
@@ -890,11 +1045,18 @@ def test_4_7_accounts_database_keeps_the_trail_of_a_user_deleted_behind_the_prod
 
 # === Roles and object permissions (11.10(d)(g), Annex 11 §12.1) ===================================
 
+
 def test_role_lists_are_filtered_and_non_members_get_404(
-        api, assessment, checklist, lead_auditor, auditor, reviewer, quality_admin, vendor_contact, make_user):
+    api, assessment, checklist, lead_auditor, auditor, reviewer, quality_admin, vendor_contact, make_user
+):
     outsider = make_user("outsider", Role.AUDITOR)
-    for user, sees in ((lead_auditor, True), (auditor, True), (quality_admin, True), (outsider, False),
-                       (vendor_contact, False)):
+    for user, sees in (
+        (lead_auditor, True),
+        (auditor, True),
+        (quality_admin, True),
+        (outsider, False),
+        (vendor_contact, False),
+    ):
         listed = {a["id"] for a in api.as_user(user).get("/api/assessments/").json()["results"]}
         assert (assessment.pk in listed) is sees, user
         detail = api.as_user(user).get(url(assessment)).status_code
@@ -920,8 +1082,10 @@ def test_a_quality_admin_cannot_make_superusers_or_take_over_one(client, quality
     assert 'name="groups"' in page
     assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
     new_password = "taken-over-by-qa-admin-123"
-    response = client.post(f"/admin/accounts/user/{boss.pk}/password/",
-                           {"password1": new_password, "password2": new_password, "usable_password": "true"})
+    response = client.post(
+        f"/admin/accounts/user/{boss.pk}/password/",
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+    )
     assert response.status_code == 403
     boss.refresh_from_db()
     assert not boss.check_password(new_password)

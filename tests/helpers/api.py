@@ -1,4 +1,5 @@
 """API clients authenticated as a user, and small request helpers shared by the API tests."""
+
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 

@@ -11,6 +11,7 @@ own, so that stopping it also stops what it started (a worker's pool processes).
         ...
         worker.stop()
 """
+
 import os
 import signal
 import socket
@@ -63,9 +64,23 @@ class RedisServer:
         self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.ping():
@@ -109,8 +124,16 @@ class CeleryWorker:
     caller's with `env` on top and CELERY_QUEUE set to `queue`; its output goes to
     `log_dir/worker-<name>.log` (`log_path`)."""
 
-    def __init__(self, queue: str, *, log_dir: Path, concurrency: int = 1, name: str | None = None,
-                 env: dict | None = None, heartbeat: bool = True):
+    def __init__(
+        self,
+        queue: str,
+        *,
+        log_dir: Path,
+        concurrency: int = 1,
+        name: str | None = None,
+        env: dict | None = None,
+        heartbeat: bool = True,
+    ):
         self.queue = queue
         name = name or uuid.uuid4().hex[:8]
         log_dir = Path(log_dir)
@@ -119,12 +142,29 @@ class CeleryWorker:
         self.log = open(self.log_path, "w")
         self._stopping = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=prefork",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
-             *([] if heartbeat else ["--without-heartbeat"]), "--loglevel=INFO",
-             f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h"],
-            cwd=BASE_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {}), "CELERY_QUEUE": queue},
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                *([] if heartbeat else ["--without-heartbeat"]),
+                "--loglevel=INFO",
+                f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            cwd=BASE_DIR,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {}), "CELERY_QUEUE": queue},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.pid = self.process.pid
 
     def log_text(self) -> str:

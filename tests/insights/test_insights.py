@@ -1,6 +1,7 @@
 """The insight pages, through the Django test client: the home dashboard by role, the vendor page's
 history and trends, the comparison with percentiles (and its CSV), and the audit-trail timeline
 (and its CSV). Content is asserted, not only status codes; so is who may not see what."""
+
 import csv
 import datetime
 import io
@@ -24,7 +25,6 @@ from tests.factories import approved_assessment, compliant_answers
 from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
-
 
 
 @pytest.fixture
@@ -62,15 +62,22 @@ def test_home_needs_a_login(client, db):
 
 
 def test_home_shows_my_open_assessments_with_progress_of_visible_questions(
-        client, checklist, registry_assessment, lead_auditor, auditor, make_user):
+    client, checklist, registry_assessment, lead_auditor, auditor, make_user
+):
     assessment = registry_assessment  # of the registry's Lonza Group: the page names the vendor
     total = checklist.questions.count()
     conditional = checklist.questions.exclude(condition_question="").count()
     assert conditional == 4  # A.7 (if A.6 = yes); D.7, D.10, E.6 (if A.4 = yes)
     # A.4 = yes shows D.7, D.10 and E.6; A.7 stays hidden until A.6 is answered yes.
-    save_answers(assessment, auditor, [{"question": "A.3", "value": "compliant"},
-                                       {"question": "A.4", "value": "yes"},
-                                       {"question": "B.1", "value": "partial"}])
+    save_answers(
+        assessment,
+        auditor,
+        [
+            {"question": "A.3", "value": "compliant"},
+            {"question": "A.4", "value": "yes"},
+            {"question": "B.1", "value": "partial"},
+        ],
+    )
     visible = total - 1
     html = page(client, auditor, "/")
     body = text(html)
@@ -90,7 +97,8 @@ def test_home_shows_my_open_assessments_with_progress_of_visible_questions(
 
 
 def test_home_reviewer_queue_lists_submitted_assessments_not_their_own(
-        client, checklist, assessment, lead_auditor, reviewer, make_user):
+    client, checklist, assessment, lead_auditor, reviewer, make_user
+):
     save_answers(assessment, lead_auditor, compliant_answers(checklist))
     assessment.refresh_from_db()
     workflow.submit(assessment, lead_auditor)
@@ -128,25 +136,45 @@ def test_home_lists_vendors_due_or_overdue_for_requalification(client, auditor, 
 
 
 def test_home_open_corrective_actions_only_of_visible_assessments_overdue_first(
-        client, checklist, vendor, assessment, lead_auditor, auditor, make_user):
+    client, checklist, vendor, assessment, lead_auditor, auditor, make_user
+):
     q = Question.objects.get(checklist=checklist, code="C.1")
-    finding = finding_service.raise_finding(assessment, auditor, description="EM trend not reviewed",
-                                            classification="major", question=q)
-    late = finding_service.plan_action(finding, auditor, description="Trend EM data monthly", owner="Head of QC",
-                                       due_date=timezone.localdate() - datetime.timedelta(days=3))
-    finding_service.plan_action(finding, auditor, description="Retrain QC staff", owner="QC manager",
-                                due_date=timezone.localdate() + datetime.timedelta(days=20))
-    closed = finding_service.plan_action(finding, auditor, description="Already done", owner="QA",
-                                         due_date=timezone.localdate() - datetime.timedelta(days=30))
+    finding = finding_service.raise_finding(
+        assessment, auditor, description="EM trend not reviewed", classification="major", question=q
+    )
+    late = finding_service.plan_action(
+        finding,
+        auditor,
+        description="Trend EM data monthly",
+        owner="Head of QC",
+        due_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    finding_service.plan_action(
+        finding,
+        auditor,
+        description="Retrain QC staff",
+        owner="QC manager",
+        due_date=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    closed = finding_service.plan_action(
+        finding,
+        auditor,
+        description="Already done",
+        owner="QA",
+        due_date=timezone.localdate() - datetime.timedelta(days=30),
+    )
     CorrectiveAction.objects.filter(pk=closed.pk).update(status="closed")
     # An action on an assessment the auditor is not on.
     other_lead = make_user("lead2", Role.LEAD_AUDITOR, Role.AUDITOR)
-    hidden = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=other_lead,
-                                       created_by=other_lead)
-    hidden_finding = finding_service.raise_finding(hidden, other_lead, description="Hidden", classification="major",
-                                                   question=q)
-    finding_service.plan_action(hidden_finding, other_lead, description="Secret action", owner="X",
-                                due_date=timezone.localdate())
+    hidden = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=other_lead, created_by=other_lead
+    )
+    hidden_finding = finding_service.raise_finding(
+        hidden, other_lead, description="Hidden", classification="major", question=q
+    )
+    finding_service.plan_action(
+        hidden_finding, other_lead, description="Secret action", owner="X", due_date=timezone.localdate()
+    )
 
     actions = dashboards.open_actions(auditor)
     assert [a.description for a in actions] == ["Trend EM data monthly", "Retrain QC staff"]
@@ -163,12 +191,12 @@ def test_home_open_corrective_actions_only_of_visible_assessments_overdue_first(
 
 
 def test_home_risk_matrix_counts_vendors_and_links_each_cell(
-        client, checklist, lead_auditor, auditor, reviewer, approver, quality_admin, reference_data):
+    client, checklist, lead_auditor, auditor, reviewer, approver, quality_admin, reference_data
+):
     lonza, kbi, takara = vendors("Lonza Group", "KBI Biopharma", "Takara Bio")
     Vendor.objects.filter(pk=kbi.pk).update(inherent_risk="medium")
     approved_assessment(checklist, lonza, lead_auditor, approver, team=[auditor])  # all compliant: low
-    approved_assessment(checklist, kbi, lead_auditor, approver,
-                        findings=[("C.1", "minor")])  # medium: a minor finding
+    approved_assessment(checklist, kbi, lead_auditor, approver, findings=[("C.1", "minor")])  # medium: a minor finding
     high_count = Vendor.objects.filter(inherent_risk="high").count()
     matrix = dashboards.risk_matrix(quality_admin)
     counts = {(risk, cell.rating): cell.count for risk, _, cells in matrix.rows for cell in cells}
@@ -189,7 +217,9 @@ def test_home_risk_matrix_counts_vendors_and_links_each_cell(
     assert f"{high_count - 1} vendors." in listed
 
     # The matrix uses only assessments its reader may see: the auditor was on Lonza's team only.
-    counts = {(risk, cell.rating): cell.count for risk, _, cells in dashboards.risk_matrix(auditor).rows for cell in cells}
+    counts = {
+        (risk, cell.rating): cell.count for risk, _, cells in dashboards.risk_matrix(auditor).rows for cell in cells
+    }
     assert counts[("high", "low")] == 1 and counts[("medium", "medium")] == 0 and counts[("medium", "none")] >= 1
     # Bad input is refused; a vendor contact sees no dashboard and no vendor list.
     client.force_login(quality_admin)
@@ -204,19 +234,31 @@ def test_vendor_contact_sees_no_dashboard(client, vendor_contact, reference_data
 
 
 def test_home_query_count_is_bounded_with_twenty_assessments(
-        client, checklist, vendor, lead_auditor, auditor, reviewer, django_assert_max_num_queries):
+    client, checklist, vendor, lead_auditor, auditor, reviewer, django_assert_max_num_queries
+):
     def add(n):
         for i in range(n):
-            a = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                          reviewer=reviewer, created_by=lead_auditor)
+            a = Assessment.objects.create(
+                vendor=vendor,
+                checklist=checklist,
+                lead_auditor=lead_auditor,
+                reviewer=reviewer,
+                created_by=lead_auditor,
+            )
             a.audit_team.set([auditor])
             codes = ["A.3", "B.1", "C.1", "D.1", "E.1"][: 1 + i % 5]
             save_answers(a, lead_auditor, [{"question": c, "value": "compliant"} for c in codes])
             if i % 4 == 0:
-                f = finding_service.raise_finding(a, lead_auditor, description="x", classification="major",
-                                                  question=Question.objects.get(checklist=checklist, code="C.2"))
-                finding_service.plan_action(f, lead_auditor, description=f"Act {i}", owner="QA",
-                                            due_date=timezone.localdate())
+                f = finding_service.raise_finding(
+                    a,
+                    lead_auditor,
+                    description="x",
+                    classification="major",
+                    question=Question.objects.get(checklist=checklist, code="C.2"),
+                )
+                finding_service.plan_action(
+                    f, lead_auditor, description=f"Act {i}", owner="QA", due_date=timezone.localdate()
+                )
 
     client.force_login(lead_auditor)
     add(2)
@@ -238,24 +280,47 @@ def test_home_query_count_is_bounded_with_twenty_assessments(
 
 
 def test_vendor_page_shows_history_score_over_time_and_findings_trend(
-        client, checklist, registry_vendor, lead_auditor, auditor, reviewer, approver, make_user):
+    client, checklist, registry_vendor, lead_auditor, auditor, reviewer, approver, make_user
+):
     vendor = registry_vendor  # its page, with the qualification facts and the track record of the registry
-    first = approved_assessment(checklist, vendor, lead_auditor, approver, team=[auditor],
-                                findings=[("C.1", "minor"), ("D.1", "major")],
-                                approved_at=timezone.make_aware(datetime.datetime(2024, 3, 1, 9, 0)))
+    first = approved_assessment(
+        checklist,
+        vendor,
+        lead_auditor,
+        approver,
+        team=[auditor],
+        findings=[("C.1", "minor"), ("D.1", "major")],
+        approved_at=timezone.make_aware(datetime.datetime(2024, 3, 1, 9, 0)),
+    )
     items = compliant_answers(checklist, **{"I.1": "partial", "I.2": "partial"})
-    second = approved_assessment(checklist, vendor, lead_auditor, approver, team=[auditor], items=items,
-                                 findings=[("I.1", "minor")], kind="requalification",
-                                 approved_at=timezone.make_aware(datetime.datetime(2025, 3, 1, 9, 0)))
-    planned = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                        created_by=lead_auditor, planned_start=datetime.date(2026, 3, 2))
+    second = approved_assessment(
+        checklist,
+        vendor,
+        lead_auditor,
+        approver,
+        team=[auditor],
+        items=items,
+        findings=[("I.1", "minor")],
+        kind="requalification",
+        approved_at=timezone.make_aware(datetime.datetime(2025, 3, 1, 9, 0)),
+    )
+    planned = Assessment.objects.create(
+        vendor=vendor,
+        checklist=checklist,
+        lead_auditor=lead_auditor,
+        created_by=lead_auditor,
+        planned_start=datetime.date(2026, 3, 2),
+    )
     html = page(client, auditor, vendor.get_absolute_url())
     body = text(html)
     # Still the qualification facts and the track record.
     assert "Inherent risk" in body and "Next requalification due" in body and "Track record" in body
     history = body.split("The assessments of Lonza Group that you can see, newest first.")[1].split("Findings trend")[0]
     assert history.index(second.reference) < history.index(first.reference)
-    assert f"{second.reference} Requalification CGT-CDMO v1 Approved {second.overall_score} Medium Approved 2025-03-01 approved" in body
+    assert (
+        f"{second.reference} Requalification CGT-CDMO v1 Approved {second.overall_score} Medium Approved 2025-03-01 approved"
+        in body
+    )
     assert f"{first.reference} Initial qualification CGT-CDMO v1 Approved {first.overall_score} High" in body
     assert planned.reference not in body  # the auditor is not on that one's team
     assert planned.reference in text(page(client, lead_auditor, vendor.get_absolute_url()))
@@ -263,7 +328,9 @@ def test_vendor_page_shows_history_score_over_time_and_findings_trend(
     # Score over time: one point per approved assessment, oldest first.
     chart = re.search(r'<svg[^>]*aria-label="Overall score of approved assessments".*?</svg>', html, re.S).group(0)
     assert [t for t in re.findall(r"<circle[^>]*><title>([^<]*)</title>", chart)] == [
-        f"2024-03-01: {float(first.overall_score):.1f}", f"2025-03-01: {float(second.overall_score):.1f}"]
+        f"2024-03-01: {float(first.overall_score):.1f}",
+        f"2025-03-01: {float(second.overall_score):.1f}",
+    ]
     assert "<polyline" in chart
     # Findings trend: a table and stacked bars with the same numbers.
     trend = body.split("Findings trend: findings per class in each approved assessment, oldest first.")[1]
@@ -283,7 +350,11 @@ def test_vendor_page_shows_history_score_over_time_and_findings_trend(
 def test_percentile_ranks_by_hand():
     # 60 < 80 = 80 < 95: below + half of the equal ones (itself included), over 4.
     assert comparison.percentile_ranks({"a": 60, "b": 80, "c": 80, "d": 95}) == {
-        "a": 12.5, "b": 50.0, "c": 50.0, "d": 87.5}
+        "a": 12.5,
+        "b": 50.0,
+        "c": 50.0,
+        "d": 87.5,
+    }
     # n/a is left out: three compared.
     ranks = comparison.percentile_ranks({"a": 50.0, "b": 70.0, "c": None, "d": 90.0})
     assert ranks["c"] is None
@@ -300,12 +371,22 @@ def four_vendors(checklist, lead_auditor, auditor, approver, reference_data):
     Lonza 100, KBI and Takara tied (every I compliance question partial), Nikon n/a for all of I."""
     lonza, kbi, takara, nikon = vendors("Lonza Group", "KBI Biopharma", "Takara Bio", "Nikon Corporation")
     i_codes = [q.code for q in questions_of(checklist, "I")]
-    partial = compliant_answers(checklist, **{q.code: "partial" for q in questions_of(checklist, "I")
-                                              if q.answer_type == "compliance"})
-    na = [dict(item, value="na", na_justification="No cold chain in scope") if item["question"] in i_codes else item
-          for item in compliant_answers(checklist)]
-    old = approved_assessment(checklist, lonza, lead_auditor, approver, team=[auditor], items=partial,
-                              approved_at=timezone.make_aware(datetime.datetime(2023, 1, 1)))
+    partial = compliant_answers(
+        checklist, **{q.code: "partial" for q in questions_of(checklist, "I") if q.answer_type == "compliance"}
+    )
+    na = [
+        dict(item, value="na", na_justification="No cold chain in scope") if item["question"] in i_codes else item
+        for item in compliant_answers(checklist)
+    ]
+    old = approved_assessment(
+        checklist,
+        lonza,
+        lead_auditor,
+        approver,
+        team=[auditor],
+        items=partial,
+        approved_at=timezone.make_aware(datetime.datetime(2023, 1, 1)),
+    )
     return {
         "lonza": approved_assessment(checklist, lonza, lead_auditor, approver, team=[auditor]),
         "kbi": approved_assessment(checklist, kbi, lead_auditor, approver, team=[auditor], items=partial),
@@ -333,16 +414,28 @@ def test_comparison_uses_latest_approved_and_computes_percentiles(client, checkl
     partial = i_score(checklist)
     assert partial < 100
     assert {n: r.scores["I"] for n, r in rows.items()} == {
-        "Lonza Group": 100.0, "KBI Biopharma": partial, "Takara Bio": partial, "Nikon Corporation": None}
+        "Lonza Group": 100.0,
+        "KBI Biopharma": partial,
+        "Takara Bio": partial,
+        "Nikon Corporation": None,
+    }
     # I: three compared (Nikon n/a). Lonza: 2 below + ½ itself = 2.5/3; KBI, Takara: ½ × 2 tied = 1/3.
     assert {n: r.percentiles["I"] for n, r in rows.items()} == {
-        "Lonza Group": 83.3, "KBI Biopharma": 33.3, "Takara Bio": 33.3, "Nikon Corporation": None}
+        "Lonza Group": 83.3,
+        "KBI Biopharma": 33.3,
+        "Takara Bio": 33.3,
+        "Nikon Corporation": None,
+    }
     # A: all four at 100, all tied: 50.
     assert {r.percentiles["A"] for r in rows.values()} == {50.0}
     # Overall: Lonza = Nikon = 100 (I left out for Nikon), KBI = Takara lower.
     assert rows["Lonza Group"].overall == rows["Nikon Corporation"].overall == 100.0
     assert {n: r.overall_percentile for n, r in rows.items()} == {
-        "Lonza Group": 75.0, "Nikon Corporation": 75.0, "KBI Biopharma": 25.0, "Takara Bio": 25.0}
+        "Lonza Group": 75.0,
+        "Nikon Corporation": 75.0,
+        "KBI Biopharma": 25.0,
+        "Takara Bio": 25.0,
+    }
 
     html = page(client, quality_admin, "/compare/?checklist=CGT-CDMO")
     body = text(html)
@@ -352,8 +445,11 @@ def test_comparison_uses_latest_approved_and_computes_percentiles(client, checkl
     cells = [text(c).strip() for c in re.findall(r"<td>(.*?)</td>", row_i, re.S)]
     names = [text(n).strip() for n in re.findall(r'<th scope="col"><a [^>]*>([^<]*)</a></th>', html)]
     assert dict(zip(names, cells)) == {
-        "KBI Biopharma": f"{partial} P33.3", "Lonza Group": "100.0 P83.3", "Nikon Corporation": "n/a",
-        "Takara Bio": f"{partial} P33.3"}
+        "KBI Biopharma": f"{partial} P33.3",
+        "Lonza Group": "100.0 P83.3",
+        "Nikon Corporation": "n/a",
+        "Takara Bio": f"{partial} P33.3",
+    }
     chart = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     assert "Criterion scores on CGT-CDMO" in chart
     assert chart.count("<rect") == 4 + (4 * 9 - 1)  # legend + bars (Nikon has no bar for I)
@@ -362,7 +458,8 @@ def test_comparison_uses_latest_approved_and_computes_percentiles(client, checkl
 
 @pytest.mark.slow
 def test_comparison_of_chosen_vendors_version_and_only_visible_assessments(
-        client, checklist, auditor, quality_admin, four_vendors):
+    client, checklist, auditor, quality_admin, four_vendors
+):
     html = page(client, quality_admin, "/compare/?checklist=CGT-CDMO&version=1&vendor=lonza-group&vendor=kbi-biopharma")
     body = text(html)
     assert "CGT-CDMO v1: 2 vendors" in body and "Takara Bio</a>" not in html
@@ -420,19 +517,25 @@ def test_comparison_pages_need_a_login(client, db):
 
 
 def test_history_groups_one_action_newest_first_with_old_new_user_time_and_reason(
-        client, checklist, assessment, lead_auditor, auditor):
+    client, checklist, assessment, lead_auditor, auditor
+):
     # Each block is one user action, as a web request would be (same request id).
     with acting(auditor):
-        save_answers(assessment, auditor, [{"question": "A.3", "value": "compliant"},
-                                           {"question": "B.1", "value": "compliant"}])
+        save_answers(
+            assessment, auditor, [{"question": "A.3", "value": "compliant"}, {"question": "B.1", "value": "compliant"}]
+        )
     with acting(lead_auditor):
         save_answers(assessment, lead_auditor, compliant_answers(checklist))
     assessment.refresh_from_db()
     with acting(lead_auditor):
         workflow.submit(assessment, lead_auditor)
     with acting(lead_auditor):
-        save_answers(assessment, lead_auditor, [{"question": "B.1", "value": "partial"}],
-                     reason="Transfer report not signed by the receiving site")
+        save_answers(
+            assessment,
+            lead_auditor,
+            [{"question": "B.1", "value": "partial"}],
+            reason="Transfer report not signed by the receiving site",
+        )
     html = page(client, auditor, f"/assessments/{assessment.pk}/history/")
     body = text(html)
     assert f"Audit trail of {assessment.reference}" in body
@@ -475,8 +578,11 @@ def test_history_filters_by_user_and_object_type_and_exports_csv(client, checkli
     assert len(rows) == len(trail.rows(trail.entries_for_assessment(assessment.pk)))
     value_rows = [r for r in rows if r["field"] == "value"]
     assert {(r["user"], r["new"]) for r in value_rows} == {("auditor", "compliant"), ("lead", "partial")}
-    filtered = list(csv.DictReader(io.StringIO(client.get(
-        f"/assessments/{assessment.pk}/history.csv?user=lead").content.decode("utf-8"))))
+    filtered = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/assessments/{assessment.pk}/history.csv?user=lead").content.decode("utf-8"))
+        )
+    )
     assert filtered and {r["user"] for r in filtered} == {"lead"}
 
 

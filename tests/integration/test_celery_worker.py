@@ -1,5 +1,6 @@
 """A task goes through the real broker (Redis at REDIS_URL) to a real worker process and back.
 No eager mode: if Redis or the worker were missing, this would time out."""
+
 import pytest
 from django.conf import settings
 

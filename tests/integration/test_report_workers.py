@@ -10,6 +10,7 @@ and the tests only watch the database, the API and the workers' logs.
 - two workers share a batch;
 - Redis down: 503 and no orphan row, approval still succeeds and the sweep sends the report later;
 - in-process checks of the task's failure handling, retries, idempotency and the sweep."""
+
 import re
 import signal
 import time
@@ -33,8 +34,11 @@ from tests.reports.test_report_content import approve_via_api, new_report, read_
 ALL_APPS = [app.name for app in apps.get_app_configs()]
 # private_queue: the web side publishes where this test's workers listen (reports.services reads
 # the settings at each publish).
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
-              pytest.mark.usefixtures("private_queue")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
+    pytest.mark.usefixtures("private_queue"),
+]
 
 SUCCEEDED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] succeeded")
 RECEIVED = re.compile(r"Task reports\.tasks\.render_report\[(?P<id>[0-9a-f-]+)\] received")
@@ -84,8 +88,9 @@ def wait_until_ready(api, user, report_id, timeout, workers=()):
         return wait_for(ready, timeout, f"report {report_id} to be ready")
     except AssertionError:
         logs = "\n".join(f"--- {w.log_path}\n{w.log_path.read_text()[-2500:]}" for w in workers)
-        raise AssertionError(f"report {report_id} not ready within {timeout}s: "
-                             f"{status_of(api, user, report_id)}\n{logs}") from None
+        raise AssertionError(
+            f"report {report_id} not ready within {timeout}s: {status_of(api, user, report_id)}\n{logs}"
+        ) from None
 
 
 def ask_for_draft(api, user, assessment):
@@ -106,10 +111,12 @@ def log_time(log, pattern):
 
 # --- real workers --------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 @pytest.mark.pdf
-def test_approval_queues_a_final_report_that_a_real_worker_renders(api, assessment, lead_auditor, reviewer,
-                                                                   checklist, start_worker):
+def test_approval_queues_a_final_report_that_a_real_worker_renders(
+    api, assessment, lead_auditor, reviewer, checklist, start_worker
+):
     started = time.monotonic()
     worker = start_worker(name="final", wait=False)  # boots while the assessment is approved
     approve_via_api(api, assessment, lead_auditor, reviewer, checklist)
@@ -144,8 +151,9 @@ def broker_key_prefix(celery_queue, settings):
 
 @pytest.mark.slow
 @pytest.mark.pdf
-def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessment, auditor, broker_key_prefix,
-                                                              start_worker, settings):
+def test_a_report_survives_its_worker_being_killed_mid_render(
+    api, small_assessment, auditor, broker_key_prefix, start_worker, settings
+):
     """Worker A takes the job and is SIGKILLed while rendering; worker B gets the message once
     the visibility timeout has passed and finishes the report."""
     # The visibility timeout is read by the consuming side (kombu's Redis QoS); the key prefix
@@ -153,8 +161,11 @@ def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessm
     # (each restores every message older than *its* timeout), and must be the same on both sides.
     visibility = 3
     prefix = broker_key_prefix
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-                                                "visibility_timeout": visibility, "global_keyprefix": prefix}
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": visibility,
+        "global_keyprefix": prefix,
+    }
     env = {"CELERY_VISIBILITY_TIMEOUT": str(visibility), "CELERY_BROKER_KEY_PREFIX": prefix}
     victim = start_worker(name="victim", REPORT_RENDER_DELAY_SECONDS="8", **env)
 
@@ -180,9 +191,11 @@ def test_a_report_survives_its_worker_being_killed_mid_render(api, small_assessm
     log = rescuer.log_path.read_text()
     ready_at, received_at = log_time(log, r" ready\."), log_time(log, RECEIVED.pattern)
     assert (received_at - ready_at).total_seconds() <= visibility + 5, (ready_at, received_at)
-    print(f"\nkill to ready on the second worker: {time.monotonic() - killed_at:.1f}s "
-          f"(visibility timeout {visibility}s; message received {(received_at - ready_at).total_seconds():.1f}s "
-          "after the worker was ready)")
+    print(
+        f"\nkill to ready on the second worker: {time.monotonic() - killed_at:.1f}s "
+        f"(visibility timeout {visibility}s; message received {(received_at - ready_at).total_seconds():.1f}s "
+        "after the worker was ready)"
+    )
 
 
 @pytest.mark.slow
@@ -206,7 +219,8 @@ def test_two_workers_share_a_batch(api, small_assessment, auditor, start_worker)
 @pytest.mark.slow
 @pytest.mark.pdf
 def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_sweep(
-        api, small_assessment, auditor, lead_auditor, reviewer, small_checklist, start_worker, settings):
+    api, small_assessment, auditor, lead_auditor, reviewer, small_checklist, start_worker, settings
+):
     real_broker = settings.CELERY_BROKER_URL
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
 
@@ -216,8 +230,7 @@ def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_
     assert "task queue" in response.json()["detail"] and "try again" in response.json()["detail"].lower()
     assert time.monotonic() - started < 3, "a broker outage must be reported at once, not after retries"
     assert AuditReport.objects.count() == 0
-    archive = api.as_user(auditor).post("/api/report-archives/", {"assessments": [small_assessment.pk]},
-                                        format="json")
+    archive = api.as_user(auditor).post("/api/report-archives/", {"assessments": [small_assessment.pk]}, format="json")
     assert archive.status_code == 503 and ReportArchive.objects.count() == 0
 
     # Approval does not depend on the queue: it succeeds, the final report waits as queued.
@@ -242,6 +255,7 @@ def test_redis_down_gives_503_without_orphans_and_approval_still_queues_for_the_
 # No worker here: the task function runs in this process, so plain (rolled back) test
 # transactions suffice; the marker on each test overrides the module's transactional one.
 IN_PROCESS = pytest.mark.django_db
+
 
 @IN_PROCESS
 def test_a_failing_render_is_recorded_with_a_readable_error(small_assessment, auditor, monkeypatch):
@@ -319,8 +333,9 @@ def test_the_task_is_idempotent(small_assessment, auditor, monkeypatch):
 
 
 @IN_PROCESS
-def test_sweep_requeues_stuck_reports_then_fails_them_after_max_attempts(small_assessment, auditor, monkeypatch,
-                                                                        settings):
+def test_sweep_requeues_stuck_reports_then_fails_them_after_max_attempts(
+    small_assessment, auditor, monkeypatch, settings
+):
     sent = []
     monkeypatch.setattr(queue, "send", lambda task, *args: sent.append(args[0]))
     settings.REPORT_RENDER_DEADLINE_SECONDS = 600
@@ -329,8 +344,7 @@ def test_sweep_requeues_stuck_reports_then_fails_them_after_max_attempts(small_a
     dead = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
     busy = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
     AuditReport.objects.filter(pk=stuck.pk).update(status="rendering", started_at=long_ago, attempts=1)
-    AuditReport.objects.filter(pk=dead.pk).update(status="rendering", started_at=long_ago,
-                                                  attempts=tasks.MAX_ATTEMPTS)
+    AuditReport.objects.filter(pk=dead.pk).update(status="rendering", started_at=long_ago, attempts=tasks.MAX_ATTEMPTS)
     AuditReport.objects.filter(pk=busy.pk).update(status="rendering", started_at=timezone.now(), attempts=1)
 
     assert sweep_reports.run() == {"resent": 1, "failed": 1}
@@ -353,13 +367,15 @@ def test_sweep_requeues_stuck_reports_then_fails_them_after_max_attempts(small_a
 @IN_PROCESS
 def test_sweep_keeps_a_report_it_could_not_send_and_sends_it_next_time(small_assessment, auditor, monkeypatch):
     """A stuck report whose re-send fails (queue down) must not be forgotten."""
+
     def down(task, *args):
         raise services.QueueUnavailable("connection refused")
 
     monkeypatch.setattr(queue, "send", down)
     stuck = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
-    AuditReport.objects.filter(pk=stuck.pk).update(status="rendering", attempts=1,
-                                                   started_at=timezone.now() - timedelta(hours=1))
+    AuditReport.objects.filter(pk=stuck.pk).update(
+        status="rendering", attempts=1, started_at=timezone.now() - timedelta(hours=1)
+    )
     assert sweep_reports.run() == {"resent": 0, "failed": 0}
     stuck.refresh_from_db()
     assert stuck.status == "queued" and "task queue" in stuck.error

@@ -5,6 +5,7 @@ finals only once approved, verification of a copy by SHA-256, and the ZIP archiv
 The queue is replaced here by a list (`sent`): these tests run the real task functions in this
 process right after the request. tests/integration/test_report_workers.py does the same through
 Redis and real worker processes."""
+
 import csv
 import hashlib
 import io
@@ -20,7 +21,6 @@ from reports.tasks import build_archive, render_report
 from tests.reports.test_report_content import approve_via_api, read_pdf
 
 pytestmark = pytest.mark.django_db
-
 
 
 @pytest.fixture
@@ -153,8 +153,9 @@ def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment
 
     def verify(user, content, name="copy.pdf"):
         client = api.as_user(user)
-        return client.post("/api/reports/verify/", {"file": SimpleUploadedFile(name, content, "application/pdf")},
-                           format="multipart")
+        return client.post(
+            "/api/reports/verify/", {"file": SimpleUploadedFile(name, content, "application/pdf")}, format="multipart"
+        )
 
     ok = verify(auditor, data)
     assert ok.status_code == 200, ok.content
@@ -209,8 +210,7 @@ def test_web_page_polls_while_busy_and_links_the_download_when_ready(api, assess
 
 @pytest.mark.slow
 @pytest.mark.pdf
-def test_zip_archive_of_final_reports_with_a_manifest(api, assessment, lead_auditor, reviewer, checklist, vendor,
-                                                      sent):
+def test_zip_archive_of_final_reports_with_a_manifest(api, assessment, lead_auditor, reviewer, checklist, vendor, sent):
     from assessments.models import Assessment
 
     approve_via_api(api, assessment, lead_auditor, reviewer, checklist)
@@ -218,8 +218,9 @@ def test_zip_archive_of_final_reports_with_a_manifest(api, assessment, lead_audi
     render(final.pk)
     final.refresh_from_db()
     # A second assessment the reviewer can see, without a final report: listed as missing.
-    other = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                      reviewer=reviewer, created_by=lead_auditor)
+    other = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor
+    )
     sent.clear()
 
     client = api.as_user(reviewer)

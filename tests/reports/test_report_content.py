@@ -5,6 +5,7 @@ where it belongs, evidence hashes, N/A justifications and the signed content has
 
 The builders here (`build_signed_record`, `approve_via_api`, `read_pdf`) are also used by the
 other report tests."""
+
 import io
 import re
 import subprocess
@@ -43,13 +44,20 @@ ACTION_TEXT = "Investigate every invalidated sterility test and retrain QC staff
 def na_question(checklist) -> Question:
     """An unconditional compliance question nothing else depends on: safe to answer N/A."""
     conditions = set(checklist.questions.exclude(condition_question="").values_list("condition_question", flat=True))
-    return (checklist.questions.filter(answer_type="compliance", condition_question="").exclude(code__in=conditions)
-            .order_by("criterion__order", "order").last())
+    return (
+        checklist.questions.filter(answer_type="compliance", condition_question="")
+        .exclude(code__in=conditions)
+        .order_by("criterion__order", "order")
+        .last()
+    )
 
 
 def compliance_questions(checklist, n):
-    return list(checklist.questions.filter(answer_type="compliance", condition_question="")
-                .order_by("criterion__order", "order")[:n])
+    return list(
+        checklist.questions.filter(answer_type="compliance", condition_question="").order_by(
+            "criterion__order", "order"
+        )[:n]
+    )
 
 
 def build_signed_record(assessment, lead, checklist, text=""):
@@ -67,23 +75,46 @@ def build_signed_record(assessment, lead, checklist, text=""):
             item["comment"] = f"Batch list reconciled on site. {text}".strip()
     answers.save_answers(assessment, lead, items)
     evidence.attach(assessment, lead, first.code, SimpleUploadedFile(EVIDENCE_NAME, EVIDENCE_BYTES))
-    critical = findings.raise_finding(assessment, lead, question=first, classification="critical",
-                                      description=f"{CRITICAL_TEXT} {text}".strip(), requirement="EU GMP Annex 1 10.3",
-                                      fmea_severity=5, fmea_occurrence=3, fmea_detectability=4)
-    findings.plan_action(critical, lead, description=f"{ACTION_TEXT} {text}".strip(), owner="Head of QC",
-                         due_date=date(2031, 1, 31))
+    critical = findings.raise_finding(
+        assessment,
+        lead,
+        question=first,
+        classification="critical",
+        description=f"{CRITICAL_TEXT} {text}".strip(),
+        requirement="EU GMP Annex 1 10.3",
+        fmea_severity=5,
+        fmea_occurrence=3,
+        fmea_detectability=4,
+    )
+    findings.plan_action(
+        critical, lead, description=f"{ACTION_TEXT} {text}".strip(), owner="Head of QC", due_date=date(2031, 1, 31)
+    )
     major = findings.raise_finding(assessment, lead, question=second, classification="major", description=MAJOR_TEXT)
-    findings.plan_action(major, lead, description="Review EM trends monthly in the QA meeting.", owner="QA manager",
-                         due_date=date(2031, 3, 31))
-    minor = findings.raise_finding(assessment, lead, question=third, classification="minor",
-                                   description="Two logbook entries were not countersigned.")
-    return {"na": na, "findings": [critical, major, minor], "evidence": Assessment.objects.get(pk=assessment.pk)
-            .answers.get(question=first).evidence.get()}
+    findings.plan_action(
+        major,
+        lead,
+        description="Review EM trends monthly in the QA meeting.",
+        owner="QA manager",
+        due_date=date(2031, 3, 31),
+    )
+    minor = findings.raise_finding(
+        assessment,
+        lead,
+        question=third,
+        classification="minor",
+        description="Two logbook entries were not countersigned.",
+    )
+    return {
+        "na": na,
+        "findings": [critical, major, minor],
+        "evidence": Assessment.objects.get(pk=assessment.pk).answers.get(question=first).evidence.get(),
+    }
 
 
 def sign_via_api(api, user, assessment, meaning):
-    response = api.as_user(user).post(f"/api/assessments/{assessment.pk}/signatures/",
-                                      {"meaning": meaning, "password": PASSWORD}, format="json")
+    response = api.as_user(user).post(
+        f"/api/assessments/{assessment.pk}/signatures/", {"meaning": meaning, "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 201, response.json()
     return response
 
@@ -94,8 +125,17 @@ def approve_via_api(api, assessment, lead, reviewer, checklist, text=""):
     built = build_signed_record(assessment, lead, checklist, text)
     sign_via_api(api, lead, assessment, "performed")
     # A change after signing makes that signature invalid; the lead signs the new state again.
-    answers.save_answers(assessment, lead, [{"question": built["na"].code, "value": "na",
-                                             "na_justification": NA_JUSTIFICATION + " Confirmed with the vendor."}])
+    answers.save_answers(
+        assessment,
+        lead,
+        [
+            {
+                "question": built["na"].code,
+                "value": "na",
+                "na_justification": NA_JUSTIFICATION + " Confirmed with the vendor.",
+            }
+        ],
+    )
     built["na_justification"] = NA_JUSTIFICATION + " Confirmed with the vendor."
     assessment.refresh_from_db()
     workflow.submit(assessment, lead)
@@ -128,13 +168,20 @@ def read_pdf(data: bytes) -> dict:
     pages = pdftotext(data, "-layout").split("\f")
     if pages and not pages[-1].strip():
         pages.pop()
-    raw_pages = pdftotext(data, "-raw").split("\f")[:len(pages)]
+    raw_pages = pdftotext(data, "-raw").split("\f")[: len(pages)]
     reader = PdfReader(io.BytesIO(data))
     pypdf_pages = [page.extract_text() or "" for page in reader.pages]
     pypdf_text = "\n".join(pypdf_pages)
-    return {"pages": pages, "text": "\n".join(pages), "flat": squash(pdftotext(data)), "raw_pages": raw_pages,
-            "pypdf_pages": pypdf_pages, "pypdf": pypdf_text, "pypdf_flat": squash(pypdf_text),
-            "count": len(reader.pages)}
+    return {
+        "pages": pages,
+        "text": "\n".join(pages),
+        "flat": squash(pdftotext(data)),
+        "raw_pages": raw_pages,
+        "pypdf_pages": pypdf_pages,
+        "pypdf": pypdf_text,
+        "pypdf_flat": squash(pypdf_text),
+        "count": len(reader.pages),
+    }
 
 
 def squash(text: str) -> str:
@@ -144,6 +191,7 @@ def squash(text: str) -> str:
 
 # --- the tests ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def approved(api, assessment, lead_auditor, reviewer, checklist):
     built = approve_via_api(api, assessment, lead_auditor, reviewer, checklist)
@@ -151,8 +199,9 @@ def approved(api, assessment, lead_auditor, reviewer, checklist):
     return assessment, built
 
 
-def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(approved, lead_auditor, reviewer,
-                                                                             checklist):
+def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(
+    approved, lead_auditor, reviewer, checklist
+):
     assessment, built = approved
     report = new_report(assessment, reviewer, AuditReport.Kind.FINAL)
     result = render_report.run(report.pk)  # the task function itself, in this process
@@ -203,7 +252,7 @@ def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(ap
     # The signature manifest: every signature, its meaning, the hash it covers and validity.
     states = record.signature_states(assessment)
     assert [s.valid for s in states] == [False, True, True]
-    manifest = flat[flat.index("Signaturemanifest"):]
+    manifest = flat[flat.index("Signaturemanifest") :]
     for state in states:
         sig = state.signature
         assert squash(sig.printed_name) in manifest and sig.get_meaning_display() in text
@@ -234,8 +283,9 @@ def test_final_report_of_an_approved_assessment_shows_the_whole_signed_record(ap
     assert "Audit-trail summary" in text
 
 
-def test_draft_of_an_approved_assessment_and_of_one_in_progress_carry_the_watermark(approved, reviewer, auditor,
-                                                                                    checklist, vendor, lead_auditor):
+def test_draft_of_an_approved_assessment_and_of_one_in_progress_carry_the_watermark(
+    approved, reviewer, auditor, checklist, vendor, lead_auditor
+):
     assessment, _ = approved
     report = new_report(assessment, auditor, AuditReport.Kind.DRAFT)
     assert render_report.apply(args=[report.pk]).get()["status"] == "ready"  # eager run of the real task
@@ -249,8 +299,9 @@ def test_draft_of_an_approved_assessment_and_of_one_in_progress_carry_the_waterm
         assert "DRAFT" in raw and "DRAFT" in extracted, f"no DRAFT watermark on page {index}"
 
     # In progress, only the HTML matters: the watermark is there whatever the report's kind.
-    other = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                      reviewer=reviewer, created_by=lead_auditor)
+    other = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor
+    )
     html, _ = rendering.render_html(other, new_report(other, lead_auditor, AuditReport.Kind.FINAL))
     assert '<div class="watermark">DRAFT</div>' in html
     # Approved: a draft report still carries it, a final one does not.
@@ -268,13 +319,17 @@ def has_cjk_font() -> bool:
     return bool(out.strip())
 
 
-@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font installed (`fc-list :lang=zh` is empty); "
-                                               "install fonts-wqy-microhei to render Chinese vendor names")
+@pytest.mark.skipif(
+    not has_cjk_font(),
+    reason="no CJK font installed (`fc-list :lang=zh` is empty); "
+    "install fonts-wqy-microhei to render Chinese vendor names",
+)
 def test_chinese_vendor_name_renders_its_characters(checklist, lead_auditor, reviewer):
     name = "药明康德 WuXi"
     vendor = Vendor.objects.create(name=name, legal_name="无锡药明康德新药开发股份有限公司", country="CN")
-    assessment = Assessment.objects.create(vendor=vendor, checklist=checklist, lead_auditor=lead_auditor,
-                                           reviewer=reviewer, created_by=lead_auditor)
+    assessment = Assessment.objects.create(
+        vendor=vendor, checklist=checklist, lead_auditor=lead_auditor, reviewer=reviewer, created_by=lead_auditor
+    )
     answers.save_answers(assessment, lead_auditor, compliant_answers(checklist))
     report = new_report(assessment, lead_auditor, AuditReport.Kind.DRAFT)
     assert render_report.run(report.pk)["status"] == "ready"

@@ -4,6 +4,7 @@ Markup typed into answers, comments, N/A justifications, findings and corrective
 printed as text, never interpreted: no file read, no request to any host. Proven two ways: the
 product's URL fetcher is wrapped with a recorder, and a real HTTP server on 127.0.0.1 whose URL is
 in the text must receive no request. Then the fetcher itself: only the product's static files."""
+
 import http.server
 import re
 import threading
@@ -134,8 +135,9 @@ def test_the_recorder_and_the_server_would_see_a_fetch(server, fetches, log_reco
 
 @pytest.mark.slow
 @pytest.mark.pdf
-def test_markup_in_user_text_is_printed_literally_and_fetches_nothing(assessment, lead_auditor, checklist, server,
-                                                                      fetches, log_records):
+def test_markup_in_user_text_is_printed_literally_and_fetches_nothing(
+    assessment, lead_auditor, checklist, server, fetches, log_records
+):
     texts = hostile_texts(server.url)
     everything = " ".join(texts.values())
     na = na_question(checklist)
@@ -150,10 +152,17 @@ def test_markup_in_user_text_is_printed_literally_and_fetches_nothing(assessment
         elif text_question and item["question"] == text_question.code:
             item["value"] = f"{texts['stylesheet']} {texts['server_style']}"
     answers.save_answers(assessment, lead_auditor, items)
-    finding = findings.raise_finding(assessment, lead_auditor, question=second, classification="major",
-                                     description=f"{texts['link']} {texts['server_css']}", requirement=IMG_FILE)
-    findings.plan_action(finding, lead_auditor, description=everything, owner=LINK_LOOPBACK[:160],
-                         due_date=date(2031, 1, 31))
+    finding = findings.raise_finding(
+        assessment,
+        lead_auditor,
+        question=second,
+        classification="major",
+        description=f"{texts['link']} {texts['server_css']}",
+        requirement=IMG_FILE,
+    )
+    findings.plan_action(
+        finding, lead_auditor, description=everything, owner=LINK_LOOPBACK[:160], due_date=date(2031, 1, 31)
+    )
     Assessment.objects.filter(pk=assessment.pk).update(scope=f"Scope {texts['svg']}")
 
     report = new_report(assessment, lead_auditor, AuditReport.Kind.DRAFT)
@@ -178,23 +187,27 @@ def test_markup_in_user_text_is_printed_literally_and_fetches_nothing(assessment
 
 # --- the fetcher itself --------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "file:///etc/hosts#a",
-    "http://127.0.0.1:9/x",
-    "https://example.com/logo.png",
-    "data:text/plain;base64,aGVsbG8=",
-    "data:image/svg+xml,<svg/>",
-    "ftp://127.0.0.1/x",
-    "product-static:../../etc/passwd",
-    "product-static:css/../../../../etc/passwd",
-    "product-static:/etc/passwd",
-    "product-static:file:///etc/passwd",
-    "product-static:",
-    "product-static:css/does-not-exist.css",
-    "/etc/passwd",
-    "css/app.css",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///etc/hosts#a",
+        "http://127.0.0.1:9/x",
+        "https://example.com/logo.png",
+        "data:text/plain;base64,aGVsbG8=",
+        "data:image/svg+xml,<svg/>",
+        "ftp://127.0.0.1/x",
+        "product-static:../../etc/passwd",
+        "product-static:css/../../../../etc/passwd",
+        "product-static:/etc/passwd",
+        "product-static:file:///etc/passwd",
+        "product-static:",
+        "product-static:css/does-not-exist.css",
+        "/etc/passwd",
+        "css/app.css",
+    ],
+)
 def test_fetcher_refuses_everything_but_product_static_files(url):
     with pytest.raises(rendering.FetchRefused):
         rendering.url_fetcher(url)
@@ -221,11 +234,12 @@ def test_static_file_through_a_symlink_out_of_the_static_dirs_is_refused(setting
 @pytest.mark.pdf
 def test_weasyprint_uses_the_product_fetcher_for_static_assets(fetches):
     """A stylesheet of the product is served; the rendering does not crash on refused URLs."""
-    html = ('<html><head><link rel="stylesheet" href="product-static:css/app.css">'
-            '<link rel="stylesheet" href="file:///etc/passwd"></head><body><p>Hello</p>'
-            '<img src="http://127.0.0.1:9/x.png"></body></html>')
+    html = (
+        '<html><head><link rel="stylesheet" href="product-static:css/app.css">'
+        '<link rel="stylesheet" href="file:///etc/passwd"></head><body><p>Hello</p>'
+        '<img src="http://127.0.0.1:9/x.png"></body></html>'
+    )
     pdf = rendering.html_to_pdf(html)
     assert pdf.startswith(b"%PDF-") and "Hello" in read_pdf(pdf)["text"]
     assert fetches[0] == "product-static:css/app.css"
     assert "file:///etc/passwd" in fetches and "http://127.0.0.1:9/x.png" in fetches
-

@@ -1,5 +1,6 @@
 """The Content-Security-Policy in a real browser: the main pages, htmx saving an answer, the
 admin and the API documentation work under it, and the browser reports no violation of it."""
+
 import re
 
 import pytest
@@ -20,14 +21,25 @@ def violations(pages):
 
 
 def test_pages_admin_and_api_docs_run_under_the_policy_without_a_violation(
-        pages, assessment, auditor, lead_auditor, reviewer, quality_admin, checklist):
+    pages, assessment, auditor, lead_auditor, reviewer, quality_admin, checklist, reference_data
+):
     answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:3])
-    other = approved_assessment(checklist, Vendor.objects.get(name="Biovian"), lead_auditor, reviewer,
-                                findings=[("C.2", "critical")])
+    other = approved_assessment(
+        checklist, Vendor.objects.get(name="Biovian"), lead_auditor, reviewer, findings=[("C.2", "critical")]
+    )
     page = pages.login(lead_auditor)
-    for path in ("/", "/vendors/", f"/vendors/{other.vendor.slug}/", f"/checklists/{checklist.pk}/",
-                 "/assessments/", f"/assessments/{other.pk}/findings/", f"/assessments/{other.pk}/review/",
-                 f"/assessments/{other.pk}/reports/", f"/assessments/{other.pk}/history/", "/compare/"):
+    for path in (
+        "/",
+        "/vendors/",
+        f"/vendors/{other.vendor.slug}/",
+        f"/checklists/{checklist.pk}/",
+        "/assessments/",
+        f"/assessments/{other.pk}/findings/",
+        f"/assessments/{other.pk}/review/",
+        f"/assessments/{other.pk}/reports/",
+        f"/assessments/{other.pk}/history/",
+        "/compare/",
+    ):
         response = page.goto(path)
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -40,7 +52,8 @@ def test_pages_admin_and_api_docs_run_under_the_policy_without_a_violation(
     expect(page.locator('[id="state-A.8"]')).to_have_attribute("data-state", "saved")
     with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
         page.locator('[id="question-A.3"] .evidence-input').set_input_files(
-            files=[{"name": "record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}])
+            files=[{"name": "record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+        )
     expect(page.locator('[id="evidence-A.3"]')).to_contain_text("record.pdf")
     page.goto("/assessments/")
     with page.expect_navigation():
@@ -48,10 +61,18 @@ def test_pages_admin_and_api_docs_run_under_the_policy_without_a_violation(
     assert "status=approved" in page.url
 
     admin = pages.login(quality_admin)
-    for path in ("/admin/", "/admin/vendors/vendor/", f"/admin/vendors/vendor/{other.vendor.pk}/change/",
-                 "/admin/vendors/vendor/export/", "/admin/vendors/vendor/import/", "/admin/accounts/user/",
-                 f"/admin/accounts/user/{auditor.pk}/change/", f"/admin/assessments/assessment/{other.pk}/change/",
-                 "/admin/axes/accessattempt/", "/admin/audit/auditentry/"):
+    for path in (
+        "/admin/",
+        "/admin/vendors/vendor/",
+        f"/admin/vendors/vendor/{other.vendor.pk}/change/",
+        "/admin/vendors/vendor/export/",
+        "/admin/vendors/vendor/import/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{auditor.pk}/change/",
+        f"/admin/assessments/assessment/{other.pk}/change/",
+        "/admin/axes/accessattempt/",
+        "/admin/audit/auditentry/",
+    ):
         assert admin.goto(path).status == 200, path
     # django-import-export's "select all" toggle is an inline handler, allowed on its page by hash.
     admin.goto("/admin/vendors/vendor/export/")

@@ -1,6 +1,7 @@
 """Every CSV the product writes neutralises cells that a spreadsheet would run as formulas: the
 audit-trail exports (API and page), the vendor comparison, the vendor export of the admin and the
 manifest of report archives, all through config.spreadsheet.neutralise."""
+
 import csv
 import hashlib
 import io
@@ -15,8 +16,14 @@ from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
 
-FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("https://evil.example","click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 def cells(text: str) -> list[str]:
@@ -51,9 +58,11 @@ def test_the_writers_neutralise_every_cell():
 
 def test_the_audit_trail_csv_of_the_api_and_of_the_page_neutralise_formulas(api, client, assessment, lead_auditor):
     comment = FORMULAS[0]
-    response = api.as_user(lead_auditor).put(f"/api/assessments/{assessment.pk}/answers/",
-                                              [{"question": "A.3", "value": "compliant", "comment": comment}],
-                                              format="json")
+    response = api.as_user(lead_auditor).put(
+        f"/api/assessments/{assessment.pk}/answers/",
+        [{"question": "A.3", "value": "compliant", "comment": comment}],
+        format="json",
+    )
     assert response.status_code == 200
     exported = api.get(f"/api/assessments/{assessment.pk}/history/", {"export": "csv"}).content.decode()
     client.force_login(lead_auditor)
@@ -90,8 +99,16 @@ def test_the_manifest_of_a_report_archive_neutralises_the_vendor_name(checklist,
     vendor = Vendor.objects.create(name="+Evil Cells", country="CH", inherent_risk="high")
     assessment = approved_assessment(checklist, vendor, lead_auditor, reviewer)
     pdf = b"%PDF-1.4 manifest test"
-    report = AuditReport(assessment=assessment, number=99, kind="final", status="ready", requested_by=lead_auditor,
-                         size=len(pdf), pages=1, sha256=hashlib.sha256(pdf).hexdigest())
+    report = AuditReport(
+        assessment=assessment,
+        number=99,
+        kind="final",
+        status="ready",
+        requested_by=lead_auditor,
+        size=len(pdf),
+        pages=1,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
     report.file.save("manifest-test.pdf", ContentFile(pdf), save=False)
     report.save()
     archive = ReportArchive.objects.create(requested_by=lead_auditor, status="queued")

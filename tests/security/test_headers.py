@@ -1,6 +1,7 @@
 """Every page carries a Content-Security-Policy (django-csp) that admits no inline script, and a
 Permissions-Policy; pages and templates hold no inline script or event handler. The browser side
 of it is tests/security/test_csp_in_browser.py."""
+
 import re
 from pathlib import Path
 
@@ -34,8 +35,17 @@ def test_the_login_page_and_the_health_check_carry_both_headers(client):
 
 def test_every_main_page_carries_the_policy(client, assessment, lead_auditor, checklist):
     client.force_login(lead_auditor)
-    for path in ("/", "/vendors/", "/assessments/", f"/assessments/{assessment.pk}/", f"/checklists/{checklist.pk}/",
-                 f"/assessments/{assessment.pk}/history/", "/compare/", "/api/docs/", "/api/users/me/"):
+    for path in (
+        "/",
+        "/vendors/",
+        "/assessments/",
+        f"/assessments/{assessment.pk}/",
+        f"/checklists/{checklist.pk}/",
+        f"/assessments/{assessment.pk}/history/",
+        "/compare/",
+        "/api/docs/",
+        "/api/users/me/",
+    ):
         response = client.get(path, HTTP_ACCEPT="text/html")
         assert response.status_code == 200, path
         check_policy(response)

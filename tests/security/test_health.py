@@ -1,4 +1,5 @@
 """/health/ says what is down: 200 when the database and Redis answer, 503 naming either one."""
+
 import socket
 
 import pytest

@@ -2,6 +2,7 @@
 endpoint: NUL characters (in JSON at any depth, form posts, multipart fields, query parameters,
 paths), JSON nested too deep (even unauthenticated), bodies over their limit, numbers out of range.
 Over the real API and pages with the test client (a 500 would raise here)."""
+
 import io
 import json
 
@@ -32,19 +33,24 @@ def deep(levels: int, leaf="1") -> str:
 
 # --- (a) NUL characters ----------------------------------------------------------------------
 
+
 def test_nul_in_a_json_answer_value_is_400_naming_it(api, assessment, lead_auditor):
-    response = api.as_user(lead_auditor).put(answers_url(assessment), [{"question": TEXT, "value": "a\x00b"}],
-                                              format="json")
+    response = api.as_user(lead_auditor).put(
+        answers_url(assessment), [{"question": TEXT, "value": "a\x00b"}], format="json"
+    )
     assert response.status_code == 400 and response.json() == {"[0].value": [NUL_MESSAGE]}
     assert not Answer.objects.filter(assessment=assessment).exists()
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"answers": [{"question": COMPLIANCE, "value": "compliant", "comment": "ok\x00"}]}, "answers[0].comment"),
-    ({"answers": [{"question": TEXT, "value": ["fine", "not\x00fine"]}]}, "answers[0].value[1]"),
-    ({"answers": [{"question": TEXT, "value": {"deeper": [{"x": "\x00"}]}}]}, "answers[0].value.deeper[0].x"),
-    ({"answers": [], "reason": "because\x00"}, "reason"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"answers": [{"question": COMPLIANCE, "value": "compliant", "comment": "ok\x00"}]}, "answers[0].comment"),
+        ({"answers": [{"question": TEXT, "value": ["fine", "not\x00fine"]}]}, "answers[0].value[1]"),
+        ({"answers": [{"question": TEXT, "value": {"deeper": [{"x": "\x00"}]}}]}, "answers[0].value.deeper[0].x"),
+        ({"answers": [], "reason": "because\x00"}, "reason"),
+    ],
+)
 def test_nul_anywhere_in_a_json_body_is_400_naming_where(api, assessment, lead_auditor, body, field):
     response = api.as_user(lead_auditor).put(answers_url(assessment), body, format="json")
     assert response.status_code == 400 and response.json() == {field: [NUL_MESSAGE]}
@@ -56,8 +62,9 @@ def test_nul_in_a_json_key_is_400(api, assessment, lead_auditor):
 
 
 def test_nul_in_a_json_reason_of_a_workflow_step_is_400_and_nothing_changes(api, assessment, lead_auditor):
-    response = api.as_user(lead_auditor).post(f"/api/assessments/{assessment.pk}/cancel/", {"reason": "x\x00"},
-                                               format="json")
+    response = api.as_user(lead_auditor).post(
+        f"/api/assessments/{assessment.pk}/cancel/", {"reason": "x\x00"}, format="json"
+    )
     assert response.status_code == 400 and response.json() == {"reason": [NUL_MESSAGE]}
     assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.PLANNED
 
@@ -67,8 +74,10 @@ def test_nul_in_a_form_post_of_a_page_is_400_naming_the_field(client, assessment
     response = client.post(f"/assessments/{assessment.pk}/step/cancel/", {"reason": "Vendor\x00 withdrew"})
     assert response.status_code == 400 and "reason: " + NUL_MESSAGE in response.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.PLANNED
-    response = client.post(f"/assessments/{assessment.pk}/findings/new/", {
-        "question": COMPLIANCE, "classification": "minor", "description": "Gowning\x00"})
+    response = client.post(
+        f"/assessments/{assessment.pk}/findings/new/",
+        {"question": COMPLIANCE, "classification": "minor", "description": "Gowning\x00"},
+    )
     assert response.status_code == 400 and "description" in response.content.decode()
 
 
@@ -80,19 +89,27 @@ def test_nul_in_the_login_form_is_400_before_anything_else_sees_it(client, audit
 def test_nul_in_a_multipart_field_of_the_api_is_400(api, assessment, lead_auditor):
     response = api.as_user(lead_auditor).post(
         f"/api/assessments/{assessment.pk}/answers/{COMPLIANCE}/evidence/",
-        {"file": SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence"), "reason": "r\x00"}, format="multipart")
+        {"file": SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence"), "reason": "r\x00"},
+        format="multipart",
+    )
     assert response.status_code == 400 and response.json() == {"reason": [NUL_MESSAGE]}
     assert not Evidence.objects.exists()
 
 
 def test_nul_in_a_form_encoded_patch_of_the_api_is_400(api, assessment, lead_auditor):
-    response = raw(api.as_user(lead_auditor), "PATCH", f"/api/assessments/{assessment.pk}/", "scope=GMP%00",
-                   content_type="application/x-www-form-urlencoded")
+    response = raw(
+        api.as_user(lead_auditor),
+        "PATCH",
+        f"/api/assessments/{assessment.pk}/",
+        "scope=GMP%00",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400 and "scope" in response.json()
 
 
-@pytest.mark.parametrize(("query", "field"), [("name=a%00b", "name"), ("page_size=1%00", "page_size"),
-                                              ("na%00me=x", "parameter name")])
+@pytest.mark.parametrize(
+    ("query", "field"), [("name=a%00b", "name"), ("page_size=1%00", "page_size"), ("na%00me=x", "parameter name")]
+)
 def test_nul_in_a_query_parameter_of_the_api_is_400_naming_it(api, quality_admin, query, field):
     response = api.as_user(quality_admin).get(f"/api/vendors/?{query}")
     assert response.status_code == 400 and response.json() == {field: [NUL_MESSAGE]}
@@ -107,6 +124,7 @@ def test_nul_in_a_query_parameter_or_path_of_a_page_is_400(client, assessment, l
 
 
 # --- (b) JSON nested too deep ------------------------------------------------------------------
+
 
 def test_very_deep_json_is_400_without_a_recursion_error_even_unauthenticated(api, db):
     response = raw(api, "POST", "/api/auth/token/", deep(100_000))
@@ -135,6 +153,7 @@ def test_deep_json_is_400_on_authenticated_endpoints_too(api, assessment, lead_a
 
 # --- (c) bodies over their limit ------------------------------------------------------------------
 
+
 def test_a_json_body_over_the_limit_is_413(api, settings, db):
     body = json.dumps({"username": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE, "password": "y"})
     response = raw(api, "POST", "/api/auth/token/", body)
@@ -147,7 +166,8 @@ def test_a_form_body_over_the_limit_is_413(client, settings, db):
 
 
 def test_an_upload_over_the_request_limit_is_413_and_smaller_ones_keep_their_own_limit(
-        api, settings, assessment, lead_auditor):
+    api, settings, assessment, lead_auditor
+):
     settings.UPLOAD_MAX_REQUEST_BYTES = 1024 * 1024
     client = api.as_user(lead_auditor)
     url = f"/api/assessments/{assessment.pk}/answers/{COMPLIANCE}/evidence/"
@@ -167,8 +187,24 @@ def test_the_json_parser_stops_reading_past_the_limit(settings):
 
 # --- (f) numbers out of range ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("literal", ["1e400", "-1e400", "1" + "0" * 400, "-" + "1" + "0" * 400, str(2**63), "NaN",
-                                     "Infinity", "-Infinity", '"1e400"', '"NaN"', '"Infinity"', '"-inf"'])
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "1e400",
+        "-1e400",
+        "1" + "0" * 400,
+        "-" + "1" + "0" * 400,
+        str(2**63),
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        '"1e400"',
+        '"NaN"',
+        '"Infinity"',
+        '"-inf"',
+    ],
+)
 def test_a_numeric_answer_out_of_range_is_400_and_nothing_is_saved(api, assessment, lead_auditor, literal):
     body = f'[{{"question": "{NUMERIC}", "value": {literal}}}]'
     response = raw(api.as_user(lead_auditor), "PUT", answers_url(assessment), body)

@@ -1,5 +1,6 @@
 """Ids in API routes are integers: any other id is a 404 from the URL map of every router, never
 a query with it (a 500 on four routes before), and the API answers it in JSON."""
+
 import re
 
 import pytest
@@ -36,8 +37,17 @@ def fill(route, pk):
 
 def test_every_api_route_with_an_id_is_found():
     routes = api_detail_routes()
-    for expected in ("findings", "corrective-actions", "evidence", "reports", "report-archives", "vendors",
-                     "assessments", "checklists", "users"):
+    for expected in (
+        "findings",
+        "corrective-actions",
+        "evidence",
+        "reports",
+        "report-archives",
+        "vendors",
+        "assessments",
+        "checklists",
+        "users",
+    ):
         assert any(r.startswith(f"api/^{expected}/") or r.startswith(f"api/{expected}/") for r in routes), expected
 
 

@@ -1,4 +1,5 @@
 """A page that goes back to a `next` address goes only to a page of this site (no open redirect)."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -8,8 +9,15 @@ from config.urls_safe import safe_next
 
 pytestmark = pytest.mark.django_db
 
-ELSEWHERE = ["https://evil.example/", "//evil.example/x", "http://evil.example/assessments/1/",
-             "/\\evil.example/x", "https:evil.example", "javascript:alert(1)", " //evil.example/"]
+ELSEWHERE = [
+    "https://evil.example/",
+    "//evil.example/x",
+    "http://evil.example/assessments/1/",
+    "/\\evil.example/x",
+    "https:evil.example",
+    "javascript:alert(1)",
+    " //evil.example/",
+]
 
 
 def assert_on_this_site(response, fallback):

@@ -1,4 +1,5 @@
 """The registry in the Django admin: search, filters, inlines, CSV import and export."""
+
 import pytest
 
 from vendors.models import Vendor
@@ -13,7 +14,9 @@ def test_changelist_search_and_filters(client, quality_admin, reference_data):
     page = client.get("/admin/vendors/vendor/?country__exact=DE&region__exact=europe").content.decode()
     assert "IDT Biologika GmbH" in page and "Takara Bio" not in page
     gene = Vendor.objects.filter(service_lines__slug="gene_therapy_and_viral_products").first()
-    page = client.get(f"/admin/vendors/vendor/?service_lines__id__exact={gene.service_lines.first().pk}").content.decode()
+    page = client.get(
+        f"/admin/vendors/vendor/?service_lines__id__exact={gene.service_lines.first().pk}"
+    ).content.decode()
     assert gene.name.split(" (")[0] in page
 
 
@@ -31,8 +34,13 @@ def test_auditors_cannot_use_the_admin(client, auditor):
 
 def test_csv_export_and_import_round_trip(client, quality_admin, reference_data):
     client.force_login(quality_admin)
-    response = client.post("/admin/vendors/vendor/export/", {"format": "0", **{
-        f"vendorresource_{f}": "on" for f in ("slug", "name", "country", "service_lines", "status")}})
+    response = client.post(
+        "/admin/vendors/vendor/export/",
+        {
+            "format": "0",
+            **{f"vendorresource_{f}": "on" for f in ("slug", "name", "country", "service_lines", "status")},
+        },
+    )
     assert response.status_code == 200, response.content[:500]
     exported = response.content.decode()
     assert "takara-bio" in exported and "tissue_and_cell_therapy" in exported

@@ -27,8 +27,18 @@ def test_list_is_paginated_with_the_documented_shape(api, auditor, reference_dat
     assert body["count"] == Vendor.objects.count() >= 48
     assert len(body["results"]) == 10 and body["previous"] is None and "page=2" in body["next"]
     item = body["results"][0]
-    for field in ("id", "name", "slug", "country", "region", "service_lines", "modalities", "inherent_risk",
-                  "status", "next_requalification_due"):
+    for field in (
+        "id",
+        "name",
+        "slug",
+        "country",
+        "region",
+        "service_lines",
+        "modalities",
+        "inherent_risk",
+        "status",
+        "next_requalification_due",
+    ):
         assert field in item
     assert len(api.get("/api/vendors/?page_size=500").json()["results"]) == min(200, body["count"])
 
@@ -69,28 +79,39 @@ def test_auditors_read_but_cannot_create_or_edit(api, auditor, reference_data):
 
 def test_quality_admin_creates_and_edits_a_vendor(api, quality_admin, reference_data):
     client = api.as_user(quality_admin)
-    response = client.post("/api/vendors/", {
-        "name": "Cellula Bio", "legal_name": "Cellula Bio GmbH", "country": "de",
-        "service_lines": ["tissue_and_cell_therapy"], "modalities": ["autologous_cell_therapy"],
-        "inherent_risk": "high",
-    })
+    response = client.post(
+        "/api/vendors/",
+        {
+            "name": "Cellula Bio",
+            "legal_name": "Cellula Bio GmbH",
+            "country": "de",
+            "service_lines": ["tissue_and_cell_therapy"],
+            "modalities": ["autologous_cell_therapy"],
+            "inherent_risk": "high",
+        },
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["country"], body["region"], body["slug"]) == ("DE", "europe", "cellula-bio")
-    response = client.patch(f"/api/vendors/{body['id']}/", {"status": "approved", "next_requalification_due": "2027-05-01"})
+    response = client.patch(
+        f"/api/vendors/{body['id']}/", {"status": "approved", "next_requalification_due": "2027-05-01"}
+    )
     assert response.status_code == 200
     assert Vendor.objects.get(pk=body["id"]).status == "approved"
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"name": "A", "country": "ZZ"}, "country"),
-    ({"name": "A", "country": "DE", "status": "sort-of"}, "status"),
-    ({"name": "A", "country": "DE", "service_lines": ["bakery"]}, "service_lines"),
-    ({"name": "A", "country": "DE", "website": "not a url"}, "website"),
-    ({"name": "A", "country": "DE", "next_requalification_due": "31/12/2027"}, "next_requalification_due"),
-    ({"country": "DE"}, "name"),
-    ({"name": "Takara Bio", "country": "JP"}, "name"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"name": "A", "country": "ZZ"}, "country"),
+        ({"name": "A", "country": "DE", "status": "sort-of"}, "status"),
+        ({"name": "A", "country": "DE", "service_lines": ["bakery"]}, "service_lines"),
+        ({"name": "A", "country": "DE", "website": "not a url"}, "website"),
+        ({"name": "A", "country": "DE", "next_requalification_due": "31/12/2027"}, "next_requalification_due"),
+        ({"country": "DE"}, "name"),
+        ({"name": "Takara Bio", "country": "JP"}, "name"),
+    ],
+)
 def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(api, quality_admin, reference_data, payload, field):
     before = Vendor.objects.count()
     response = api.as_user(quality_admin).post("/api/vendors/", payload, format="json")

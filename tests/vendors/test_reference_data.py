@@ -12,7 +12,9 @@ def test_loads_the_48_cdmos_of_the_literature_with_country_and_service_lines(ref
     lonza = Vendor.objects.get(name="Lonza Group")
     assert (lonza.country, lonza.region) == ("CH", "europe")
     assert set(lonza.service_lines.values_list("slug", flat=True)) == {
-        ServiceLine.GENE_THERAPY, ServiceLine.CELL_THERAPY}
+        ServiceLine.GENE_THERAPY,
+        ServiceLine.CELL_THERAPY,
+    }
     apceth = Vendor.objects.get(name="apceth Biopharma GmbH")
     assert list(apceth.service_lines.values_list("slug", flat=True)) == [ServiceLine.CELL_THERAPY]
     assert Vendor.objects.filter(country="DE").count() >= 5

@@ -47,8 +47,16 @@ def test_vendor_detail_shows_sites_contacts_and_track_record(client, auditor, re
     vendor.contacts.create(name="Dana Quality", role="QA Director", email="dana@example.com")
     client.force_login(auditor)
     page = client.get(vendor.get_absolute_url()).content.decode()
-    for text in ("Houston plant", "Cleanroom grades: B", "10,200 sq ft", "Dana Quality", "QA Director",
-                 "Took over the lease of Opexa", "2017-02", "Prospective"):
+    for text in (
+        "Houston plant",
+        "Cleanroom grades: B",
+        "10,200 sq ft",
+        "Dana Quality",
+        "QA Director",
+        "Took over the lease of Opexa",
+        "2017-02",
+        "Prospective",
+    ):
         assert text in page, text
 
 

@@ -49,10 +49,17 @@ class IndustryEventSerializer(serializers.ModelSerializer):
 
 class VendorSerializer(serializers.ModelSerializer):
     country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    service_lines = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=ServiceLine.objects.all(), required=False)
-    modalities = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Modality.objects.all(), required=False)
+    service_lines = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=ServiceLine.objects.all(), required=False
+    )
+    modalities = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Modality.objects.all(), required=False
+    )
     therapeutic_areas = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=TherapeuticArea.objects.all(), required=False,
+        slug_field="slug",
+        many=True,
+        queryset=TherapeuticArea.objects.all(),
+        required=False,
     )
     requalification_overdue = serializers.BooleanField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail")
@@ -60,9 +67,26 @@ class VendorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Vendor
         fields = [
-            "id", "url", "name", "legal_name", "slug", "country", "country_name", "region", "website", "description",
-            "service_lines", "modalities", "therapeutic_areas", "inherent_risk", "status",
-            "next_requalification_due", "requalification_overdue", "risk_rating", "created_at", "updated_at",
+            "id",
+            "url",
+            "name",
+            "legal_name",
+            "slug",
+            "country",
+            "country_name",
+            "region",
+            "website",
+            "description",
+            "service_lines",
+            "modalities",
+            "therapeutic_areas",
+            "inherent_risk",
+            "status",
+            "next_requalification_due",
+            "requalification_overdue",
+            "risk_rating",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["slug", "region", "country_name", "risk_rating", "created_at", "updated_at"]
 

@@ -20,7 +20,9 @@ class VendorViewSet(viewsets.ModelViewSet):
         if self.action != "list":
             queryset = queryset.prefetch_related(
                 Prefetch("sites", queryset=Site.objects.prefetch_related("certificates")),
-                "contacts", "contracts", "events",
+                "contacts",
+                "contracts",
+                "events",
             )
         return queryset
 

@@ -1,4 +1,5 @@
 """Create the demo log-ins of docs/api.md: admin, lead, auditor and reviewer."""
+
 import os
 import secrets
 

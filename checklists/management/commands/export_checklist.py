@@ -12,8 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help="Checklist code, e.g. CGT-CDMO.")
         parser.add_argument("checklist_version", metavar="version", type=int, help="Version number, e.g. 1.")
-        parser.add_argument("--format", dest="fmt", choices=["yaml", "json"],
-                            help="yaml (default) or json; with --output, taken from its extension if not given.")
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["yaml", "json"],
+            help="yaml (default) or json; with --output, taken from its extension if not given.",
+        )
         parser.add_argument("--output", type=Path, help="Write to this file instead of standard output.")
 
     def handle(self, *args, code, checklist_version, fmt, output, **options):

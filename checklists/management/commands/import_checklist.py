@@ -9,8 +9,10 @@ from checklists.models import ChecklistLocked
 
 
 class Command(BaseCommand):
-    help = ("Import a checklist file (YAML or JSON, docs/checklist-format.md) as a new draft version; "
-            "--publish also publishes it. Nothing is imported if the file has any problem.")
+    help = (
+        "Import a checklist file (YAML or JSON, docs/checklist-format.md) as a new draft version; "
+        "--publish also publishes it. Nothing is imported if the file has any problem."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="The checklist file (.yaml, .yml or .json).")
