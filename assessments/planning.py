@@ -94,7 +94,8 @@ def change_plan(assessment: Assessment, user, values: dict, reason: str = "") ->
     """Change the planning of an existing assessment (a reason once it is submitted)."""
     workflow.check_plan_editable(assessment, user, reason)
     check(values, assessment)
-    team = values.pop("audit_team", None) if "audit_team" in values else None
+    values = dict(values)
+    team = values.pop("audit_team", None)
     assessment._change_reason = reason
     for field, value in values.items():
         setattr(assessment, field, value)

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.permissions import is_quality_staff, is_reviewer
 from assessments import evaluation
+from assessments.choices import ACTION_DONE
 from assessments.models import Assessment, CorrectiveAction
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
 from .vocabulary import (
-    CLOSED_ACTION,
     DUE_HORIZON_DAYS,
     INHERENT_RISKS,
     NOT_ASSESSED,
@@ -110,7 +110,7 @@ def open_actions(user, today: datetime.date | None = None) -> list[CorrectiveAct
     visible = Assessment.objects.visible_to(user).exclude(status=Status.CANCELLED).values("pk")
     actions = list(
         CorrectiveAction.objects.filter(finding__assessment__in=visible)
-        .exclude(status__in=CLOSED_ACTION)
+        .exclude(status__in=ACTION_DONE)
         .select_related("finding__assessment__vendor", "finding__criterion")
         .order_by("due_date", "pk")
     )

@@ -1,6 +1,6 @@
 """The vocabulary the insight pages share."""
 
-from assessments.choices import ACTION_DONE, FindingClass
+from assessments.choices import FindingClass
 from assessments.models import Assessment
 from vendors.choices import InherentRisk, QualificationStatus, RiskRating
 
@@ -14,7 +14,6 @@ INHERENT_RISKS = InherentRisk.values
 FINDING_CLASSES = FindingClass.values
 DUE_HORIZON_DAYS = 90
 QUALIFIED = (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
-CLOSED_ACTION = ACTION_DONE
 
 
 def as_float(value):
