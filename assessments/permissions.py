@@ -3,11 +3,38 @@ that views, the API and the admin all ask `user.has_perm(name, assessment)`. The
 predicates come from accounts/permissions.py."""
 
 import rules
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
 from accounts.permissions import is_lead_auditor, is_quality_admin, is_quality_staff, is_reviewer
+from audit.models import AuditEntry
 
+from .models import Answer, Evidence, Finding, MinorFindingsReview
 from .models.assessments import SUBMITTED_ONCE
+
+#: The parts of the record whose authors may never approve it or verify its corrective actions.
+AUTHORED_PARTS = (Answer, Evidence, Finding, MinorFindingsReview)
+
+
+def contributor_ids(assessment) -> set[int]:
+    """Everyone who wrote any part of the record (21 CFR 11.10(g), Annex 11 §12): the last
+    writer kept on each row, and every earlier writer the audit trail names, so that a change
+    overwritten later, or a user taken off the team, still counts."""
+    if assessment is None or assessment.pk is None:
+        return set()
+    ids = set(Answer.objects.filter(assessment=assessment).values_list("updated_by_id", flat=True))
+    ids |= set(Evidence.objects.filter(answer__assessment=assessment).values_list("uploaded_by_id", flat=True))
+    ids |= set(Finding.objects.filter(assessment=assessment).values_list("created_by_id", flat=True))
+    ids |= set(MinorFindingsReview.objects.filter(assessment=assessment).values_list("decided_by_id", flat=True))
+    types = ContentType.objects.get_for_models(*AUTHORED_PARTS).values()
+    ids |= set(
+        AuditEntry.objects.filter(assessment_id=assessment.pk, content_type__in=types, actor__isnull=False)
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    ids.discard(None)
+    return ids
+
 
 # Who may see and do what with one assessment. `AssessmentQuerySet.visible_to` must agree with
 # `view_assessment`: lists are filtered, and a user who may not see an assessment gets 404.
@@ -26,6 +53,19 @@ def is_lead_of(user, assessment):
 
 
 @rules.predicate
+def is_assigned_reviewer(user, assessment):
+    return assessment is not None and assessment.reviewer_id == user.pk
+
+
+@rules.predicate
+def is_independent_of(user, assessment):
+    """Neither the lead, nor on the team, nor an author of any answer, evidence or finding."""
+    return (
+        assessment is not None and user.pk not in assessment.team_ids() and user.pk not in contributor_ids(assessment)
+    )
+
+
+@rules.predicate
 def reviewer_may_see(user, assessment):
     return assessment is not None and (assessment.status in SUBMITTED_ONCE or assessment.reviewer_id == user.pk)
 
@@ -41,8 +81,14 @@ rules.add_perm("assessments.change_assessment", (is_lead_auditor & is_lead_of) |
 rules.add_perm("assessments.delete_assessment", rules.always_deny)
 rules.add_perm("assessments.edit_assessment_content", is_team_member)
 rules.add_perm("assessments.submit_assessment", is_quality_staff & is_lead_of)
-rules.add_perm("assessments.review_assessment", is_reviewer & ~is_on_audit_team)
-rules.add_perm("assessments.reopen_assessment", is_reviewer & ~is_on_audit_team)
+#: Separation of duties: the assigned reviewer approves, returns and signs "reviewed", and only
+#: while independent of the record; an administrator reassigns the review (planning.py).
+can_review = is_reviewer & is_assigned_reviewer & is_independent_of
+rules.add_perm("assessments.review_assessment", can_review)
+rules.add_perm("assessments.reopen_assessment", (can_review | is_quality_admin) & is_independent_of)
+#: Effectiveness checks are QA's: any reviewer independent of the record, assigned or not (an
+#: action is often verified months later, by whoever is on duty in QA).
+rules.add_perm("assessments.verify_action", is_reviewer & is_independent_of)
 rules.add_perm("assessments.cancel_assessment", (is_quality_staff & is_lead_of) | is_quality_admin)
 # Corrective actions are followed up after approval by whoever may see the assessment.
 rules.add_perm("assessments.follow_up_action", is_team_member | (is_reviewer & reviewer_may_see) | is_quality_admin)

@@ -41,7 +41,10 @@ def _check_allowed(assessment: Assessment, user, meaning: str) -> None:
             )
     elif meaning in (Meaning.REVIEWED, Meaning.APPROVED):
         if not user.has_perm("assessments.review_assessment", assessment):
-            raise SignatureRefused(f"Only a QA reviewer who is not on the audit team signs as {meaning}.")
+            raise SignatureRefused(
+                f"Only the assigned QA reviewer, who wrote no part of {assessment.reference} and is not "
+                f"on its audit team, signs it as {meaning}."
+            )
         if assessment.status != Assessment.Status.SUBMITTED:
             raise TransitionRefused(
                 f"{assessment.reference} is {assessment.get_status_display().lower()}; "

@@ -178,7 +178,7 @@ MATRIX = {
     "api/assessments/<pk>/submit/": {"POST": row(401, 404, 404, 403, 409, 404, 403)},
     "api/assessments/<pk>/cancel/": {"POST": row(401, 404, 404, 403, 400, 404, 400)},
     "api/assessments/<pk>/return/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # 400: reason
-    "api/assessments/<pk>/reopen/": {"POST": row(401, 404, 404, 403, 403, 400, 403)},  # approved; 400: reason
+    "api/assessments/<pk>/reopen/": {"POST": row(401, 404, 404, 403, 403, 400, 400)},  # approved; 400: reason
     "api/assessments/<pk>/signatures/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 403, 403, 201, 403)},
     "api/assessments/<pk>/submission-check/": {"GET": MEMBER_READ},
     "api/assessments/<pk>/history/": {"GET": MEMBER_READ},
@@ -492,7 +492,7 @@ def build_world():
         a.audit_team.set(team)
         return a
 
-    submitted = assessment(lead, [ain], scope="The matrix's assessment")
+    submitted = assessment(lead, [ain], scope="The matrix's assessment", reviewer=users.reviewer)
     answers.save_answers(submitted, lead, compliant_answers(checklist))
     question = checklist.questions.get(code=QUESTION_CODE)
     finding = findings.raise_finding(
@@ -521,7 +521,7 @@ def build_world():
 
     in_progress = assessment(lead, [ain], scope="Under way")
     answers.save_answers(in_progress, lead, compliant_answers(checklist)[:1])
-    approved = assessment(lead, [ain], scope="Approved earlier")
+    approved = assessment(lead, [ain], scope="Approved earlier", reviewer=users.reviewer)
     Assessment.objects.filter(pk=approved.pk).update(
         status=Assessment.Status.APPROVED, submitted_at=timezone.now(), approved_at=timezone.now(), decision="approved"
     )
