@@ -67,3 +67,4 @@ class SignatureMeaning(Choices):
     PERFORMED = "performed", "Performed (lead auditor)"
     REVIEWED = "reviewed", "Reviewed (QA reviewer)"
     APPROVED = "approved", "Approved (QA reviewer)"
+    REOPENED = "reopened", "Reopened (QA reviewer or administrator)"

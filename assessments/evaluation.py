@@ -8,7 +8,7 @@ from functools import lru_cache
 from checklists.models import Checklist, Criterion, Question
 
 from . import scoring
-from .models import Answer, Assessment, Finding
+from .models import Answer, Assessment, Evidence, Finding
 
 
 @lru_cache(maxsize=64)
@@ -35,6 +35,7 @@ def question_spec(question: Question, criterion_code: str | None = None) -> scor
         weight=question.weight,
         severity=question.severity,
         required=question.required,
+        evidence_required=question.evidence_required,
         expected_answer=question.expected_answer or None,
         min_value=question.min_value,
         max_value=question.max_value,
@@ -88,7 +89,10 @@ def visible_question_codes(assessment: Assessment, values: dict | None = None) -
 def missing_for_submission(assessment: Assessment) -> list[str]:
     _, questions = checklist_specs(assessment.checklist)
     values, justifications = answer_values(assessment)
-    return scoring.missing_for_submission(questions, values, justifications)
+    with_evidence = set(
+        Evidence.objects.filter(answer__assessment=assessment).values_list("answer__question__code", flat=True)
+    )
+    return scoring.missing_for_submission(questions, values, justifications, with_evidence)
 
 
 def refresh(assessment: Assessment) -> scoring.AssessmentScore:

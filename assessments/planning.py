@@ -4,9 +4,11 @@ with `problems` and save it with `plan` or `change_plan`, so the rules cannot di
 
 from django.db import transaction
 
+from accounts.permissions import is_quality_admin
 from config.exceptions import InvalidInput
 
-from . import answers, evaluation, workflow
+from . import answers, evaluation, permissions, workflow
+from .exceptions import NotPermitted
 from .models import Assessment
 
 #: Fields fixed once the assessment exists: its answers were given to this vendor, on this
@@ -54,8 +56,23 @@ def problems(values: dict, instance: Assessment | None = None) -> dict[str, list
         for field in FROZEN:
             if field in values and values[field] != getattr(instance, field):
                 add(field, "Cannot change once the assessment exists.")
+        if instance.status == Assessment.Status.SUBMITTED:
+            _check_people_kept(values, instance, add)
     _check_people(get("lead_auditor"), get("reviewer"), get("audit_team") or [], add)
+    reviewer = get("reviewer")
+    if instance is not None and reviewer is not None and reviewer.pk in permissions.contributor_ids(instance):
+        add("reviewer", f"{reviewer.username} wrote part of this record and cannot review it.")
     return found
+
+
+def _check_people_kept(values, instance, add) -> None:
+    """The lead's "performed" signature covers who did the audit: while the record is submitted
+    they stay as they are; the reviewer returns it first."""
+    message = "Cannot change while the assessment is submitted: the QA reviewer returns it first."
+    if "lead_auditor" in values and values["lead_auditor"] != instance.lead_auditor:
+        add("lead_auditor", message)
+    if "audit_team" in values and {u.pk for u in values["audit_team"]} != {u.pk for u in instance.audit_team.all()}:
+        add("audit_team", message)
 
 
 def _check_people(lead, reviewer, team, add) -> None:
@@ -91,8 +108,16 @@ def plan(user, values: dict) -> tuple[Assessment, int]:
 
 @transaction.atomic
 def change_plan(assessment: Assessment, user, values: dict, reason: str = "") -> Assessment:
-    """Change the planning of an existing assessment (a reason once it is submitted)."""
+    """Change the planning of an existing assessment (a reason once it is submitted). Once
+    submitted, only an administrator reassigns the review."""
     workflow.check_plan_editable(assessment, user, reason)
+    if (
+        assessment.status == Assessment.Status.SUBMITTED
+        and "reviewer" in values
+        and values["reviewer"] != assessment.reviewer
+        and not is_quality_admin(user)
+    ):
+        raise NotPermitted("Once submitted, only an administrator reassigns the review, with a reason.")
     check(values, assessment)
     values = dict(values)
     team = values.pop("audit_team", None)

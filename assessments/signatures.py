@@ -10,7 +10,7 @@ from config.exceptions import ConflictError
 from . import workflow
 from .exceptions import SignatureRefused, TransitionRefused
 from .models import Assessment, Signature
-from .record import content_hash, has_valid_signature
+from .record import CONTENT_VERSION, content_hash, has_valid_signature
 
 Meaning = Signature.Meaning
 
@@ -39,6 +39,12 @@ def _check_allowed(assessment: Assessment, user, meaning: str) -> None:
                 f"{assessment.reference} is {assessment.get_status_display().lower()}; "
                 "it can be signed as performed while in progress, returned or submitted."
             )
+        # Step order: the lead signs for a complete record, never for one that could not be submitted.
+        problems = workflow.submission_problems(assessment)
+        if problems:
+            raise TransitionRefused(f"{assessment.reference} cannot be signed as performed yet:", problems)
+    elif meaning == Meaning.REOPENED:
+        workflow.check_may_reopen(assessment, user)
     elif meaning in (Meaning.REVIEWED, Meaning.APPROVED):
         if not user.has_perm("assessments.review_assessment", assessment):
             raise SignatureRefused(
@@ -51,8 +57,8 @@ def _check_allowed(assessment: Assessment, user, meaning: str) -> None:
                 f"it can be signed as {meaning} only when submitted."
             )
     else:
-        raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed or approved.")
-    if has_valid_signature(assessment, meaning, user):
+        raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed, approved or reopened.")
+    if meaning != Meaning.REOPENED and has_valid_signature(assessment, meaning, user):
         raise ConflictError(f"You have already signed {assessment.reference} as {meaning}.")
 
 
@@ -66,22 +72,44 @@ def may_sign(assessment: Assessment, user, meaning: str) -> bool:
 
 
 def sign(
-    assessment: Assessment, user, meaning: str, password: str, request=None, decision: str = "", justification: str = ""
+    assessment: Assessment,
+    user,
+    meaning: str,
+    password: str,
+    request=None,
+    decision: str = "",
+    justification: str = "",
+    reason: str = "",
 ) -> Signature:
-    """Sign; an "approved" signature also approves the assessment, all or nothing."""
+    """Sign; an "approved" signature also approves the assessment and a "reopened" one reopens it
+    (with `reason`), all or nothing."""
     if meaning not in Meaning.values:
-        raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed or approved.")
+        raise ValueError(f"Unknown meaning {meaning!r}: use performed, reviewed, approved or reopened.")
+    if meaning == Meaning.REOPENED:
+        workflow.check_reopen_reason(reason)
     _check_password(request, user, password)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().select_related("vendor", "checklist").get(pk=assessment.pk)
         _check_allowed(assessment, user, meaning)
         if meaning == Meaning.APPROVED:
             workflow.approve(assessment, user, decision=decision, justification=justification)
-        return Signature.objects.create(
+        # A reopening signs the approved record as it stands, in the cycle it closes.
+        signature = Signature(
             assessment=assessment,
             signer=user,
             printed_name=user.full_name,
             meaning=meaning,
             content_hash=content_hash(assessment),
+            content_version=CONTENT_VERSION,
             cycle=assessment.signing_cycle,
         )
+        signature._change_reason = reason
+        signature.save()
+        if meaning == Meaning.REOPENED:
+            workflow.reopen(assessment, user, reason)
+        return signature
+
+
+def reopen(assessment: Assessment, user, reason: str, password: str, request=None) -> Signature:
+    """Reopen an approved assessment: a signature with a reason (docs/compliance.md, 4.5)."""
+    return sign(assessment, user, Meaning.REOPENED, password, request=request, reason=reason)

@@ -7,14 +7,19 @@
 
 Each step says who may take it (the rules of assessments/permissions.py), what must be true
 first, and refuses with a message listing everything that is missing. Pages and the API call
-these functions and nothing else changes `Assessment.status`."""
+these functions and nothing else changes `Assessment.status`. Approving and reopening are
+signatures (assessments/signatures.py), which call `approve` and `reopen` here.
+
+The content (answers, evidence, findings, action plans) changes while the assessment is planned,
+in progress or returned; once submitted it changes only after the reviewer returns it, and every
+change after a first submission says why."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from vendors.choices import QualificationStatus
 
-from . import evaluation, record, scoring, signals
+from . import evaluation, permissions, record, scoring, signals
 from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
 from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
@@ -36,16 +41,35 @@ def _require_status(assessment, allowed, action):
         )
 
 
+#: A reopening reason is "at least a sentence": this many words and characters.
+REOPEN_REASON_MIN_WORDS = 4
+REOPEN_REASON_MIN_CHARS = 20
+
+
 def needs_reason(assessment: Assessment) -> bool:
-    """Once submitted, every change must say why (docs/domain.md §4.1)."""
-    return assessment.status == Status.SUBMITTED
+    """Once submitted, every change must say why (docs/domain.md §4.1): while submitted, after a
+    return and after reopening."""
+    return assessment.submitted_at is not None
 
 
 def _check_not_locked(assessment: Assessment) -> None:
     if assessment.is_locked:
         raise RecordLocked(
             f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only"
-            + ("; a QA reviewer can reopen it with a reason." if assessment.status == Status.APPROVED else ".")
+            + (
+                "; its QA reviewer or an administrator can reopen it with a reason and a signature."
+                if assessment.status == Status.APPROVED
+                else "."
+            )
+        )
+
+
+def _check_content_open(assessment: Assessment) -> None:
+    _check_not_locked(assessment)
+    if assessment.status == Status.SUBMITTED:
+        raise RecordLocked(
+            f"{assessment.reference} is submitted: its answers, evidence and findings change only after "
+            "the QA reviewer returns it for rework."
         )
 
 
@@ -56,9 +80,9 @@ def _check_reason(assessment: Assessment, reason: str) -> None:
 
 def check_editable(assessment: Assessment, user, reason: str = "") -> None:
     """Whether `user` may change the content (answers, evidence, findings, actions) now."""
-    _check_not_locked(assessment)
     if not user.has_perm("assessments.edit_assessment_content", assessment):
         raise NotPermitted(f"You may not change {assessment.reference}: you are not on its audit team.")
+    _check_content_open(assessment)
     _check_reason(assessment, reason)
 
 
@@ -72,7 +96,11 @@ def check_plan_editable(assessment: Assessment, user, reason: str = "") -> None:
 
 def may_edit(assessment: Assessment, user) -> bool:
     """For pages: whether to offer `user` the controls that change the content."""
-    return not assessment.is_locked and user.has_perm("assessments.edit_assessment_content", assessment)
+    return (
+        not assessment.is_locked
+        and assessment.status != Status.SUBMITTED
+        and user.has_perm("assessments.edit_assessment_content", assessment)
+    )
 
 
 def may_submit(assessment: Assessment, user) -> bool:
@@ -113,7 +141,20 @@ def submission_problems(assessment: Assessment) -> list[str]:
         f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
         for code in unresolved_minor_clusters(assessment)
     ]
+    problems += findings_without_action(assessment)
+    if assessment.reviewer_id is None:
+        problems.append("No QA reviewer is assigned: the lead auditor or an administrator names one in the planning.")
     return problems
+
+
+def findings_without_action(assessment: Assessment) -> list[str]:
+    """Critical and major findings need a planned corrective action before the record is signed."""
+    without_action = (
+        Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
+        .exclude(pk__in=CorrectiveAction.objects.values("finding_id"))
+        .order_by("number")
+    )
+    return [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
 
 
 def unresolved_minor_clusters(assessment: Assessment) -> list[str]:
@@ -145,17 +186,13 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
 
 def approval_problems(assessment: Assessment, user) -> list[str]:
     """Step order (docs/domain.md §4.6): what must be true before `user` may approve."""
-    problems = [p for p in evaluation.missing_for_submission(assessment)]
-    without_action = (
-        Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
-        .exclude(pk__in=CorrectiveAction.objects.values("finding_id"))
-        .order_by("number")
-    )
-    problems += [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
+    problems = evaluation.missing_for_submission(assessment) + findings_without_action(assessment)
     if not record.has_valid_signature(assessment, SignatureMeaning.PERFORMED, assessment.lead_auditor):
         problems.append("The lead auditor has not signed the assessment as performed (or the record changed since).")
-    if user.pk in assessment.team_ids():
-        problems.append("The approver must not be on the audit team.")
+    if user.pk != assessment.reviewer_id:
+        problems.append("Only the assigned QA reviewer approves; an administrator can reassign the review.")
+    if not permissions.is_independent_of(user, assessment):
+        problems.append("The approver must not be on the audit team nor have written any part of the record.")
     return problems
 
 
@@ -232,13 +269,26 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
     return True
 
 
-@transaction.atomic
-def reopen(assessment: Assessment, user, reason: str) -> Assessment:
-    """Reopening voids every signature: the next approval is a new signing cycle."""
+def check_reopen_reason(reason) -> None:
+    text = (reason or "").strip() if isinstance(reason, str) else ""
+    if len(text) < REOPEN_REASON_MIN_CHARS or len(text.split()) < REOPEN_REASON_MIN_WORDS:
+        raise ReasonRequired(
+            "Write at least a sentence saying why the approved assessment must be reopened "
+            f"(at least {REOPEN_REASON_MIN_WORDS} words, {REOPEN_REASON_MIN_CHARS} characters)."
+        )
+
+
+def check_may_reopen(assessment: Assessment, user) -> None:
     _require_status(assessment, (Status.APPROVED,), "reopened")
     _require(user, "assessments.reopen_assessment", assessment, "reopen")
-    if not (reason or "").strip():
-        raise ReasonRequired("A reason is required to reopen an approved assessment.")
+
+
+@transaction.atomic
+def reopen(assessment: Assessment, user, reason: str) -> Assessment:
+    """Called by the "reopened" signature; the caller holds the signature. Reopening voids every
+    signature: the next approval is a new signing cycle."""
+    check_may_reopen(assessment, user)
+    check_reopen_reason(reason)
     _set_status(
         assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1, approved_at=None
     )
@@ -258,6 +308,5 @@ def cancel(assessment: Assessment, user, reason: str) -> Assessment:
 TRANSITIONS = {
     "submit": submit,
     "return": return_for_rework,
-    "reopen": reopen,
     "cancel": cancel,
 }

@@ -8,6 +8,7 @@ Assessments and sites are created as their forms create them: no rule module mak
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
@@ -15,8 +16,9 @@ from accounts.management.commands.demo_accounts import demo_password
 from accounts.models import User
 from assessments import answers as answer_service
 from assessments import evaluation, exceptions, signatures, workflow
+from assessments import evidence as evidence_service
 from assessments import findings as finding_service
-from assessments.models import Assessment, CorrectiveAction
+from assessments.models import Answer, Assessment, CorrectiveAction
 from audit.context import acting
 from checklists.models import Checklist, Question
 from vendors.models import GMPCertificate, Site, Vendor
@@ -110,6 +112,7 @@ def add_assessment(demo: Demo, spec: dict, site: Site | None) -> Assessment:
     if spec["stage"] == "planned":
         return assessment
     answer(demo, assessment, spec)
+    attach_evidence(demo, assessment)
     follow_ups = raise_findings(demo, assessment, spec)
     assessment.refresh_from_db()  # the first answer started it (planned -> in progress)
     advance(demo, assessment, spec, follow_ups)
@@ -172,6 +175,45 @@ def answer(demo: Demo, assessment: Assessment, spec: dict) -> None:
         if mine:
             with as_user(user):
                 answer_service.save_answers(assessment, user, mine)
+
+
+def attach_evidence(demo: Demo, assessment: Assessment) -> None:
+    """Whoever answered a question that requires evidence attaches a file to it (N/A needs none)."""
+    needing = (
+        Answer.objects.filter(assessment=assessment, question__evidence_required=True)
+        .exclude(value="na")
+        .exclude(value=None)
+        .values_list("question__code", flat=True)
+    )
+    for code in needing:
+        user = demo.author(code)
+        upload = SimpleUploadedFile(
+            f"{code} record seen on site.pdf", evidence_pdf(f"Demo evidence for {code}"), "application/pdf"
+        )
+        with as_user(user):
+            evidence_service.attach(assessment, user, code, upload)
+
+
+def evidence_pdf(text: str) -> bytes:
+    """A one-page PDF saying `text`: small, valid, made without a renderer (demo data only)."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def raise_findings(demo: Demo, assessment: Assessment, spec: dict) -> list[tuple[CorrectiveAction, dict]]:

@@ -66,23 +66,19 @@ def my_assessments(user) -> list[Assessment]:
 
 
 def reviewer_queue(user) -> list[Assessment]:
-    """Submitted assessments a QA reviewer may review: not those they are on the team of (they
-    may never approve their own work). The ones assigned to them first, then oldest first."""
+    """Submitted assessments waiting for this QA reviewer: the ones assigned to them (only the
+    assigned reviewer approves, assessments/permissions.py), never those they are on the team of;
+    oldest first."""
     if not is_reviewer(user):
         return []
     queryset = (
-        Assessment.objects.visible_to(user)
-        .filter(status=Status.SUBMITTED)
+        Assessment.objects.filter(status=Status.SUBMITTED, reviewer=user)
         .exclude(lead_auditor=user)
         .exclude(audit_team=user)
         .select_related("vendor", "checklist", "lead_auditor", "reviewer")
+        .order_by("submitted_at", "pk")
     )
-    rows = list(queryset)
-    far = timezone.now() + datetime.timedelta(days=36500)
-    rows.sort(key=lambda a: (a.reviewer_id != user.pk, a.submitted_at or far, a.pk))
-    for a in rows:
-        a.assigned_to_me = a.reviewer_id == user.pk
-    return rows
+    return list(queryset)
 
 
 def vendors_due(today: datetime.date | None = None, horizon_days: int = DUE_HORIZON_DAYS) -> list[Vendor]:

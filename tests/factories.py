@@ -41,6 +41,30 @@ def compliant_answers(checklist, **overrides):
     return items
 
 
+EVIDENCE_PDF = b"%PDF-1.4 evidence seen on site"
+
+
+def attach_required_evidence(assessment, user):
+    """One small PDF on every answered question that requires evidence (an N/A answer needs none),
+    as an auditor would attach before submitting. Returns how many files were attached."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments import evidence
+    from assessments.models import Answer
+
+    codes = (
+        Answer.objects.filter(assessment=assessment, question__evidence_required=True)
+        .exclude(value="na")
+        .exclude(evidence__isnull=False)
+        .values_list("question__code", flat=True)
+    )
+    codes = list(codes)
+    for code in codes:
+        upload = SimpleUploadedFile(f"{code}.pdf", EVIDENCE_PDF, content_type="application/pdf")
+        evidence.attach(assessment, user, code, upload)
+    return len(codes)
+
+
 def approved_assessment(
     checklist, vendor, lead, reviewer, *, team=(), items=None, findings=(), approved_at=None, password=None, **fields
 ):
@@ -60,6 +84,7 @@ def approved_assessment(
     password = password or PASSWORD
     assessment = new_assessment(checklist, vendor, lead, reviewer, team=team, **fields)
     save_answers(assessment, lead, compliant_answers(checklist) if items is None else items)
+    attach_required_evidence(assessment, lead)
     for code, classification in findings:
         question = Question.objects.get(checklist=checklist, code=code)
         finding = finding_service.raise_finding(

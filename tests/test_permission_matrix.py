@@ -81,9 +81,9 @@ def API_ADMIN_ONLY(status):  # noqa: N802 - reads like the other rows
 #: administrators see it; anyone else gets 404, never 403 (its existence is not disclosed).
 MEMBER_READ = row(401, 404, 404, 200, 200, 200, 200)
 #: Changing its content (answers, evidence, findings, actions): the audit team passes the
-#: permission check and is then asked for the reason a submitted record needs (400); the reviewer
-#: and the quality administrator see it but may not change it (403).
-TEAM_EDIT = row(401, 404, 404, 400, 400, 403, 403)
+#: permission check and is then told that a submitted record changes only after it is returned
+#: (409); the reviewer and the quality administrator see it but may not change it (403).
+TEAM_EDIT = row(401, 404, 404, 409, 409, 403, 403)
 #: Pages of the registry, the checklists and the comparisons.
 PAGE_STAFF = row(LOGIN, 403, 200, 200, 200, 200, 200)
 #: A page of the submitted assessment: like MEMBER_READ, with the log-in for anonymous.
@@ -204,7 +204,7 @@ MATRIX = {
     "assessments/new/": {"GET": row(LOGIN, 404, 404, 404, 200, 404, 200)},
     "assessments/<pk>/": {"GET": PAGE_MEMBER},
     # NOTE: the autosave answers 409 to a user who may not edit (the API answers 403).
-    "assessments/<pk>/answers/<code>/": {"POST": row(LOGIN, 404, 404, 400, 400, 409, 409)},
+    "assessments/<pk>/answers/<code>/": {"POST": row(LOGIN, 404, 404, 409, 409, 409, 409)},
     "assessments/<pk>/answers/<code>/evidence/": {"POST": PAGE_MEMBER_POST(200)},  # refusals listed in the page
     "assessments/<pk>/findings/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/findings/new/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
@@ -446,7 +446,7 @@ def build_world():
     from checklists import reference_data
     from checklists.models import Checklist
     from reports.models import AuditReport, ReportArchive
-    from tests.factories import compliant_answers
+    from tests.factories import attach_required_evidence, compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
 
     ensure_role_groups()
@@ -507,6 +507,7 @@ def build_world():
         QUESTION_CODE,
         SimpleUploadedFile("record.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"),
     )
+    attach_required_evidence(submitted, ain)
     submitted.refresh_from_db()
     workflow.submit(submitted, lead)
     signature = Signature.objects.create(

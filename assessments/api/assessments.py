@@ -21,6 +21,7 @@ from assessments.api.serializers import (
     FindingSerializer,
     MinorReviewSerializer,
     ReasonSerializer,
+    ReopenSerializer,
     SignatureSerializer,
     SignRequestSerializer,
 )
@@ -196,10 +197,25 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def return_(self, request, pk=None):
         return self._step(request, "return")
 
-    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=ReopenSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, "reopen")
+        """Reopen an approved assessment: a signature by its QA reviewer or an administrator."""
+        assessment = self.get_object()
+        reason = text_field(request.data, "reason")
+        workflow.check_may_reopen(assessment, request.user)
+        workflow.check_reopen_reason(reason)
+        serializer = ReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        signatures.reopen(
+            assessment,
+            request.user,
+            serializer.validated_data["reason"],
+            serializer.validated_data["password"],
+            request=request,
+        )
+        assessment.refresh_from_db()
+        return Response(self.get_serializer(assessment).data)
 
     @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
@@ -230,6 +246,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
                 request=request,
                 decision=data.get("decision", ""),
                 justification=data.get("justification", ""),
+                reason=data.get("reason", ""),
             )
             assessment.refresh_from_db()
             states = {s.signature.pk: s for s in record.signature_states(assessment)}

@@ -222,10 +222,20 @@ class SignRequestSerializer(serializers.Serializer):
     justification = serializers.CharField(
         required=False, allow_blank=True, help_text="Required when the decision differs from the recommended one"
     )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Reopening only: at least a sentence saying why"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReopenSerializer(serializers.Serializer):
+    """Reopening is a signature: the reason and the password again."""
+
+    reason = serializers.CharField(help_text="At least a sentence saying why the approved record is reopened")
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
 
 
 class MinorReviewSerializer(serializers.Serializer):

@@ -22,6 +22,11 @@ class Signature(Audited):
     signed_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's canonical content at signing.")
     cycle = models.PositiveIntegerField(help_text="The assessment's signing cycle; reopening starts a new one.")
+    content_version = models.PositiveSmallIntegerField(
+        default=2,
+        editable=False,
+        help_text="The version of the canonical content the hash was computed with (assessments/record.py).",
+    )
 
     class Meta:
         ordering = ["assessment", "signed_at"]

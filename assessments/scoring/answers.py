@@ -36,6 +36,7 @@ class QuestionSpec:
     weight: int = 3
     severity: int = 3
     required: bool = True
+    evidence_required: bool = False
     expected_answer: str | None = None
     min_value: float | None = None
     max_value: float | None = None

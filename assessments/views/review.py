@@ -59,6 +59,7 @@ def sign(request, pk):
             request=request,
             decision=request.POST.get("decision", ""),
             justification=request.POST.get("justification", ""),
+            reason=request.POST.get("reason", ""),
         )
         request.session[signatures.SESSION_SIGNED_KEY] = True
         messages.success(request, f"Signed as {signature.get_meaning_display().lower()} by {signature.printed_name}.")

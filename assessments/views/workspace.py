@@ -196,6 +196,9 @@ def upload_evidence(request, pk, code):
             "code": code,
             "errors": errors,
             "placeholder_version": answer.version if placeholder else None,
+            # Evidence can lift an "evidence required" blocker: the page refreshes its list.
+            "blockers": _blockers(assessment),
+            "refresh_blockers": True,
         },
         status=200 if status == 207 else status,
     )

@@ -87,6 +87,14 @@
       var created = list.querySelector(".evidence-answer-version");
       var version = document.getElementById("version-" + zone.dataset.code);
       if (created && version && version.value === "0") version.value = created.dataset.version;
+      // The list of what blocks submission comes with it (evidence may lift a blocker).
+      var refresh = list.querySelector(".blockers-refresh");
+      if (refresh) {
+        var current = document.getElementById("blockers");
+        var fresh = refresh.querySelector("section");
+        if (current && fresh && current !== fresh) current.replaceWith(fresh);
+        refresh.remove();
+      }
     });
     xhr.addEventListener("error", function () {
       bar.hidden = true;

@@ -14,7 +14,7 @@ import config.settings as project_settings
 from assessments.models import Answer, Assessment, Evidence
 from checklists import publishing
 from checklists.models import Question
-from tests.factories import compliant_answers, published_checklist
+from tests.factories import attach_required_evidence, compliant_answers, published_checklist
 from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
@@ -345,21 +345,41 @@ def test_a_retry_that_carries_the_version_it_read_is_idempotent_too(lead_api, ap
     assert stored(assessment) == {COMPLIANCE: ("partial", 1), MATURITY: (3, 3)}
 
 
-# --- after submission, every change needs a reason -------------------------------------------
+# --- after submission: read-only until returned; after a return every change needs a reason ----
 
 
 def submitted(lead, assessment, **overrides):
     response = put(lead, assessment, compliant_answers(assessment.checklist, **overrides))
     assert response.status_code == 200, response.json()
+    attach_required_evidence(assessment, assessment.lead_auditor)
     response = lead.post(url(assessment, "submit/"), {}, format="json")
     assert response.status_code == 200, response.json()
     return Assessment.objects.get(pk=assessment.pk)
 
 
-def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_media):
+def test_after_submission_answers_and_evidence_are_read_only_until_returned(lead_api, assessment, private_media):
     assessment = submitted(lead_api, assessment)
     assert assessment.status == "submitted"
-    before = stored(assessment)
+    before, files = stored(assessment), Evidence.objects.count()
+
+    for body in (
+        [{"question": COMPLIANCE, "value": "partial"}],
+        {"reason": "The vendor sent the approved SOP", "answers": [{"question": COMPLIANCE, "value": "partial"}]},
+    ):
+        refused = lead_api.put(url(assessment, "answers/"), body, format="json")
+        assert refused.status_code == 409
+        assert "returns it for rework" in refused.json()["detail"]
+    refused = upload(lead_api, assessment, COMPLIANCE, "sop.pdf", PDF, HTTP_X_CHANGE_REASON="SOP received")
+    assert refused.status_code == 409
+    assert stored(assessment) == before and Evidence.objects.count() == files
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+
+
+def test_after_a_return_every_change_needs_a_reason(lead_api, reviewer_api, assessment, private_media):
+    assessment = submitted(lead_api, assessment)
+    returned = reviewer_api.post(url(assessment, "return/"), {"reason": "Re-check A.1 against the SOP"}, format="json")
+    assert returned.status_code == 200, returned.json()
+    before, files = stored(assessment), Evidence.objects.count()
 
     refused = put(lead_api, assessment, [{"question": COMPLIANCE, "value": "partial"}])
     assert refused.status_code == 400
@@ -378,19 +398,19 @@ def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_
         "answers": [{"question": COMPLIANCE, "value": "partial"}],
     }
     assert lead_api.put(url(assessment, "answers/"), body, format="json").status_code == 200
-    assert stored(assessment)[COMPLIANCE] == ("partial", 2)
+    assert stored(assessment)[COMPLIANCE] == ("partial", before[COMPLIANCE][1] + 1)
     # ... or in the X-Change-Reason header.
     response = put(
         lead_api, assessment, [{"question": MATURITY, "value": 3}], HTTP_X_CHANGE_REASON="Re-read the report"
     )
     assert response.status_code == 200
-    assert stored(assessment)[MATURITY] == (3, 2)
-    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+    assert stored(assessment)[MATURITY] == (3, before[MATURITY][1] + 1)
+    assert Assessment.objects.get(pk=assessment.pk).status == "returned"
 
     # Evidence too: a reason as a form field or in the header.
     refused = upload(lead_api, assessment, COMPLIANCE, "sop.pdf", PDF)
     assert refused.status_code == 400 and "reason" in refused.json()
-    assert Evidence.objects.count() == 0
+    assert Evidence.objects.count() == files
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = lead_api.post(
@@ -402,7 +422,7 @@ def test_after_submission_a_change_needs_a_reason(lead_api, assessment, private_
     assert (
         upload(lead_api, assessment, COMPLIANCE, "sop2.pdf", PDF, HTTP_X_CHANGE_REASON="Second copy").status_code == 201
     )
-    assert Evidence.objects.count() == 2
+    assert Evidence.objects.count() == files + 2
 
 
 # --- conditional and not-applicable questions -------------------------------------------------
@@ -487,6 +507,7 @@ def create(client, assessment, **fields):
         "checklist": assessment.checklist_id,
         "kind": "requalification",
         "lead_auditor": assessment.lead_auditor_id,
+        "reviewer": assessment.reviewer_id,
         **fields,
     }
     return client.post("/api/assessments/", body, format="json")
@@ -520,6 +541,7 @@ def test_carried_over_answers_block_submission_until_confirmed(lead_api, assessm
     assert by_code[MATURITY]["carried_over"] is False and by_code[MATURITY]["value"] == 4  # confirmed as it was
     assert by_code[MATURITY]["version"] == 2
     assert by_code[NUMERIC]["carried_over"] is True
+    attach_required_evidence(new, lead_auditor)  # evidence is seen again: it is not carried over
 
     refused = lead_api.post(url(new, "submit/"), {}, format="json")
     assert refused.status_code == 409
@@ -542,6 +564,7 @@ def test_a_carried_over_answer_hidden_by_its_condition_does_not_block_submission
     items = [i for i in compliant_answers(assessment.checklist, **{"A.6": "no"}) if i["question"] != "A.7"]
     assert put(lead_api, new, items).status_code == 200
     assert Answer.objects.get(assessment=new, question__code="A.7").carried_over
+    attach_required_evidence(new, lead_auditor)
     assert lead_api.get(url(new, "submission-check/")).json()["problems"] == []
     assert lead_api.post(url(new, "submit/"), {}, format="json").status_code == 200
 

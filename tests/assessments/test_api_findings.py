@@ -9,7 +9,7 @@ import pytest
 from accounts.roles import Role
 from assessments.models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers, published_checklist
+from tests.factories import attach_required_evidence, compliant_answers, published_checklist
 from tests.helpers.api import assessment_url as url
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +276,12 @@ def test_confirming_three_minor_findings_raises_a_major_one(lead_api, assessment
     score = lead_api.get(url(assessment, "score/")).json()
     assert score["findings"] == {"critical": 0, "major": 1, "minor": 3, "observation": 0}
     assert (score["risk_rating"], score["recommended_decision"]) == ("high", "conditionally_approved")
+    refused = lead_api.post(url(assessment, "submit/"), {}, format="json")
+    assert refused.status_code == 409
+    assert f"{major.reference} (major) has no corrective action planned" in refused.json()["problems"]
+    major_action = {"description": "Correct it", "owner": "Head of QA", "due_date": "2031-01-31"}
+    assert lead_api.post(f"/api/findings/{major.pk}/actions/", major_action, format="json").status_code == 201
+    attach_required_evidence(assessment, assessment.lead_auditor)
     assert lead_api.post(url(assessment, "submit/"), {}, format="json").status_code == 200
 
 
@@ -404,6 +410,7 @@ def sign(client, assessment, meaning, **body):
 
 def submit_and_sign_performed(api, assessment, lead_auditor):
     lead = api.as_user(lead_auditor)
+    attach_required_evidence(assessment, lead_auditor)
     assert lead.post(url(assessment, "submit/"), {}, format="json").status_code == 200
     assert sign(lead, assessment, "performed").status_code == 201
 
@@ -426,23 +433,18 @@ def test_approval_needs_corrective_actions_and_sets_the_vendor_status(
     )
     serious = raise_(lead, assessment, question=SEV4, classification=classification)
     raise_(lead, assessment, question=SEV3, classification="minor")  # a minor finding needs no action
-    submit_and_sign_performed(api, assessment, lead_auditor)
+    attach_required_evidence(assessment, lead_auditor)
 
-    rev = api.as_user(reviewer)
-    refused = sign(rev, assessment, "approved")
+    # Neither submission nor the lead's signature while a serious finding has no action planned.
+    refused = lead.post(url(assessment, "submit/"), {}, format="json")
     assert refused.status_code == 409
-    problems = refused.json()["problems"]
-    assert problems == [f"F-01 ({classification}) has no corrective action planned"]
-    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
-    assert not Signature.objects.filter(meaning="approved").exists()
+    assert refused.json()["problems"] == [f"F-01 ({classification}) has no corrective action planned"]
+    assert sign(lead, assessment, "performed").status_code == 409
+    assert Assessment.objects.get(pk=assessment.pk).status == "in_progress"
+    assert not Signature.objects.exists()
 
-    # After submission, planning an action needs a reason; it changes the signed record.
-    lead = api.as_user(lead_auditor)
-    plan(lead, serious["id"], expect=400)
-    action = plan(lead, serious["id"], reason="CAPA agreed at the closing meeting")
-    refused = sign(api.as_user(reviewer), assessment, "approved")
-    assert refused.status_code == 409 and any("performed" in p for p in refused.json()["problems"])
-    assert sign(api.as_user(lead_auditor), assessment, "performed").status_code == 201
+    action = plan(lead, serious["id"])
+    submit_and_sign_performed(api, assessment, lead_auditor)
 
     approved = sign(api.as_user(reviewer), assessment, "approved")
     assert approved.status_code == 201, approved.json()

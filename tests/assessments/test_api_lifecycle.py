@@ -2,6 +2,7 @@
 clear message and nothing changed."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Assessment
 from tests.conftest import PASSWORD
@@ -51,6 +52,20 @@ def test_planned_to_approved_with_every_illegal_step_refused(
     assert Assessment.objects.get(pk=body["id"]).status == "in_progress"
 
     assert lead.put(url + "answers/", [missing], format="json").status_code == 200
+    # Everything is answered; the questions that require evidence still block, by code, and so
+    # does the lead's "performed" signature.
+    refused = post(lead, url + "submit/")
+    assert refused.status_code == 409
+    needing = [p.split(":")[0] for p in refused.json()["problems"]]
+    assert needing and all("evidence required" in p for p in refused.json()["problems"])
+    assert set(needing) == set(checklist.questions.filter(evidence_required=True).values_list("code", flat=True))
+    early = post(lead, url + "signatures/", {"meaning": "performed", "password": PASSWORD})
+    assert early.status_code == 409 and early.json()["problems"] == refused.json()["problems"]
+    member = api.as_user(auditor)
+    for code in needing:
+        upload = SimpleUploadedFile(f"{code}.pdf", b"%PDF-1.4 seen on site", content_type="application/pdf")
+        response = member.post(url + f"answers/{code}/evidence/", {"file": upload}, format="multipart")
+        assert response.status_code == 201, response.json()
     # The auditor (not lead) cannot submit; the lead can.
     assert post(api.as_user(auditor), url + "submit/").status_code == 403
     api.as_user(lead_auditor)

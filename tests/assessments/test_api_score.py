@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from assessments.models import Assessment
-from tests.factories import compliant_answers, new_assessment, published_checklist
+from tests.factories import attach_required_evidence, compliant_answers, new_assessment, published_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -365,16 +365,19 @@ def population(small_checklist, vendor, make_user, lead_auditor, auditor, review
     other_lead = make_user("lead2", Role.LEAD_AUDITOR, Role.AUDITOR)
     member = make_user("member2", Role.AUDITOR)
 
-    def make(vendor_, lead_, team=()):
-        a = Assessment.objects.create(vendor=vendor_, checklist=small_checklist, lead_auditor=lead_, created_by=lead_)
+    def make(vendor_, lead_, team=(), **fields):
+        a = Assessment.objects.create(
+            vendor=vendor_, checklist=small_checklist, lead_auditor=lead_, created_by=lead_, **fields
+        )
         a.audit_team.set(team)
         return a
 
     in_progress = make(vendor, lead_auditor, [auditor])
     answer(api.as_user(lead_auditor), in_progress, ALL_GOOD)
-    submitted = make(other_vendor, other_lead, [member])
+    submitted = make(other_vendor, other_lead, [member], reviewer=reviewer)
     client = api.as_user(other_lead)
     answer(client, submitted, {**ALL_GOOD, "B.1": "no", "B.3": 1})  # high by criterion B (see above)
+    attach_required_evidence(submitted, other_lead)
     assert client.post(f"/api/assessments/{submitted.pk}/submit/", {}, format="json").status_code == 200
     planned = make(vendor, other_lead)
     return {

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Answer, Assessment, Finding
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers
+from tests.factories import attach_required_evidence, compliant_answers
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -112,6 +112,7 @@ def test_submit_sign_and_approve_through_the_pages(client, assessment, lead_audi
     from assessments import answers
 
     answers.save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead_auditor)
     client.force_login(lead_auditor)
     client.post(f"/assessments/{assessment.pk}/step/submit/")
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
@@ -130,6 +131,16 @@ def test_submit_sign_and_approve_through_the_pages(client, assessment, lead_audi
         {"meaning": "approved", "password": PASSWORD, "decision": "approved", "username": "reviewer"},
     )
     assert Assessment.objects.get(pk=assessment.pk).status == "approved"
+
+    # Reopening is a signature too: the review page offers it, a reason of a sentence and the password.
+    page = client.get(f"/assessments/{assessment.pk}/review/").content.decode()
+    assert 'value="reopened"' in page and "Sign and reopen" in page
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "reopened", "password": PASSWORD, "reason": "typo"})
+    assert Assessment.objects.get(pk=assessment.pk).status == "approved"
+    reason = "The vendor reported a sterility failure after approval."
+    client.post(f"/assessments/{assessment.pk}/sign/", {"meaning": "reopened", "password": PASSWORD, "reason": reason})
+    reopened = Assessment.objects.get(pk=assessment.pk)
+    assert reopened.status == "in_progress" and reopened.signatures.filter(meaning="reopened").count() == 1
 
 
 def test_plan_an_assessment(client, lead_auditor, auditor, reviewer, vendor, checklist):
@@ -159,6 +170,7 @@ def test_first_signature_of_a_session_needs_the_user_name(client, assessment, le
     from assessments.models import Signature
 
     answers.save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead_auditor)
     client.force_login(lead_auditor)
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert 'name="username"' in page

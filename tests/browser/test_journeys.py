@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from assessments import answers as answer_service
-from assessments.models import Answer, Assessment, Finding
+from assessments.models import Answer, Assessment, Evidence, Finding
 from reports.models import AuditReport
 from tests.conftest import PASSWORD
-from tests.factories import approved_assessment, compliant_answers
+from tests.factories import approved_assessment, attach_required_evidence, compliant_answers
 from vendors.models import Vendor
 
 # Every installed app is "available": nothing changes for the tests, except that the flush after
@@ -266,12 +266,23 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
     pages, assessment, lead_auditor, reviewer, checklist, start_worker, tmp_path
 ):
     answer_service.save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead_auditor)
+    last = Evidence.objects.filter(answer__assessment=assessment).order_by("pk").last()
+    code = last.answer.question.code
+    Evidence.objects.filter(pk=last.pk).delete()  # one question still waits for its evidence
     # The worker boots while the lead and the reviewer sign; it takes 4 s more to render, so that
     # the reports page is seen waiting first and then updating itself.
     worker = start_worker(name="browser-report", wait=False, REPORT_RENDER_DELAY_SECONDS="4")
 
     lead = pages.login(lead_auditor)
-    lead.goto(f"/assessments/{assessment.pk}/")
+    criterion = code.split(".")[0]
+    lead.goto(f"/assessments/{assessment.pk}/?criterion={criterion}")
+    expect(lead.locator("#blockers")).to_contain_text("1 thing still blocks submission")
+    expect(lead.locator("#blockers")).to_contain_text(f"{code}: evidence required")
+    with lead.expect_response(lambda r: r.url.endswith(f"/answers/{code}/evidence/")):
+        question(lead, code).locator(".evidence-input").set_input_files(
+            files=[{"name": "record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+        )
     expect(lead.locator("#blockers")).to_contain_text("can be submitted")
     lead.get_by_role("button", name="Submit for review").click()
     expect(lead.locator("#assessment-status")).to_have_text("Submitted")

@@ -16,13 +16,13 @@ from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.forms import BooleanField
 from django.urls import reverse
 from django.utils.html import escape
 
 from checklists import formats, publishing
 from checklists.choices import AnswerType
 from checklists.models import Checklist, ChecklistLocked, Criterion, Question
+from tests.helpers.admin import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -129,31 +129,6 @@ def messages_of(response):
 
 def admin_change_url(checklist):
     return reverse("admin:checklists_checklist_change", args=[checklist.pk])
-
-
-def admin_form_data(response):
-    """The POST data the admin change form would send back unchanged: the main form, every inline
-    formset's management form and every inline form, as rendered in the response."""
-    data = {}
-
-    def add(form):
-        for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(field, BooleanField):
-                if value:
-                    data[key] = "on"
-            elif value is not None:
-                data[key] = str(value)
-
-    context = response.context
-    add(context["adminform"].form)
-    for inline in context["inline_admin_formsets"]:
-        formset = inline.formset
-        add(formset.management_form)
-        for form in formset.forms:
-            add(form)
-    return data
 
 
 def admin_action(client, action, *objects, follow=True):

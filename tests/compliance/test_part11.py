@@ -33,7 +33,7 @@ from audit.models import AuditEntry
 from checklists.models import Checklist
 from config.exceptions import ConflictError
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers
+from tests.factories import attach_required_evidence, compliant_answers
 from tests.helpers.api import assessment_url as url
 from vendors.models import Vendor
 
@@ -99,9 +99,17 @@ def entries_for(obj):
     ).order_by("timestamp", "pk")
 
 
-def submit(api, assessment, lead, checklist):
+def fill(api, assessment, lead, checklist):
+    """Everything answered and the evidence required attached: nothing blocks submission."""
     response = put_answers(api, lead, assessment, compliant_answers(checklist))
     assert response.status_code == 200, response.json()
+    attach_required_evidence(assessment, lead)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def submit(api, assessment, lead, checklist):
+    fill(api, assessment, lead, checklist)
     response = post(api, lead, url(assessment, "submit/"))
     assert response.status_code == 200, response.json()
     assessment.refresh_from_db()
@@ -245,8 +253,25 @@ def test_4_1_database_refuses_update_and_delete_of_audit_entries(api, assessment
             cursor.execute("UPDATE audit_auditentry SET actor_id = NULL WHERE actor_id = %s", [lead_auditor.pk])
 
 
-def test_4_1_reason_required_after_submission_in_api(api, assessment, checklist, lead_auditor):
+def test_4_6_content_is_read_only_while_submitted(api, assessment, checklist, lead_auditor):
     submit(api, assessment, lead_auditor, checklist)
+    code = codes(checklist, 1)[0]
+    before = state_of(assessment)
+    with_reason = {"reason": "Vendor's EM SOP is draft"}
+    refused = put_answers(api, lead_auditor, assessment, [{"question": code, "value": "partial"}], **with_reason)
+    assert refused.status_code == 409 and "returns it for rework" in refused.json()["detail"]
+    refused = put_answers(api, lead_auditor, assessment, [{"question": code, "value": "partial"}])
+    assert refused.status_code == 409 and "returns it for rework" in refused.json()["detail"]
+    refused = post(
+        api, lead_auditor, url(assessment, "findings/"), {"question": code, "description": "x", **with_reason}
+    )
+    assert refused.status_code == 409
+    assert state_of(assessment) == before
+
+
+def test_4_1_reason_required_after_return_in_api(api, assessment, checklist, lead_auditor, reviewer):
+    submit(api, assessment, lead_auditor, checklist)
+    assert post(api, reviewer, url(assessment, "return/"), {"reason": "Re-check criterion A"}).status_code == 200
     code = codes(checklist, 1)[0]
     before = state_of(assessment)
 
@@ -554,14 +579,15 @@ def test_4_2_admin_shows_the_signature_manifest(
 
 
 def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
-    api, assessment, checklist, lead_auditor, reviewer
+    api, assessment, checklist, lead_auditor, auditor, reviewer, make_user
 ):
-    submit(api, assessment, lead_auditor, checklist)
+    fill(api, assessment, lead_auditor, checklist)
     signed = sign(api, lead_auditor, assessment, "performed").json()
     assert signed["valid"] is True and signed["content_hash"] == record.content_hash(assessment)
 
     def latest_is_invalidated_by(change):
-        change()
+        response = change()
+        assert response.status_code in (200, 201), response.json()
         listed = signature_list(api, reviewer, assessment)
         assert all(s["valid"] is False for s in listed), listed
         assert all(s["why_invalid"] == "the record changed after signing" for s in listed)
@@ -572,16 +598,14 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
 
     code = codes(checklist, 1)[0]
     latest_is_invalidated_by(
-        lambda: put_answers(
-            api, lead_auditor, assessment, [{"question": code, "value": "partial"}], reason="Re-assessed"
-        )
+        lambda: put_answers(api, lead_auditor, assessment, [{"question": code, "value": "partial"}])
     )
     latest_is_invalidated_by(
         lambda: post(
             api,
             lead_auditor,
             url(assessment, "findings/"),
-            {"question": code, "classification": "minor", "description": "Gap", "reason": "Found late"},
+            {"question": code, "classification": "minor", "description": "Gap"},
         )
     )
     finding = Finding.objects.get(assessment=assessment)
@@ -590,17 +614,25 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
             api,
             lead_auditor,
             f"/api/findings/{finding.pk}/actions/",
-            {"description": "Fix", "owner": "QA head", "due_date": "2031-01-01", "reason": "Plan agreed"},
+            {"description": "Fix", "owner": "QA head", "due_date": "2031-01-01"},
         )
     )
     latest_is_invalidated_by(
         lambda: api.as_user(lead_auditor).post(
             url(assessment, f"answers/{code}/evidence/"),
-            {"file": SimpleUploadedFile("sop.txt", b"SOP v2"), "reason": "SOP received"},
+            {"file": SimpleUploadedFile("sop.txt", b"SOP v2")},
             format="multipart",
         )
     )
+    # Who did the audit is part of what the lead signs: a change of the team voids the signature.
+    newcomer = make_user("newcomer", Role.AUDITOR)
+    latest_is_invalidated_by(
+        lambda: api.as_user(lead_auditor).patch(
+            url(assessment), {"audit_team": [auditor.pk, newcomer.pk]}, format="json"
+        )
+    )
     # A change behind the product's back (no API, no model save) is caught by recomputing the hash.
+    assert post(api, lead_auditor, url(assessment, "submit/")).status_code == 200
     Answer.objects.filter(assessment=assessment, question__code=code).update(value="non_compliant")
     assert [s["valid"] for s in signature_list(api, reviewer, assessment)][-1] is False
     # Until signed again, approval is refused.
@@ -666,11 +698,9 @@ def test_4_3_signature_cannot_be_moved_or_edited(api, assessment, checklist, ven
 def test_4_3_admin_shows_an_invalidated_signature_as_invalid(
     client, api, assessment, checklist, lead_auditor, quality_admin
 ):
-    submit(api, assessment, lead_auditor, checklist)
+    fill(api, assessment, lead_auditor, checklist)
     sign(api, lead_auditor, assessment, "performed")
-    put_answers(
-        api, lead_auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "partial"}], reason="Re-assessed"
-    )
+    put_answers(api, lead_auditor, assessment, [{"question": codes(checklist, 1)[0], "value": "partial"}])
     client.force_login(quality_admin)
     page = client.get(f"/admin/assessments/assessment/{assessment.pk}/change/").content.decode()
     assert "the record changed after signing" in page
@@ -802,24 +832,41 @@ def test_4_5_approved_assessment_is_read_only(
     assert all(s["valid"] for s in signature_list(api, reviewer, assessment))
 
 
-def test_4_5_reopen_needs_reason_is_recorded_and_voids_signatures(api, assessment, checklist, lead_auditor, reviewer):
+def test_4_5_reopen_is_a_signature_with_a_reason_is_recorded_and_voids_signatures(
+    api, assessment, checklist, lead_auditor, reviewer, make_user
+):
     approve(api, assessment, lead_auditor, reviewer, checklist)
-    assert post(api, lead_auditor, url(assessment, "reopen/"), {"reason": "mine"}).status_code == 403
-    refused = post(api, reviewer, url(assessment, "reopen/"), {})
-    assert refused.status_code == 400 and "reason" in refused.json()
-    refused = post(api, reviewer, url(assessment, "reopen/"), {"reason": "   "})
-    assert refused.status_code == 400
-    assessment.refresh_from_db()
-    assert assessment.status == "approved"
-
     why = "Vendor disclosed an OAI inspection outcome after approval"
-    reopened = post(api, reviewer, url(assessment, "reopen/"), {"reason": why})
+    other_reviewer = make_user("reviewer2", Role.REVIEWER)
+    # Not the lead, not another reviewer than the assigned one; a reason of a sentence; the password.
+    assert post(api, lead_auditor, url(assessment, "reopen/"), {"reason": why, "password": PASSWORD}).status_code == 403
+    assert (
+        post(api, other_reviewer, url(assessment, "reopen/"), {"reason": why, "password": PASSWORD}).status_code == 403
+    )
+    for body in ({}, {"reason": "   "}, {"reason": "mine", "password": PASSWORD}, {"reason": ["a", "b"]}):
+        refused = post(api, reviewer, url(assessment, "reopen/"), body)
+        assert refused.status_code == 400 and "reason" in refused.json(), body
+    refused = post(api, reviewer, url(assessment, "reopen/"), {"reason": why})
+    assert refused.status_code == 400 and "password" in refused.json()
+    refused = post(api, reviewer, url(assessment, "reopen/"), {"reason": why, "password": "not my password"})
+    assert refused.status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.status == "approved" and assessment.signatures.count() == 2
+
+    reopened = post(api, reviewer, url(assessment, "reopen/"), {"reason": why, "password": PASSWORD})
     assert reopened.status_code == 200 and reopened.json()["status"] == "in_progress"
     listed = signature_list(api, reviewer, assessment)
-    assert len(listed) == 2 and all(not s["valid"] and "voided" in s["why_invalid"] for s in listed)
+    assert [(s["meaning"], s["valid"]) for s in listed] == [
+        ("performed", False),
+        ("approved", False),
+        ("reopened", True),
+    ]
+    assert all("voided" in s["why_invalid"] for s in listed[:2])
+    assert listed[2]["printed_name"] == "Reviewer Tester"
     entry = entries_for(assessment).filter(action=UPDATE).last()
     assert entry.changes["status"] == ["approved", "in_progress"]
     assert entry.reason == why and entry.username == "reviewer"
+    assert entries_for(Signature.objects.get(meaning="reopened")).get().reason == why
     assert any(
         r["field"] == "status" and r["new"] == "in_progress" and r["reason"] == why
         for r in history(api, reviewer, assessment)
@@ -832,9 +879,19 @@ def test_4_5_reopen_needs_reason_is_recorded_and_voids_signatures(api, assessmen
     assert sign(api, lead_auditor, assessment, "performed").status_code == 201
     assert sign(api, reviewer, assessment, "approved").status_code == 201
     listed = signature_list(api, reviewer, assessment)
-    assert [s["valid"] for s in listed] == [False, False, True, True]
+    assert [s["valid"] for s in listed] == [False, False, True, True, True]
     assessment.refresh_from_db()
     assert assessment.status == "approved" and assessment.signing_cycle == 2
+
+
+def test_4_5_an_administrator_independent_of_the_record_may_reopen(
+    api, assessment, checklist, lead_auditor, reviewer, quality_admin
+):
+    approve(api, assessment, lead_auditor, reviewer, checklist)
+    why = "The approval was given on the wrong checklist version."
+    response = post(api, quality_admin, url(assessment, "reopen/"), {"reason": why, "password": PASSWORD})
+    assert response.status_code == 200, response.json()
+    assert Signature.objects.get(meaning="reopened").signer == quality_admin
 
 
 # === §4.6 Step order (11.10(f)) ===================================================================
@@ -851,54 +908,49 @@ def test_4_6_cannot_be_submitted_with_required_questions_unanswered(api, assessm
 
 
 def test_4_6_step_order_enforced(api, assessment, checklist, lead_auditor, reviewer, make_user):
-    submit(api, assessment, lead_auditor, checklist)
+    fill(api, assessment, lead_auditor, checklist)
     required = codes(checklist, 1)[0]
-    cleared = put_answers(
-        api,
-        lead_auditor,
-        assessment,
-        [{"question": required, "value": None}],
-        reason="Answer withdrawn pending evidence",
-    )
-    assert cleared.status_code == 200
+    assert put_answers(api, lead_auditor, assessment, [{"question": required, "value": None}]).status_code == 200
     finding = post(
         api,
         lead_auditor,
         url(assessment, "findings/"),
-        {
-            "question": codes(checklist, 2)[1],
-            "classification": "critical",
-            "description": "No CCS",
-            "reason": "Closing meeting",
-        },
+        {"question": codes(checklist, 2)[1], "classification": "critical", "description": "No CCS"},
     ).json()
 
-    refused = sign(api, reviewer, assessment, "approved")
-    assert refused.status_code == 409
-    problems = refused.json()["problems"]
-    assert any(required in p for p in problems), problems
-    assert any(finding["reference"] in p and "corrective action" in p for p in problems), problems
-    assert any("performed" in p for p in problems), problems
+    # The lead signs "performed" only for a record that could be submitted, and submits only then.
+    for step in (
+        lambda: sign(api, lead_auditor, assessment, "performed"),
+        lambda: post(api, lead_auditor, url(assessment, "submit/")),
+    ):
+        refused = step()
+        assert refused.status_code == 409
+        problems = refused.json()["problems"]
+        assert any(required in p for p in problems), problems
+        assert any(finding["reference"] in p and "corrective action" in p for p in problems), problems
     assessment.refresh_from_db()
-    assert assessment.status == "submitted" and not Signature.objects.filter(meaning="approved").exists()
+    assert assessment.status == "in_progress" and not Signature.objects.exists()
 
-    # Nobody on the audit team approves, not even a QA reviewer who is on it or the lead auditor
-    # who also holds the reviewer role.
-    insider = make_user("qa-insider", Role.REVIEWER)
-    assessment.audit_team.add(insider)
-    lead_auditor.groups.add(Group.objects.get(name=Role.REVIEWER))
-    for user in (insider, User.objects.get(pk=lead_auditor.pk)):
-        assert sign(api, user, assessment, "approved").status_code == 403
-        assert "The approver must not be on the audit team." in workflow.approval_problems(assessment, user)
-
-    # With everything in place, the same reviewer approves.
-    put_answers(api, lead_auditor, assessment, [{"question": required, "value": "compliant"}], reason="Evidence seen")
+    put_answers(api, lead_auditor, assessment, [{"question": required, "value": "compliant"}])
     post(
         api,
         lead_auditor,
         f"/api/findings/{finding['id']}/actions/",
-        {"description": "Write a CCS", "owner": "Head of QA", "due_date": "2031-06-30", "reason": "Plan agreed"},
+        {"description": "Write a CCS", "owner": "Head of QA", "due_date": "2031-06-30"},
     )
+    assert post(api, lead_auditor, url(assessment, "submit/")).status_code == 200
+    refused = sign(api, reviewer, assessment, "approved")
+    assert refused.status_code == 409 and any("performed" in p for p in refused.json()["problems"])
+    assert not Signature.objects.filter(meaning="approved").exists()
+
+    # Only the assigned reviewer approves: not another QA reviewer, nor the lead auditor who also
+    # holds the reviewer role.
+    other = make_user("qa-other", Role.REVIEWER)
+    lead_auditor.groups.add(Group.objects.get(name=Role.REVIEWER))
+    for user in (other, User.objects.get(pk=lead_auditor.pk)):
+        assert sign(api, user, assessment, "approved").status_code == 403
+        assert any("assigned QA reviewer" in p for p in workflow.approval_problems(assessment, user))
+
     assert sign(api, lead_auditor, assessment, "performed").status_code == 201
     assert workflow.approval_problems(assessment, reviewer) == []
     approved = sign(api, reviewer, assessment, "approved")

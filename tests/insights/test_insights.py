@@ -21,7 +21,7 @@ from audit import trail
 from audit.context import acting
 from checklists.models import Question
 from insights import comparison, dashboards, timeline
-from tests.factories import approved_assessment, compliant_answers
+from tests.factories import approved_assessment, attach_required_evidence, compliant_answers
 from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
@@ -100,17 +100,16 @@ def test_home_reviewer_queue_lists_submitted_assessments_not_their_own(
     client, checklist, assessment, lead_auditor, reviewer, make_user
 ):
     save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead_auditor)
     assessment.refresh_from_db()
     workflow.submit(assessment, lead_auditor)
     body = text(page(client, reviewer, "/"))
-    assert "Waiting for review" in body and f"{assessment.reference} assigned to you" in body
-    assert "Lead Tester" in body  # the lead auditor's name
+    assert "Waiting for review" in body and "assigned to you for review" in body
+    assert assessment.reference in body and "Lead Tester" in body  # the lead auditor's name
+    # Only the assigned reviewer approves, so another reviewer's queue does not list it.
     other = make_user("reviewer2", Role.REVIEWER)
-    html = page(client, other, "/")
-    assert assessment.reference in html and '<span class="tag">assigned to you</span>' not in html
-    # A reviewer on the audit team never reviews it: not in their queue.
-    assessment.audit_team.add(other)
     assert dashboards.reviewer_queue(other) == []
+    assert assessment.reference not in page(client, other, "/")
     assert "No submitted assessment is waiting for you." in text(page(client, other, "/"))
     # Auditors have no queue.
     assert dashboards.reviewer_queue(lead_auditor) == []
@@ -517,7 +516,7 @@ def test_comparison_pages_need_a_login(client, db):
 
 
 def test_history_groups_one_action_newest_first_with_old_new_user_time_and_reason(
-    client, checklist, assessment, lead_auditor, auditor
+    client, checklist, assessment, lead_auditor, auditor, reviewer
 ):
     # Each block is one user action, as a web request would be (same request id).
     with acting(auditor):
@@ -526,9 +525,12 @@ def test_history_groups_one_action_newest_first_with_old_new_user_time_and_reaso
         )
     with acting(lead_auditor):
         save_answers(assessment, lead_auditor, compliant_answers(checklist))
+        attach_required_evidence(assessment, lead_auditor)
     assessment.refresh_from_db()
     with acting(lead_auditor):
         workflow.submit(assessment, lead_auditor)
+    with acting(reviewer):
+        workflow.return_for_rework(assessment, reviewer, "Check the transfer report of B.1")
     with acting(lead_auditor):
         save_answers(
             assessment,

@@ -23,7 +23,7 @@ from reports import rendering
 from reports.models import AuditReport
 from reports.tasks import render_report
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers
+from tests.factories import attach_required_evidence, compliant_answers
 from vendors.models import Vendor
 
 # Every test here renders a whole report and reads it back.
@@ -75,6 +75,7 @@ def build_signed_record(assessment, lead, checklist, text=""):
             item["comment"] = f"Batch list reconciled on site. {text}".strip()
     answers.save_answers(assessment, lead, items)
     evidence.attach(assessment, lead, first.code, SimpleUploadedFile(EVIDENCE_NAME, EVIDENCE_BYTES))
+    attach_required_evidence(assessment, lead)
     critical = findings.raise_finding(
         assessment,
         lead,
