@@ -29,7 +29,7 @@ class AssessmentStatus(Choices):
 SUBMITTED_ONCE = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.APPROVED)
 
 
-class Decision(Choices):
+class AssessmentDecision(Choices):
     APPROVED = "approved", "Approved"
     CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
     NOT_APPROVED = "not_approved", "Not approved"

@@ -12,7 +12,7 @@ from accounts.permissions import is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import Audited
 from checklists.models import Checklist, Question
 
-from ..choices import SUBMITTED_ONCE, AssessmentKind, AssessmentMode, AssessmentStatus, Decision
+from ..choices import SUBMITTED_ONCE, AssessmentDecision, AssessmentKind, AssessmentMode, AssessmentStatus
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -38,7 +38,7 @@ class Assessment(Audited):
 
     Status = AssessmentStatus
 
-    Decision = Decision
+    Decision = AssessmentDecision
 
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="assessments")
     site = models.ForeignKey(

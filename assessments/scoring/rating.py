@@ -13,18 +13,18 @@ from fractions import Fraction
 from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings, check_choice, exact, is_whole
 from vendors.choices import RiskRating
 
-from ..choices import Decision, FindingClass
+from ..choices import AssessmentDecision, FindingClass
 from .criteria import CriterionScore
 from .findings import count_findings
 from .numbers import round1
 
-DECISIONS = tuple(Decision.values)
+DECISIONS = tuple(AssessmentDecision.values)
 
 _DECISION_BY_RATING = {
-    RiskRating.CRITICAL.value: Decision.NOT_APPROVED.value,
-    RiskRating.HIGH.value: Decision.CONDITIONALLY_APPROVED.value,
-    RiskRating.MEDIUM.value: Decision.APPROVED.value,
-    RiskRating.LOW.value: Decision.APPROVED.value,
+    RiskRating.CRITICAL.value: AssessmentDecision.NOT_APPROVED.value,
+    RiskRating.HIGH.value: AssessmentDecision.CONDITIONALLY_APPROVED.value,
+    RiskRating.MEDIUM.value: AssessmentDecision.APPROVED.value,
+    RiskRating.LOW.value: AssessmentDecision.APPROVED.value,
 }
 
 
