@@ -27,7 +27,7 @@ from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
 from tests.factories import new_assessment
 from tests.helpers.processes import forget_queue, free_port
-from tests.reports.test_report_content import approve_via_api, new_report, read_pdf
+from tests.helpers.reports import approve_via_api, new_report, read_pdf
 
 # available_apps: on PostgreSQL the flush after each transactional test must TRUNCATE with
 # CASCADE (django-auditlog's own, swapped-out log table still references content types).

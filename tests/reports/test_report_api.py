@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reports import queue, services
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import build_archive, render_report
-from tests.reports.test_report_content import approve_via_api, read_pdf
+from tests.helpers.reports import approve_via_api, read_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from reports import rendering
 from reports.models import AuditReport
 from reports.tasks import render_report
 from tests.factories import compliant_answers
-from tests.reports.test_report_content import compliance_questions, na_question, new_report, read_pdf, squash
+from tests.helpers.reports import compliance_questions, na_question, new_report, read_pdf, squash
 
 pytestmark = pytest.mark.django_db
 
