@@ -42,6 +42,15 @@ class FindingClass(Choices):
     OBSERVATION = "observation", "Observation"
 
 
+def is_lower_class(classification: str, than: str) -> bool:
+    """Whether `classification` is less serious than `than` (the classes are listed most serious
+    first); unknown values compare as not lower, so that a bad value fails validation instead."""
+    order = FindingClass.values
+    if classification not in order or than not in order:
+        return False
+    return order.index(classification) > order.index(than)
+
+
 #: Findings whose corrective actions decide a conditional approval and must be planned first.
 MAJOR_OR_WORSE = (FindingClass.CRITICAL, FindingClass.MAJOR)
 
@@ -59,8 +68,12 @@ class ActionStatus(Choices):
     CLOSED = "closed", "Closed"
 
 
-#: A corrective action in one of these states is done.
+#: A corrective action in one of these states is done, and read-only: only an independent QA
+#: reviewer's verification signature makes it verified effective, and only from there can a QA
+#: reviewer close it (assessments/findings.py).
 ACTION_DONE = (ActionStatus.VERIFIED_EFFECTIVE, ActionStatus.CLOSED)
+#: The states the follow-up (vendor's response, acceptance) moves an action through.
+ACTION_FOLLOW_UP = (ActionStatus.OPEN, ActionStatus.RESPONSE_RECEIVED, ActionStatus.ACCEPTED)
 
 
 class SignatureMeaning(Choices):
@@ -68,3 +81,4 @@ class SignatureMeaning(Choices):
     REVIEWED = "reviewed", "Reviewed (QA reviewer)"
     APPROVED = "approved", "Approved (QA reviewer)"
     REOPENED = "reopened", "Reopened (QA reviewer or administrator)"
+    VERIFIED = "verified", "Verified effective (QA reviewer)"

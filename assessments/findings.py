@@ -1,16 +1,24 @@
-"""Raising findings and planning corrective actions; the API and the workspace call these."""
+"""Raising findings, planning corrective actions, following them up and verifying them; the API,
+the pages and the demo data call these.
+
+A corrective action moves open → response received → accepted by follow-up (`update_action`),
+then to verified effective only by an independent QA reviewer's signature (`verify_action`), and
+from there to closed by a QA reviewer (`close_action`). Verified and closed actions are read-only."""
+
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from assessments import exceptions
+from audit import context as audit_context
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 
-from . import evaluation, scoring, workflow
-from .choices import ACTION_DONE, FindingClass
-from .models import Assessment, CorrectiveAction, Finding, MinorFindingsReview
+from . import evaluation, record, scoring, signatures, workflow
+from .choices import ACTION_DONE, FindingClass, SignatureMeaning
+from .models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
 
 
 def proposed_classification(question: Question | None) -> str:
@@ -53,6 +61,7 @@ def raise_finding(
     )
     finding._change_reason = reason
     finding.full_clean()
+    _check_downgrade(finding)
     finding.save()
     evaluation.refresh(assessment)
     return finding
@@ -65,9 +74,24 @@ def update_finding(finding: Finding, user, reason: str = "", **fields) -> Findin
         setattr(finding, key, value)
     finding._change_reason = reason
     finding.full_clean()
+    _check_downgrade(finding)
     finding.save()
     evaluation.refresh(finding.assessment)
     return finding
+
+
+def _check_downgrade(finding: Finding) -> None:
+    """Classing a finding lower than the product proposed from the question's severity is the
+    auditor's call, and the record must say why."""
+    if finding.is_downgraded and not (finding.downgrade_rationale or "").strip():
+        raise InvalidInput(
+            {
+                "downgrade_rationale": [
+                    f"The finding is classed {finding.classification}, lower than the proposed "
+                    f"{finding.proposed_classification}: write why."
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -107,44 +131,174 @@ def review_minor_cluster(
 
 # Corrective-action follow-up happens after the audit: these fields stay editable once the
 # assessment is approved; the plan (what, who, by when) is part of the signed record.
-FOLLOW_UP_FIELDS = {"status", "root_cause", "vendor_action", "verification"}
+FOLLOW_UP_FIELDS = {"status", "root_cause", "vendor_action"}
 STATUS_ORDER = [s.value for s in CorrectiveAction.Status]
+USE_VERIFICATION = (
+    "Effectiveness is recorded only by an independent QA reviewer's verification signature: "
+    "POST /api/corrective-actions/{id}/verification/ (or Verify and sign on the findings page)."
+)
+
+
+def _check_due_date(due_date: date, planned_on: date | None = None) -> None:
+    today = planned_on or timezone.localdate()
+    if due_date < today:
+        raise InvalidInput(
+            {"due_date": [f"The due date {due_date.isoformat()} is in the past: choose {today.isoformat()} or later."]}
+        )
 
 
 @transaction.atomic
-def plan_action(finding: Finding, user, reason: str = "", **fields) -> CorrectiveAction:
+def plan_action(
+    finding: Finding, user, reason: str = "", *, planned_on: date | None = None, **fields
+) -> CorrectiveAction:
+    """Plan a corrective action, due today or later. `planned_on` is the day it is planned when
+    that is not today: only the demo data, which rebuilds past audits, passes it."""
     workflow.check_editable(finding.assessment, user, reason)
+    if fields.get("status", CorrectiveAction.Status.OPEN) != CorrectiveAction.Status.OPEN:
+        raise InvalidInput({"status": ["A corrective action is planned open; its follow-up comes after."]})
     action = CorrectiveAction(finding=finding, created_by=user, **fields)
     action._change_reason = reason
     action.full_clean()
+    _check_due_date(action.due_date, planned_on)
     action.save()
     return action
 
 
+def _check_open(action: CorrectiveAction) -> None:
+    if not action.is_open:
+        raise exceptions.RecordLocked(
+            f"The corrective action for {action.finding.reference} is {action.get_status_display().lower()} "
+            "and read-only."
+        )
+
+
 @transaction.atomic
 def update_action(action: CorrectiveAction, user, reason: str = "", **fields) -> CorrectiveAction:
+    """The plan while the record is open; the vendor's response and its acceptance also after
+    approval. Never the verification, nor a verified or closed status (see `verify_action`)."""
     assessment = action.finding.assessment
-    plan_changes = set(fields) - FOLLOW_UP_FIELDS
+    # Read-only for everyone once verified: the signature covers it as it is.
+    _check_open(action)
+    plan_changes = set(fields) - FOLLOW_UP_FIELDS - {"verification"}
     if assessment.status == Assessment.Status.APPROVED and not plan_changes:
         if not user.has_perm("assessments.follow_up_action", assessment):
             raise exceptions.NotPermitted("You may not follow up corrective actions of this assessment.")
     else:
         workflow.check_editable(assessment, user, reason)
     new_status = fields.get("status") or action.status
+    refused = {}
+    if "verification" in fields and fields["verification"] != action.verification:
+        refused["verification"] = [USE_VERIFICATION]
+    if new_status in ACTION_DONE:
+        refused["status"] = [USE_VERIFICATION]
+    if refused:
+        raise InvalidInput(refused)
+    if new_status not in STATUS_ORDER:
+        raise InvalidInput({"status": [f"Status is one of {', '.join(STATUS_ORDER)}."]})
     if STATUS_ORDER.index(new_status) < STATUS_ORDER.index(action.status):
         raise ConflictError(f"A corrective action moves forward only: it is {action.get_status_display().lower()}.")
-    verification = fields["verification"] if "verification" in fields else action.verification
-    if new_status in ACTION_DONE and not (verification or "").strip():
-        # Named after the field to fill in; also refuses blanking the verification of a verified action.
-        raise InvalidInput(
-            {"verification": ["Say how effectiveness was verified before marking the action verified or closed."]}
-        )
+    old_due = action.due_date
     for key, value in fields.items():
-        setattr(action, key, value)
-    if action.status == CorrectiveAction.Status.CLOSED and action.closed_at is None:
-        action.closed_at = timezone.now()
+        if key != "verification":
+            setattr(action, key, value)
     action._change_reason = reason
     action.full_clean()
+    if action.due_date != old_due:
+        _check_due_date(action.due_date)
     action.save()
-    workflow.lift_condition_if_met(assessment)
+    return action
+
+
+def _check_verifier(assessment: Assessment, user) -> None:
+    """Who may verify, and when: a QA reviewer independent of the assessment, once approved."""
+    if not user.has_perm("assessments.verify_action", assessment):
+        raise exceptions.NotPermitted(
+            f"Only a QA reviewer independent of {assessment.reference} (not its lead, not on its audit team, "
+            "and author of none of its answers, evidence or findings) verifies its corrective actions."
+        )
+    if assessment.status != Assessment.Status.APPROVED:
+        raise exceptions.TransitionRefused(
+            f"{assessment.reference} is {assessment.get_status_display().lower()}; its corrective actions "
+            "are verified after approval."
+        )
+
+
+def _check_verifiable(action: CorrectiveAction, user) -> None:
+    _check_verifier(action.finding.assessment, user)
+    if not action.is_open:
+        raise ConflictError(
+            f"The corrective action for {action.finding.reference} is already {action.get_status_display().lower()}."
+        )
+
+
+def may_verify(assessment: Assessment, user) -> bool:
+    """For pages: whether to offer `user` the verification dialog of the assessment's open
+    actions, and the closing of its verified ones."""
+    try:
+        _check_verifier(assessment, user)
+    except (exceptions.NotPermitted, ConflictError):
+        return False
+    return True
+
+
+def verify_action(action: CorrectiveAction, user, verification, password, request=None) -> Signature:
+    """Record `action` as verified effective: the independent QA reviewer's written verification
+    and signature (meaning "verified", covering the action; 21 CFR 11.50, 11.200). Only this lifts
+    a conditional approval, once every major finding's actions are done (docs/domain.md §3)."""
+    _check_verifiable(action, user)
+    text = verification.strip() if isinstance(verification, str) else ""
+    if not text:
+        raise InvalidInput({"verification": ["Write how the effectiveness of the action was verified."]})
+    if not isinstance(password, str) or not password:
+        raise InvalidInput({"password": ["Your password is required to sign the verification."]})
+    # Outside the transaction, so that a wrong password counts toward lock-out.
+    signatures._check_password(request, user, password)
+    with transaction.atomic():
+        # The assessment's row first: verifications of its actions take turns, so that the last
+        # one sees every other and lifts the conditional approval.
+        assessment = (
+            Assessment.objects.select_for_update().select_related("vendor").get(pk=action.finding.assessment_id)
+        )
+        action = CorrectiveAction.objects.select_for_update().select_related("finding").get(pk=action.pk)
+        action.finding.assessment = assessment
+        _check_verifiable(action, user)
+        with audit_context.reason(text):
+            action.status = CorrectiveAction.Status.VERIFIED_EFFECTIVE
+            action.verification = text
+            action._change_reason = text
+            action.save()
+            signature = Signature(
+                assessment=assessment,
+                corrective_action=action,
+                signer=user,
+                printed_name=user.full_name,
+                meaning=SignatureMeaning.VERIFIED,
+                content_hash=record.action_hash(action),
+                content_version=record.ACTION_CONTENT_VERSION,
+                cycle=assessment.signing_cycle,
+            )
+            signature._change_reason = text
+            signature.save()
+        workflow.lift_condition_if_met(assessment)
+    return signature
+
+
+@transaction.atomic
+def close_action(action: CorrectiveAction, user, reason: str = "") -> CorrectiveAction:
+    """Close a verified action: a QA reviewer independent of the assessment, after verification;
+    the same reviewers who may verify (the "verified" signature already says it works)."""
+    assessment = Assessment.objects.select_for_update().get(pk=action.finding.assessment_id)
+    action = CorrectiveAction.objects.select_for_update().select_related("finding").get(pk=action.pk)
+    action.finding.assessment = assessment
+    _check_verifier(assessment, user)
+    if action.status != CorrectiveAction.Status.VERIFIED_EFFECTIVE:
+        raise ConflictError(
+            f"The corrective action for {action.finding.reference} is {action.get_status_display().lower()}; "
+            "only a verified-effective action can be closed."
+        )
+    action.status = CorrectiveAction.Status.CLOSED
+    action.closed_at = timezone.now()
+    note = reason.strip() if isinstance(reason, str) else ""
+    action._change_reason = note or "Closed after its effectiveness was verified."
+    action.save()
     return action

@@ -7,6 +7,7 @@ from accounts.models import User
 from checklists.models import Checklist
 
 from . import planning
+from .choices import ACTION_FOLLOW_UP
 from .models import Assessment, CorrectiveAction, Finding
 
 
@@ -61,12 +62,16 @@ class FindingForm(forms.ModelForm):
         fields = [
             "classification",
             "description",
+            "downgrade_rationale",
             "requirement",
             "fmea_severity",
             "fmea_occurrence",
             "fmea_detectability",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "downgrade_rationale": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class CorrectiveActionForm(forms.ModelForm):
@@ -80,7 +85,11 @@ class CorrectiveActionForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.ModelForm):
+    """The vendor's response and its acceptance; verification is a signature of its own."""
+
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in ACTION_FOLLOW_UP])
+
     class Meta:
         model = CorrectiveAction
-        fields = ["status", "root_cause", "vendor_action", "verification"]
-        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("root_cause", "vendor_action", "verification")}
+        fields = ["status", "root_cause", "vendor_action"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("root_cause", "vendor_action")}

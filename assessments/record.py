@@ -6,7 +6,10 @@ later change to that content, or reopening the assessment, makes the signature s
 wherever it is shown (docs/domain.md §4.3).
 
 The serialisation is versioned: a signature keeps the version it was computed with, so a record
-signed before a version was added keeps its valid signatures (docs/compliance.md, 4.3)."""
+signed before a version was added keeps its valid signatures (docs/compliance.md, 4.3).
+
+A "verified" signature is of one corrective action, not of the assessment: it covers that
+action's own content (`action_content`)."""
 
 import hashlib
 import json
@@ -87,6 +90,37 @@ def content_hash(assessment: Assessment, version: int = CONTENT_VERSION) -> str:
     return hash_of(canonical_content(assessment, version))
 
 
+#: The version "verified" signatures are computed with (their `content_version`): 1, the action's
+#: plan, the vendor's response and the verification.
+ACTION_CONTENT_VERSION = 1
+ACTION_CONTENT_VERSIONS = (1,)
+
+
+def action_content(action: CorrectiveAction, version: int = ACTION_CONTENT_VERSION) -> dict:
+    """What a "verified" signature covers: one corrective action, named by its assessment and
+    finding, so that the signature cannot be moved to another action. Not the whole assessment:
+    the verification comes months after approval and must not depend on the rest of the record,
+    nor void the approval. The status is left out, so that closing a verified action keeps it."""
+    if version not in ACTION_CONTENT_VERSIONS:
+        raise ValueError(f"Unknown corrective-action content version {version!r}.")
+    finding = action.finding
+    return {
+        "assessment": finding.assessment_id,
+        "finding": finding.number,
+        "corrective_action": action.pk,
+        "description": action.description,
+        "owner": action.owner,
+        "due_date": action.due_date.isoformat(),
+        "root_cause": action.root_cause,
+        "vendor_action": action.vendor_action,
+        "verification": action.verification,
+    }
+
+
+def action_hash(action: CorrectiveAction, version: int = ACTION_CONTENT_VERSION) -> str:
+    return hash_of(action_content(action, version))
+
+
 @dataclass(frozen=True)
 class SignatureState:
     signature: Signature
@@ -99,7 +133,11 @@ def signature_states(assessment: Assessment, current_hash: str | None = None) ->
     `current_hash` is the hash at the current content version, when the caller has it already."""
     hashes = {CONTENT_VERSION: current_hash} if current_hash else {}
     states = []
-    for signature in assessment.signatures.select_related("signer").order_by("signed_at", "pk"):
+    signatures = assessment.signatures.select_related("signer", "corrective_action__finding")
+    for signature in signatures.order_by("signed_at", "pk"):
+        if signature.corrective_action_id is not None:
+            states.append(action_signature_state(signature))
+            continue
         if signature.meaning == Signature.Meaning.REOPENED:
             # The act of reopening closes its cycle; it is what voids the others, never voided itself.
             states.append(SignatureState(signature, True))
@@ -114,6 +152,14 @@ def signature_states(assessment: Assessment, current_hash: str | None = None) ->
         else:
             states.append(SignatureState(signature, True))
     return states
+
+
+def action_signature_state(signature: Signature) -> SignatureState:
+    """A "verified" signature holds while its corrective action is as it was signed. Reopening
+    the assessment does not void it: a verified action stays read-only in every cycle."""
+    if signature.content_hash != action_hash(signature.corrective_action, signature.content_version):
+        return SignatureState(signature, False, "the corrective action changed after signing")
+    return SignatureState(signature, True)
 
 
 def has_valid_signature(assessment: Assessment, meaning: str, signer=None) -> bool:

@@ -18,6 +18,7 @@ from assessments import answers as answer_service
 from assessments import evaluation, exceptions, signatures, workflow
 from assessments import evidence as evidence_service
 from assessments import findings as finding_service
+from assessments.choices import ACTION_DONE
 from assessments.models import Answer, Assessment, CorrectiveAction
 from audit.context import acting
 from checklists.models import Checklist, Question
@@ -231,6 +232,7 @@ def raise_findings(demo: Demo, assessment: Assessment, spec: dict) -> list[tuple
                 question=demo.questions[finding_spec["question"]],
                 classification=finding_spec["classification"],
                 description=finding_spec["description"],
+                downgrade_rationale=finding_spec.get("downgrade_rationale", ""),
                 requirement=finding_spec.get("requirement", ""),
                 **{f"fmea_{name}": fmea.get(name) for name in ("severity", "occurrence", "detectability")},
             )
@@ -239,7 +241,12 @@ def raise_findings(demo: Demo, assessment: Assessment, spec: dict) -> list[tuple
             due = end + timedelta(days=action_spec["due_days"])
             with as_user(lead):
                 action = finding_service.plan_action(
-                    finding, lead, description=action_spec["description"], owner=action_spec["owner"], due_date=due
+                    finding,
+                    lead,
+                    description=action_spec["description"],
+                    owner=action_spec["owner"],
+                    due_date=due,
+                    planned_on=end,  # planned at the closing meeting of an audit in the past
                 )
             if finding_spec.get("follow_up"):
                 follow_ups.append((action, finding_spec["follow_up"]))
@@ -260,11 +267,20 @@ def advance(demo: Demo, assessment: Assessment, spec: dict, follow_ups: list) ->
     if stage == "approved":
         with as_user(reviewer):
             sign(demo, assessment, reviewer, signatures.Meaning.APPROVED)
-        # The vendor's answers to the corrective actions arrive after the approval.
-        with as_user(lead):
-            for action, fields in follow_ups:
+        # The vendor's answers to the corrective actions arrive after the approval; the QA
+        # reviewer verifies their effectiveness (a signature) and closes the verified ones.
+        for action, fields in follow_ups:
+            response = {k: v for k, v in fields.items() if k not in ("status", "verification")}
+            if fields.get("status") not in ACTION_DONE:
+                response["status"] = fields.get("status", CorrectiveAction.Status.OPEN)
+            with as_user(lead):
                 action = CorrectiveAction.objects.select_related("finding__assessment").get(pk=action.pk)
-                finding_service.update_action(action, lead, **fields)
+                finding_service.update_action(action, lead, **response)
+            if fields.get("status") in ACTION_DONE:
+                with as_user(reviewer):
+                    verify(demo, action, reviewer, fields["verification"])
+                    if fields["status"] == CorrectiveAction.Status.CLOSED:
+                        finding_service.close_action(action, reviewer)
 
 
 def sign(demo: Demo, assessment: Assessment, user: User, meaning: str):
@@ -278,3 +294,13 @@ def sign(demo: Demo, assessment: Assessment, user: User, meaning: str):
             f"{user.username} could not sign {assessment.reference}: {exc} Run "
             "`manage.py demo_accounts` again (it resets the demo passwords)."
         ) from exc
+
+
+def verify(demo: Demo, action: CorrectiveAction, user: User, verification: str):
+    """The QA reviewer's verification signature, with the same password as `sign`."""
+    request = RequestFactory().post("/")
+    request.user = user
+    try:
+        return finding_service.verify_action(action, user, verification, demo.password, request=request)
+    except exceptions.SignatureRefused as exc:
+        raise CommandError(f"{user.username} could not verify {action}: {exc}") from exc

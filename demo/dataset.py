@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from assessments.choices import ACTION_DONE
 from assessments.models import Assessment, CorrectiveAction, Finding
 from vendors.models import GMPCertificate
 
@@ -15,7 +16,16 @@ REQUIRED = {"key", "vendor", "kind", "mode", "days_ago", "duration_days", "stage
 OPTIONAL = {"based_on", "answer_only", "answers", "findings", "return_reason"}
 ANSWER_KEYS = {"value", "comment", "na_justification"}
 UNQUOTED = "write 'yes' and 'no' in quotes (bare, YAML reads them as true and false)"
-FINDING_KEYS = {"question", "classification", "fmea", "description", "requirement", "action", "follow_up"}
+FINDING_KEYS = {
+    "question",
+    "classification",
+    "downgrade_rationale",
+    "fmea",
+    "description",
+    "requirement",
+    "action",
+    "follow_up",
+}
 
 
 class DemoDataError(ValueError):
@@ -108,4 +118,6 @@ def _finding_problem(where, finding, codes: set) -> str:
     status = finding.get("follow_up", {}).get("status", CorrectiveAction.Status.OPEN)
     if status not in CorrectiveAction.Status.values:
         return f"{where}: follow-up status is one of {CorrectiveAction.Status.values}"
+    if status in ACTION_DONE and not finding["follow_up"].get("verification"):
+        return f"{where}: a {status} follow-up needs the QA reviewer's verification"
     return _unknown(where, finding, FINDING_KEYS)

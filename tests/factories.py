@@ -65,6 +65,16 @@ def attach_required_evidence(assessment, user):
     return len(codes)
 
 
+def downgrade_rationale(question, classification) -> str:
+    """The rationale a finding classed lower than proposed from its question's severity needs."""
+    from assessments import findings
+    from assessments.choices import is_lower_class
+
+    if is_lower_class(classification, findings.proposed_classification(question)):
+        return f"Classed {classification}: the deficiency was isolated and had no impact on product."
+    return ""
+
+
 def approved_assessment(
     checklist, vendor, lead, reviewer, *, team=(), items=None, findings=(), approved_at=None, password=None, **fields
 ):
@@ -88,7 +98,12 @@ def approved_assessment(
     for code, classification in findings:
         question = Question.objects.get(checklist=checklist, code=code)
         finding = finding_service.raise_finding(
-            assessment, lead, description=f"Finding on {code}", classification=classification, question=question
+            assessment,
+            lead,
+            description=f"Finding on {code}",
+            classification=classification,
+            question=question,
+            downgrade_rationale=downgrade_rationale(question, classification),
         )
         if finding.needs_corrective_action:
             finding_service.plan_action(

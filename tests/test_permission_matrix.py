@@ -186,6 +186,10 @@ MATRIX = {
     "api/findings/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
     "api/findings/<pk>/actions/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
     "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
+    # Verifying and closing are an independent QA reviewer's: the reviewer passes and gets 409 (the
+    # assessment is submitted, not approved), before the body is read.
+    "api/corrective-actions/<pk>/verification/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
+    "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/evidence/<pk>/": {"GET": MEMBER_READ},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
     # --- API: PDF reports ----------------------------------------------------------------------------
@@ -209,6 +213,8 @@ MATRIX = {
     "assessments/<pk>/findings/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/findings/new/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "assessments/<pk>/minor-reviews/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "corrective-actions/<pk>/verification/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "corrective-actions/<pk>/close/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "assessments/<pk>/step/<name>/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/sign/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/review/": {"GET": PAGE_MEMBER},
@@ -332,6 +338,7 @@ URL_OBJECTS = {
     "api/assessments/": {"pk": "submitted.pk", "code": "question_code"},
     "api/findings/": {"pk": "finding.pk"},
     "api/corrective-actions/": {"pk": "action.pk"},
+    "corrective-actions/": {"pk": "action.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
     "api/reports/": {"pk": "report.pk"},
     "api/report-archives/": {"pk": "archive.pk"},

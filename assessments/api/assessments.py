@@ -24,6 +24,7 @@ from assessments.api.serializers import (
     ReopenSerializer,
     SignatureSerializer,
     SignRequestSerializer,
+    VerificationRequestSerializer,
 )
 from assessments.filters import AssessmentFilterSet
 from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding
@@ -145,7 +146,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         queryset = (
             Finding.objects.filter(assessment=assessment)
             .select_related("question", "criterion")
-            .prefetch_related("actions")
+            .prefetch_related("actions__signatures__signer")
             .order_by("number")
         )
         page = self.paginate_queryset(queryset)
@@ -315,7 +316,7 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 finding, request.user, reason=change_reason(request), **serializer.validated_data
             )
             return Response(CorrectiveActionSerializer(action_).data, status=201)
-        page = self.paginate_queryset(finding.actions.order_by("due_date", "pk"))
+        page = self.paginate_queryset(finding.actions.prefetch_related("signatures__signer").order_by("due_date", "pk"))
         return self.get_paginated_response(CorrectiveActionSerializer(page, many=True).data)
 
 
@@ -326,21 +327,51 @@ class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
 
     def get_object(self):
         return visible_part_or_404(
-            CorrectiveAction.objects.select_related("finding__assessment"),
+            CorrectiveAction.objects.select_related("finding__assessment").prefetch_related("signatures__signer"),
             self.request.user,
             self.kwargs["pk"],
             lambda a: a.finding.assessment,
         )
+
+    def _fresh(self, action_):
+        return CorrectiveActionSerializer(
+            CorrectiveAction.objects.prefetch_related("signatures__signer").get(pk=action_.pk)
+        ).data
 
     @extend_schema(request=CorrectiveActionSerializer, responses=CorrectiveActionSerializer)
     def partial_update(self, request, pk=None):
         action_ = self.get_object()
         serializer = CorrectiveActionSerializer(action_, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        action_ = findings.update_action(
-            action_, request.user, reason=change_reason(request), **serializer.validated_data
+        fields = dict(serializer.validated_data)
+        if isinstance(request.data, dict) and "verification" in request.data:
+            # Read-only in the serializer, yet not ignored: the rule refuses it with a 400.
+            fields["verification"] = request.data["verification"]
+        action_ = findings.update_action(action_, request.user, reason=change_reason(request), **fields)
+        return Response(self._fresh(action_))
+
+    @extend_schema(request=VerificationRequestSerializer, responses={201: CorrectiveActionSerializer})
+    @action(detail=True, methods=["post"])
+    def verification(self, request, pk=None):
+        """An independent QA reviewer records the action as verified effective: a signature."""
+        action_ = self.get_object()
+        # The rule checks who and when before what was sent, so that a field error tells an
+        # outsider nothing; the texts are read as text or refused.
+        findings.verify_action(
+            action_,
+            request.user,
+            text_field(request.data, "verification"),
+            text_field(request.data, "password"),
+            request=request,
         )
-        return Response(CorrectiveActionSerializer(action_).data)
+        return Response(self._fresh(action_), status=201)
+
+    @extend_schema(request=ReasonSerializer, responses=CorrectiveActionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """A QA reviewer independent of the assessment closes a verified action."""
+        action_ = findings.close_action(self.get_object(), request.user, reason=change_reason(request))
+        return Response(self._fresh(action_))
 
 
 class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from assessments import planning
+from assessments import planning, record
 from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
 from checklists.models import Checklist, Criterion, Question
 from vendors.models import Site, Vendor
@@ -89,9 +90,46 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "download"]
 
 
+class SignatureSerializer(serializers.ModelSerializer):
+    signer = serializers.CharField(source="signer.username", read_only=True)
+    valid = serializers.SerializerMethodField()
+    why_invalid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "signer",
+            "printed_name",
+            "meaning",
+            "corrective_action",
+            "signed_at",
+            "content_hash",
+            "valid",
+            "why_invalid",
+        ]
+
+    def _state(self, signature):
+        return self.context["states"][signature.pk]
+
+    def get_valid(self, signature) -> bool:
+        return self._state(signature).valid
+
+    def get_why_invalid(self, signature) -> str:
+        return self._state(signature).why_invalid
+
+
 class CorrectiveActionSerializer(serializers.ModelSerializer):
+    """A corrective action; `verification` and a verified or closed `status` come only with the QA
+    reviewer's signature (`POST /api/corrective-actions/{id}/verification/`), shown as
+    `verification_signature`."""
+
     overdue = serializers.BooleanField(read_only=True)
     finding = serializers.PrimaryKeyRelatedField(read_only=True)
+    verification = serializers.CharField(
+        read_only=True, help_text="How effectiveness was verified: written with the verification signature only"
+    )
+    verification_signature = serializers.SerializerMethodField()
 
     class Meta:
         model = CorrectiveAction
@@ -105,12 +143,22 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
             "vendor_action",
             "status",
             "verification",
+            "verification_signature",
             "overdue",
             "closed_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["closed_at", "created_at", "updated_at"]
+
+    @extend_schema_field(SignatureSerializer(allow_null=True))
+    def get_verification_signature(self, action):
+        signature = action.verification_signature
+        if signature is None:
+            return None
+        signature.corrective_action = action
+        states = {signature.pk: record.action_signature_state(signature)}
+        return SignatureSerializer(signature, context={"states": states}).data
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -131,6 +179,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "classification",
             "proposed_classification",
             "description",
+            "downgrade_rationale",
             "requirement",
             "fmea_severity",
             "fmea_occurrence",
@@ -163,6 +212,7 @@ class FindingCreateSerializer(serializers.ModelSerializer):
             "criterion",
             "classification",
             "description",
+            "downgrade_rationale",
             "requirement",
             "fmea_severity",
             "fmea_occurrence",
@@ -192,27 +242,11 @@ class FindingCreateSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SignatureSerializer(serializers.ModelSerializer):
-    signer = serializers.CharField(source="signer.username", read_only=True)
-    valid = serializers.SerializerMethodField()
-    why_invalid = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Signature
-        fields = ["id", "signer", "printed_name", "meaning", "signed_at", "content_hash", "valid", "why_invalid"]
-
-    def _state(self, signature):
-        return self.context["states"][signature.pk]
-
-    def get_valid(self, signature) -> bool:
-        return self._state(signature).valid
-
-    def get_why_invalid(self, signature) -> str:
-        return self._state(signature).why_invalid
-
-
 class SignRequestSerializer(serializers.Serializer):
-    meaning = serializers.ChoiceField(choices=Signature.Meaning.choices)
+    # A "verified" signature is of a corrective action: POST /api/corrective-actions/{id}/verification/.
+    meaning = serializers.ChoiceField(
+        choices=[c for c in Signature.Meaning.choices if c[0] != Signature.Meaning.VERIFIED]
+    )
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     decision = serializers.ChoiceField(
         choices=Assessment.Decision.choices,
@@ -225,6 +259,13 @@ class SignRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Reopening only: at least a sentence saying why"
     )
+
+
+class VerificationRequestSerializer(serializers.Serializer):
+    """An independent QA reviewer verifies a corrective action: the verification and the password."""
+
+    verification = serializers.CharField(help_text="How the effectiveness of the action was verified")
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
 
 
 class ReasonSerializer(serializers.Serializer):

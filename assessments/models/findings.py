@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import Audited
 from checklists.models import Criterion, Question
 
-from ..choices import ActionStatus, FindingClass, MinorReviewOutcome
+from ..choices import ACTION_DONE, ActionStatus, FindingClass, MinorReviewOutcome, SignatureMeaning, is_lower_class
 from .assessments import Assessment
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -30,6 +30,10 @@ class Finding(Audited):
         help_text="What the product proposed from the question's severity.",
     )
     description = models.TextField()
+    downgrade_rationale = models.TextField(
+        blank=True,
+        help_text="Why the finding is classed lower than the class proposed from the question's severity.",
+    )
     requirement = models.CharField(max_length=500, blank=True, help_text="The requirement not met.")
     fmea_severity = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
     fmea_occurrence = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
@@ -64,6 +68,11 @@ class Finding(Audited):
     def needs_corrective_action(self) -> bool:
         return self.classification in (self.Classification.CRITICAL, self.Classification.MAJOR)
 
+    @property
+    def is_downgraded(self) -> bool:
+        """Classed lower than the product proposed: a written rationale must say why."""
+        return bool(self.proposed_classification) and is_lower_class(self.classification, self.proposed_classification)
+
 
 class MinorFindingsReview(Audited):
     """PIC/S practice: three or more minor findings in one criterion may add up to a major one.
@@ -96,7 +105,11 @@ class CorrectiveAction(Audited):
     root_cause = models.TextField(blank=True, help_text="The vendor's root-cause analysis.")
     vendor_action = models.TextField(blank=True, help_text="The vendor's corrective and preventive action.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
-    verification = models.TextField(blank=True, help_text="How effectiveness was verified.")
+    verification = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="How effectiveness was verified; written only with the QA reviewer's verification signature.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,7 +126,13 @@ class CorrectiveAction(Audited):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (self.Status.VERIFIED_EFFECTIVE, self.Status.CLOSED)
+        return self.status not in ACTION_DONE
+
+    @property
+    def verification_signature(self):
+        """The QA reviewer's "verified" signature, once the action is verified effective."""
+        verified = [s for s in self.signatures.all() if s.meaning == SignatureMeaning.VERIFIED]
+        return max(verified, key=lambda s: (s.signed_at, s.pk)) if verified else None
 
     @property
     def overdue(self) -> bool:

@@ -1,4 +1,5 @@
-"""Findings, corrective actions and the review of minor-finding clusters."""
+"""Findings, corrective actions (their follow-up, verification and closing) and the review of
+minor-finding clusters."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,14 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import findings, workflow
+from assessments import exceptions, findings, record, signatures, workflow
+from assessments.choices import ACTION_FOLLOW_UP
 from assessments.forms import CorrectiveActionForm, FindingForm, FollowUpForm
 from assessments.models import CorrectiveAction, Finding, MinorFindingsReview
+from assessments.permissions import visible_part_or_404
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 from config.urls_safe import safe_next
 
-from .common import report_error, visible_assessment
+from .common import report_error, report_refusal, visible_assessment
 
 
 @login_required
@@ -79,12 +82,20 @@ def findings_tab(request, pk):
         except (ConflictError, NotAllowed, InvalidInput) as exc:
             report_error(request, exc)
         return redirect("assessments:findings", pk=assessment.pk)
-    finding_list = (
+    finding_list = list(
         Finding.objects.filter(assessment=assessment)
         .select_related("question", "criterion")
-        .prefetch_related("actions")
+        .prefetch_related("actions__signatures__signer")
         .order_by("number")
     )
+    for finding in finding_list:
+        for action in finding.actions.all():
+            action.finding = finding
+            signature = action.verification_signature
+            if signature is not None:
+                signature.corrective_action = action
+            action.verification_state = record.action_signature_state(signature) if signature else None
+            action.sign_prefix = f"verify-{action.pk}"
     return render(
         request,
         "assessments/findings.html",
@@ -93,13 +104,73 @@ def findings_tab(request, pk):
             "findings": finding_list,
             "editable": workflow.may_edit(assessment, request.user),
             "follow_up": request.user.has_perm("assessments.follow_up_action", assessment),
+            # Open actions are offered the verification signature, verified ones the closing.
+            "can_verify": findings.may_verify(assessment, request.user),
             "clusters": workflow.unresolved_minor_clusters(assessment) if not assessment.is_locked else [],
             "reviews": MinorFindingsReview.objects.filter(assessment=assessment).select_related("criterion"),
             "action_form": CorrectiveActionForm(),
-            "statuses": CorrectiveAction.Status.choices,
+            "statuses": [(s.value, s.label) for s in ACTION_FOLLOW_UP],
             "needs_reason": workflow.needs_reason(assessment),
         },
     )
+
+
+def _visible_action(request, pk) -> CorrectiveAction:
+    return visible_part_or_404(
+        CorrectiveAction.objects.select_related("finding__assessment"), request.user, pk, lambda a: a.finding.assessment
+    )
+
+
+def _action_on_page(action: CorrectiveAction) -> str:
+    return reverse("assessments:findings", args=[action.finding.assessment_id]) + f"#finding-{action.finding.number}"
+
+
+@login_required
+@require_POST
+def verify_action(request, pk):
+    """The verification dialog: how effectiveness was verified, and the signature (password)."""
+    action = _visible_action(request, pk)
+    try:
+        # 21 CFR 11.200(a)(1)(i): the first signature of a session asks for user name and password.
+        if (
+            not request.session.get(signatures.SESSION_SIGNED_KEY)
+            and request.POST.get("username", "").strip() != request.user.username
+        ):
+            raise exceptions.SignatureRefused(
+                "Enter your own user name and your password: the first signature of a session needs both."
+            )
+        signature = findings.verify_action(
+            action,
+            request.user,
+            request.POST.get("verification", ""),
+            request.POST.get("password", ""),
+            request=request,
+        )
+        request.session[signatures.SESSION_SIGNED_KEY] = True
+        messages.success(
+            request,
+            f"The corrective action for {action.finding.reference} is verified effective, "
+            f"signed by {signature.printed_name}.",
+        )
+    except ConflictError as exc:
+        report_refusal(request, exc)
+    except (NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
+    return redirect(_action_on_page(action))
+
+
+@login_required
+@require_POST
+def close_action(request, pk):
+    action = _visible_action(request, pk)
+    try:
+        findings.close_action(action, request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, f"The corrective action for {action.finding.reference} is closed.")
+    except ConflictError as exc:
+        report_refusal(request, exc)
+    except (NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
+    return redirect(_action_on_page(action))
 
 
 @login_required

@@ -114,9 +114,11 @@ def test_the_class_is_proposed_from_severity_and_the_auditor_may_override(lead_a
         question=SEV5,
         classification="minor",
         description="Grade A particle counts not trended for one month",
+        downgrade_rationale="One month only, counts within limits throughout",
         requirement="EU GMP Annex 1 (2022) 9.30",
     )
     assert overridden["classification"] == "minor"
+    assert overridden["downgrade_rationale"] == "One month only, counts within limits throughout"
     assert overridden["proposed_classification"] == "critical"  # kept for the record
     upgraded = raise_(lead_api, assessment, question=SEV3, classification="critical", description="Falsified records")
     assert (upgraded["classification"], upgraded["proposed_classification"]) == ("critical", "minor")
@@ -202,8 +204,8 @@ def test_three_minor_findings_block_submission_until_justified(lead_api, assessm
         lead_api.put(url(assessment, "answers/"), compliant_answers(assessment.checklist), format="json").status_code
         == 200
     )
-    raise_(lead_api, assessment, question="D.1", classification="minor")
-    raise_(lead_api, assessment, question="A.2", classification="minor")
+    raise_(lead_api, assessment, question="D.1", classification="minor", downgrade_rationale="Isolated")
+    raise_(lead_api, assessment, question="A.2", classification="minor", downgrade_rationale="Isolated")
     raise_(lead_api, assessment, question="A.4", classification="minor")
     # Two minors in A and one in D: nothing flagged yet; nothing to review.
     assert lead_api.get(url(assessment, "submission-check/")).json()["problems"] == []
@@ -290,8 +292,8 @@ def test_confirming_three_minor_findings_raises_a_major_one(lead_api, assessment
 
 def test_corrective_action_moves_forward_through_its_statuses(lead_api, assessment, api, auditor):
     finding = raise_(lead_api, assessment, question=SEV4)
-    yesterday = date.today() - timedelta(days=1)
-    action = plan(lead_api, finding["id"], due_date=yesterday.isoformat())
+    today = date.today()
+    action = plan(lead_api, finding["id"], due_date=today.isoformat())
     assert {
         k: action[k]
         for k in (
@@ -304,73 +306,86 @@ def test_corrective_action_moves_forward_through_its_statuses(lead_api, assessme
             "root_cause",
             "vendor_action",
             "verification",
+            "verification_signature",
             "closed_at",
         )
     } == {
         "finding": finding["id"],
         "description": "Revise the SOP and retrain",
         "owner": "Dr. Jane Roe, Head of QA",
-        "due_date": yesterday.isoformat(),
+        "due_date": today.isoformat(),
         "status": "open",
-        "overdue": True,
+        "overdue": False,
         "root_cause": "",
         "vendor_action": "",
         "verification": "",
+        "verification_signature": None,
         "closed_at": None,
     }
     listed = lead_api.get(f"/api/findings/{finding['id']}/actions/").json()["results"]
     assert [a["id"] for a in listed] == [action["id"]]
     assert lead_api.get(url(assessment, "findings/")).json()["results"][0]["actions"][0]["id"] == action["id"]
+    # A day later the action is overdue (an action cannot be planned due in the past).
+    yesterday = today - timedelta(days=1)
+    CorrectiveAction.objects.filter(pk=action["id"]).update(due_date=yesterday)
+    assert lead_api.get(f"/api/corrective-actions/{action['id']}/").json()["overdue"] is True
 
     member = api.as_user(auditor)
     steps = [
         ({"status": "response_received", "root_cause": "SOP ambiguous", "vendor_action": "SOP rewritten"}, True),
         ({"status": "accepted"}, True),
-        ({"status": "verified_effective", "verification": "Three batch records checked on 2025-03-01"}, False),
-        ({"status": "closed"}, False),
     ]
     for body, overdue in steps:
         response = patch(member, action["id"], body)
         assert response.status_code == 200, (body, response.json())
         assert response.json()["status"] == body["status"]
         assert response.json()["overdue"] is overdue, body  # overdue only while still open and past due
-    closed = CorrectiveAction.objects.get(pk=action["id"])
-    assert closed.root_cause == "SOP ambiguous" and closed.closed_at is not None
+    # Verified effective and closed are not PATCHed: an independent QA reviewer signs them
+    # (tests/assessments/test_corrective_action_verification.py; the approval test below).
+    for body in (
+        {"status": "verified_effective", "verification": "Three batch records checked on 2025-03-01"},
+        {"status": "closed"},
+    ):
+        response = patch(member, action["id"], body)
+        assert response.status_code == 400 and "verification/" in response.json()["status"][0], body
+    kept = CorrectiveAction.objects.get(pk=action["id"])
+    assert kept.root_cause == "SOP ambiguous" and kept.closed_at is None and kept.status == "accepted"
 
     # Backwards is refused and changes nothing.
-    for status in ("verified_effective", "accepted", "open"):
+    for status in ("response_received", "open"):
         response = patch(member, action["id"], {"status": status})
         assert response.status_code == 409, status
         assert "detail" in response.json()
-    assert CorrectiveAction.objects.get(pk=action["id"]).status == "closed"
+    assert CorrectiveAction.objects.get(pk=action["id"]).status == "accepted"
     assert patch(member, action["id"], {"status": "done"}).status_code == 400
 
 
-def test_verification_is_required_to_verify_or_close(lead_api, assessment):
+def test_patch_can_neither_verify_nor_close_nor_write_the_verification(lead_api, assessment):
     finding = raise_(lead_api, assessment, question=SEV4)
     for target in ("verified_effective", "closed"):
         action = plan(lead_api, finding["id"])
         for body in ({"status": target}, {"status": target, "verification": "   "}):
             response = patch(lead_api, action["id"], body)
             assert response.status_code == 400, response.json()
-            assert "verification" in response.json()
+            assert "status" in response.json()
         assert CorrectiveAction.objects.get(pk=action["id"]).status == "open"
         response = patch(lead_api, action["id"], {"status": target, "verification": "Effectiveness check passed"})
-        assert response.status_code == 200 and response.json()["status"] == target
-        # Once verified, the verification cannot be blanked out.
-        response = patch(lead_api, action["id"], {"verification": ""})
+        assert response.status_code == 400 and {"status", "verification"} <= set(response.json())
+        # The verification comes only with the signature, whatever the status.
+        response = patch(lead_api, action["id"], {"verification": "Effectiveness check passed"})
         assert response.status_code == 400 and "verification" in response.json()
-        assert CorrectiveAction.objects.get(pk=action["id"]).verification == "Effectiveness check passed"
+        kept = CorrectiveAction.objects.get(pk=action["id"])
+        assert (kept.status, kept.verification) == ("open", "")
 
 
 def test_overdue_is_derived_from_the_due_date(lead_api, assessment):
     finding = raise_(lead_api, assessment, question=SEV4)
     assert plan(lead_api, finding["id"], due_date=date.today().isoformat())["overdue"] is False  # due today: not yet
     assert plan(lead_api, finding["id"], due_date=(date.today() + timedelta(days=1)).isoformat())["overdue"] is False
-    late = plan(lead_api, finding["id"], due_date=(date.today() - timedelta(days=1)).isoformat())
-    assert late["overdue"] is True
-    verified = patch(lead_api, late["id"], {"status": "verified_effective", "verification": "Checked"})
-    assert verified.status_code == 200 and verified.json()["overdue"] is False
+    late = plan(lead_api, finding["id"], due_date=date.today().isoformat())
+    CorrectiveAction.objects.filter(pk=late["id"]).update(due_date=date.today() - timedelta(days=1))
+    assert lead_api.get(f"/api/corrective-actions/{late['id']}/").json()["overdue"] is True
+    # A verified action is never overdue: test_corrective_action_verification.py.
 
 
 def test_bad_corrective_actions_are_400(lead_api, assessment, api, make_user):
@@ -465,15 +480,31 @@ def test_approval_needs_corrective_actions_and_sets_the_vendor_status(
             "vendor_action": "Retrained and requalified",
         },
         {"status": "accepted"},
-        {"status": "verified_effective", "verification": "Gowning qualification records checked"},
     ):
         response = patch(lead, action["id"], body)
         assert response.status_code == 200, response.json()
-    assert patch(api.as_user(reviewer), action["id"], {"status": "closed"}).status_code == 200
+    # ... effectiveness is verified by the independent QA reviewer's signature, who then closes it ...
+    refused = patch(lead, action["id"], {"status": "verified_effective", "verification": "Checked it myself"})
+    assert refused.status_code == 400 and CorrectiveAction.objects.get(pk=action["id"]).status == "accepted"
+    verified = api.as_user(reviewer).post(
+        f"/api/corrective-actions/{action['id']}/verification/",
+        {"verification": "Gowning qualification records checked", "password": PASSWORD},
+        format="json",
+    )
+    assert verified.status_code == 201, verified.json()
+    assert verified.json()["status"] == "verified_effective" and verified.json()["overdue"] is False
+    closed = api.as_user(reviewer).post(f"/api/corrective-actions/{action['id']}/close/", {}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert CorrectiveAction.objects.get(pk=action["id"]).closed_at is not None
     # ... and the approval signature still holds: follow-up is not part of the signed record.
     lead = api.as_user(lead_auditor)
     states = {s["meaning"]: s["valid"] for s in lead.get(url(assessment, "signatures/")).json()}
-    assert states == {"performed": True, "approved": True}
+    assert states == {"performed": True, "approved": True, "verified": True}
+    # Backwards is refused and changes nothing: a closed action is read-only.
+    for status in ("verified_effective", "accepted", "open"):
+        response = patch(lead, action["id"], {"status": status})
+        assert response.status_code == 409 and "read-only" in response.json()["detail"], status
+    assert CorrectiveAction.objects.get(pk=action["id"]).status == "closed"
 
     # The plan and the findings are part of the signed record: locked.
     for body in (

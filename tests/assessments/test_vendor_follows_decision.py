@@ -2,9 +2,11 @@
 conditional approval is lifted once every major finding's corrective action is verified."""
 
 import pytest
+from django.test import RequestFactory
 
 from assessments import findings
 from assessments.models import CorrectiveAction
+from tests.conftest import PASSWORD
 from tests.factories import approved_assessment
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +20,9 @@ def test_conditional_approval_is_lifted_when_major_actions_are_verified(checklis
     findings.update_action(action, lead_auditor, status="response_received", vendor_action="New EM SOP")
     vendor.refresh_from_db()
     assert vendor.status == "conditionally_approved"
-    findings.update_action(
-        action, lead_auditor, status="verified_effective", verification="Three months of EM data reviewed on site"
+    # Effectiveness is verified by an independent QA reviewer's signature, never by the team.
+    findings.verify_action(
+        action, reviewer, "Three months of EM data reviewed on site", PASSWORD, request=RequestFactory().post("/")
     )
     vendor.refresh_from_db()
     assert vendor.status == "approved"

@@ -605,7 +605,7 @@ def test_4_3_signature_covers_content_hash_and_any_later_change_invalidates_it(
             api,
             lead_auditor,
             url(assessment, "findings/"),
-            {"question": code, "classification": "minor", "description": "Gap"},
+            {"question": code, "classification": "minor", "description": "Gap", "downgrade_rationale": "Isolated"},
         )
     )
     finding = Finding.objects.get(assessment=assessment)

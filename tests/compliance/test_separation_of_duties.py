@@ -12,7 +12,7 @@ from assessments.models import Assessment, Signature
 from audit.models import AuditEntry
 from checklists.models import Question
 from tests.conftest import PASSWORD
-from tests.factories import attach_required_evidence, compliant_answers
+from tests.factories import attach_required_evidence, compliant_answers, downgrade_rationale
 from tests.helpers.admin import admin_form_data
 from tests.helpers.api import assessment_url as url
 
@@ -40,7 +40,14 @@ def author(kind, assessment, user):
         evidence.attach(assessment, user, "A.3", upload)
     else:
         question = Question.objects.get(checklist=assessment.checklist, code="A.3")
-        findings.raise_finding(assessment, user, question=question, classification="minor", description="Gowning")
+        findings.raise_finding(
+            assessment,
+            user,
+            question=question,
+            classification="minor",
+            description="Gowning",
+            downgrade_rationale=downgrade_rationale(question, "minor"),
+        )
 
 
 def complete(assessment, lead):

@@ -195,7 +195,13 @@ def test_audit_trail_names_the_demo_users(demo_setup):
     assert entries.filter(actor__username="lead", changes__status__1="submitted").exists()
     assert entries.filter(actor__username="reviewer", changes__status__1="approved").count() == 4
     signers = {(s.signer.username, s.meaning) for s in Signature.objects.all()}
-    assert signers == {("lead", "performed"), ("reviewer", "approved")}
+    assert signers == {("lead", "performed"), ("reviewer", "approved"), ("reviewer", "verified")}
+    # Every verified or closed corrective action carries the QA reviewer's valid "verified" signature.
+    done = CorrectiveAction.objects.filter(status__in=["verified_effective", "closed"])
+    assert done.count() == 2
+    for action in done:
+        signature = action.verification_signature
+        assert signature.signer.username == "reviewer" and record.action_signature_state(signature).valid
     assert AuditEntry.objects.filter(actor__username="admin", content_type__model="site").exists()
 
 

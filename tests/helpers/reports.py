@@ -15,7 +15,7 @@ from assessments.models import Assessment
 from checklists.models import Question
 from reports.models import AuditReport
 from tests.conftest import PASSWORD
-from tests.factories import attach_required_evidence, compliant_answers
+from tests.factories import attach_required_evidence, compliant_answers, downgrade_rationale
 
 CONFIDENTIAL = "Confidential: GMP supplier qualification record"
 EVIDENCE_NAME = "batch-list-2024.pdf"
@@ -69,6 +69,7 @@ def build_signed_record(assessment, lead, checklist, text=""):
         lead,
         question=first,
         classification="critical",
+        downgrade_rationale=downgrade_rationale(first, "critical"),
         description=f"{CRITICAL_TEXT} {text}".strip(),
         requirement="EU GMP Annex 1 10.3",
         fmea_severity=5,
@@ -78,7 +79,14 @@ def build_signed_record(assessment, lead, checklist, text=""):
     findings.plan_action(
         critical, lead, description=f"{ACTION_TEXT} {text}".strip(), owner="Head of QC", due_date=date(2031, 1, 31)
     )
-    major = findings.raise_finding(assessment, lead, question=second, classification="major", description=MAJOR_TEXT)
+    major = findings.raise_finding(
+        assessment,
+        lead,
+        question=second,
+        classification="major",
+        downgrade_rationale=downgrade_rationale(second, "major"),
+        description=MAJOR_TEXT,
+    )
     findings.plan_action(
         major,
         lead,
@@ -91,6 +99,7 @@ def build_signed_record(assessment, lead, checklist, text=""):
         lead,
         question=third,
         classification="minor",
+        downgrade_rationale=downgrade_rationale(third, "minor"),
         description="Two logbook entries were not countersigned.",
     )
     return {

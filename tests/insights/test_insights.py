@@ -21,7 +21,7 @@ from audit import trail
 from audit.context import acting
 from checklists.models import Question
 from insights import comparison, dashboards, timeline
-from tests.factories import approved_assessment, attach_required_evidence, compliant_answers
+from tests.factories import approved_assessment, attach_required_evidence, compliant_answers, downgrade_rationale
 from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
@@ -139,15 +139,19 @@ def test_home_open_corrective_actions_only_of_visible_assessments_overdue_first(
 ):
     q = Question.objects.get(checklist=checklist, code="C.1")
     finding = finding_service.raise_finding(
-        assessment, auditor, description="EM trend not reviewed", classification="major", question=q
-    )
-    late = finding_service.plan_action(
-        finding,
+        assessment,
         auditor,
-        description="Trend EM data monthly",
-        owner="Head of QC",
-        due_date=timezone.localdate() - datetime.timedelta(days=3),
+        description="EM trend not reviewed",
+        classification="major",
+        question=q,
+        downgrade_rationale=downgrade_rationale(q, "major"),
     )
+    # Due dates are today or later when planned; these fell due while the vendor worked on them.
+    late = finding_service.plan_action(
+        finding, auditor, description="Trend EM data monthly", owner="Head of QC", due_date=timezone.localdate()
+    )
+    CorrectiveAction.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    late.refresh_from_db()
     finding_service.plan_action(
         finding,
         auditor,
@@ -156,20 +160,23 @@ def test_home_open_corrective_actions_only_of_visible_assessments_overdue_first(
         due_date=timezone.localdate() + datetime.timedelta(days=20),
     )
     closed = finding_service.plan_action(
-        finding,
-        auditor,
-        description="Already done",
-        owner="QA",
-        due_date=timezone.localdate() - datetime.timedelta(days=30),
+        finding, auditor, description="Already done", owner="QA", due_date=timezone.localdate()
     )
-    CorrectiveAction.objects.filter(pk=closed.pk).update(status="closed")
+    CorrectiveAction.objects.filter(pk=closed.pk).update(
+        status="closed", due_date=timezone.localdate() - datetime.timedelta(days=30)
+    )
     # An action on an assessment the auditor is not on.
     other_lead = make_user("lead2", Role.LEAD_AUDITOR, Role.AUDITOR)
     hidden = Assessment.objects.create(
         vendor=vendor, checklist=checklist, lead_auditor=other_lead, created_by=other_lead
     )
     hidden_finding = finding_service.raise_finding(
-        hidden, other_lead, description="Hidden", classification="major", question=q
+        hidden,
+        other_lead,
+        description="Hidden",
+        classification="major",
+        question=q,
+        downgrade_rationale=downgrade_rationale(q, "major"),
     )
     finding_service.plan_action(
         hidden_finding, other_lead, description="Secret action", owner="X", due_date=timezone.localdate()
@@ -248,12 +255,14 @@ def test_home_query_count_is_bounded_with_twenty_assessments(
             codes = ["A.3", "B.1", "C.1", "D.1", "E.1"][: 1 + i % 5]
             save_answers(a, lead_auditor, [{"question": c, "value": "compliant"} for c in codes])
             if i % 4 == 0:
+                question = Question.objects.get(checklist=checklist, code="C.2")
                 f = finding_service.raise_finding(
                     a,
                     lead_auditor,
                     description="x",
                     classification="major",
-                    question=Question.objects.get(checklist=checklist, code="C.2"),
+                    question=question,
+                    downgrade_rationale=downgrade_rationale(question, "major"),
                 )
                 finding_service.plan_action(
                     f, lead_auditor, description=f"Act {i}", owner="QA", due_date=timezone.localdate()
