@@ -178,7 +178,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
         raise TransitionRefused(f"{assessment.reference} cannot be approved yet:", problems)
     now = timezone.now()
     months = scoring.requalification_months(
-        assessment.vendor.inherent_risk, result.risk_rating, assessment.checklist.settings()
+        assessment.vendor.inherent_risk, result.risk_rating, assessment.checklist.settings(), decision=decision
     )
     due = scoring.requalification_due(timezone.localdate(now), months) if months else None
     _set_status(
