@@ -71,6 +71,15 @@ for _model in VENDOR_MODELS:
     rules.add_perm(f"vendors.delete_{_model}", is_quality_admin)
 rules.add_perm("vendors", is_quality_staff)
 rules.add_perm("accounts", is_quality_admin)
+# The approved supplier list changes only by decisions (vendors/qualification.py): disqualifying
+# and reinstating are a quality administrator's, signed. The history of decisions names the
+# deciding assessments and the reasons they were reopened, so it is for quality administrators,
+# who see every assessment; it is written by that module alone.
+rules.add_perm("vendors.disqualify_vendor", is_quality_admin)
+rules.add_perm("vendors.reinstate_vendor", is_quality_admin)
+rules.add_perm("vendors.view_qualificationdecision", is_quality_admin)
+for _verb in ("add", "change", "delete"):
+    rules.add_perm(f"vendors.{_verb}_qualificationdecision", rules.always_deny)
 
 # --- Checklists (the lock of published versions lives in the model, not here) ----------------
 for _model in ("checklist", "criterion", "question"):

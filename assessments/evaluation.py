@@ -67,6 +67,7 @@ def finding_classes(assessment: Assessment) -> list[tuple[str, str]]:
 
 
 def score(assessment: Assessment) -> scoring.AssessmentScore:
+    """Once approved, the requalification interval is that of the decision taken."""
     criteria, questions = checklist_specs(assessment.checklist)
     values, _ = answer_values(assessment)
     return scoring.score_assessment(
@@ -76,6 +77,7 @@ def score(assessment: Assessment) -> scoring.AssessmentScore:
         finding_classes(assessment),
         assessment.vendor.inherent_risk,
         assessment.checklist.settings(),
+        decision=assessment.decision if assessment.status == Assessment.Status.APPROVED else None,
     )
 
 

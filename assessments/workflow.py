@@ -17,6 +17,7 @@ change after a first submission says why."""
 from django.db import transaction
 from django.utils import timezone
 
+from vendors import qualification
 from vendors.choices import QualificationStatus
 
 from . import evaluation, permissions, record, scoring, signals
@@ -215,7 +216,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
         raise TransitionRefused(f"{assessment.reference} cannot be approved yet:", problems)
     now = timezone.now()
     months = scoring.requalification_months(
-        assessment.vendor.inherent_risk, result.risk_rating, assessment.checklist.settings()
+        assessment.vendor.inherent_risk, result.risk_rating, assessment.checklist.settings(), decision=decision
     )
     due = scoring.requalification_due(timezone.localdate(now), months) if months else None
     _set_status(
@@ -234,12 +235,16 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
 
 
 def apply_decision_to_vendor(assessment: Assessment) -> None:
-    """The approved supplier list follows the latest approved assessment (docs/domain.md §3)."""
-    vendor = assessment.vendor
-    vendor.status = assessment.decision
-    vendor.risk_rating = assessment.risk_rating
-    vendor.next_requalification_due = assessment.requalification_due
-    vendor.save(update_fields=["status", "risk_rating", "next_requalification_due", "updated_at"])
+    """The approved supplier list follows the latest approved assessment (docs/domain.md §3),
+    through vendors/qualification.py; the approver is the assigned reviewer."""
+    qualification.follow_assessment_decision(
+        assessment.vendor,
+        assessment,
+        status=assessment.decision,
+        risk_rating=assessment.risk_rating,
+        due=assessment.requalification_due,
+        by=assessment.reviewer,
+    )
 
 
 def lift_condition_if_met(assessment: Assessment) -> bool:
@@ -260,12 +265,12 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
         not f.actions.exists() or f.actions.exclude(status__in=ACTION_DONE).exists() for f in majors
     ):
         return False
-    vendor.status = QualificationStatus.APPROVED
-    vendor._change_reason = (
+    qualification.lift_conditional_approval(
+        vendor,
+        assessment,
         f"Corrective actions for every major finding of {assessment.reference} "
-        "verified effective: the conditional approval is lifted."
+        "verified effective: the conditional approval is lifted.",
     )
-    vendor.save(update_fields=["status", "updated_at"])
     return True
 
 
@@ -292,6 +297,7 @@ def reopen(assessment: Assessment, user, reason: str) -> Assessment:
     _set_status(
         assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1, approved_at=None
     )
+    qualification.put_under_review(assessment.vendor, assessment, reason, by=user)
     return assessment
 
 

@@ -21,6 +21,7 @@ AUDITED = {
     "vendors.Site": {},
     "vendors.GMPCertificate": {},
     "vendors.Contact": {},
+    "vendors.QualificationDecision": {},
     "reports.AuditReport": {"exclude_fields": ["file"]},
     "reports.ReportArchive": {"exclude_fields": ["file"]},
     "accounts.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},

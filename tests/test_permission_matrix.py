@@ -154,6 +154,12 @@ MATRIX = {
     "api/users/<pk>/": {"GET": API_STAFF_READ},
     "api/vendors/": {"GET": API_STAFF_READ, "POST": API_ADMIN_ONLY(400)},
     "api/vendors/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(400)},
+    # Disqualifying and reinstating are a quality administrator's signed decisions; `{}` lacks the
+    # reason and the password: 400 for whoever passes the permission check.
+    "api/vendors/<pk>/disqualification/": {"POST": API_ADMIN_ONLY(400)},
+    "api/vendors/<pk>/reinstatement/": {"POST": API_ADMIN_ONLY(400)},
+    # The history names the deciding assessments (and why they were reopened): administrators only.
+    "api/vendors/<pk>/qualification-decisions/": {"GET": API_ADMIN_ONLY(200)},
     "api/checklists/": {"GET": API_STAFF_READ},
     "api/checklists/import/": {"POST": API_ADMIN_ONLY(400)},
     "api/checklists/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(409)},  # published: locked
@@ -242,7 +248,15 @@ MATRIX = {
         200,
         200,
         200,
-        **{"import/": {"GET": 200}, "export/": {"GET": 200}, "process_import/": {"GET": 405}},
+        **{
+            "import/": {"GET": 200},
+            "export/": {"GET": 200},
+            "process_import/": {"GET": 405},
+            # The matrix's vendor is approved: the disqualification form is offered (a post of
+            # `{}` lacks reason and password: 400); reinstatement sends back to the change page.
+            "<object_id>/disqualification/": {"GET": 200, "POST": 400},
+            "<object_id>/reinstatement/": {"GET": CHANGE_PAGE, "POST": CHANGE_PAGE},
+        },
     ),
     **admin_model("vendors/site", 200, 200, 200, 200, 200),
     **admin_model("vendors/serviceline", 200, 200, 200, 200, 200),

@@ -24,11 +24,28 @@ class RiskRating(Choices):
 
 
 class QualificationStatus(Choices):
+    """Where a vendor stands on the approved supplier list; only vendors/qualification.py sets it."""
+
     PROSPECTIVE = "prospective", "Prospective"
     APPROVED = "approved", "Approved"
     CONDITIONALLY_APPROVED = "conditionally_approved", "Conditionally approved"
     NOT_APPROVED = "not_approved", "Not approved"
+    #: The assessment that decided the status has been reopened: no decision stands until it is
+    #: approved again.
+    UNDER_REVIEW = "under_review", "Under review"
     DISQUALIFIED = "disqualified", "Disqualified"
+
+
+class QualificationEvent(Choices):
+    """What changed a vendor's place on the approved supplier list (vendors.QualificationDecision)."""
+
+    ASSESSMENT_DECISION = "assessment_decision", "Decision of an approved assessment"
+    CONDITION_LIFTED = "condition_lifted", "Conditional approval lifted"
+    UNDER_REVIEW = "under_review", "Deciding assessment reopened"
+    DECISION_WITHDRAWN = "decision_withdrawn", "Reopened deciding assessment cancelled"
+    DISQUALIFICATION = "disqualification", "Disqualification"
+    REINSTATEMENT = "reinstatement", "Reinstatement"
+    CARRIED_OVER = "carried_over", "Status on record before decisions were kept"
 
 
 class LicenceKind(Choices):

@@ -1,6 +1,7 @@
 """The registry of contract manufacturers (CDMOs): who they are, where they make things, what
 they have made for whom, and where each stands on the approved supplier list."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -8,8 +9,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.models import Audited
+from config.exceptions import ConflictError
 
-from .choices import EventKind, InherentRisk, LicenceKind, QualificationStatus, RiskRating
+from .choices import EventKind, InherentRisk, LicenceKind, QualificationEvent, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
 
 
@@ -60,14 +62,19 @@ class Vendor(Audited):
         default=InherentRisk.HIGH,
         help_text="Risk of the service this vendor gives; sets the requalification interval.",
     )
+    # The three qualification fields are set only by vendors/qualification.py (decisions); the
+    # API, the admin form and the CSV import refuse or do not offer them.
     status = models.CharField(
         "qualification status",
         max_length=24,
         choices=QualificationStatus.choices,
         default=QualificationStatus.PROSPECTIVE,
         db_index=True,
+        help_text="Set by decisions only: approval of an assessment, lifting, disqualification, reinstatement.",
     )
-    next_requalification_due = models.DateField(null=True, blank=True)
+    next_requalification_due = models.DateField(
+        null=True, blank=True, help_text="Set on approval of an assessment: approval date + interval."
+    )
     risk_rating = models.CharField(
         "latest risk rating",
         max_length=8,
@@ -120,6 +127,55 @@ class Vendor(Audited):
             and self.next_requalification_due
             and self.next_requalification_due < timezone.localdate()
         )
+
+
+class QualificationDecision(Audited):
+    """One change of a vendor's place on the approved supplier list, kept for good: what decided
+    it, who (and under which printed name), when, from which status to which, and why. Written
+    only by vendors/qualification.py and never changed or deleted, so that the list's history can
+    be shown to an inspector whatever happens to the vendor row.
+
+    `decided_status` is what the decision gives; `to_status` is what the vendor became, which
+    differs only while a disqualification holds (the vendor stays disqualified until reinstated)."""
+
+    Event = QualificationEvent
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="qualification_decisions")
+    event = models.CharField(max_length=24, choices=QualificationEvent.choices)
+    from_status = models.CharField(max_length=24, choices=QualificationStatus.choices)
+    to_status = models.CharField(max_length=24, choices=QualificationStatus.choices)
+    decided_status = models.CharField(max_length=24, choices=QualificationStatus.choices)
+    risk_rating = models.CharField(max_length=8, blank=True, choices=RiskRating.choices)
+    requalification_due = models.DateField(null=True, blank=True)
+    # The deciding assessment by id and reference only: the registry sits below assessments.
+    assessment_id = models.BigIntegerField(null=True, blank=True)
+    assessment_reference = models.CharField(max_length=20, blank=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    printed_name = models.CharField(max_length=300, help_text="The decider's name at the time.")
+    decided_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["vendor", "-decided_at", "-pk"]
+        get_latest_by = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.vendor.name}: {self.get_event_display()} ({self.from_status} → {self.to_status})"
+
+    @property
+    def held(self) -> bool:
+        """The decision was taken while the vendor was disqualified and waits for reinstatement."""
+        return self.to_status != self.decided_status
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ConflictError("A qualification decision cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConflictError("A qualification decision cannot be deleted.")
 
 
 class Site(models.Model):

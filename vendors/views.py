@@ -4,7 +4,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import panels
+from . import panels, qualification
 from .filters import VendorFilterSet
 from .models import Site, Vendor
 
@@ -40,4 +40,10 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["panels"] = panels.render_all(self.request, self.object)
+        context["disqualification"] = qualification.disqualification_in_force(self.object)
+        context["show_decisions"] = self.request.user.has_perm("vendors.view_qualificationdecision", self.object)
+        if context["show_decisions"]:
+            context["qualification_decisions"] = qualification.history(self.object)
+        context["may_disqualify"] = qualification.may_disqualify(self.object, self.request.user)
+        context["may_reinstate"] = qualification.may_reinstate(self.object, self.request.user)
         return context

@@ -49,18 +49,22 @@ def score_assessment(
     findings: Iterable[tuple[str, str]] | Mapping[str, int],
     inherent_risk: str | None,
     settings: ScoringSettings | None = None,
+    decision: str | None = None,
 ) -> AssessmentScore:
-    """The whole score of one assessment, as the score endpoint and the report show it."""
+    """The whole score of one assessment, as the score endpoint and the report show it. The
+    requalification interval is that of `decision` once one is taken (an approved assessment),
+    else that of the recommended decision."""
     settings = settings or ScoringSettings()
     scores = criterion_scores(criteria, questions, answers)
     overall = overall_score(scores)
     counts = count_findings(findings)
     rating = risk_rating(overall, scores, counts, settings)
+    recommended = recommended_decision(rating)
     return AssessmentScore(
         overall=overall,
         criteria=scores,
         risk_rating=rating,
-        recommended_decision=recommended_decision(rating),
-        requalification_months=requalification_months(inherent_risk, rating, settings),
+        recommended_decision=recommended,
+        requalification_months=requalification_months(inherent_risk, rating, settings, decision or recommended),
         findings=counts,
     )

@@ -20,6 +20,9 @@ from .numbers import round1
 
 DECISIONS = tuple(AssessmentDecision.values)
 
+#: docs/domain.md §3: a vendor not approved is re-audited after its CAPA, within 6 months.
+REAUDIT_WITHIN_MONTHS = 6
+
 _DECISION_BY_RATING = {
     RiskRating.CRITICAL.value: AssessmentDecision.NOT_APPROVED.value,
     RiskRating.HIGH.value: AssessmentDecision.CONDITIONALLY_APPROVED.value,
@@ -78,15 +81,27 @@ def recommended_decision(rating: str | None) -> str | None:
 
 
 def requalification_months(
-    inherent_risk: str | None, rating: str | None, settings: ScoringSettings | None = None
+    inherent_risk: str | None,
+    rating: str | None,
+    settings: ScoringSettings | None = None,
+    decision: str | None = None,
 ) -> int | None:
-    """Months until re-audit from vendor inherent risk x assessment rating; None if either unknown."""
-    if rating is None or inherent_risk is None:
-        return None
-    settings = settings or ScoringSettings()
-    check_choice(inherent_risk, INHERENT_RISKS, repr(inherent_risk), "inherent risk")
-    check_choice(rating, RATINGS, repr(rating), "rating")
-    return settings.requalification_months[inherent_risk][rating]
+    """Months until re-audit from vendor inherent risk x assessment rating; None if either unknown.
+
+    A "not approved" decision is not a routine interval: the vendor is re-audited after its CAPA
+    within REAUDIT_WITHIN_MONTHS, whatever the rating (a reviewer may decide "not approved" on a
+    rating that recommends more), or sooner if the checklist's matrix says so."""
+    if decision is not None:
+        check_choice(decision, DECISIONS, repr(decision), "decision")
+    months = None
+    if rating is not None and inherent_risk is not None:
+        settings = settings or ScoringSettings()
+        check_choice(inherent_risk, INHERENT_RISKS, repr(inherent_risk), "inherent risk")
+        check_choice(rating, RATINGS, repr(rating), "rating")
+        months = settings.requalification_months[inherent_risk][rating]
+    if decision == Decision.NOT_APPROVED:
+        return min(months, REAUDIT_WITHIN_MONTHS) if months is not None else REAUDIT_WITHIN_MONTHS
+    return months
 
 
 def requalification_due(signed_on: date, months: int) -> date:

@@ -93,11 +93,16 @@ def test_quality_admin_creates_and_edits_a_vendor(api, quality_admin, reference_
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["country"], body["region"], body["slug"]) == ("DE", "europe", "cellula-bio")
+    assert body["status"] == "prospective"
+    response = client.patch(f"/api/vendors/{body['id']}/", {"description": "Autologous CAR-T, two suites."})
+    assert response.status_code == 200
+    assert Vendor.objects.get(pk=body["id"]).description == "Autologous CAR-T, two suites."
+    # The qualification status is a decision's (tests/vendors/test_qualification.py), not an edit.
     response = client.patch(
         f"/api/vendors/{body['id']}/", {"status": "approved", "next_requalification_due": "2027-05-01"}
     )
-    assert response.status_code == 200
-    assert Vendor.objects.get(pk=body["id"]).status == "approved"
+    assert response.status_code == 400 and set(response.json()) == {"status", "next_requalification_due"}
+    assert Vendor.objects.get(pk=body["id"]).status == "prospective"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,9 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
+from vendors import qualification
+from vendors.choices import RiskRating
 from vendors.countries import COUNTRY_NAMES
 from vendors.models import (
     Contact,
@@ -7,6 +11,7 @@ from vendors.models import (
     GMPCertificate,
     IndustryEvent,
     Modality,
+    QualificationDecision,
     ServiceLine,
     Site,
     TherapeuticArea,
@@ -45,6 +50,38 @@ class IndustryEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndustryEvent
         fields = ["id", "year", "month", "kind", "detail", "floor_area_sq_ft", "location", "source"]
+
+
+class RatingOrNull(serializers.ChoiceField):
+    """A risk rating, or null (not "") when there is none: the schema's enum holds."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class QualificationDecisionSerializer(serializers.ModelSerializer):
+    risk_rating = RatingOrNull(choices=RiskRating.choices, allow_null=True, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = QualificationDecision
+        fields = [
+            "id",
+            "event",
+            "from_status",
+            "to_status",
+            "decided_status",
+            "risk_rating",
+            "requalification_due",
+            "assessment",
+            "assessment_reference",
+            "reason",
+            "decided_by",
+            "printed_name",
+            "decided_at",
+        ]
+        read_only_fields = fields
 
 
 class VendorSerializer(serializers.ModelSerializer):
@@ -88,7 +125,24 @@ class VendorSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["slug", "region", "country_name", "risk_rating", "created_at", "updated_at"]
+        read_only_fields = [
+            "slug",
+            "region",
+            "country_name",
+            *qualification.DECIDED_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_internal_value(self, data):
+        """The qualification fields are set by decisions only. A body that would change one is
+        refused (400 naming the field), not stripped: a client, or an inspector reading its log,
+        must not believe a status or due date was saved when it was not."""
+        if isinstance(data, Mapping):
+            refused = qualification.refused_changes(self.instance or Vendor(), data)
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
 
     def validate_country(self, value):
         code = value.strip().upper()
@@ -105,3 +159,12 @@ class VendorDetailSerializer(VendorSerializer):
 
     class Meta(VendorSerializer.Meta):
         fields = VendorSerializer.Meta.fields + ["source", "sites", "contacts", "contracts", "events"]
+
+
+class QualificationDecisionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        trim_whitespace=False,
+        help_text=f"At least a sentence saying why ({qualification.REASON_MIN_WORDS} words, "
+        f"{qualification.REASON_MIN_CHARS} characters)",
+    )
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
