@@ -17,6 +17,7 @@ change after a first submission says why."""
 from django.db import transaction
 from django.utils import timezone
 
+from config.reasons import require_sentence
 from vendors import qualification
 from vendors.choices import QualificationStatus
 
@@ -40,11 +41,6 @@ def _require_status(assessment, allowed, action):
         raise TransitionRefused(
             f"{assessment.reference} is {assessment.get_status_display().lower()}; it can be {action} only when {labels}."
         )
-
-
-#: A reopening reason is "at least a sentence": this many words and characters.
-REOPEN_REASON_MIN_WORDS = 4
-REOPEN_REASON_MIN_CHARS = 20
 
 
 def needs_reason(assessment: Assessment) -> bool:
@@ -275,12 +271,7 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
 
 
 def check_reopen_reason(reason) -> None:
-    text = (reason or "").strip() if isinstance(reason, str) else ""
-    if len(text) < REOPEN_REASON_MIN_CHARS or len(text.split()) < REOPEN_REASON_MIN_WORDS:
-        raise ReasonRequired(
-            "Write at least a sentence saying why the approved assessment must be reopened "
-            f"(at least {REOPEN_REASON_MIN_WORDS} words, {REOPEN_REASON_MIN_CHARS} characters)."
-        )
+    require_sentence(reason, "the approved assessment must be reopened")
 
 
 def check_may_reopen(assessment: Assessment, user) -> None:
@@ -308,6 +299,7 @@ def cancel(assessment: Assessment, user, reason: str) -> Assessment:
     if not (reason or "").strip():
         raise ReasonRequired("A reason is required to cancel an assessment.")
     _set_status(assessment, Status.CANCELLED, reason=reason)
+    qualification.withdraw_reopened_decision(assessment.vendor, assessment, reason, by=user)
     return assessment
 
 

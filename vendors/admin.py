@@ -8,6 +8,7 @@ from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from config import reasons
 from config.csp import ImportExportPagePolicy
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
@@ -79,7 +80,7 @@ class QualificationDecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         strip=False,
-        help_text=f"At least a sentence saying why ({qualification.REASON_MIN_WORDS} words); kept with the "
+        help_text=f"At least a sentence saying why ({reasons.MIN_WORDS} words); kept with the "
         "decision and in the audit trail.",
     )
     password = forms.CharField(

@@ -32,7 +32,8 @@ from django.db import transaction
 
 from accounts.lockout import LOCKED_MESSAGE, is_locked
 from audit import context
-from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.exceptions import ConflictError, NotAllowed
+from config.reasons import require_sentence
 
 from .choices import QualificationEvent, QualificationStatus
 from .models import QualificationDecision, Vendor
@@ -61,12 +62,6 @@ ASSESSMENT_EVENTS = (
     Event.DECISION_WITHDRAWN,
     Event.CARRIED_OVER,
 )
-
-#: An administrator's reason is "at least a sentence", measured as a reopening reason is
-#: (assessments.workflow), and at most a long paragraph.
-REASON_MIN_WORDS = 4
-REASON_MIN_CHARS = 20
-REASON_MAX_CHARS = 5000
 
 
 def refused_changes(vendor: Vendor, values: Mapping) -> dict[str, list[str]]:
@@ -108,22 +103,8 @@ def may_reinstate(vendor: Vendor, user) -> bool:
 
 
 def check_reason(reason) -> str:
-    """The stripped reason, or a 400: a word or two does not tell an inspector why."""
-    text = reason.strip() if isinstance(reason, str) else ""
-    if "\x00" in text:
-        raise InvalidInput({"reason": ["The reason must not contain NUL characters."]})
-    if len(text) < REASON_MIN_CHARS or len(text.split()) < REASON_MIN_WORDS:
-        raise InvalidInput(
-            {
-                "reason": [
-                    "Write at least a sentence saying why "
-                    f"(at least {REASON_MIN_WORDS} words and {REASON_MIN_CHARS} characters)."
-                ]
-            }
-        )
-    if len(text) > REASON_MAX_CHARS:
-        raise InvalidInput({"reason": [f"At most {REASON_MAX_CHARS} characters."]})
-    return text
+    """The stripped reason, or a 400 (config/reasons.py)."""
+    return require_sentence(reason, "the vendor's qualification changes")
 
 
 def check_signature(request, user, password) -> None:

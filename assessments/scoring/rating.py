@@ -99,7 +99,7 @@ def requalification_months(
         check_choice(inherent_risk, INHERENT_RISKS, repr(inherent_risk), "inherent risk")
         check_choice(rating, RATINGS, repr(rating), "rating")
         months = settings.requalification_months[inherent_risk][rating]
-    if decision == Decision.NOT_APPROVED:
+    if decision == AssessmentDecision.NOT_APPROVED:
         return min(months, REAUDIT_WITHIN_MONTHS) if months is not None else REAUDIT_WITHIN_MONTHS
     return months
 

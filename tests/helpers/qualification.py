@@ -8,7 +8,7 @@ from assessments import signatures, workflow
 from assessments.answers import save_answers
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD
-from tests.factories import compliant_answers, new_assessment
+from tests.factories import attach_required_evidence, compliant_answers, new_assessment
 
 REASON = "FDA warning letter of 2026-03-02: data integrity failures in the QC laboratory."
 REINSTATE_REASON = "The FDA closed the warning letter; the QC laboratory was re-audited on site."
@@ -34,6 +34,7 @@ def decided_assessment(checklist, vendor, lead, reviewer, decision, justificatio
     rated low, so any other decision needs the justification)."""
     assessment = new_assessment(checklist, vendor, lead, reviewer)
     save_answers(assessment, lead, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead)
     assessment.refresh_from_db()
     workflow.submit(assessment, lead)
     signatures.sign(assessment, lead, "performed", PASSWORD, request=signing_request())

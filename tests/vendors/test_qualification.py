@@ -94,7 +94,7 @@ def test_lifting_a_conditional_approval_is_kept_as_a_decision(checklist, vendor,
     assessment = approved_assessment(checklist, vendor, lead_auditor, reviewer, findings=[("C.1", "major")])
     action = CorrectiveAction.objects.get(finding__assessment=assessment)
     findings.update_action(action, lead_auditor, status="response_received", vendor_action="New EM SOP")
-    findings.update_action(action, lead_auditor, status="verified_effective", verification="EM data reviewed")
+    findings.verify_action(action, reviewer, "EM data reviewed", PASSWORD, request=signing_request())
     vendor.refresh_from_db()
     assert vendor.status == "approved"
     lifted = qualification.history(vendor).first()

@@ -2,6 +2,7 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
+from config import reasons
 from vendors import qualification
 from vendors.choices import RiskRating
 from vendors.countries import COUNTRY_NAMES
@@ -164,7 +165,6 @@ class VendorDetailSerializer(VendorSerializer):
 class QualificationDecisionRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(
         trim_whitespace=False,
-        help_text=f"At least a sentence saying why ({qualification.REASON_MIN_WORDS} words, "
-        f"{qualification.REASON_MIN_CHARS} characters)",
+        help_text=f"At least a sentence saying why ({reasons.MIN_WORDS} words, {reasons.MIN_CHARS} characters)",
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
