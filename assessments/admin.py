@@ -58,7 +58,7 @@ class AssessmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = "__all__"
+        fields = planning.FIELDS
 
     def planning_values(self) -> dict:
         """The planning fields this form sets: all of them for a new assessment, the changed ones otherwise."""

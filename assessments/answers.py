@@ -164,7 +164,7 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
                 + "; nothing was saved. Review the current answers and send yours again.",
                 current=[
                     answer_dict(a) if a else {"question": p.question.code, "value": None, "version": 0}
-                    for a, p in zip(current, stale)
+                    for a, p in zip(current, stale, strict=True)
                 ],
             )
         saved = []

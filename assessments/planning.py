@@ -11,6 +11,23 @@ from . import answers, evaluation, permissions, workflow
 from .exceptions import NotPermitted
 from .models import Assessment
 
+#: What a plan sets: the planning page, the API and the admin's form offer these fields.
+FIELDS = (
+    "vendor",
+    "site",
+    "checklist",
+    "based_on",
+    "kind",
+    "mode",
+    "scope",
+    "planned_start",
+    "planned_end",
+    "performed_start",
+    "performed_end",
+    "lead_auditor",
+    "audit_team",
+    "reviewer",
+)
 #: Fields fixed once the assessment exists: its answers were given to this vendor, on this
 #: checklist version, starting from that earlier assessment.
 FROZEN = ("vendor", "checklist", "based_on")

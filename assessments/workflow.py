@@ -38,9 +38,8 @@ def _require(user, perm, assessment, action):
 def _require_status(assessment, allowed, action):
     if assessment.status not in allowed:
         labels = " or ".join(Status(s).label.lower() for s in allowed)
-        raise TransitionRefused(
-            f"{assessment.reference} is {assessment.get_status_display().lower()}; it can be {action} only when {labels}."
-        )
+        state = assessment.get_status_display().lower()
+        raise TransitionRefused(f"{assessment.reference} is {state}; it can be {action} only when {labels}.")
 
 
 def needs_reason(assessment: Assessment) -> bool:

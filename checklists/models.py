@@ -47,22 +47,6 @@ class Checklist(models.Model):
     def __str__(self):
         return f"{self.name} v{self.version}"
 
-    def get_absolute_url(self):
-        return reverse("checklists:detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status != self.Status.DRAFT
-
-    def settings(self) -> ScoringSettings:
-        return ScoringSettings.from_dict(self.scoring_settings)
-
-    def clean(self):
-        try:
-            ScoringSettings.from_dict(self.scoring_settings)
-        except (ValueError, TypeError) as exc:
-            raise ValidationError({"scoring_settings": str(exc)}) from exc
-
     def save(self, *args, **kwargs):
         if self.pk:
             stored = Checklist.objects.filter(pk=self.pk).values("status", *self._content_fields()).first()
@@ -79,6 +63,22 @@ class Checklist(models.Model):
                         + "; create a new version instead."
                     )
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("checklists:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def settings(self) -> ScoringSettings:
+        return ScoringSettings.from_dict(self.scoring_settings)
+
+    def clean(self):
+        try:
+            ScoringSettings.from_dict(self.scoring_settings)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError({"scoring_settings": str(exc)}) from exc
 
     def delete(self, *args, **kwargs):
         # The stored status decides: this instance may have been read before it was published.
@@ -110,6 +110,10 @@ class ChecklistPart(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self._check_unlocked("changed")
+        super().save(*args, **kwargs)
+
     def _checklist(self):
         raise NotImplementedError
 
@@ -126,10 +130,6 @@ class ChecklistPart(models.Model):
                 f"{locked} is {locked.status}: {self._meta.verbose_name} {self.code} cannot be {verb}; "
                 "create a new version instead."
             )
-
-    def save(self, *args, **kwargs):
-        self._check_unlocked("changed")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._check_unlocked("deleted")
@@ -199,13 +199,13 @@ class Question(ChecklistPart):
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
 
-    def _checklist(self):
-        return self.criterion.checklist if self.criterion_id else None
-
     def save(self, *args, **kwargs):
         if self.criterion_id:
             self.checklist_id = self.criterion.checklist_id
         super().save(*args, **kwargs)
+
+    def _checklist(self):
+        return self.criterion.checklist if self.criterion_id else None
 
     @property
     def condition(self):

@@ -124,10 +124,9 @@ def score_line(points: list[tuple[str, float]], title="Overall score over time",
             + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
             + '"/>'
         )
-    for (label, score), (x, y) in zip(points, coords):
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0"><title>{escape(label)}: {score:.1f}</title></circle>'
-        )
+    for (label, score), (x, y) in zip(points, coords, strict=True):
+        title = f"<title>{escape(label)}: {score:.1f}</title>"
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0">{title}</circle>')
         parts.append(f'<text x="{x:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">{escape(label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -377,7 +377,7 @@ def test_4_1_history_api_shape_and_csv_export(api, assessment, checklist, lead_a
     exported = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
     assert HISTORY_COLUMNS <= set(exported[0])
     assert len(exported) == len(rows)
-    for api_row, csv_row in zip(rows, exported):
+    for api_row, csv_row in zip(rows, exported, strict=True):
         assert {k: api_row[k] or "" for k in HISTORY_COLUMNS} == {k: csv_row[k] for k in HISTORY_COLUMNS}
 
     # Read by whoever may see the assessment, no one else.

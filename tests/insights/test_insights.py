@@ -326,8 +326,8 @@ def test_vendor_page_shows_history_score_over_time_and_findings_trend(
     history = body.split("The assessments of Lonza Group that you can see, newest first.")[1].split("Findings trend")[0]
     assert history.index(second.reference) < history.index(first.reference)
     assert (
-        f"{second.reference} Requalification CGT-CDMO v1 Approved {second.overall_score} Medium Approved 2025-03-01 approved"
-        in body
+        f"{second.reference} Requalification CGT-CDMO v1 Approved {second.overall_score} Medium Approved "
+        "2025-03-01 approved" in body
     )
     assert f"{first.reference} Initial qualification CGT-CDMO v1 Approved {first.overall_score} High" in body
     assert planned.reference not in body  # the auditor is not on that one's team
@@ -452,7 +452,7 @@ def test_comparison_uses_latest_approved_and_computes_percentiles(client, checkl
     row_i = re.search(r"<th scope=\"row\">I\. [^<]*</th>(.*?)</tr>", html, re.S).group(1)
     cells = [text(c).strip() for c in re.findall(r"<td>(.*?)</td>", row_i, re.S)]
     names = [text(n).strip() for n in re.findall(r'<th scope="col"><a [^>]*>([^<]*)</a></th>', html)]
-    assert dict(zip(names, cells)) == {
+    assert dict(zip(names, cells, strict=True)) == {
         "KBI Biopharma": f"{partial} P33.3",
         "Lonza Group": "100.0 P83.3",
         "Nikon Corporation": "n/a",
@@ -576,7 +576,7 @@ def test_history_filters_by_user_and_object_type_and_exports_csv(client, checkli
     assert "Assessment" not in text("".join(re.findall(r"<td>[^<]*</td>", html)))
     assert '<option value="answer" selected>' in html
     html = page(client, auditor, url)
-    assert 'href="/assessments/%d/history.csv"' % assessment.pk in html
+    assert f'href="/assessments/{assessment.pk}/history.csv"' in html
     assert '<option value="lead">Lead Tester (lead)</option>' in html
 
     client.force_login(auditor)

@@ -136,7 +136,7 @@ def test_draft_of_an_approved_assessment_and_of_one_in_progress_carry_the_waterm
     # The watermark is drawn on every page (a fixed element repeats on each page). It is rotated:
     # pdftotext's default and -layout modes drop diagonal text, -raw and pypdf keep it.
     assert len(pdf["raw_pages"]) == len(pdf["pypdf_pages"]) == report.pages
-    for index, (raw, extracted) in enumerate(zip(pdf["raw_pages"], pdf["pypdf_pages"]), start=1):
+    for index, (raw, extracted) in enumerate(zip(pdf["raw_pages"], pdf["pypdf_pages"], strict=True), start=1):
         assert "DRAFT" in raw and "DRAFT" in extracted, f"no DRAFT watermark on page {index}"
 
     # In progress, only the HTML matters: the watermark is there whatever the report's kind.

@@ -45,7 +45,10 @@ def test_csv_export_and_import_round_trip(client, quality_admin, reference_data)
     exported = response.content.decode()
     assert "takara-bio" in exported and "tissue_and_cell_therapy" in exported
 
-    csv_text = "slug,name,country,service_lines,inherent_risk,status\nnew-cdmo,New CDMO,fr,tissue_and_cell_therapy,medium,prospective\n"
+    csv_text = (
+        "slug,name,country,service_lines,inherent_risk,status\n"
+        "new-cdmo,New CDMO,fr,tissue_and_cell_therapy,medium,prospective\n"
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("vendors.csv", csv_text.encode(), content_type="text/csv")

@@ -44,6 +44,6 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
-        self.stdout.write("Demo log-ins (password: %s):" % password)
+        self.stdout.write(f"Demo log-ins (password: {password}):")
         for username, first, last, roles, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<9} {first} {last}: {', '.join(r.label for r in roles)}")
