@@ -7,6 +7,7 @@ from django.utils import timezone
 from assessments import exceptions
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
+from config.limits import LONG_TEXT, REASON, check_length
 
 from . import evaluation, scoring, workflow
 from .choices import ACTION_DONE, FindingClass
@@ -76,6 +77,7 @@ def review_minor_cluster(
 ) -> MinorFindingsReview:
     """Confirm three or more minor findings of a criterion as a major finding, or justify why not."""
     workflow.check_editable(assessment, user, reason)
+    check_length("justification", justification, LONG_TEXT)
     if criterion.code not in workflow.unresolved_minor_clusters(assessment):
         raise ConflictError(f"Criterion {criterion.code} has no unreviewed cluster of three or more minor findings.")
     major = None
@@ -124,6 +126,7 @@ def plan_action(finding: Finding, user, reason: str = "", **fields) -> Correctiv
 @transaction.atomic
 def update_action(action: CorrectiveAction, user, reason: str = "", **fields) -> CorrectiveAction:
     assessment = action.finding.assessment
+    check_length("reason", reason, REASON)  # follow-up after approval skips check_editable
     plan_changes = set(fields) - FOLLOW_UP_FIELDS
     if assessment.status == Assessment.Status.APPROVED and not plan_changes:
         if not user.has_perm("assessments.follow_up_action", assessment):

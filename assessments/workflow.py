@@ -17,6 +17,7 @@ change after a first submission says why."""
 from django.db import transaction
 from django.utils import timezone
 
+from config.limits import LONG_TEXT, REASON, check_length
 from vendors.choices import QualificationStatus
 
 from . import evaluation, permissions, record, scoring, signals
@@ -74,6 +75,7 @@ def _check_content_open(assessment: Assessment) -> None:
 
 
 def _check_reason(assessment: Assessment, reason: str) -> None:
+    check_length("reason", reason, REASON)
     if needs_reason(assessment) and not (reason or "").strip():
         raise ReasonRequired()
 
@@ -114,6 +116,7 @@ def open_for_submission(assessment: Assessment) -> bool:
 
 
 def _set_status(assessment, status, reason="", **fields):
+    check_length("reason", reason, REASON)  # every step's reason, before anything changes
     assessment._change_reason = reason
     assessment.status = status
     for key, value in fields.items():
@@ -201,6 +204,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     """Called by the QA reviewer's "approved" signature; the caller holds the signature."""
     _require_status(assessment, (Status.SUBMITTED,), "approved")
     _require(user, "assessments.review_assessment", assessment, "approve")
+    check_length("justification", justification, LONG_TEXT)  # becomes decision_justification
     problems = approval_problems(assessment, user)
     result = evaluation.score(assessment)
     decision = decision or result.recommended_decision or ""
@@ -270,6 +274,7 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
 
 
 def check_reopen_reason(reason) -> None:
+    check_length("reason", reason, REASON)
     text = (reason or "").strip() if isinstance(reason, str) else ""
     if len(text) < REOPEN_REASON_MIN_CHARS or len(text.split()) < REOPEN_REASON_MIN_WORDS:
         raise ReasonRequired(
