@@ -12,11 +12,13 @@ from checklists.choices import NOT_APPLICABLE as NA
 from checklists.choices import AnswerType, Compliance, YesNo
 from checklists.models import Question
 from config.exceptions import ConflictError, InvalidInput
+from config.limits import LONG_TEXT
 
 from . import evaluation, workflow
 from .models import Answer, Assessment
 
-MAX_TEXT = 20000
+#: A text answer, a comment and an N/A justification: the cap of their fields (config/limits.py).
+MAX_TEXT = LONG_TEXT
 CHOICES = {
     AnswerType.COMPLIANCE: tuple(Compliance.values),
     AnswerType.YES_NO: (*YesNo.values, NA),
@@ -45,7 +47,7 @@ def clean_value(question: Question, value):
         if not isinstance(value, str):
             raise ValueError("must be text")
         if len(value) > MAX_TEXT:
-            raise ValueError(f"must be at most {MAX_TEXT} characters")
+            raise ValueError(f"must be at most {MAX_TEXT} characters (it has {len(value)})")
         return value
     if value == NA:
         return NA
@@ -108,7 +110,10 @@ def _parse(assessment: Assessment, items) -> list[AnswerInput]:
                 if text is None:
                     text = ""
                 if not isinstance(text, str) or len(text) > MAX_TEXT:
-                    errors.setdefault(code, []).append(f"{text_field} must be text of at most {MAX_TEXT} characters")
+                    length = f" (it has {len(text)})" if isinstance(text, str) else ""
+                    errors.setdefault(code, []).append(
+                        f"{text_field} must be text of at most {MAX_TEXT} characters{length}"
+                    )
                 else:
                     fields[text_field] = text
         version = item.get("version")

@@ -15,6 +15,7 @@ from assessments import exceptions
 from audit import context as audit_context
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
+from config.limits import LONG_TEXT, REASON, check_length
 
 from . import evaluation, record, scoring, signatures, workflow
 from .choices import ACTION_DONE, FindingClass, SignatureMeaning
@@ -100,6 +101,7 @@ def review_minor_cluster(
 ) -> MinorFindingsReview:
     """Confirm three or more minor findings of a criterion as a major finding, or justify why not."""
     workflow.check_editable(assessment, user, reason)
+    check_length("justification", justification, LONG_TEXT)
     if criterion.code not in workflow.unresolved_minor_clusters(assessment):
         raise ConflictError(f"Criterion {criterion.code} has no unreviewed cluster of three or more minor findings.")
     major = None
@@ -179,6 +181,7 @@ def update_action(action: CorrectiveAction, user, reason: str = "", **fields) ->
     assessment = action.finding.assessment
     # Read-only for everyone once verified: the signature covers it as it is.
     _check_open(action)
+    check_length("reason", reason, REASON)  # follow-up after approval skips check_editable
     plan_changes = set(fields) - FOLLOW_UP_FIELDS - {"verification"}
     if assessment.status == Assessment.Status.APPROVED and not plan_changes:
         if not user.has_perm("assessments.follow_up_action", assessment):

@@ -17,6 +17,7 @@ change after a first submission says why."""
 from django.db import transaction
 from django.utils import timezone
 
+from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
 from vendors.choices import QualificationStatus
@@ -70,6 +71,7 @@ def _check_content_open(assessment: Assessment) -> None:
 
 
 def _check_reason(assessment: Assessment, reason: str) -> None:
+    check_length("reason", reason, REASON)
     if needs_reason(assessment) and not (reason or "").strip():
         raise ReasonRequired()
 
@@ -110,6 +112,7 @@ def open_for_submission(assessment: Assessment) -> bool:
 
 
 def _set_status(assessment, status, reason="", **fields):
+    check_length("reason", reason, REASON)  # every step's reason, before anything changes
     assessment._change_reason = reason
     assessment.status = status
     for key, value in fields.items():
@@ -197,6 +200,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     """Called by the QA reviewer's "approved" signature; the caller holds the signature."""
     _require_status(assessment, (Status.SUBMITTED,), "approved")
     _require(user, "assessments.review_assessment", assessment, "approve")
+    check_length("justification", justification, LONG_TEXT)  # becomes decision_justification
     problems = approval_problems(assessment, user)
     result = evaluation.score(assessment)
     decision = decision or result.recommended_decision or ""

@@ -108,7 +108,9 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                checklist = formats.import_checklist(upload.read(), filename=upload.name, user=request.user)
+                checklist = formats.import_checklist(
+                    formats.read_upload(upload), filename=upload.name, user=request.user
+                )
                 if form.cleaned_data["publish"]:
                     publishing.publish(checklist, request.user)
             except formats.ChecklistFileError as exc:

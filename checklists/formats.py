@@ -4,12 +4,23 @@ The format is documented for quality administrators in docs/checklist-format.md,
 in docs/checklist.schema.json. A file is checked completely before anything is written, every
 problem is reported at once with the criterion and question codes it concerns, and an import
 always creates a draft: publishing stays a separate, deliberate step (checklists.publishing).
+
+A file comes from a person, possibly a hostile one, and is refused before it can cost much
+(docs/checklist-format.md, "Limits"): larger than CHECKLIST_IMPORT_MAX_BYTES (2 MiB by default)
+before it is read or parsed; nested deeper than MAX_DEPTH (the format needs 6 levels) before
+anything is built from it, so that no parser or check recurses without end; and in YAML, any
+anchor (`&name`) or alias (`*name`). Aliases are what makes a 1 KB "billion laughs" file expand to
+a billion values; the format never needs them, so refusing every one, from the parser's events and
+before anything is built, is simpler and safer than counting how far they expand. Every import
+path (the API, the admin's upload, `manage.py import_checklist`, the built-in checklists) goes
+through `import_checklist`, and so through `parse`.
 """
 
 import difflib
 import json
 import logging
 import math
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -30,6 +41,9 @@ logger = logging.getLogger(__name__)
 FORMAT = "cdmo-checklist/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
 LIMIT_DECIMAL_PLACES = 4  # Question.min_value / max_value store 4 decimal places
+#: Deepest nesting of mappings and lists a file may have. The format needs 6 (the file, its
+#: criteria, a criterion, its questions, a question, its condition); deeper is refused unread.
+MAX_DEPTH = 10
 
 _TYPE_NAMES = {
     "string": "text",
@@ -52,7 +66,10 @@ _TOP = (-1, -1)  # sort position of problems that concern the whole file
 
 
 class ChecklistFileError(Exception):
-    """A checklist file that cannot be imported; `problems` lists every reason, one per line."""
+    """A checklist file that cannot be imported; `problems` lists every reason, one per line.
+    The API answers `status_code`."""
+
+    status_code = 400
 
     def __init__(self, problems):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -60,6 +77,35 @@ class ChecklistFileError(Exception):
 
     def __str__(self):
         return "\n".join(self.problems)
+
+
+class ChecklistFileTooLarge(ChecklistFileError):
+    """Over CHECKLIST_IMPORT_MAX_BYTES: the API answers 413, like any upload over its limit."""
+
+    status_code = 413
+
+
+# --------------------------------------------------------------------------- size
+
+
+def max_bytes() -> int:
+    return settings.CHECKLIST_IMPORT_MAX_BYTES
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over CHECKLIST_IMPORT_MAX_BYTES, from its size alone."""
+    limit = max_bytes()
+    if size > limit:
+        mib = f" ({limit / (1024 * 1024):.1f} MiB)" if limit >= 1024 * 1024 else ""
+        raise ChecklistFileTooLarge(
+            f"The file is {size:,} bytes; a checklist file may be at most {limit:,} bytes{mib}."
+        )
+
+
+def read_upload(upload) -> bytes:
+    """The content of an uploaded file, refused by its size before any of it is read."""
+    check_size(upload.size)
+    return upload.read()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -85,6 +131,53 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         return super().construct_mapping(node, deep=deep)
 
 
+def _too_deep(line: int, column: int, kind: str) -> ChecklistFileError:
+    return ChecklistFileError(
+        f"{kind} error at line {line}, column {column}: lists and mappings are nested more than "
+        f"{MAX_DEPTH} deep here; a checklist file needs no more than 6."
+    )
+
+
+def _check_yaml_events(text: str) -> None:
+    """Anchors, aliases and deep nesting, refused from the parser's events: before any node or
+    value is built, so that an alias bomb or a deep file costs no more than reading it once."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            what = "an alias" if sign == "*" else "an anchor"
+            raise ChecklistFileError(
+                f"YAML error at line {mark.line + 1}, column {mark.column + 1}: {what} ({sign}{event.anchor}) "
+                "is not allowed; checklist files use no anchors or aliases: write each value out in full."
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(mark.line + 1, mark.column + 1, "YAML")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+# A JSON string (escapes included) or a bracket: enough to measure nesting without parsing.
+_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]', re.DOTALL)
+_JSON_OPEN, _JSON_CLOSE = frozenset("[{"), frozenset("]}")
+
+
+def _check_json_depth(text: str) -> None:
+    """Deep nesting, refused before json.loads, which would recurse once per level."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in _JSON_OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = match.start()
+                raise _too_deep(text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start), "JSON")
+        elif token in _JSON_CLOSE:
+            depth -= 1
+
+
 def _json_object(pairs):
     keys = [key for key, _ in pairs]
     for key in keys:
@@ -108,7 +201,9 @@ def _is_json(text: str, filename: str | None) -> bool:
 
 def parse(data: bytes | str, filename: str | None = None) -> dict:
     """The checklist document in a YAML or JSON file; syntax errors are reported by line and
-    column so that an administrator can find them in the file."""
+    column so that an administrator can find them in the file. The size, the nesting and (in
+    YAML) anchors and aliases are refused before anything is built (module docstring)."""
+    check_size(len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass")))
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -118,6 +213,7 @@ def parse(data: bytes | str, filename: str | None = None) -> dict:
         text = data.removeprefix("\ufeff")
     if _is_json(text, filename):
         try:
+            _check_json_depth(text)
             document = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
         except json.JSONDecodeError as exc:
             raise ChecklistFileError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
@@ -125,7 +221,8 @@ def parse(data: bytes | str, filename: str | None = None) -> dict:
             raise ChecklistFileError(f"JSON error: {exc}.") from exc
     else:
         try:
-            document = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            _check_yaml_events(text)
+            document = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader, no aliases left
         except yaml.MarkedYAMLError as exc:
             # A constructor error (a duplicate key, an unknown tag) is well-formed YAML we refuse.
             kind = "error" if isinstance(exc, yaml.constructor.ConstructorError) else "syntax error"
@@ -506,7 +603,11 @@ def export_checklist(checklist: Checklist) -> dict:
 
 class _YamlDumper(yaml.SafeDumper):
     """Readable YAML, as a person would write it: long texts folded, multi-line texts as blocks,
-    small mappings (a condition, a row of months) on one line."""
+    small mappings (a condition, a row of months) on one line; never an anchor or an alias, which
+    the import refuses (a value used twice is written twice)."""
+
+    def ignore_aliases(self, data):
+        return True
 
     def represent_str(self, data):
         style = "|" if "\n" in data else (">" if len(data) > self.best_width else None)

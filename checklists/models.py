@@ -2,12 +2,13 @@
 once published so that assessments months apart stay comparable."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from checklists.scoring_settings import ScoringSettings
 from config.exceptions import ConflictError
+from config.limits import LONG_TEXT, NAME, SHORT_TEXT
 
 from .choices import AnswerType, ChecklistStatus, YesNo
 
@@ -27,8 +28,8 @@ class Checklist(models.Model):
 
     code = models.SlugField(max_length=40, help_text="Stable identifier shared by all versions, e.g. CGT-CDMO")
     version = models.PositiveIntegerField(default=1)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=NAME)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     scoring_settings = models.JSONField(
         default=default_scoring_settings,
@@ -139,8 +140,8 @@ class ChecklistPart(models.Model):
 class Criterion(ChecklistPart):
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(max_length=10, help_text="e.g. D")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=NAME)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     weight = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -162,9 +163,14 @@ class Question(ChecklistPart):
     # Denormalised from the criterion so that codes are unique per checklist in the database.
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="questions", editable=False)
     code = models.CharField(max_length=16, help_text="e.g. D.3")
-    text = models.TextField()
-    guidance = models.TextField(blank=True, help_text="What the auditor should ask for and look at.")
-    reference = models.CharField(max_length=500, blank=True, help_text="The regulation or guidance it rests on.")
+    text = models.TextField(max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
+    guidance = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What the auditor should ask for and look at.",
+    )
+    reference = models.CharField(max_length=SHORT_TEXT, blank=True, help_text="The regulation or guidance it rests on.")
     answer_type = models.CharField(max_length=12, choices=AnswerType.choices, default=AnswerType.COMPLIANCE)
     expected_answer = models.CharField(
         max_length=3,

@@ -2,15 +2,16 @@
 a vendor) must be "at least a sentence": a word or two does not tell an inspector why."""
 
 from .exceptions import InvalidInput
+from .limits import REASON, check_length
 
 MIN_WORDS = 4
 MIN_CHARS = 20
-MAX_CHARS = 5000
 
 
 def require_sentence(reason, why: str) -> str:
     """The stripped reason, or a 400 naming `reason`; `why` completes "Write at least a sentence
     saying why ..." (e.g. "the approved assessment must be reopened")."""
+    check_length("reason", reason, REASON)
     text = reason.strip() if isinstance(reason, str) else ""
     if "\x00" in text:
         raise InvalidInput({"reason": ["The reason must not contain NUL characters."]})
@@ -22,6 +23,4 @@ def require_sentence(reason, why: str) -> str:
                 ]
             }
         )
-    if len(text) > MAX_CHARS:
-        raise InvalidInput({"reason": [f"At most {MAX_CHARS} characters."]})
     return text

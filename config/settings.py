@@ -203,6 +203,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # evidence files at once, each within its own limit (25 MB, assessments/evidence.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=100) * 1024 * 1024
+# A checklist file (import, checklists/formats.py) at most this many bytes, checked before it is
+# read: the built-in checklist is about 75 KB, so 2 MiB leaves room for any real one.
+CHECKLIST_IMPORT_MAX_BYTES = env.int("CHECKLIST_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Security headers (all on unless DEBUG; see `manage.py check --deploy`) -------------------
 _secure = not DEBUG

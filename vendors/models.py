@@ -3,6 +3,7 @@ they have made for whom, and where each stands on the approved supplier list."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.text import slugify
 
 from audit.models import Audited
 from config.exceptions import ConflictError
+from config.limits import LONG_TEXT, REASON, SHORT_TEXT
 
 from .choices import EventKind, InherentRisk, LicenceKind, QualificationEvent, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
@@ -52,7 +54,7 @@ class Vendor(Audited):
     country = models.CharField(max_length=2, choices=COUNTRY_CHOICES, help_text="ISO 3166-1 alpha-2 code")
     region = models.CharField(max_length=24, choices=Region.choices, editable=False, db_index=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     service_lines = models.ManyToManyField(ServiceLine, blank=True, related_name="vendors")
     modalities = models.ManyToManyField(Modality, blank=True, related_name="vendors")
     therapeutic_areas = models.ManyToManyField(TherapeuticArea, blank=True, related_name="vendors")
@@ -150,7 +152,7 @@ class QualificationDecision(Audited):
     # The deciding assessment by id and reference only: the registry sits below assessments.
     assessment_id = models.BigIntegerField(null=True, blank=True)
     assessment_reference = models.CharField(max_length=20, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON, validators=[MaxLengthValidator(REASON)])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -181,7 +183,7 @@ class QualificationDecision(Audited):
 class Site(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="sites")
     name = models.CharField(max_length=160)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
     grade_a = models.BooleanField("grade A", default=False)
@@ -189,7 +191,7 @@ class Site(models.Model):
     grade_c = models.BooleanField("grade C", default=False)
     grade_d = models.BooleanField("grade D", default=False)
     floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
 
     class Meta:
         ordering = ["vendor", "name"]
@@ -276,7 +278,7 @@ class IndustryEvent(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    detail = models.TextField()
+    detail = models.TextField(max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=160, blank=True)
     source = models.CharField(max_length=250, blank=True)

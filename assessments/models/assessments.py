@@ -4,6 +4,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from accounts.permissions import is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import Audited
 from checklists.models import Checklist, Question
+from config.limits import LONG_TEXT
 
 from ..choices import SUBMITTED_ONCE, AssessmentDecision, AssessmentKind, AssessmentMode, AssessmentStatus
 
@@ -47,7 +49,12 @@ class Assessment(Audited):
     checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INITIAL)
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.ON_SITE)
-    scope = models.TextField(blank=True, help_text="Products, processes and areas covered.")
+    scope = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="Products, processes and areas covered.",
+    )
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
     performed_start = models.DateField(null=True, blank=True)
@@ -73,6 +80,8 @@ class Assessment(Audited):
     decision = models.CharField(max_length=24, choices=Decision.choices, blank=True)
     decision_justification = models.TextField(
         blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
         help_text="Required when the decision differs from the recommended one.",
     )
     requalification_due = models.DateField(null=True, blank=True)
@@ -127,8 +136,8 @@ class Answer(Audited):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     value = models.JSONField(null=True, blank=True)
-    comment = models.TextField(blank=True)
-    na_justification = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
+    na_justification = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     carried_over = models.BooleanField(
         default=False,
         help_text="Copied from the previous assessment and not yet confirmed by an auditor.",

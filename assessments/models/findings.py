@@ -1,12 +1,13 @@
 """Findings an auditor raises and the corrective actions the vendor owes for them."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from audit.models import Audited
 from checklists.models import Criterion, Question
+from config.limits import LONG_TEXT, SHORT_TEXT
 
 from ..choices import ACTION_DONE, ActionStatus, FindingClass, MinorReviewOutcome, SignatureMeaning, is_lower_class
 from .assessments import Assessment
@@ -29,12 +30,14 @@ class Finding(Audited):
         editable=False,
         help_text="What the product proposed from the question's severity.",
     )
-    description = models.TextField()
+    description = models.TextField(max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     downgrade_rationale = models.TextField(
         blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
         help_text="Why the finding is classed lower than the class proposed from the question's severity.",
     )
-    requirement = models.CharField(max_length=500, blank=True, help_text="The requirement not met.")
+    requirement = models.CharField(max_length=SHORT_TEXT, blank=True, help_text="The requirement not met.")
     fmea_severity = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
     fmea_occurrence = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
     fmea_detectability = models.PositiveSmallIntegerField(null=True, blank=True, validators=ONE_TO_FIVE)
@@ -83,7 +86,7 @@ class MinorFindingsReview(Audited):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="minor_reviews")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
-    justification = models.TextField(blank=True)
+    justification = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     major_finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
@@ -99,15 +102,31 @@ class CorrectiveAction(Audited):
     Status = ActionStatus
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField(help_text="What must be corrected or prevented.")
+    description = models.TextField(
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What must be corrected or prevented.",
+    )
     owner = models.CharField(max_length=160, help_text="Name of the person responsible at the vendor.")
     due_date = models.DateField()
-    root_cause = models.TextField(blank=True, help_text="The vendor's root-cause analysis.")
-    vendor_action = models.TextField(blank=True, help_text="The vendor's corrective and preventive action.")
+    root_cause = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="The vendor's root-cause analysis.",
+    )
+    vendor_action = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="The vendor's corrective and preventive action.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     verification = models.TextField(
         blank=True,
         editable=False,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
         help_text="How effectiveness was verified; written only with the QA reviewer's verification signature.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -89,7 +89,7 @@ class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         if upload is None:
             return Response({"file": ["Send the checklist as the multipart field 'file'."]}, status=400)
         try:
-            checklist = formats.import_checklist(upload.read(), filename=upload.name, user=request.user)
-        except formats.ChecklistFileError as exc:
-            return Response({"file": exc.problems}, status=400)
+            checklist = formats.import_checklist(formats.read_upload(upload), filename=upload.name, user=request.user)
+        except formats.ChecklistFileError as exc:  # 413 for a file over the size limit
+            return Response({"file": exc.problems}, status=exc.status_code)
         return Response(ChecklistSerializer(checklist, context={"request": request}).data, status=201)
