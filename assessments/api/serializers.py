@@ -4,10 +4,12 @@ from accounts.models import User
 from assessments import planning
 from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
 from checklists.models import Checklist, Criterion, Question
+from config.api import BlankChoicesAreNull, BlankIsNullChoiceField
+from vendors.choices import RiskRating
 from vendors.models import Site, Vendor
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(status=Checklist.Status.PUBLISHED))
@@ -27,7 +29,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     )
     reference = serializers.CharField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
-    overall_score = serializers.FloatField(read_only=True)
+    overall_score = serializers.FloatField(read_only=True, allow_null=True)
+    # The model keeps the rating as plain text; its values are the registry's ratings.
+    risk_rating = BlankIsNullChoiceField(choices=RiskRating.choices, read_only=True)
 
     class Meta:
         model = Assessment
@@ -89,6 +93,38 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "download"]
 
 
+class AnswerItemSerializer(serializers.Serializer):
+    """One item of `PUT answers/` (docs/api.md, Answers). For the schema: assessments.answers
+    checks the items, by the question's answer type."""
+
+    question = serializers.CharField(help_text="Code of the question, e.g. D.3")
+    value = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="By answer type: compliant/partial/non_compliant/na; yes/no/na; 0-4; a number; text",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    na_justification = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The version last read: a newer one is a 409"
+    )
+    confirm = serializers.BooleanField(required=False, help_text="Confirms an answer carried over")
+
+
+class AnswerSerializer(serializers.Serializer):
+    """One answer as `GET answers/` returns it (assessments.answers.answer_dict, with its files)."""
+
+    question = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+    na_justification = serializers.CharField(allow_blank=True)
+    carried_over = serializers.BooleanField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_by = serializers.CharField(allow_null=True)
+    evidence = EvidenceSerializer(many=True)
+
+
 class CorrectiveActionSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(read_only=True)
     finding = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -113,10 +149,10 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         read_only_fields = ["closed_at", "created_at", "updated_at"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     question = serializers.SlugRelatedField(slug_field="code", read_only=True)
     criterion = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    rpn = serializers.IntegerField(read_only=True)
+    rpn = serializers.IntegerField(read_only=True, allow_null=True)
     reference = serializers.CharField(read_only=True)
     actions = CorrectiveActionSerializer(many=True, read_only=True)
 

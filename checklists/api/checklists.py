@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -68,10 +68,20 @@ class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", enum=["yaml", "json"], default="yaml")],
-        responses={(200, "application/yaml"): OpenApiTypes.STR},
+        # One document in two notations: a mapping (docs/checklist-format.md, checked by
+        # docs/checklist.schema.json), written as YAML or as JSON.
+        responses={
+            (200, "application/yaml"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="file_format=yaml (the default): the checklist document in YAML"
+            ),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="file_format=json: the checklist document in JSON"
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
+        """The version as a checklist file, YAML or JSON by `file_format`, as an attachment."""
         checklist = self.get_object()
         fmt = "json" if request.query_params.get("file_format") == "json" else "yaml"
         text = formats.dump(formats.export_checklist(checklist), fmt)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.api import BlankChoicesAreNull
 from vendors.countries import COUNTRY_NAMES
 from vendors.models import (
     Contact,
@@ -47,7 +48,7 @@ class IndustryEventSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "month", "kind", "detail", "floor_area_sq_ft", "location", "source"]
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
     service_lines = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=ServiceLine.objects.all(), required=False
