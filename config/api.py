@@ -49,7 +49,7 @@ class BlankIsNullChoiceField(serializers.ChoiceField):
 
     def __init__(self, **kwargs):
         kwargs["allow_null"] = True
-        kwargs.setdefault("allow_blank", True)
+        kwargs["allow_blank"] = False  # "" is never sent; the schema's enum is the choices or null
         super().__init__(**kwargs)
 
     def to_representation(self, value):

@@ -13,6 +13,11 @@ from config.parsers import FormParser, JSONParser, MultiPartParser
 
 from .serializers import ChecklistDetailSerializer, ChecklistImportSerializer, ChecklistSerializer
 
+EXPORT_DESCRIPTION = (
+    "The checklist document (docs/checklist-format.md, docs/checklist.schema.json) as a file: "
+    "YAML (application/yaml) by default, JSON (application/json) with file_format=json."
+)
+
 
 class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Checklist versions. Everyone reads them; quality administrators import, edit drafts,
@@ -71,12 +76,8 @@ class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         # One document in two notations: a mapping (docs/checklist-format.md, checked by
         # docs/checklist.schema.json), written as YAML or as JSON.
         responses={
-            (200, "application/yaml"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="file_format=yaml (the default): the checklist document in YAML"
-            ),
-            (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="file_format=json: the checklist document in JSON"
-            ),
+            (200, media_type): OpenApiResponse(OpenApiTypes.OBJECT, description=EXPORT_DESCRIPTION)
+            for media_type in ("application/yaml", "application/json")
         },
     )
     @action(detail=True, methods=["get"])
