@@ -4,7 +4,8 @@ REST framework loads them with its settings, before this module could be importe
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.db import models
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -39,6 +40,40 @@ def text_field(data, name: str) -> str:
     if not isinstance(value, str):
         raise exceptions.ValidationError({name: ["Must be text."]})
     return value
+
+
+class BlankIsNullChoiceField(serializers.ChoiceField):
+    """A choice that may not be made yet (a decision before approval, a rating before scoring):
+    stored as "" by the model, sent as null, so that every value in a response is one of the
+    enum's or null, as the schema says. A null or "" sent back is stored as ""."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        kwargs["allow_blank"] = False  # "" is never sent; the schema's enum is the choices or null
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+    def to_internal_value(self, data):
+        return "" if data in ("", None) else super().to_internal_value(data)
+
+    def validate_empty_values(self, data):
+        if data is None and not self.read_only:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
+class BlankChoicesAreNull:
+    """For a ModelSerializer: every text field of the model with choices and blank=True becomes
+    a `BlankIsNullChoiceField`, so that no response carries "" where the schema has an enum."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.CharField) and model_field.choices and model_field.blank:
+            field_class = BlankIsNullChoiceField
+            field_kwargs.pop("allow_null", None)
+        return field_class, field_kwargs
 
 
 class ServiceUnavailable(exceptions.APIException):

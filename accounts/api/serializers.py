@@ -6,6 +6,8 @@ from accounts.models import User
 class UserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Text, not format "email": a user may have none ("").
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = User

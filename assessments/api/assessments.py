@@ -14,6 +14,8 @@ from rest_framework.response import Response
 
 from assessments import answers, evaluation, evidence, exceptions, findings, planning, record, signatures, workflow
 from assessments.api.serializers import (
+    AnswerItemSerializer,
+    AnswerSerializer,
     AssessmentSerializer,
     CorrectiveActionSerializer,
     EvidenceSerializer,
@@ -38,6 +40,14 @@ from config.exceptions import NotAllowed
 def change_reason(request) -> str:
     """The reason for a change: the body's "reason" (text, else 400), else the X-Change-Reason header."""
     return (text_field(request.data, "reason") or request.headers.get("X-Change-Reason") or "").strip()
+
+
+CHANGE_REASON = OpenApiParameter(
+    "X-Change-Reason",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Why the record changes (needed after a return); a body's `reason` is taken first",
+)
 
 
 def require(user, perm, obj=None):
@@ -86,9 +96,15 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
 
     # --- answers ---------------------------------------------------------------------------
-    @extend_schema(methods=["GET"], responses=OpenApiTypes.OBJECT)
-    @extend_schema(methods=["PUT"], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["get", "put"], url_path="answers")
+    # The whole record, not a page: symmetric with the PUT of a list (docs/api-notes.md).
+    @extend_schema(methods=["GET"], responses=AnswerSerializer(many=True))
+    @extend_schema(
+        methods=["PUT"],
+        request=AnswerItemSerializer(many=True),
+        responses=AnswerSerializer(many=True),
+        parameters=[CHANGE_REASON],
+    )
+    @action(detail=True, methods=["get", "put"], url_path="answers", pagination_class=None)
     def answers(self, request, pk=None):
         """GET every answer; PUT a list of answers by question code, all or nothing."""
         assessment = self.get_object()
@@ -230,9 +246,10 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response({"problems": workflow.submission_problems(self.get_object())})
 
     # --- signatures and score ----------------------------------------------------------------
+    # The whole signature manifest, not a page (docs/api-notes.md).
     @extend_schema(methods=["GET"], responses=SignatureSerializer(many=True))
     @extend_schema(methods=["POST"], request=SignRequestSerializer, responses={201: SignatureSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def signatures(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":

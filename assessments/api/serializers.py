@@ -5,10 +5,12 @@ from accounts.models import User
 from assessments import planning, record
 from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
 from checklists.models import Checklist, Criterion, Question
+from config.api import BlankChoicesAreNull, BlankIsNullChoiceField
+from vendors.choices import RiskRating
 from vendors.models import Site, Vendor
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     checklist = serializers.PrimaryKeyRelatedField(queryset=Checklist.objects.filter(status=Checklist.Status.PUBLISHED))
@@ -28,7 +30,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     )
     reference = serializers.CharField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
-    overall_score = serializers.FloatField(read_only=True)
+    overall_score = serializers.FloatField(read_only=True, allow_null=True)
+    # The model keeps the rating as plain text; its values are the registry's ratings.
+    risk_rating = BlankIsNullChoiceField(choices=RiskRating.choices, read_only=True)
 
     class Meta:
         model = Assessment
@@ -119,6 +123,38 @@ class SignatureSerializer(serializers.ModelSerializer):
         return self._state(signature).why_invalid
 
 
+class AnswerItemSerializer(serializers.Serializer):
+    """One item of `PUT answers/` (docs/api.md, Answers). For the schema: assessments.answers
+    checks the items, by the question's answer type."""
+
+    question = serializers.CharField(help_text="Code of the question, e.g. D.3")
+    value = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="By answer type: compliant/partial/non_compliant/na; yes/no/na; 0-4; a number; text",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    na_justification = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The version last read: a newer one is a 409"
+    )
+    confirm = serializers.BooleanField(required=False, help_text="Confirms an answer carried over")
+
+
+class AnswerSerializer(serializers.Serializer):
+    """One answer as `GET answers/` returns it (assessments.answers.answer_dict, with its files)."""
+
+    question = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+    na_justification = serializers.CharField(allow_blank=True)
+    carried_over = serializers.BooleanField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_by = serializers.CharField(allow_null=True)
+    evidence = EvidenceSerializer(many=True)
+
+
 class CorrectiveActionSerializer(serializers.ModelSerializer):
     """A corrective action; `verification` and a verified or closed `status` come only with the QA
     reviewer's signature (`POST /api/corrective-actions/{id}/verification/`), shown as
@@ -161,10 +197,10 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         return SignatureSerializer(signature, context={"states": states}).data
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     question = serializers.SlugRelatedField(slug_field="code", read_only=True)
     criterion = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    rpn = serializers.IntegerField(read_only=True)
+    rpn = serializers.IntegerField(read_only=True, allow_null=True)
     reference = serializers.CharField(read_only=True)
     actions = CorrectiveActionSerializer(many=True, read_only=True)
 

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +12,11 @@ from checklists.models import Checklist, Criterion, Question
 from config.parsers import FormParser, JSONParser, MultiPartParser
 
 from .serializers import ChecklistDetailSerializer, ChecklistImportSerializer, ChecklistSerializer
+
+EXPORT_DESCRIPTION = (
+    "The checklist document (docs/checklist-format.md, docs/checklist.schema.json) as a file: "
+    "YAML (application/yaml) by default, JSON (application/json) with file_format=json."
+)
 
 
 class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -68,10 +73,16 @@ class ChecklistViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", enum=["yaml", "json"], default="yaml")],
-        responses={(200, "application/yaml"): OpenApiTypes.STR},
+        # One document in two notations: a mapping (docs/checklist-format.md, checked by
+        # docs/checklist.schema.json), written as YAML or as JSON.
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.OBJECT, description=EXPORT_DESCRIPTION)
+            for media_type in ("application/yaml", "application/json")
+        },
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
+        """The version as a checklist file, YAML or JSON by `file_format`, as an attachment."""
         checklist = self.get_object()
         fmt = "json" if request.query_params.get("file_format") == "json" else "yaml"
         text = formats.dump(formats.export_checklist(checklist), fmt)

@@ -54,7 +54,10 @@ class ReportArchiveSerializer(serializers.ModelSerializer):
 
 
 class ArchiveRequestSerializer(serializers.Serializer):
-    assessments = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    # Ids within the database's integer range: a larger number is a 400, not an overflow.
+    assessments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=500
+    )
 
 
 class VerifySerializer(serializers.Serializer):

@@ -3,8 +3,8 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 from config import reasons
+from config.api import BlankChoicesAreNull
 from vendors import qualification
-from vendors.choices import RiskRating
 from vendors.countries import COUNTRY_NAMES
 from vendors.models import (
     Contact,
@@ -53,15 +53,7 @@ class IndustryEventSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "month", "kind", "detail", "floor_area_sq_ft", "location", "source"]
 
 
-class RatingOrNull(serializers.ChoiceField):
-    """A risk rating, or null (not "") when there is none: the schema's enum holds."""
-
-    def to_representation(self, value):
-        return super().to_representation(value) if value else None
-
-
-class QualificationDecisionSerializer(serializers.ModelSerializer):
-    risk_rating = RatingOrNull(choices=RiskRating.choices, allow_null=True, read_only=True)
+class QualificationDecisionSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
     assessment = serializers.IntegerField(source="assessment_id", read_only=True, allow_null=True)
 
@@ -85,7 +77,7 @@ class QualificationDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
     service_lines = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=ServiceLine.objects.all(), required=False
