@@ -179,10 +179,12 @@ def _check_json_depth(text: str) -> None:
 
 
 def _json_object(pairs):
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
+    """A JSON object that refuses a key given twice; linear, so a file of many keys is cheap."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
             raise ValueError(f"duplicate key {key!r}")
+        seen.add(key)
     return dict(pairs)
 
 
