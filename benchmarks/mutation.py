@@ -489,20 +489,21 @@ def uncommitted(files) -> list[str]:
     return status.stdout.splitlines()
 
 
-def run_target(name: str, target: Target, env: dict) -> list[Result] | None:
+def run_target(name: str, target: Target, env: dict, results: list, lines=()) -> bool:
+    """Run every mutant of one target, appending to `results` as it goes (so that a stopped run
+    still reports what it measured); False when the target has no module or no tests yet."""
     files = [f for f in target.files if (BASE_DIR / f).exists()]
     tests = [t for t in target.tests if (BASE_DIR / t).exists()]
     if not files or not tests:
         print(f"\n{name}: skipped ({'no module' if not files else 'no tests'} yet)")
-        return None
-    mutants = [m for f in files for m in make_mutants(f)]
+        return False
+    mutants = [m for f in files for m in make_mutants(f) if not lines or m.lineno in lines]
     print(f"\n{name}: {len(mutants)} mutants; tests: {' '.join(tests)}")
     baseline = run_tests(tests, env)
     if baseline.outcome != "passed":
         raise SystemExit(f"The tests of {name} fail without any mutant; fix them first:\n{baseline.output}")
     timeout = 3 * baseline.seconds + 30
     print(f"  baseline {baseline.seconds:.1f} s, timeout {timeout:.0f} s")
-    results = []
     for number, mutant in enumerate(mutants, 1):
         with MutantInPlace(mutant.path, mutant.source):
             run = run_tests(tests, env, timeout)
@@ -512,7 +513,7 @@ def run_target(name: str, target: Target, env: dict) -> list[Result] | None:
             Path(env["VAR_DIR"]).mkdir()
         results.append(Result(mutant, outcome, run.seconds))
         print(f"  [{number}/{len(mutants)}] {mutant.where} {mutant.kind}: {outcome} ({run.seconds:.1f} s)", flush=True)
-    return results
+    return True
 
 
 def score(results) -> tuple[int, int, int, int, float]:
@@ -552,6 +553,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", action="append", choices=sorted(TARGETS), help="run only this target (repeatable)")
     parser.add_argument("--list", action="store_true", help="only list the mutants; run nothing")
+    parser.add_argument("--line", type=int, action="append", help="only the mutants of this line (repeatable)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     names = args.module or list(TARGETS)
@@ -560,7 +562,13 @@ def main(argv=None) -> int:
 
     if args.list:
         for name in names:
-            mutants = [m for f in TARGETS[name].files if (BASE_DIR / f).exists() for m in make_mutants(f)]
+            mutants = [
+                m
+                for f in TARGETS[name].files
+                if (BASE_DIR / f).exists()
+                for m in make_mutants(f)
+                if not args.line or m.lineno in args.line
+            ]
             print(f"{name}: {len(mutants)} mutants")
             for m in mutants:
                 print(f"  {m.where} [{m.kind}]\n      {m.original}\n    → {m.mutated}")
@@ -577,11 +585,11 @@ def main(argv=None) -> int:
         with PrivateRedis(int(os.environ.get("PRIVATE_REDIS_PORT", "6391"))) as redis_url:
             env = test_env(var_dir, redis_url)
             for name in names:
-                results = run_target(name, TARGETS[name], env)
-                if results is not None:
-                    all_results[name] = results
+                all_results[name] = []
+                if not run_target(name, TARGETS[name], env, all_results[name], set(args.line or ())):
+                    del all_results[name]
     except (KeyboardInterrupt, Terminated):
-        print("\nStopped; every target file is back as it was.")
+        print("\nStopped; every target file is back as it was. The figures below are of the mutants run.")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     left = uncommitted(files)
