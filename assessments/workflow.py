@@ -17,6 +17,7 @@ change after a first submission says why."""
 from django.db import transaction
 from django.utils import timezone
 
+from config.exceptions import InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
@@ -274,7 +275,10 @@ def lift_condition_if_met(assessment: Assessment) -> bool:
 
 
 def check_reopen_reason(reason) -> None:
-    require_sentence(reason, "the approved assessment must be reopened")
+    try:
+        require_sentence(reason, "the approved assessment must be reopened")
+    except InvalidInput as exc:
+        raise ReasonRequired(exc.errors["reason"][0]) from exc
 
 
 def check_may_reopen(assessment: Assessment, user) -> None:
