@@ -21,6 +21,11 @@ SIGTERM, checked byte for byte. A copy of the original waits beside the file
 the script ever be killed outright. A mutant is killed when the tests fail (or time out, or
 cannot be imported), and survives when they pass.
 
+A run that is stopped (Ctrl-C, SIGTERM from `timeout`, SIGHUP) puts the file back, prints the
+table and the survivors of the mutants that finished, marks each target that did not run to its
+end, and exits 130 (Ctrl-C) or 143; `--json` is rewritten after every mutant, so even a run killed
+outright leaves the results it measured (`"complete": false`).
+
 Because it rewrites product files, run it only in a checkout you are not editing (the target
 files must be committed: it refuses otherwise). It is a benchmark, not part of `make test`; see
 benchmarks/README.md, "Mutation testing".
@@ -358,12 +363,27 @@ def make_mutants(path: str) -> list[Mutant]:
 
 
 # --- Writing a mutant in place, and always putting the original back -------------------------
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class Terminated(Exception):
-    pass
+    """SIGTERM or SIGHUP (`timeout`, a closed terminal): stopped like Ctrl-C."""
 
 
-def _on_sigterm(signum, frame):
-    raise Terminated()
+def _on_stop_signal(signum, frame):
+    raise Terminated(signal.Signals(signum).name)
+
+
+class StopSignalsHeld:
+    """Ctrl-C, SIGTERM and SIGHUP wait while the original is written back: a second Ctrl-C in the
+    middle of a restore must not leave a half-written module. They are delivered on leaving."""
+
+    def __enter__(self):
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        return False
 
 
 def _pycache(file: Path):
@@ -399,12 +419,13 @@ class MutantInPlace:
         self.file.write_text(self.source, encoding="utf-8")
 
     def __exit__(self, *exc):
-        self.file.write_bytes(self.original)
-        if self.file.read_bytes() != self.original:
-            raise SystemExit(f"{self.file} was not restored; its original is in {self.backup}.")
-        self.backup.unlink()
-        for pyc in _pycache(self.file):
-            pyc.unlink()
+        with StopSignalsHeld():
+            self.file.write_bytes(self.original)
+            if self.file.read_bytes() != self.original:
+                raise SystemExit(f"{self.file} was not restored; its original is in {self.backup}.")
+            self.backup.unlink()
+            for pyc in _pycache(self.file):
+                pyc.unlink()
         return False
 
 
@@ -490,14 +511,82 @@ def uncommitted(files) -> list[str]:
     return status.stdout.splitlines()
 
 
-def run_target(name: str, target: Target, env: dict, results: list, lines=()) -> bool:
-    """Run every mutant of one target, appending to `results` as it goes (so that a stopped run
-    still reports what it measured); False when the target has no module or no tests yet."""
+@dataclass
+class TargetRun:
+    """What one target planned and what it measured so far."""
+
+    planned: int = 0
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.results) == self.planned
+
+
+class Progress:
+    """Every result as soon as it is measured, and the JSON file rewritten after each one (a new
+    file moved over the old, so a reader never sees half of it): however the run ends, even by
+    SIGKILL, the file holds every mutant that finished."""
+
+    def __init__(self, json_path: Path | None):
+        self.json_path = json_path
+        self.targets: dict[str, TargetRun] = {}
+        self.stopped_by: str | None = None
+
+    def start(self, name: str, planned: int) -> TargetRun:
+        self.targets[name] = TargetRun(planned)
+        self.save()
+        return self.targets[name]
+
+    def add(self, name: str, result: Result) -> None:
+        self.targets[name].results.append(result)
+        self.save()
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None and all(t.complete for t in self.targets.values())
+
+    def as_json(self) -> dict:
+        return {
+            "complete": self.complete,
+            "stopped_by": self.stopped_by,
+            "targets": {
+                name: {
+                    "mutants": run.planned,
+                    "run": len(run.results),
+                    "results": [
+                        {
+                            "where": r.mutant.where,
+                            "kind": r.mutant.kind,
+                            "outcome": r.outcome,
+                            "original": r.mutant.original,
+                            "mutated": r.mutant.mutated,
+                            "seconds": round(r.seconds, 1),
+                            "id": _mutant_id(r.mutant),
+                        }
+                        for r in run.results
+                    ],
+                }
+                for name, run in self.targets.items()
+            },
+        }
+
+    def save(self) -> None:
+        if self.json_path is None:
+            return
+        partial = self.json_path.with_name(self.json_path.name + ".partial")
+        partial.write_text(json.dumps(self.as_json(), indent=1), encoding="utf-8")
+        os.replace(partial, self.json_path)
+
+
+def run_target(name: str, target: Target, env: dict, progress: Progress, lines=()) -> None:
+    """Run every mutant of one target, recording each result as it comes (so that a stopped run
+    still reports what it measured)."""
     files = [f for f in target.files if (BASE_DIR / f).exists()]
     tests = [t for t in target.tests if (BASE_DIR / t).exists()]
     if not files or not tests:
         print(f"\n{name}: skipped ({'no module' if not files else 'no tests'} yet)")
-        return False
+        return
     mutants = [m for f in files for m in make_mutants(f) if not lines or m.lineno in lines]
     print(f"\n{name}: {len(mutants)} mutants; tests: {' '.join(tests)}")
     baseline = run_tests(tests, env)
@@ -505,6 +594,7 @@ def run_target(name: str, target: Target, env: dict, results: list, lines=()) ->
         raise SystemExit(f"The tests of {name} fail without any mutant; fix them first:\n{baseline.output}")
     timeout = 3 * baseline.seconds + 30
     print(f"  baseline {baseline.seconds:.1f} s, timeout {timeout:.0f} s")
+    progress.start(name, len(mutants))
     for number, mutant in enumerate(mutants, 1):
         with MutantInPlace(mutant.path, mutant.source):
             run = run_tests(tests, env, timeout)
@@ -512,9 +602,8 @@ def run_target(name: str, target: Target, env: dict, results: list, lines=()) ->
         if outcome == "timeout":
             shutil.rmtree(env["VAR_DIR"], ignore_errors=True)  # a killed run may leave rows behind
             Path(env["VAR_DIR"]).mkdir()
-        results.append(Result(mutant, outcome, run.seconds))
+        progress.add(name, Result(mutant, outcome, run.seconds))
         print(f"  [{number}/{len(mutants)}] {mutant.where} {mutant.kind}: {outcome} ({run.seconds:.1f} s)", flush=True)
-    return True
 
 
 def score(results) -> tuple[int, int, int, int, float]:
@@ -525,29 +614,42 @@ def score(results) -> tuple[int, int, int, int, float]:
     return total, killed, timeouts, survived, ((killed + timeouts) / total if total else 1.0)
 
 
-def report(all_results: dict[str, list[Result]], seconds: float) -> bool:
+def report(progress: Progress, seconds: float) -> bool:
+    """The table and the survivors of what was run; True when every required target that ran
+    to its end reaches the goal. A target stopped part-way is shown with how far it got and is
+    never counted as reaching the goal."""
     rows = []
-    for name, results in all_results.items():
+    for name, run in progress.targets.items():
         by_file = {}
-        for r in results:
+        for r in run.results:
             by_file.setdefault(r.mutant.path, []).append(r)
-        rows.append((name, *score(results)))
+        ran = "" if run.complete else f" (stopped: {len(run.results)} of {run.planned} run)"
+        rows.append((name + ran, *score(run.results)))
         if len(by_file) > 1:
             rows += [(f"{name}/{Path(p).name}", *score(rs)) for p, rs in by_file.items()]
-    print(f"\nMutation testing, {seconds / 60:.1f} min")
+    print(f"\nMutation testing, {seconds / 60:.1f} min" + ("" if progress.complete else ", stopped before the end"))
     print("| module | mutants | killed | timeouts | survived | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, total, killed, timeouts, survived, ratio in rows:
         print(f"| {name} | {total} | {killed} | {timeouts} | {survived} | {ratio:.0%} |")
-    survivors = [r for results in all_results.values() for r in results if r.outcome == "survived"]
+    survivors = [r for run in progress.targets.values() for r in run.results if r.outcome == "survived"]
     if survivors:
         print("\nSurvivors:")
         for r in survivors:
             print(f"  {r.mutant.where} [{r.mutant.kind}]\n      {r.mutant.original}\n    → {r.mutant.mutated}")
-    short = [name for name, results in all_results.items() if TARGETS[name].required and score(results)[-1] < GOAL]
+    short = [
+        name
+        for name, run in progress.targets.items()
+        if TARGETS[name].required and run.complete and score(run.results)[-1] < GOAL
+    ]
     if short:
         print(f"\nBelow {GOAL:.0%}: {', '.join(short)}")
-    return not short
+    unfinished = [name for name, run in progress.targets.items() if not run.complete]
+    if unfinished:
+        print(f"Not run to the end: {', '.join(unfinished)}")
+    if progress.json_path:
+        print(f"Results written to {progress.json_path}")
+    return not short and progress.complete
 
 
 def main(argv=None) -> int:
@@ -555,7 +657,7 @@ def main(argv=None) -> int:
     parser.add_argument("--module", action="append", choices=sorted(TARGETS), help="run only this target (repeatable)")
     parser.add_argument("--list", action="store_true", help="only list the mutants; run nothing")
     parser.add_argument("--line", type=int, action="append", help="only the mutants of this line (repeatable)")
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--json", type=Path, help="write the results to this file, after each mutant")
     args = parser.parse_args(argv)
     names = args.module or list(TARGETS)
     files = [f for name in names for f in TARGETS[name].files if (BASE_DIR / f).exists()]
@@ -578,46 +680,35 @@ def main(argv=None) -> int:
     dirty = uncommitted(files)
     if dirty:
         sys.exit("Commit or stash the target modules first (the mutants are written over them):\n" + "\n".join(dirty))
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {number: signal.signal(number, _on_stop_signal) for number in STOP_SIGNALS[1:]}
     started = time.monotonic()
-    all_results = {}
+    progress = Progress(args.json)
     var_dir = Path(tempfile.mkdtemp(prefix="mutation-"))
     try:
         with PrivateRedis(int(os.environ.get("PRIVATE_REDIS_PORT", "6391"))) as redis_url:
             env = test_env(var_dir, redis_url)
             for name in names:
-                all_results[name] = []
-                if not run_target(name, TARGETS[name], env, all_results[name], set(args.line or ())):
-                    del all_results[name]
-    except (KeyboardInterrupt, Terminated):
-        print("\nStopped; every target file is back as it was. The figures below are of the mutants run.")
+                run_target(name, TARGETS[name], env, progress, set(args.line or ()))
+    except KeyboardInterrupt:
+        progress.stopped_by = "SIGINT"
+    except Terminated as stop:
+        progress.stopped_by = str(stop)
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         shutil.rmtree(var_dir, ignore_errors=True)
+    if progress.stopped_by:
+        print(f"\nStopped ({progress.stopped_by}); every target file is back as it was.")
+        print("The figures below are of the mutants that finished.")
+    progress.save()
     left = uncommitted(files)
     if left:
-        sys.exit("A target file differs from git after the run, check it:\n" + "\n".join(left))
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    name: [
-                        {
-                            "where": r.mutant.where,
-                            "kind": r.mutant.kind,
-                            "outcome": r.outcome,
-                            "original": r.mutant.original,
-                            "mutated": r.mutant.mutated,
-                            "seconds": round(r.seconds, 1),
-                            "id": _mutant_id(r.mutant),
-                        }
-                        for r in results
-                    ]
-                    for name, results in all_results.items()
-                },
-                indent=1,
-            )
-        )
-    ok = report(all_results, time.monotonic() - started)
+        print("A target file differs from git after the run, check it:\n" + "\n".join(left))
+    ok = report(progress, time.monotonic() - started)
+    if left:
+        return 2
+    if progress.stopped_by:
+        return 130 if progress.stopped_by == "SIGINT" else 143
     return 0 if ok else 1
 
 
