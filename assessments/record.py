@@ -1,7 +1,8 @@
 """What a signature covers, and whether a signature still holds.
 
 A signature covers a SHA-256 over a canonical serialisation of the record (answers, evidence
-hashes, findings, corrective-action plans, and from version 2 the people who did the audit). Any
+hashes, findings, corrective-action plans, from version 2 the people who did the audit, from
+version 3 why a finding is classed lower than proposed). Any
 later change to that content, or reopening the assessment, makes the signature show as invalid
 wherever it is shown (docs/domain.md §4.3).
 
@@ -19,9 +20,10 @@ from .models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Sig
 
 #: The version new signatures are computed with. 1: answers, evidence, findings, action plans;
 #: 2: also the lead auditor and the audit team, so that changing who did the audit after the lead
-#: signed "performed" voids that signature.
-CONTENT_VERSION = 2
-CONTENT_VERSIONS = (1, 2)
+#: signed "performed" voids that signature; 3: also each finding's proposed class and the rationale
+#: of a downgrade, so that the reason a finding was classed lower is part of what was approved.
+CONTENT_VERSION = 3
+CONTENT_VERSIONS = (1, 2, 3)
 
 
 def canonical_content(assessment: Assessment, version: int = CONTENT_VERSION) -> dict:
@@ -54,6 +56,11 @@ def canonical_content(assessment: Assessment, version: int = CONTENT_VERSION) ->
             "description": f.description,
             "requirement": f.requirement,
             "fmea": [f.fmea_severity, f.fmea_occurrence, f.fmea_detectability],
+            **(
+                {"proposed_classification": f.proposed_classification, "downgrade_rationale": f.downgrade_rationale}
+                if version >= 3
+                else {}
+            ),
         }
         for f in Finding.objects.filter(assessment=assessment)
         .select_related("question", "criterion")

@@ -21,7 +21,6 @@ from config.exceptions import InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
-from vendors.choices import QualificationStatus
 
 from . import evaluation, permissions, record, scoring, signals
 from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
@@ -249,12 +248,13 @@ def apply_decision_to_vendor(assessment: Assessment) -> None:
 
 def lift_condition_if_met(assessment: Assessment) -> bool:
     """A conditional approval holds "until the corrective actions for every major finding are
-    verified effective" (docs/domain.md §3): then the vendor becomes approved."""
+    verified effective" (docs/domain.md §3): then the vendor becomes approved (held until its
+    reinstatement, if it is disqualified meanwhile)."""
     vendor = assessment.vendor
     if (
         assessment.status != Status.APPROVED
         or assessment.decision != Assessment.Decision.CONDITIONALLY_APPROVED
-        or vendor.status != QualificationStatus.CONDITIONALLY_APPROVED
+        or not qualification.condition_set_by(vendor, assessment)
     ):
         return False
     latest = Assessment.objects.filter(vendor=vendor, status=Status.APPROVED).order_by("-approved_at").first()

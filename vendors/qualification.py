@@ -202,18 +202,26 @@ def follow_assessment_decision(
         )
 
 
+def condition_set_by(vendor: Vendor, assessment) -> bool:
+    """Whether the decision that stands for the vendor is the conditional approval this
+    assessment gave. A disqualification does not change it: a condition met meanwhile is lifted
+    then, held, and the reinstatement returns the vendor to approved."""
+    standing = standing_decision(vendor)
+    return (
+        vendor.status in (Status.CONDITIONALLY_APPROVED, Status.DISQUALIFIED)
+        and standing is not None
+        and standing.decided_status == Status.CONDITIONALLY_APPROVED
+        and standing.assessment_id in (None, assessment.pk)
+    )
+
+
 def lift_conditional_approval(vendor: Vendor, assessment, reason: str, by=None) -> QualificationDecision:
     """A conditional approval becomes an approval; the rating and due date stay as decided. Only
-    the condition the assessment itself set is lifted."""
+    the condition the assessment itself set is lifted; while the vendor is disqualified the lift
+    is kept but held, like any decision then."""
     with transaction.atomic():
         locked = _locked(vendor)
-        standing = standing_decision(locked)
-        if (
-            locked.status != Status.CONDITIONALLY_APPROVED
-            or standing is None
-            or standing.decided_status != Status.CONDITIONALLY_APPROVED
-            or standing.assessment_id not in (None, assessment.pk)
-        ):
+        if not condition_set_by(locked, assessment):
             raise ConflictError(
                 f"{vendor.name} is not conditionally approved by {assessment.reference}: there is no condition to lift."
             )

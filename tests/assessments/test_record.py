@@ -73,7 +73,26 @@ def test_version_2_covers_who_did_the_audit_and_version_1_does_not(checklist, ve
     assert {k: v for k, v in v2.items() if k not in ("lead_auditor", "audit_team")} == v1
     assert record.content_hash(assessment) == record.hash_of(v2)
     with pytest.raises(ValueError):
-        record.canonical_content(assessment, 3)
+        record.canonical_content(assessment, 4)
+
+
+@pytest.mark.django_db
+def test_version_3_covers_why_a_finding_was_downgraded(checklist, vendor, lead_auditor, reviewer):
+    assessment = approved_assessment(checklist, vendor, lead_auditor, reviewer, findings=[("C.1", "minor")])
+    assert [s.valid for s in record.signature_states(assessment)] == [True, True]
+    finding = assessment.findings.get()
+    finding.proposed_classification, finding.downgrade_rationale = "major", "Alert level only, no action limit."
+    finding.save(update_fields=["proposed_classification", "downgrade_rationale"])
+
+    v2, v3 = record.canonical_content(assessment, 2), record.canonical_content(assessment, 3)
+    assert "downgrade_rationale" not in v2["findings"][0]
+    assert {k: v3["findings"][0][k] for k in ("proposed_classification", "downgrade_rationale")} == {
+        "proposed_classification": "major",
+        "downgrade_rationale": "Alert level only, no action limit.",
+    }
+    assert {**v3, "findings": v2["findings"]} == v2
+    # signed at version 3: a rationale written or changed after approval voids the signatures
+    assert [s.valid for s in record.signature_states(assessment)] == [False, False]
 
 
 @pytest.mark.django_db
@@ -93,7 +112,7 @@ def test_a_signature_made_with_version_1_stays_valid(checklist, vendor, lead_aud
     states = {s.signature.pk: s for s in record.signature_states(assessment)}
     assert states[old.pk].valid and all(s.valid for s in states.values())
     stored = Signature.objects.get(meaning="approved")
-    assert stored.content_version == record.CONTENT_VERSION == 2
+    assert stored.content_version == record.CONTENT_VERSION == 3
 
 
 @pytest.mark.django_db

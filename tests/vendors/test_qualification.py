@@ -231,6 +231,34 @@ def test_decisions_while_disqualified_are_kept_but_held_until_reinstatement(
     )
 
 
+def test_a_condition_met_while_disqualified_is_lifted_held_and_approved_on_reinstatement(
+    checklist, vendor, lead_auditor, reviewer, quality_admin
+):
+    from assessments import findings
+    from assessments.models import CorrectiveAction
+
+    assessment = approved_assessment(checklist, vendor, lead_auditor, reviewer, findings=[("C.1", "major")])
+    qualification.disqualify(vendor, quality_admin, REASON, PASSWORD, signing_request())
+    action = CorrectiveAction.objects.get(finding__assessment=assessment)
+    findings.update_action(action, lead_auditor, status="response_received", vendor_action="New EM SOP")
+    findings.verify_action(action, reviewer, "EM data reviewed", PASSWORD, request=signing_request())
+    vendor.refresh_from_db()
+    assert vendor.status == "disqualified"
+    held = qualification.history(vendor).first()
+    assert (held.event, held.to_status, held.decided_status, held.held) == (
+        "condition_lifted",
+        "disqualified",
+        "approved",
+        True,
+    )
+
+    qualification.reinstate(vendor, quality_admin, REINSTATE_REASON, PASSWORD, signing_request())
+    vendor.refresh_from_db()
+    assert (vendor.status, vendor.next_requalification_due) == ("approved", assessment.requalification_due)
+    with pytest.raises(ConflictError):  # the condition is lifted once
+        qualification.lift_conditional_approval(vendor, assessment, "Again.")
+
+
 def test_a_qualification_decision_is_written_once(approved_vendor):
     decision = qualification.history(approved_vendor).first()
     decision.reason = "Rewritten."
