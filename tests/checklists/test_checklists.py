@@ -23,6 +23,7 @@ from checklists import formats, publishing
 from checklists.choices import AnswerType
 from checklists.models import Checklist, ChecklistLocked, Criterion, Question
 from tests.helpers.admin import admin_form_data
+from tests.helpers.checklists import small_criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -47,51 +48,6 @@ CRITERION_KEYS = {"code", "title", "weight", "questions"}
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def small_criteria():
-    """Two criteria in the import format: every scored answer type, a condition, all publishable."""
-    return [
-        {
-            "code": "A",
-            "title": "Experience",
-            "weight": 2,
-            "questions": [
-                {
-                    "code": "A.1",
-                    "text": "Are viral vectors handled on site?",
-                    "answer_type": "yes_no",
-                    "expected_answer": "yes",
-                    "guidance": "Ask for the vector list.",
-                    "reference": "EU GMP Part IV",
-                },
-                {
-                    "code": "A.2",
-                    "text": "GMP batches in the last 3 years?",
-                    "answer_type": "numeric",
-                    "min_value": 10,
-                    "unit": "batches",
-                    "weight": 4,
-                    "severity": 5,
-                    "evidence_required": True,
-                },
-                {
-                    "code": "A.3",
-                    "text": "Is replication-competent virus tested?",
-                    "answer_type": "compliance",
-                    "condition": {"question": "A.1", "equals": "yes"},
-                },
-            ],
-        },
-        {
-            "code": "B",
-            "title": "Quality system",
-            "questions": [
-                {"code": "B.1", "text": "How mature is the CAPA system?", "answer_type": "maturity"},
-                {"code": "B.2", "text": "Anything else?", "answer_type": "text", "required": False},
-            ],
-        },
-    ]
 
 
 def make_draft(code="TEST-CL", version=1, criteria=None, **fields):

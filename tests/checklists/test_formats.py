@@ -18,86 +18,11 @@ from checklists.choices import AnswerType
 from checklists.formats import ChecklistFileError, dump, export_checklist, import_checklist, parse, validate
 from checklists.models import Checklist, Criterion, Question
 from checklists.scoring_settings import ScoringSettings
+from tests.helpers.checklists import small_document
 
 BUILTIN = reference_data.CHECKLISTS_DIR / "cgt-cdmo-v1.yaml"
 SCHEMA_FILE = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
 DELETE = object()
-
-
-def small_document(code="TEST-CL", version=1):
-    """Every answer type, both kinds of condition value, defaults left out, partial scoring."""
-    return {
-        "format": "cdmo-checklist/1",
-        "code": code,
-        "name": "Test checklist",
-        "version": version,
-        "description": "For the tests.",
-        "scoring": {
-            "rating_thresholds": {"critical_below_overall": 55},
-            "requalification_months": {"low": {"low": 48}},
-        },
-        "criteria": [
-            {
-                "code": "A",
-                "title": "Experience",
-                "weight": 2,
-                "questions": [
-                    {
-                        "code": "A.1",
-                        "text": "Are viral vectors handled on site?",
-                        "answer_type": "yes_no",
-                        "expected_answer": "yes",
-                    },
-                    {
-                        "code": "A.2",
-                        "text": "GMP batches in the last 3 years?",
-                        "answer_type": "numeric",
-                        "min_value": 10,
-                        "max_value": None,
-                        "unit": "batches",
-                        "weight": 4,
-                        "severity": 5,
-                        "evidence_required": True,
-                    },
-                    {
-                        "code": "A.3",
-                        "text": "Is replication-competent virus tested?",
-                        "answer_type": "compliance",
-                        "condition": {"question": "A.1", "equals": "yes"},
-                    },
-                ],
-            },
-            {
-                "code": "B",
-                "title": "Quality system",
-                "description": "QA independence.",
-                "questions": [
-                    {
-                        "code": "B.1",
-                        "text": "How mature is the CAPA system?",
-                        "answer_type": "maturity",
-                        "required": False,
-                    },
-                    {
-                        "code": "B.2",
-                        "text": "Anything else?",
-                        "answer_type": "text",
-                        "guidance": "Free notes.",
-                        "reference": "ICH Q10",
-                    },
-                    {
-                        "code": "B.2a",
-                        "text": "Deviation rate?",
-                        "answer_type": "numeric",
-                        "min_value": 0,
-                        "max_value": 2.5,
-                        "unit": "%",
-                        "condition": {"question": "B.1", "equals": 3},
-                    },
-                ],
-            },
-        ],
-    }
 
 
 def find_question(document, code):
