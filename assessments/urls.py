@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessments/<int:pk>/answers/<str:code>/", workspace.save_answer, name="save_answer"),
     path("assessments/<int:pk>/answers/<str:code>/evidence/", workspace.upload_evidence, name="upload_evidence"),
     path("evidence/<int:pk>/download/", workspace.download_evidence, name="download_evidence"),
+    path("evidence/<int:pk>/remove/", workspace.remove_evidence, name="remove_evidence"),
     path("assessments/<int:pk>/findings/", findings.findings_tab, name="findings"),
     path("assessments/<int:pk>/findings/new/", findings.raise_finding, name="raise_finding"),
     path("assessments/<int:pk>/minor-reviews/", findings.review_cluster, name="review_cluster"),

@@ -196,7 +196,7 @@ MATRIX = {
     # assessment is submitted, not approved), before the body is read.
     "api/corrective-actions/<pk>/verification/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
-    "api/evidence/<pk>/": {"GET": MEMBER_READ},
+    "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
@@ -228,6 +228,8 @@ MATRIX = {
     "assessments/<pk>/history.csv": {"GET": PAGE_MEMBER},
     "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    # The evidence list comes back with the refusal: 409 (submitted) is shown in place, 403 is not offered.
+    "evidence/<pk>/remove/": {"POST": row(LOGIN, 404, 404, 409, 409, 403, 403)},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
     "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "insights/vendors/": {"GET": PAGE_STAFF},
