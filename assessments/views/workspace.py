@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import answers, evaluation, evidence, findings, record, signatures, workflow
+from assessments import answers, comments, evaluation, evidence, findings, record, signatures, workflow
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
@@ -34,9 +34,12 @@ def _questions_context(assessment, criterion, values, blockers=None, user=None):
     finding_by_q = {}
     for f in Finding.objects.filter(assessment=assessment, criterion=criterion).order_by("number"):
         finding_by_q.setdefault(f.question_id, []).append(f)
+    questions = list(criterion.questions.order_by("order", "code"))
+    threads = comments.threads(assessment, [q.pk for q in questions])
     return [
         {
             "q": q,
+            "threads": threads.get(q.pk, []),
             "answer": answer_by_q.get(q.pk),
             "applies": q.code in visible,
             "findings": finding_by_q.get(q.pk, []),
@@ -44,7 +47,7 @@ def _questions_context(assessment, criterion, values, blockers=None, user=None):
             "missing": missing.get(q.code, []),
             "removable": _removable(answer_by_q.get(q.pk), user) if user is not None else set(),
         }
-        for q in criterion.questions.order_by("order", "code")
+        for q in questions
     ]
 
 
@@ -128,6 +131,8 @@ def _workspace_context(request, assessment, criterion_code=None):
         else [],
         "editable": workflow.may_edit(assessment, request.user),
         "needs_reason": workflow.needs_reason(assessment),
+        "may_open_comment": comments.may_open(assessment, request.user),
+        "may_reply_comment": comments.may_reply(assessment, request.user),
         **panel,
         "can_submit": workflow.may_submit(assessment, request.user),
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
@@ -302,6 +307,39 @@ def remove_evidence(request, pk):
     except ConflictError as exc:
         errors, status = [str(exc)], 409
     return _evidence_list(request, assessment, code, errors, status)
+
+
+@login_required
+@require_POST
+def comment_on_question(request, pk, code):
+    """A reviewer's comment on a question, or an answer in its thread (htmx): the question's
+    comments come back."""
+    assessment = visible_assessment(request, pk)
+    question = get_object_or_404(Question, checklist_id=assessment.checklist_id, code=code)
+    error, status = "", 200
+    try:
+        comments.comment(
+            assessment, request.user, code, request.POST.get("body", ""), reply_to=request.POST.get("reply_to") or None
+        )
+    except InvalidInput as exc:
+        error, status = " ".join(m for messages_ in exc.errors.values() for m in messages_), 400
+    except NotAllowed as exc:
+        error, status = str(exc), 403
+    except ConflictError as exc:
+        error, status = str(exc), 409
+    return render(
+        request,
+        "assessments/_comments.html",
+        {
+            "assessment": assessment,
+            "q": question,
+            "threads": comments.threads(assessment, [question.pk]).get(question.pk, []),
+            "comment_error": error,
+            "may_open_comment": comments.may_open(assessment, request.user),
+            "may_reply_comment": comments.may_reply(assessment, request.user),
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -9,7 +9,7 @@
   // The answer form a request belongs to: its own, or that of the question whose conflict panel
   // holds the button ("Keep my answer").
   function formOf(elt) {
-    if (!elt || !elt.closest || elt.closest(".evidence")) return null;
+    if (!elt || !elt.closest || elt.closest(".evidence, .comments")) return null;
     var question = elt.closest(".question");
     return elt.closest(".answer-form") || (question && question.querySelector(".answer-form"));
   }
