@@ -148,7 +148,7 @@ def waiting_for(assessment: Assessment, user, blockers=None) -> str:
 
 def who_submits(assessment: Assessment, user) -> str:
     """Said to a team member who may not submit: only the lead does."""
-    if assessment.status not in SUBMITTABLE or may_submit(assessment, user):
+    if not open_for_submission(assessment) or user.has_perm("assessments.submit_assessment", assessment):
         return ""
     if not user.has_perm("assessments.edit_assessment_content", assessment):
         return ""

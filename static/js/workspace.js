@@ -111,6 +111,7 @@
       bar.hidden = true;
       var list = document.getElementById("evidence-" + zone.dataset.code);
       list.innerHTML = xhr.responseText;
+      if (window.htmx) htmx.process(list);  // its remove buttons post through htmx
       // The upload created the (empty) answer of a question not answered yet: take its version,
       // so that answering it next is not refused as a conflict with this very upload.
       var created = list.querySelector(".evidence-answer-version");
