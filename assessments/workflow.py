@@ -130,7 +130,8 @@ def waiting_for(assessment: Assessment, user, blockers=None) -> str:
             n = len(blockers)
             return (
                 f"Waiting for the audit team to resolve {n} thing{'s' if n != 1 else ''} that block"
-                f"{'' if n != 1 else 's'} submission; then {_who(lead, user)} submits."
+                f"{'' if n != 1 else 's'} submission; then {_who(lead, user)} "
+                f"{'submit' if _who(lead, user) == 'you' else 'submits'}."
             )
         return f"Waiting for {_who(lead, user)} to submit."
     if assessment.status == Status.SUBMITTED:
