@@ -88,13 +88,22 @@ def visible_question_codes(assessment: Assessment, values: dict | None = None) -
     return scoring.visible_questions(questions, values)
 
 
-def missing_for_submission(assessment: Assessment) -> list[str]:
+def missing_items(assessment: Assessment) -> list[tuple[str, str, str]]:
+    """(question code, criterion code, what is missing) for each question that blocks submission."""
     _, questions = checklist_specs(assessment.checklist)
     values, justifications = answer_values(assessment)
     with_evidence = set(
         Evidence.objects.filter(answer__assessment=assessment).values_list("answer__question__code", flat=True)
     )
-    return scoring.missing_for_submission(questions, values, justifications, with_evidence)
+    criterion_of = {q.code: q.criterion for q in questions}
+    return [
+        (code, criterion_of[code], text)
+        for code, text in scoring.missing_items(questions, values, justifications, with_evidence)
+    ]
+
+
+def missing_for_submission(assessment: Assessment) -> list[str]:
+    return [f"{code}: {text}" for code, _, text in missing_items(assessment)]
 
 
 def refresh(assessment: Assessment) -> scoring.AssessmentScore:

@@ -1,5 +1,6 @@
 """Evidence files: checked on the way in (size, type), hashed (SHA-256), stored privately under
-a random name, and served only through a permission check."""
+a random name, served only through a permission check, and removed only by their uploader while
+the reviewer has not seen them (`remove`)."""
 
 import mimetypes
 from pathlib import PurePath
@@ -12,6 +13,7 @@ from checklists.models import Question
 from config.exceptions import InvalidInput
 
 from . import workflow
+from .exceptions import NotPermitted, RecordLocked
 from .models import Answer, Evidence
 
 MAX_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
@@ -92,6 +94,42 @@ def attach(assessment, user, question_code: str, upload, reason: str = "") -> Ev
     item._change_reason = reason
     item.save()
     return item
+
+
+def removal_problem(item: Evidence, user) -> str:
+    """Why `user` may not remove `item` now, or "" when they may: only its uploader, and only
+    while the QA reviewer has not seen it (before the first submission, or uploaded since the
+    last one). The other conditions (on the team, content open, a reason once submitted) are
+    those of every change, `workflow.check_editable`."""
+    assessment = item.answer.assessment
+    if item.uploaded_by_id != user.pk:
+        return f"Only {item.uploaded_by.full_name}, who uploaded {item.original_name}, may remove it."
+    if assessment.submitted_at is not None and item.uploaded_at <= assessment.submitted_at:
+        return (
+            f"{item.original_name} was part of the record submitted for review: it stays; "
+            "attach a corrected file instead and say why in a comment."
+        )
+    return ""
+
+
+def may_remove(item: Evidence, user) -> bool:
+    """For pages: whether to offer the remove button."""
+    return workflow.may_edit(item.answer.assessment, user) and not removal_problem(item, user)
+
+
+@transaction.atomic
+def remove(item: Evidence, user, reason: str = "") -> None:
+    """The uploader removes their own evidence before the reviewer has seen it. The audit trail
+    keeps the deleted row (its original name, size, SHA-256, stored path and uploader), with the
+    person and the reason; the stored file is kept too, so that the trail's hash can still be
+    checked against it."""
+    assessment = item.answer.assessment
+    workflow.check_editable(assessment, user, reason)
+    problem = removal_problem(item, user)
+    if problem:
+        raise (NotPermitted if item.uploaded_by_id != user.pk else RecordLocked)(problem)
+    item._change_reason = reason or f"Evidence {item.original_name} removed by its uploader."
+    item.delete()
 
 
 def file_response(item: Evidence) -> FileResponse:

@@ -5,14 +5,17 @@ A corrective action moves open → response received → accepted by follow-up (
 then to verified effective only by an independent QA reviewer's signature (`verify_action`), and
 from there to closed by a QA reviewer (`close_action`). Verified and closed actions are read-only."""
 
+import json
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from assessments import exceptions
 from audit import context as audit_context
+from audit.models import AuditEntry
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
@@ -48,7 +51,13 @@ def raise_finding(
     # Numbers are per assessment: lock the assessment row so that two findings raised at once do
     # not take the same number (FOR UPDATE is dropped from an aggregate query, so it cannot lock).
     list(Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk", flat=True))
-    number = (Finding.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (
+        max(
+            Finding.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0,
+            _withdrawn_max(assessment),
+        )
+        + 1
+    )
     finding = Finding(
         assessment=assessment,
         number=number,
@@ -79,6 +88,69 @@ def update_finding(finding: Finding, user, reason: str = "", **fields) -> Findin
     finding.save()
     evaluation.refresh(finding.assessment)
     return finding
+
+
+def _withdrawn_max(assessment: Assessment) -> int:
+    """The highest number of a withdrawn finding, from the audit trail: numbers are never reused,
+    so that F-03 in the trail is always the same finding."""
+    numbers = [0]
+    for changes in AuditEntry.objects.filter(
+        assessment_id=assessment.pk,
+        content_type=ContentType.objects.get_for_model(Finding),
+        action=AuditEntry.Action.DELETE,
+    ).values_list("changes", flat=True):
+        try:
+            changes = json.loads(changes) if isinstance(changes, str) else changes
+            numbers.append(int((changes or {}).get("number", [0])[0]))
+        except (TypeError, ValueError, IndexError, AttributeError):
+            continue
+    return max(numbers)
+
+
+def withdrawal_problem(finding: Finding, user) -> str:
+    """Why `user` may not withdraw `finding` now, or "" when they may: its author or the lead
+    auditor, while the QA reviewer has not seen it (raised since the last submission, if any),
+    and not the major finding that confirmed a cluster of minor ones (that decision keeps it)."""
+    assessment = finding.assessment
+    if user.pk not in (finding.created_by_id, assessment.lead_auditor_id):
+        return (
+            f"Only {finding.created_by.full_name}, who raised {finding.reference}, or the lead auditor may withdraw it."
+        )
+    if assessment.submitted_at is not None and finding.created_at <= assessment.submitted_at:
+        return (
+            f"{finding.reference} was part of the record submitted for review: it stays; "
+            "change its class or description instead, with a reason."
+        )
+    if MinorFindingsReview.objects.filter(major_finding=finding).exists():
+        return f"{finding.reference} records the confirmation of a cluster of minor findings: it stays."
+    return ""
+
+
+def may_withdraw(finding: Finding, user) -> bool:
+    """For pages: whether to offer the withdraw button."""
+    return workflow.may_edit(finding.assessment, user) and not withdrawal_problem(finding, user)
+
+
+@transaction.atomic
+def withdraw_finding(finding: Finding, user, reason: str = "") -> None:
+    """The finding is taken out of the record before the reviewer has seen it. The audit trail
+    keeps it (and any corrective action planned for it) as deleted rows, with the person and the
+    reason; its number is not reused."""
+    assessment = finding.assessment
+    workflow.check_editable(assessment, user, reason)
+    check_length("reason", reason, REASON)
+    problem = withdrawal_problem(finding, user)
+    if problem:
+        if user.pk not in (finding.created_by_id, assessment.lead_auditor_id):
+            raise exceptions.NotPermitted(problem)
+        raise exceptions.RecordLocked(problem)
+    why = reason or f"{finding.reference} withdrawn by {user.full_name} before submission."
+    for action in finding.actions.all():
+        action._change_reason = why
+        action.delete()
+    finding._change_reason = why
+    finding.delete()
+    evaluation.refresh(assessment)
 
 
 def _check_downgrade(finding: Finding) -> None:

@@ -92,7 +92,19 @@ rules.add_perm("assessments.verify_action", is_reviewer & is_independent_of)
 rules.add_perm("assessments.cancel_assessment", (is_quality_staff & is_lead_of) | is_quality_admin)
 # Corrective actions are followed up after approval by whoever may see the assessment.
 rules.add_perm("assessments.follow_up_action", is_team_member | (is_reviewer & reviewer_may_see) | is_quality_admin)
-for _model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
+#: Comments per question: a QA reviewer who may see the assessment asks; the audit team and the
+#: reviewers answer in the thread (assessments/comments.py).
+rules.add_perm("assessments.open_comment", is_reviewer & reviewer_may_see)
+rules.add_perm("assessments.reply_comment", is_team_member | (is_reviewer & reviewer_may_see))
+for _model in (
+    "answer",
+    "evidence",
+    "finding",
+    "correctiveaction",
+    "minorfindingsreview",
+    "signature",
+    "questioncomment",
+):
     # Parts of an assessment are reached through it (API, pages); these gate only the admin's
     # lists, which span every assessment, so they are for quality administrators alone: a QA
     # reviewer sees submitted assessments, not the findings of work still in progress.

@@ -14,6 +14,8 @@ The content (answers, evidence, findings, action plans) changes while the assess
 in progress or returned; once submitted it changes only after the reviewer returns it, and every
 change after a first submission says why."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -106,6 +108,55 @@ def may_submit(assessment: Assessment, user) -> bool:
     return assessment.status in SUBMITTABLE and user.has_perm("assessments.submit_assessment", assessment)
 
 
+def _who(person, user) -> str:
+    return "you" if person is not None and user is not None and person.pk == user.pk else person.full_name
+
+
+def waiting_for(assessment: Assessment, user, blockers=None) -> str:
+    """What the assessment waits for next and who can do it, worded from the rules that decide
+    it: the lead submits and signs as performed (`submit_assessment`, signatures.py), the
+    assigned reviewer reviews (`review_assessment`), the team answers (`edit_assessment_content`),
+    the lead or an administrator plans (`change_assessment`). `blockers`: submission_blockers,
+    when the caller already has them."""
+    lead = assessment.lead_auditor
+    if assessment.status == Status.PLANNED:
+        return f"Planned: waiting for the audit team (lead auditor {lead.full_name}) to start answering."
+    if assessment.status in SUBMITTABLE:
+        if blockers is None:
+            blockers = submission_blockers(assessment)
+        if assessment.reviewer_id is None:
+            return f"Waiting for {_who(lead, user)} or a quality administrator to assign a QA reviewer."
+        if blockers:
+            n = len(blockers)
+            return (
+                f"Waiting for the audit team to resolve {n} thing{'s' if n != 1 else ''} that block"
+                f"{'' if n != 1 else 's'} submission; then {_who(lead, user)} "
+                f"{'submit' if _who(lead, user) == 'you' else 'submits'}."
+            )
+        return f"Waiting for {_who(lead, user)} to submit."
+    if assessment.status == Status.SUBMITTED:
+        review = f"the review by {_who(assessment.reviewer, user)}"
+        if not record.has_valid_signature(assessment, SignatureMeaning.PERFORMED, lead):
+            return f"Waiting for {_who(lead, user)} to sign as performed, and for {review}."
+        return f"Waiting for {review}: approve and sign, or return for rework."
+    if assessment.status == Status.APPROVED:
+        return (
+            f"Approved: nothing waits. {assessment.reviewer.full_name if assessment.reviewer else 'The QA reviewer'} "
+            "or a quality administrator can reopen it with a reason and a signature."
+        )
+    return f"{assessment.get_status_display()}: nothing waits."
+
+
+def who_submits(assessment: Assessment, user) -> str:
+    """Said to a team member who may not submit: only the lead does."""
+    if not open_for_submission(assessment) or user.has_perm("assessments.submit_assessment", assessment):
+        return ""
+    if not user.has_perm("assessments.edit_assessment_content", assessment):
+        return ""
+    lead = assessment.lead_auditor.full_name
+    return f"Only the lead auditor, {lead}, submits this assessment and signs it as performed."
+
+
 def open_for_submission(assessment: Assessment) -> bool:
     """Whether the list of what blocks submission means anything in this state."""
     return assessment.status in (Status.PLANNED, *SUBMITTABLE)
@@ -127,33 +178,77 @@ def start(assessment: Assessment, user) -> Assessment:
     return assessment
 
 
-def submission_problems(assessment: Assessment) -> list[str]:
-    """Everything that still blocks submission; the workspace shows this list."""
-    problems = evaluation.missing_for_submission(assessment)
-    carried = Answer.objects.filter(assessment=assessment, carried_over=True).values_list("question__code", flat=True)
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that blocks submission, and where on the record it sits (for links)."""
+
+    text: str
+    question: str | None = None  # question code
+    criterion: str | None = None  # criterion code
+    finding: int | None = None  # finding number
+
+
+def submission_blockers(assessment: Assessment) -> list[Blocker]:
+    """Everything that still blocks submission, in checklist order; the workspace groups it by
+    criterion and links each to its question."""
+    blockers = [
+        Blocker(f"{code}: {text}", question=code, criterion=criterion)
+        for code, criterion, text in evaluation.missing_items(assessment)
+    ]
+    carried = list(
+        Answer.objects.filter(assessment=assessment, carried_over=True).values_list(
+            "question__code", "question__criterion__code"
+        )
+    )
     # A question hidden by its condition is not asked, so its carried-over answer needs no confirmation.
     visible = evaluation.visible_question_codes(assessment) if carried else set()
-    problems += [
-        f"{code}: carried over from the last assessment; confirm or change it" for code in carried if code in visible
+    blockers += [
+        Blocker(f"{code}: carried over from the last assessment; confirm or change it", question=code, criterion=crit)
+        for code, crit in carried
+        if code in visible
     ]
-    problems += [
-        f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not"
+    blockers += [
+        Blocker(
+            f"Criterion {code}: three or more minor findings; confirm them as a major finding or justify why not",
+            criterion=code,
+        )
         for code in unresolved_minor_clusters(assessment)
     ]
-    problems += findings_without_action(assessment)
+    blockers += [
+        Blocker(
+            f"{f.reference} ({f.classification}) has no corrective action planned",
+            question=f.question.code if f.question_id else None,
+            criterion=f.criterion.code,
+            finding=f.number,
+        )
+        for f in _findings_without_action(assessment).select_related("question", "criterion")
+    ]
     if assessment.reviewer_id is None:
-        problems.append("No QA reviewer is assigned: the lead auditor or an administrator names one in the planning.")
-    return problems
+        blockers.append(
+            Blocker("No QA reviewer is assigned: the lead auditor or an administrator names one in the planning.")
+        )
+    return blockers
 
 
-def findings_without_action(assessment: Assessment) -> list[str]:
-    """Critical and major findings need a planned corrective action before the record is signed."""
-    without_action = (
+def submission_problems(assessment: Assessment) -> list[str]:
+    """Everything that still blocks submission, as sentences (the API and refusals list them)."""
+    return [b.text for b in submission_blockers(assessment)]
+
+
+def _findings_without_action(assessment: Assessment):
+    return (
         Finding.objects.filter(assessment=assessment, classification__in=MAJOR_OR_WORSE)
         .exclude(pk__in=CorrectiveAction.objects.values("finding_id"))
         .order_by("number")
     )
-    return [f"{f.reference} ({f.classification}) has no corrective action planned" for f in without_action]
+
+
+def findings_without_action(assessment: Assessment) -> list[str]:
+    """Critical and major findings need a planned corrective action before the record is signed."""
+    return [
+        f"{f.reference} ({f.classification}) has no corrective action planned"
+        for f in _findings_without_action(assessment)
+    ]
 
 
 def unresolved_minor_clusters(assessment: Assessment) -> list[str]:

@@ -1,25 +1,54 @@
 """Charts drawn on the server as SVG, so the page and the PDF report show the very same
 picture and nothing needs a JavaScript library or a network connection."""
 
+import textwrap
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 RATING_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "bad": "#c62828", "none": "#9e9e9e"}
 
 
-def _colour(score):
+def band(score) -> str:
+    """The score band a bar is coloured by: "bad" below 50, "warn" below 75, "ok" from 75,
+    "none" without a score (the chart's grid lines mark the same 50 and 75)."""
     if score is None:
-        return RATING_COLOURS["none"]
+        return "none"
     if score < 50:
-        return RATING_COLOURS["bad"]
+        return "bad"
     if score < 75:
-        return RATING_COLOURS["warn"]
-    return RATING_COLOURS["ok"]
+        return "warn"
+    return "ok"
+
+
+def _colour(score):
+    return RATING_COLOURS[band(score)]
+
+
+def wrap_label(text: str, width: int, lines: int = 2) -> list[str]:
+    """A label broken at spaces into at most `lines` lines of about `width` characters; only a
+    label longer than that is shortened, at a word, with an ellipsis."""
+    wrapped = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+    if len(wrapped) > lines:
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = wrapped[: lines - 1] + [textwrap.shorten(last, width=width, placeholder=" …")]
+    return wrapped
+
+
+def _text_lines(x, y, lines, line_height=13, **attrs) -> str:
+    """An SVG <text> of one or more lines (<tspan>s), the first at `y`."""
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else line_height}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return f'<text x="{x}" y="{y}"{extra}>{spans}</text>'
 
 
 def criterion_bars(criteria, title="Criterion scores", width=640) -> str:
     """Horizontal bars, one per criterion: items with `code`, `title`, `score` (0-100 or None)."""
-    row, label_w, top = 26, 230, 30
+    label_w, top = 230, 30
+    labels = [wrap_label(f"{c['code']}. {c['title']}", 34) for c in criteria]
+    row = 34 if any(len(lines) > 1 for lines in labels) else 26
     plot_w = width - label_w - 60
     height = top + row * len(criteria) + 30
     parts = [
@@ -37,19 +66,18 @@ def criterion_bars(criteria, title="Criterion scores", width=640) -> str:
     for i, c in enumerate(criteria):
         y = top + i * row
         label = f"{c['code']}. {c['title']}"
-        if len(label) > 34:
-            label = label[:33] + "…"
-        parts.append(f'<text x="0" y="{y + 15}" fill="#222">{escape(label)}</text>')
+        parts.append(_text_lines(0, y + 15 - (6 if len(labels[i]) > 1 else 0), labels[i], fill="#222"))
+        mid = y + row / 2 - 13 + 15  # the baseline of text centred on the row
         score = c.get("score")
         if score is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="#555">not applicable</text>')
+            parts.append(f'<text x="{label_w + 4}" y="{mid:.1f}" fill="#555">not applicable</text>')
             continue
         bar = plot_w * max(0.0, min(100.0, float(score))) / 100
         parts.append(
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" fill="{_colour(score)}">'
-            f"<title>{escape(label)}: {score:.1f}</title></rect>"
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" fill="{_colour(score)}" '
+            f'class="band-{band(score)}"><title>{escape(label)}: {score:.1f}</title></rect>'
         )
-        parts.append(f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}" fill="#222">{score:.1f}</text>')
+        parts.append(f'<text x="{label_w + bar + 4:.1f}" y="{mid:.1f}" fill="#222">{score:.1f}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -80,9 +108,9 @@ def grouped_bars(series: list[dict], categories: list[dict], title="Comparison",
         parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#555">{tick}</text>')
     for g, cat in enumerate(categories):
         y0 = top + g * group_h
-        parts.append(
-            f'<text x="0" y="{y0 + group_h / 2 + 4:.1f}">{escape((cat["code"] + ". " + cat["title"])[:30])}</text>'
-        )
+        lines = wrap_label(f"{cat['code']}. {cat['title']}", 30, lines=max(1, min(3, int(group_h // 13))))
+        first = y0 + group_h / 2 + 4 - 6.5 * (len(lines) - 1)
+        parts.append(_text_lines(0, f"{first:.1f}", lines))
         for i, s in enumerate(series):
             score = s["scores"].get(cat["code"])
             y = y0 + 4 + i * 12

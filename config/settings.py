@@ -174,6 +174,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 for _prefix, _dir in (
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+    # axe-core: the accessibility checks the browser tests run on every main page.
+    ("vendor/axe", BASE_DIR / "node_modules" / "axe-core"),
 ):
     if _dir.is_dir():
         STATICFILES_DIRS.append((_prefix, _dir))

@@ -196,7 +196,7 @@ MATRIX = {
     # assessment is submitted, not approved), before the body is read.
     "api/corrective-actions/<pk>/verification/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
-    "api/evidence/<pk>/": {"GET": MEMBER_READ},
+    "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
@@ -221,13 +221,19 @@ MATRIX = {
     "assessments/<pk>/minor-reviews/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "corrective-actions/<pk>/verification/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "corrective-actions/<pk>/close/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "findings/<pk>/edit/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "findings/<pk>/withdraw/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "assessments/<pk>/step/<name>/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/sign/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/review/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/history/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/history.csv": {"GET": PAGE_MEMBER},
     "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
+    # A QA reviewer opens a comment on a question; the others may answer one, not open it.
+    "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    # The evidence list comes back with the refusal: 409 (submitted) is shown in place, 403 is not offered.
+    "evidence/<pk>/remove/": {"POST": row(LOGIN, 404, 404, 409, 409, 403, 403)},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
     "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "insights/vendors/": {"GET": PAGE_STAFF},
@@ -339,6 +345,7 @@ BODIES = {
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
     ),
+    ("assessments/<pk>/answers/<code>/comments/", "POST"): {"body": "Please attach the 2025 media fill report."},
     ("assessments/<pk>/minor-reviews/", "POST"): {"criterion": "A", "outcome": "justified", "justification": "x"},
 }
 
@@ -353,6 +360,7 @@ URL_OBJECTS = {
     "api/findings/": {"pk": "finding.pk"},
     "api/corrective-actions/": {"pk": "action.pk"},
     "corrective-actions/": {"pk": "action.pk"},
+    "findings/": {"pk": "finding.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
     "api/reports/": {"pk": "report.pk"},
     "api/report-archives/": {"pk": "archive.pk"},

@@ -10,21 +10,25 @@ from .models import Modality, ServiceLine, Vendor
 
 class VendorFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, method="filter_country")
-    region = django_filters.ChoiceFilter(choices=Region.choices)
+    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, method="filter_country", empty_label="Any country")
+    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="Any region")
     service_line = django_filters.ModelChoiceFilter(
         field_name="service_lines",
         to_field_name="slug",
         queryset=ServiceLine.objects.all(),
         label="Service line",
+        empty_label="Any service line",
     )
     modality = django_filters.ModelChoiceFilter(
         field_name="modalities",
         to_field_name="slug",
         queryset=Modality.objects.all(),
+        empty_label="Any modality",
     )
-    status = django_filters.ChoiceFilter(choices=QualificationStatus.choices, label="Qualification status")
-    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices)
+    status = django_filters.ChoiceFilter(
+        choices=QualificationStatus.choices, label="Qualification status", empty_label="Any status"
+    )
+    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices, empty_label="Any inherent risk")
     requalification_due_before = django_filters.DateFilter(field_name="next_requalification_due", lookup_expr="lte")
 
     class Meta:

@@ -404,6 +404,14 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             lambda e: e.answer.assessment,
         )
 
+    @extend_schema(request=None, responses={204: None}, parameters=[CHANGE_REASON])
+    def destroy(self, request, pk=None):
+        """Its uploader removes an evidence file the QA reviewer has not seen (403 for anyone
+        else, 409 once it was submitted); the audit trail keeps its name and SHA-256. A reason
+        (`X-Change-Reason`) is required once the assessment has been submitted."""
+        evidence.remove(self.get_object(), request.user, reason=change_reason(request))
+        return Response(status=204)
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -1,5 +1,15 @@
 from .assessments import Answer, Assessment, Evidence
+from .comments import QuestionComment
 from .findings import CorrectiveAction, Finding, MinorFindingsReview
 from .signatures import Signature
 
-__all__ = ["Answer", "Assessment", "CorrectiveAction", "Evidence", "Finding", "MinorFindingsReview", "Signature"]
+__all__ = [
+    "Answer",
+    "Assessment",
+    "CorrectiveAction",
+    "Evidence",
+    "Finding",
+    "MinorFindingsReview",
+    "QuestionComment",
+    "Signature",
+]

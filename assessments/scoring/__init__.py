@@ -12,7 +12,7 @@ from .assessment import AssessmentScore, score_assessment
 from .criteria import CriterionScore, CriterionSpec, criterion_scores, overall_score
 from .findings import FINDING_CLASSES, pics_flagged_criteria, propose_classification
 from .rating import DECISIONS, recommended_decision, requalification_due, requalification_months, risk_rating
-from .submission import missing_for_submission
+from .submission import missing_for_submission, missing_items
 
 __all__ = [
     "ANSWER_TYPES",
@@ -29,6 +29,7 @@ __all__ = [
     "compliance_value",
     "criterion_scores",
     "missing_for_submission",
+    "missing_items",
     "overall_score",
     "pics_flagged_criteria",
     "propose_classification",

@@ -28,8 +28,20 @@ def report_error(request, exc):
         messages.error(request, str(exc))
 
 
+#: More problems than this are not repeated as messages: the assessment's page lists them, with
+#: links, in its panel of what blocks submission.
+MESSAGES_AT_MOST = 3
+
+
 def report_refusal(request, exc) -> None:
-    """A refused step as one error and one warning per problem it lists."""
+    """A refused step as one error, and a warning per problem it lists when there are few."""
+    if len(exc.problems) > MESSAGES_AT_MOST:
+        messages.error(
+            request,
+            f"{exc.message} {len(exc.problems)} things are missing; each is listed below, "
+            "with a link to its place in the record.",
+        )
+        return
     messages.error(request, exc.message)
     for problem in exc.problems:
         messages.warning(request, problem)

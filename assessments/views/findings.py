@@ -84,8 +84,8 @@ def findings_tab(request, pk):
         return redirect("assessments:findings", pk=assessment.pk)
     finding_list = list(
         Finding.objects.filter(assessment=assessment)
-        .select_related("question", "criterion")
-        .prefetch_related("actions__signatures__signer")
+        .select_related("question", "criterion", "created_by", "assessment")
+        .prefetch_related("actions__signatures__signer", "actions__created_by")
         .order_by("number")
     )
     for finding in finding_list:
@@ -96,6 +96,7 @@ def findings_tab(request, pk):
                 signature.corrective_action = action
             action.verification_state = record.action_signature_state(signature) if signature else None
             action.sign_prefix = f"verify-{action.pk}"
+        finding.withdrawable = findings.may_withdraw(finding, request.user)
     return render(
         request,
         "assessments/findings.html",
@@ -110,9 +111,59 @@ def findings_tab(request, pk):
             "reviews": MinorFindingsReview.objects.filter(assessment=assessment).select_related("criterion"),
             "action_form": CorrectiveActionForm(),
             "statuses": [(s.value, s.label) for s in ACTION_FOLLOW_UP],
+            "finding_classes": Finding.Classification.choices,
             "needs_reason": workflow.needs_reason(assessment),
         },
     )
+
+
+def _visible_finding(request, pk) -> Finding:
+    return visible_part_or_404(
+        Finding.objects.select_related("assessment", "created_by", "question", "criterion"),
+        request.user,
+        pk,
+        lambda f: f.assessment,
+    )
+
+
+def _finding_on_page(finding: Finding) -> str:
+    return reverse("assessments:findings", args=[finding.assessment_id]) + f"#finding-{finding.number}"
+
+
+@login_required
+@require_POST
+def edit_finding(request, pk):
+    """Change a finding's class, description, requirement or FMEA factors (findings.update_finding)."""
+    finding = _visible_finding(request, pk)
+    form = FindingForm(request.POST, instance=Finding.objects.get(pk=finding.pk))
+    if not form.is_valid():
+        messages.error(
+            request,
+            f"{finding.reference} was not changed: "
+            + "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()),
+        )
+        return redirect(_finding_on_page(finding))
+    try:
+        findings.update_finding(finding, request.user, reason=request.POST.get("reason", ""), **form.cleaned_data)
+        messages.success(request, f"{finding.reference} changed.")
+    except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
+        report_error(request, exc)
+    return redirect(_finding_on_page(finding))
+
+
+@login_required
+@require_POST
+def withdraw_finding(request, pk):
+    """Withdraw a finding the QA reviewer has not seen (findings.withdraw_finding); the audit
+    trail keeps it."""
+    finding = _visible_finding(request, pk)
+    try:
+        findings.withdraw_finding(finding, request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, f"{finding.reference} withdrawn; the audit trail keeps it.")
+    except (ConflictError, NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
+        return redirect(_finding_on_page(finding))
+    return redirect("assessments:findings", pk=finding.assessment_id)
 
 
 def _visible_action(request, pk) -> CorrectiveAction:

@@ -5,9 +5,10 @@ these views only translate between forms and those functions."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import answers, evaluation, evidence, findings, record, signatures, workflow
+from assessments import answers, comments, evaluation, evidence, findings, record, signatures, workflow
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
@@ -17,27 +18,36 @@ from config.exceptions import ConflictError, InvalidInput, NotAllowed
 from .common import visible_assessment
 
 
-def _questions_context(assessment, criterion, values):
-    """Every question of one criterion with its answer, evidence, findings and whether it applies."""
+def _questions_context(assessment, criterion, values, blockers=None, user=None):
+    """Every question of one criterion with its answer, evidence, findings, whether it applies,
+    and what on it still blocks submission."""
+    missing = _question_blockers(blockers)
     visible = evaluation.visible_question_codes(assessment, values)
     answer_by_q = {
         a.question_id: a
         for a in Answer.objects.filter(assessment=assessment, question__criterion=criterion)
-        .select_related("updated_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        .select_related("updated_by", "assessment")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at"))
+        )
     }
     finding_by_q = {}
     for f in Finding.objects.filter(assessment=assessment, criterion=criterion).order_by("number"):
         finding_by_q.setdefault(f.question_id, []).append(f)
+    questions = list(criterion.questions.order_by("order", "code"))
+    threads = comments.threads(assessment, [q.pk for q in questions])
     return [
         {
             "q": q,
+            "threads": threads.get(q.pk, []),
             "answer": answer_by_q.get(q.pk),
             "applies": q.code in visible,
             "findings": finding_by_q.get(q.pk, []),
             "proposed": findings.proposed_classification(q),
+            "missing": missing.get(q.code, []),
+            "removable": _removable(answer_by_q.get(q.pk), user) if user is not None else set(),
         }
-        for q in criterion.questions.order_by("order", "code")
+        for q in questions
     ]
 
 
@@ -55,8 +65,52 @@ FORM_CHOICES = {
 
 
 def _blockers(assessment):
-    """What still blocks submission, or None when submission is not the next step."""
-    return workflow.submission_problems(assessment) if workflow.open_for_submission(assessment) else None
+    """What still blocks submission (workflow.Blocker), or None when submission is not the next step."""
+    return workflow.submission_blockers(assessment) if workflow.open_for_submission(assessment) else None
+
+
+def _blocker_groups(assessment, blockers):
+    """The blockers grouped by criterion, in checklist order, each with the link to its place."""
+    if not blockers:
+        return []
+    titles = dict(Criterion.objects.filter(checklist=assessment.checklist).values_list("code", "title"))
+    order = {code: i for i, code in enumerate(titles)}
+    detail = reverse("assessments:detail", args=[assessment.pk])
+    findings_url = reverse("assessments:findings", args=[assessment.pk])
+    groups = {}
+    for b in blockers:
+        if b.finding is not None:
+            href = f"{findings_url}#finding-{b.finding}"
+        elif b.question:
+            href = f"{detail}?criterion={b.criterion}#question-{b.question}"
+        elif b.criterion:
+            href = f"{findings_url}#cluster-{b.criterion}"
+        else:
+            href = ""
+        label, _, what = b.text.partition(": ") if b.question and b.finding is None else ("", "", b.text)
+        group = groups.setdefault(b.criterion, {"code": b.criterion, "title": titles.get(b.criterion, ""), "items": []})
+        group["items"].append({"label": label, "text": what or b.text, "href": href, "question": b.question})
+    return sorted(groups.values(), key=lambda g: (g["code"] is None, order.get(g["code"], 0)))
+
+
+def _blockers_context(request, assessment):
+    """The header (what the assessment waits for, and who does it) and the blocker panel."""
+    blockers = _blockers(assessment)
+    return {
+        "blockers": blockers,
+        "blocker_groups": _blocker_groups(assessment, blockers),
+        "waiting_for": workflow.waiting_for(assessment, request.user, blockers),
+        "who_submits": workflow.who_submits(assessment, request.user),
+    }
+
+
+def _question_blockers(blockers) -> dict[str, list[str]]:
+    """{question code: what still blocks submission on it}, shown on the question itself."""
+    by_question = {}
+    for b in blockers or ():
+        if b.question and b.finding is None:
+            by_question.setdefault(b.question, []).append(b.text.partition(": ")[2] or b.text)
+    return by_question
 
 
 def _workspace_context(request, assessment, criterion_code=None):
@@ -64,6 +118,7 @@ def _workspace_context(request, assessment, criterion_code=None):
     criterion = next((c for c in criteria if c.code == criterion_code), criteria[0] if criteria else None)
     index = criteria.index(criterion) if criterion else 0
     values, _ = evaluation.answer_values(assessment)
+    panel = _blockers_context(request, assessment)
     return {
         **FORM_CHOICES,
         "assessment": assessment,
@@ -71,10 +126,14 @@ def _workspace_context(request, assessment, criterion_code=None):
         "criterion": criterion,
         "previous_criterion": criteria[index - 1] if index > 0 else None,
         "next_criterion": criteria[index + 1] if index + 1 < len(criteria) else None,
-        "items": _questions_context(assessment, criterion, values) if criterion else [],
+        "items": _questions_context(assessment, criterion, values, panel["blockers"], request.user)
+        if criterion
+        else [],
         "editable": workflow.may_edit(assessment, request.user),
         "needs_reason": workflow.needs_reason(assessment),
-        "blockers": _blockers(assessment),
+        "may_open_comment": comments.may_open(assessment, request.user),
+        "may_reply_comment": comments.may_reply(assessment, request.user),
+        **panel,
         "can_submit": workflow.may_submit(assessment, request.user),
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
@@ -143,6 +202,7 @@ def save_answer(request, pk, code):
     answer = Answer.objects.filter(assessment=assessment, question=question).select_related("updated_by").first()
     criterion = question.criterion
     values, _ = evaluation.answer_values(assessment)
+    panel = _blockers_context(request, assessment)
     context = {
         "assessment": assessment,
         "question": question,
@@ -155,7 +215,8 @@ def save_answer(request, pk, code):
         "conflict_label": value_label(question, conflict["value"]) if conflict else "",
         "mine_label": value_label(question, item["value"]),
         "others": [i for i in _questions_context(assessment, criterion, values) if i["q"].condition_question],
-        "blockers": _blockers(assessment),
+        **panel,
+        "missing": _question_blockers(panel["blockers"]).get(code, []),
         "editable": workflow.may_edit(assessment, request.user),
         **_sidebar_context(assessment),
     }
@@ -174,7 +235,19 @@ def upload_evidence(request, pk, code):
             errors += [m for messages_ in exc.errors.values() for m in messages_]
         except (ConflictError, NotAllowed) as exc:
             errors.append(str(exc))
-    answer = Answer.objects.filter(assessment=assessment, question__code=code).prefetch_related("evidence").first()
+    status = 400 if errors and not request.FILES else 200
+    return _evidence_list(request, assessment, code, errors, status)
+
+
+def _evidence_list(request, assessment, code, errors, status=200):
+    """The evidence of one question after a change, with the question's state and the blocker
+    panel (evidence may lift an "evidence required" blocker, removing it may bring one back)."""
+    answer = (
+        Answer.objects.filter(assessment=assessment, question__code=code)
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
+        .select_related("updated_by")
+        .first()
+    )
     # Evidence attached to a question not answered yet creates its answer (version 1, no content).
     # The page still holds version 0 for it; say so, or the auditor's next save of that question
     # would be refused as a conflict with their own upload. Nothing can be lost by that: the
@@ -186,7 +259,7 @@ def upload_evidence(request, pk, code):
         and not answer.comment
         and not answer.na_justification
     )
-    status = 400 if errors and not request.FILES else (207 if errors else 200)
+    panel = _blockers_context(request, assessment)
     return render(
         request,
         "assessments/_evidence_list.html",
@@ -196,11 +269,76 @@ def upload_evidence(request, pk, code):
             "code": code,
             "errors": errors,
             "placeholder_version": answer.version if placeholder else None,
-            # Evidence can lift an "evidence required" blocker: the page refreshes its list.
-            "blockers": _blockers(assessment),
+            "removable": _removable(answer, request.user),
+            **panel,
+            "missing": _question_blockers(panel["blockers"]).get(code, []),
             "refresh_blockers": True,
         },
-        status=200 if status == 207 else status,
+        status=status,
+    )
+
+
+def _removable(answer, user) -> set[int]:
+    """The ids of the evidence files of `answer` that `user` may remove now."""
+    if answer is None:
+        return set()
+    return {ev.pk for ev in answer.evidence.all() if evidence.may_remove(ev, user)}
+
+
+@login_required
+@require_POST
+def remove_evidence(request, pk):
+    """The uploader removes their own file (htmx); the answer's evidence list comes back."""
+    item = visible_part_or_404(
+        Evidence.objects.select_related("answer__assessment", "answer__question", "uploaded_by"),
+        request.user,
+        pk,
+        lambda e: e.answer.assessment,
+    )
+    assessment = visible_assessment(request, item.answer.assessment_id)
+    code = item.answer.question.code
+    errors, status = [], 200
+    try:
+        evidence.remove(item, request.user, reason=request.POST.get("reason", ""))
+    except InvalidInput as exc:
+        errors, status = [m for messages_ in exc.errors.values() for m in messages_], 400
+    except NotAllowed as exc:
+        errors, status = [str(exc)], 403
+    except ConflictError as exc:
+        errors, status = [str(exc)], 409
+    return _evidence_list(request, assessment, code, errors, status)
+
+
+@login_required
+@require_POST
+def comment_on_question(request, pk, code):
+    """A reviewer's comment on a question, or an answer in its thread (htmx): the question's
+    comments come back."""
+    assessment = visible_assessment(request, pk)
+    question = get_object_or_404(Question, checklist_id=assessment.checklist_id, code=code)
+    error, status = "", 200
+    try:
+        comments.comment(
+            assessment, request.user, code, request.POST.get("body", ""), reply_to=request.POST.get("reply_to") or None
+        )
+    except InvalidInput as exc:
+        error, status = " ".join(m for messages_ in exc.errors.values() for m in messages_), 400
+    except NotAllowed as exc:
+        error, status = str(exc), 403
+    except ConflictError as exc:
+        error, status = str(exc), 409
+    return render(
+        request,
+        "assessments/_comments.html",
+        {
+            "assessment": assessment,
+            "q": question,
+            "threads": comments.threads(assessment, [question.pk]).get(question.pk, []),
+            "comment_error": error,
+            "may_open_comment": comments.may_open(assessment, request.user),
+            "may_reply_comment": comments.may_reply(assessment, request.user),
+        },
+        status=status,
     )
 
 

@@ -16,4 +16,16 @@
       else e.target.form.submit();
     }
   });
+
+  // <input type="search" data-filter-list="ID">: shows only the labels of list ID whose
+  // data-filter-text contains what was typed (a checkbox list a person can search).
+  document.addEventListener("input", function (e) {
+    var id = e.target.dataset && e.target.dataset.filterList;
+    var list = id && document.getElementById(id);
+    if (!list) return;
+    var term = e.target.value.trim().toLowerCase();
+    list.querySelectorAll("[data-filter-text]").forEach(function (item) {
+      item.hidden = term !== "" && item.dataset.filterText.indexOf(term) === -1;
+    });
+  });
 })();

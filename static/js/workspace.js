@@ -9,7 +9,7 @@
   // The answer form a request belongs to: its own, or that of the question whose conflict panel
   // holds the button ("Keep my answer").
   function formOf(elt) {
-    if (!elt || !elt.closest) return null;
+    if (!elt || !elt.closest || elt.closest(".evidence, .comments")) return null;
     var question = elt.closest(".question");
     return elt.closest(".answer-form") || (question && question.querySelector(".answer-form"));
   }
@@ -24,7 +24,9 @@
     var form = formOf(e.detail.elt);
     if (!form || !stateOf(form)) return;
     var status = e.detail.xhr ? e.detail.xhr.status : 0;
-    stateOf(form).dataset.state = status === 200 ? "saved" : status === 409 ? "conflict" : "failed";
+    var el = stateOf(form);
+    el.dataset.state = status === 200 ? (el.querySelector(".incomplete") ? "incomplete" : "saved")
+      : status === 409 ? "conflict" : "failed";
   });
   function failed(e) {
     var form = formOf(e.detail.elt);
@@ -60,6 +62,33 @@
     e.target.querySelectorAll(".mirror-reason").forEach(function (input) { input.value = reason.value; });
   });
 
+  // An evidence list that came back (upload or removal) carries the question's state and the
+  // panel of what blocks submission: evidence may lift a blocker, removing it may bring one back.
+  function refreshFromEvidence(list, code) {
+    var stateRefresh = list.querySelector(".state-refresh");
+    var state = document.getElementById("state-" + code);
+    if (stateRefresh && state) {
+      if (stateRefresh.innerHTML.trim()) {
+        state.innerHTML = stateRefresh.innerHTML;
+        state.dataset.state = stateRefresh.dataset.incomplete ? "incomplete" : "saved";
+      }
+      stateRefresh.remove();
+    }
+    var refresh = list.querySelector(".blockers-refresh");
+    if (refresh) {
+      var current = document.getElementById("blockers");
+      var fresh = refresh.querySelector("section");
+      if (current && fresh && current !== fresh) current.replaceWith(fresh);
+      refresh.remove();
+    }
+  }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail.target;
+    if (target && target.id && target.id.indexOf("evidence-") === 0) {
+      refreshFromEvidence(target, target.id.slice("evidence-".length));
+    }
+  });
+
   // Evidence: drag and drop or choose files; upload with a progress bar.
   function upload(zone, files) {
     if (!files || !files.length) return;
@@ -82,19 +111,13 @@
       bar.hidden = true;
       var list = document.getElementById("evidence-" + zone.dataset.code);
       list.innerHTML = xhr.responseText;
+      if (window.htmx) htmx.process(list);  // its remove buttons post through htmx
       // The upload created the (empty) answer of a question not answered yet: take its version,
       // so that answering it next is not refused as a conflict with this very upload.
       var created = list.querySelector(".evidence-answer-version");
       var version = document.getElementById("version-" + zone.dataset.code);
       if (created && version && version.value === "0") version.value = created.dataset.version;
-      // The list of what blocks submission comes with it (evidence may lift a blocker).
-      var refresh = list.querySelector(".blockers-refresh");
-      if (refresh) {
-        var current = document.getElementById("blockers");
-        var fresh = refresh.querySelector("section");
-        if (current && fresh && current !== fresh) current.replaceWith(fresh);
-        refresh.remove();
-      }
+      refreshFromEvidence(list, zone.dataset.code);
     });
     xhr.addEventListener("error", function () {
       bar.hidden = true;

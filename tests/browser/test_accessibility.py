@@ -1,0 +1,95 @@
+"""axe-core (from npm, served by whitenoise like htmx) on every main page: no critical and no
+serious violation. A page that cannot meet it is listed in EXEMPT with the reason."""
+
+import json
+
+import pytest
+from django.apps import apps
+
+from assessments import answers as answer_service
+from assessments import comments
+from tests.factories import approved_assessment, compliant_answers
+from vendors.models import Vendor
+
+ALL_APPS = [app.name for app in apps.get_app_configs()]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+
+AXE = "/static/vendor/axe/axe.min.js"
+BLOCKING = ("critical", "serious")
+#: Pages not held to the rule: the rules they are let off, and why. Any other violation fails.
+EXEMPT: dict[str, tuple[set[str], str]] = {
+    "api-docs": (
+        {"color-contrast", "html-has-lang", "nested-interactive"},
+        "Swagger UI's stock page (drf-spectacular-sidecar): its operation summaries nest buttons, "
+        "its colour scheme and its <html> are its own; the same API is described by /api/schema/ "
+        "and docs/api.md, which any reader can use instead.",
+    ),
+}
+
+
+def violations(page) -> list[dict]:
+    """axe's critical and serious violations on the page as it is now."""
+    page.add_script_tag(url=AXE)
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
+    pages, registry_assessment, auditor, lead_auditor, reviewer, checklist
+):
+    assessment = registry_assessment
+    answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:12])
+    other = approved_assessment(
+        checklist,
+        Vendor.objects.get(name="Biovian"),
+        lead_auditor,
+        reviewer,
+        findings=[("C.2", "critical"), ("B.2", "minor")],
+    )
+    anonymous = pages.new_context().new_page()
+    anonymous.goto("/login/")
+    found = {"login": violations(anonymous)}
+    anonymous.goto("/reports/verify/")
+    found["report-verify"] = violations(anonymous)
+
+    page = pages.login(lead_auditor)
+    paths = {
+        "home": "/",
+        "vendor-list": "/vendors/",
+        "vendor-detail": f"/vendors/{other.vendor.slug}/",
+        "checklists": "/checklists/",
+        "checklist": f"/checklists/{checklist.pk}/",
+        "assessment-list": "/assessments/",
+        "assessment-new": "/assessments/new/",
+        "workspace": f"/assessments/{assessment.pk}/",
+        "findings": f"/assessments/{other.pk}/findings/",
+        "review": f"/assessments/{other.pk}/review/",
+        "reports": f"/assessments/{other.pk}/reports/",
+        "history": f"/assessments/{other.pk}/history/",
+        "risk-vendors": "/insights/vendors/",
+        "compare": "/compare/",
+        "api-docs": "/api/docs/",
+    }
+    for name, path in paths.items():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found[name] = violations(page)
+
+    # The workspace with a reviewer's comment thread on it, as the reviewer sees it.
+    answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[12:14])
+    review = pages.login(reviewer)
+    comments.comment(assessment, reviewer, "A.1", "Which batch records were seen?")
+    review.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    found["workspace-with-comments"] = violations(review)
+
+    failing = {}
+    for name, found_here in found.items():
+        allowed = EXEMPT.get(name, (set(), ""))[0]
+        left = [v for v in found_here if v["rule"] not in allowed]
+        if left:
+            failing[name] = left
+    assert not failing, json.dumps(failing, indent=1)
