@@ -284,7 +284,7 @@ def test_the_condition_is_lifted_only_when_every_major_action_is_done(conditiona
 
 @pytest.mark.parametrize(
     "change",
-    ["assessment_reopened", "decision_not_conditional", "vendor_disqualified"],
+    ["assessment_reopened", "decision_not_conditional", "vendor_no_longer_conditional"],
 )
 def test_the_condition_is_lifted_only_for_an_approved_conditional_approval_the_vendor_still_has(
     conditional, vendor, change
@@ -295,10 +295,19 @@ def test_the_condition_is_lifted_only_for_an_approved_conditional_approval_the_v
     elif change == "decision_not_conditional":
         Assessment.objects.filter(pk=conditional.pk).update(decision="approved")
     else:
-        type(vendor).objects.filter(pk=vendor.pk).update(status="disqualified")
+        type(vendor).objects.filter(pk=vendor.pk).update(status="not_approved")
     assert workflow.lift_condition_if_met(fresh(conditional)) is False
     vendor.refresh_from_db()
     assert vendor.status != "approved"
+
+
+def test_a_condition_met_while_the_vendor_is_disqualified_is_lifted_held(conditional, vendor):
+    verify_actions(conditional)
+    type(vendor).objects.filter(pk=vendor.pk).update(status="disqualified")
+    assert workflow.lift_condition_if_met(fresh(conditional)) is True
+    vendor.refresh_from_db()
+    assert vendor.status == "disqualified"
+    assert vendor.qualification_decisions.order_by("pk").last().decided_status == "approved"
 
 
 def test_an_older_assessment_lifts_nothing_once_a_newer_one_decides(
