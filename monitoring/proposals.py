@@ -193,7 +193,7 @@ def confirm(
 @transaction.atomic
 def dismiss(assessment: Assessment, user, data_set_id, location: str, reason: str) -> ExcursionReview:
     """Record why the excursions at a location are no finding: a reason of at least a sentence."""
-    text = require_sentence(reason, "the excursions are not a finding")
-    locked = _lock(assessment, user, text)
+    locked = _lock(assessment, user, reason)
     proposal = find(locked, data_set_id, location)
+    text = require_sentence(reason, "the excursions are not a finding")
     return _record(locked, user, proposal, ReviewOutcome.DISMISSED, text)
