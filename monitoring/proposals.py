@@ -81,7 +81,10 @@ def proposals(assessment: Assessment, summaries=None) -> list[Proposal]:
         for loc in s.locations.values()
         if loc.excursions
     ]
-    return sorted(found, key=lambda p: (p.decision is not None, -p.excursions, p.data_set.pk, p.location))
+    return sorted(
+        found,
+        key=lambda p: (p.decision is not None, p.classification != "major", -p.excursions, p.data_set.pk, p.location),
+    )
 
 
 def excursions(data_set: DataSet, location: str):
