@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.choices.ReportStatus.choices",
         "ReportKindEnum": "reports.choices.ReportKind.choices",
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
+        "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
+        "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from assessments.choices import FindingClass
 from config.limits import LONG_TEXT, REASON
 
 from ..choices import Grade, Result, ReviewOutcome, RoomState, SampleKind
@@ -142,7 +143,7 @@ class DecisionRequestSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=120)
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     classification = serializers.ChoiceField(
-        choices=["critical", "major", "minor", "observation"], required=False, allow_blank=True
+        choices=FindingClass.choices, required=False, help_text="The finding's class; the proposed one when left out."
     )
     downgrade_rationale = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON)
