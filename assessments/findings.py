@@ -39,10 +39,13 @@ def raise_finding(
     question: Question | None = None,
     criterion: Criterion | None = None,
     reason: str = "",
+    proposal: str = "",
     **fields,
 ) -> Finding:
     """A finding on a question (its criterion follows) or on a whole criterion. Without a class,
-    the one proposed from the question's severity is used; the auditor may choose another."""
+    the one proposed from the question's severity is used; the auditor may choose another.
+    `proposal` is the class another rule proposes instead (monitoring/proposals.py for the
+    excursions of environmental monitoring); a lower class than it also needs a rationale."""
     workflow.check_editable(assessment, user, reason)
     if question is not None:
         criterion = question.criterion
@@ -63,8 +66,8 @@ def raise_finding(
         number=number,
         question=question,
         criterion=criterion,
-        classification=classification or proposed_classification(question),
-        proposed_classification=proposed_classification(question),
+        classification=classification or proposal or proposed_classification(question),
+        proposed_classification=proposal or proposed_classification(question),
         description=description,
         created_by=user,
         **fields,

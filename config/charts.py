@@ -1,6 +1,7 @@
 """Charts drawn on the server as SVG, so the page and the PDF report show the very same
 picture and nothing needs a JavaScript library or a network connection."""
 
+import math
 import textwrap
 
 from django.utils.html import escape
@@ -211,5 +212,85 @@ def finding_bars(items: list[dict], title="Findings per approved assessment", wi
             f'<text x="{x + bar_w / 2:.1f}" y="{height - 16}" text-anchor="middle" fill="#333">'
             f"{escape(item['label'])}</text>"
         )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _nice_step(top: float, ticks: int = 4) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that covers 0..top in about `ticks` steps."""
+    raw = max(top, 1e-9) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def values_with_limits(
+    points: list[tuple[float, float, str, bool]],
+    lines: list[tuple[str, float, str]] = (),
+    x_labels: list[tuple[float, str]] = (),
+    title="Values over time",
+    width=640,
+    height=220,
+) -> str:
+    """Values along an axis (time, say) with horizontal reference lines (limits). `points` are
+    (x, y, tooltip, marked): a marked point is drawn red and larger, so that colour is never the
+    only cue; `lines` are (label, y, "bad" or "warn"), drawn dashed and labelled at the right;
+    `x_labels` are (x, text) under the axis. The y axis starts at 0."""
+    left, right, top, bottom = 58, 120, 30, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    highest = max([p[1] for p in points] + [line[1] for line in lines] + [1])
+    step = _nice_step(highest * 1.05)
+    scale_max = step * math.ceil(highest * 1.05 / step)
+    xs = [p[0] for p in points] + [x for x, _ in x_labels]
+    x_min, x_max = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    span = (x_max - x_min) or 1.0
+
+    def px(x):
+        return left + plot_w * ((x - x_min) / span if x_max > x_min else 0.5)
+
+    def py(y):
+        return top + plot_h * (1 - y / scale_max)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>',
+    ]
+    tick = 0.0
+    while tick <= scale_max + step / 2:
+        y = py(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e0e0e0"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_number(tick)}</text>')
+        tick += step
+    for x, text in x_labels:
+        parts.append(f'<text x="{px(x):.1f}" y="{height - 14}" text-anchor="middle" fill="#333">{escape(text)}</text>')
+    if not points:
+        parts.append(f'<text x="{left + 10}" y="{top + plot_h / 2:.1f}" fill="#555">No values.</text>')
+    if len(points) > 1:
+        parts.append(
+            '<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="'
+            + " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y, _, _ in points)
+            + '"/>'
+        )
+    for x, y, tooltip, marked in points:
+        colour, radius = (RATING_COLOURS["bad"], 4) if marked else ("#1565c0", 2.5)
+        parts.append(
+            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="{radius}" fill="{colour}">'
+            f"<title>{escape(tooltip)}</title></circle>"
+        )
+    for label, value, kind in lines:
+        y = py(value)
+        colour = RATING_COLOURS.get(kind, RATING_COLOURS["bad"])
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{colour}" stroke-width="1.5" '
+            f'stroke-dasharray="6,3"><title>{escape(label)}</title></line>'
+        )
+        parts.append(f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" fill="{colour}">{escape(label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vendors",
     "checklists",
     "assessments",
+    "monitoring",
     "reports",
     "insights",
     "demo",
@@ -208,6 +209,11 @@ UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=100) * 1024 
 # A checklist file (import, checklists/formats.py) at most this many bytes, checked before it is
 # read: the built-in checklist is about 75 KB, so 2 MiB leaves room for any real one.
 CHECKLIST_IMPORT_MAX_BYTES = env.int("CHECKLIST_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+# An environmental-monitoring file (monitoring/formats.py) at most this many bytes and samples, checked
+# before it is read; a workbook also by what its parts unpack to. 100,000 samples of CSV are about 8 MB.
+EM_IMPORT_MAX_BYTES = env.int("EM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+EM_IMPORT_MAX_ROWS = env.int("EM_IMPORT_MAX_ROWS", default=100_000)
+EM_XLSX_MAX_UNPACKED_BYTES = env.int("EM_XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 
 # --- Security headers (all on unless DEBUG; see `manage.py check --deploy`) -------------------
 _secure = not DEBUG
@@ -332,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.choices.ReportStatus.choices",
         "ReportKindEnum": "reports.choices.ReportKind.choices",
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
+        "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
+        "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",
     },
 }
 

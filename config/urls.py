@@ -14,6 +14,7 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("", include("checklists.urls")),
     path("", include("assessments.urls")),
+    path("", include("monitoring.urls")),
     path("", include("reports.urls")),
     path("", include("insights.urls")),
     path("api/", include("config.api_urls")),

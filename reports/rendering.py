@@ -23,6 +23,7 @@ from assessments.models import Answer, Assessment, Evidence, Finding
 from audit import trail
 from checklists.models import Criterion, Question
 from config import charts
+from monitoring import report as em_report
 
 from .choices import ReportKind
 
@@ -146,6 +147,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "generated_at": timezone.now(),
         "is_draft": assessment.status != Assessment.Status.APPROVED or (report and report.kind == ReportKind.DRAFT),
         "static_prefix": STATIC_PREFIX,
+        "em": em_report.section_context(assessment),  # the EM section (monitoring/report.py)
     }
 
 

@@ -100,6 +100,7 @@ def PAGE_MEMBER_POST(then):  # noqa: N802
 
 WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
+EM_PAGE = Redirect(r"/assessments/\d+/em/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -198,6 +199,12 @@ MATRIX = {
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # --- API: environmental monitoring (monitoring/): reads as the assessment, changes as its answers
+    "api/assessments/<pk>/em-results/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+    "api/assessments/<pk>/em-results/summary/": {"GET": MEMBER_READ},
+    "api/assessments/<pk>/em-results/decisions/": {"POST": TEAM_EDIT},
+    "api/assessments/<pk>/em-results/answers/": {"POST": TEAM_EDIT},
+    "api/em-limits/": {"GET": API_STAFF_READ},  # reference data, like the registry
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
@@ -226,6 +233,12 @@ MATRIX = {
     "assessments/<pk>/step/<name>/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/sign/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "assessments/<pk>/review/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/em/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/em/import/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
+    "assessments/<pk>/em/decisions/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
+    "assessments/<pk>/em/answers/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
+    "em/template.csv": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # the empty template, no data
+    "em/template.xlsx": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "assessments/<pk>/history/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/history.csv": {"GET": PAGE_MEMBER},
     "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
@@ -273,6 +286,11 @@ MATRIX = {
     **admin_model("assessments/finding", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("assessments/correctiveaction", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("audit/auditentry", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    # Environmental monitoring: limit tables and data sets are read-only (reference data, imports);
+    # a site's alert limits are the registry's, kept by quality administrators.
+    **admin_model("monitoring/limittable", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    **admin_model("monitoring/alertlimit", 200, 200, 200, 200, 200),
+    **admin_model("monitoring/dataset", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     # Third-party models. Roles are groups: quality administrators see them (and put users in them
     # on the user form) but do not change them: a group's Django permissions would be a way around
     # the rules. API tokens are credentials: no role is granted them (a superuser manages them).
@@ -474,6 +492,8 @@ def build_world():
     from audit.models import AuditEntry
     from checklists import reference_data
     from checklists.models import Checklist
+    from monitoring import reference_data as em_reference_data
+    from monitoring.models import AlertLimit, DataSet, LimitTable
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
@@ -504,6 +524,7 @@ def build_world():
     tokens = {role: Token.objects.create(user=getattr(users, role)).key for role in ROLES[1:]}
 
     reference_data.load()
+    em_reference_data.load()
     checklist = Checklist.objects.get(code="CGT-CDMO", version=1)
     service_line = ServiceLine.objects.create(slug="pm-line", name="Permission matrix line")
     modality = Modality.objects.create(slug="pm-modality", name="Permission matrix modality")
@@ -600,6 +621,21 @@ def build_world():
         "assessments/assessment": submitted,
         "assessments/finding": finding,
         "assessments/correctiveaction": action,
+        "monitoring/limittable": LimitTable.objects.get(),
+        "monitoring/alertlimit": AlertLimit.objects.create(
+            site=site, grade="B", state="in_operation", kind="air_viable", value=5
+        ),
+        "monitoring/dataset": DataSet.objects.create(
+            site=site,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 1, 31),
+            limit_table=LimitTable.objects.get(),
+            source_format="csv",
+            source_sha256="0" * 64,
+            content_sha256="0" * 64,
+            sample_count=0,
+            imported_by=lead,
+        ),
     }
     assert all(admin_objects.values()), admin_objects
     return SimpleNamespace(
