@@ -898,6 +898,7 @@ class Builder:
             start = today - dt.timedelta(days=r.randint(14, 40))
         end = start + dt.timedelta(days=r.randint(1, 3))
         created = _at(start - dt.timedelta(days=r.randint(20, 60)), r)
+        created = min(created, self.now - dt.timedelta(days=r.randint(1, 20)))  # planned far ahead: made lately
         p = Planned(
             index=0,
             vendor=vendor,
