@@ -14,6 +14,7 @@ AUDITED = {
     "assessments.MinorFindingsReview": {},
     "assessments.CorrectiveAction": {"exclude_fields": SKIP},
     "assessments.Signature": {},
+    "assessments.ScoreAtApproval": {},
     "checklists.Checklist": {},
     "checklists.Criterion": {},
     "checklists.Question": {},

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments import record
+from assessments import evaluation, record
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -547,6 +547,7 @@ def build_world():
     Assessment.objects.filter(pk=approved.pk).update(
         status=Assessment.Status.APPROVED, submitted_at=timezone.now(), approved_at=timezone.now(), decision="approved"
     )
+    evaluation.freeze_missing()  # an approved assessment carries the scores frozen at its approval
     elsewhere = assessment(other_lead, [users.auditor_not_on_team], scope="Someone else's")
     for a in (in_progress, approved, elsewhere):
         a.refresh_from_db()
