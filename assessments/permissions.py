@@ -92,7 +92,15 @@ rules.add_perm("assessments.verify_action", is_reviewer & is_independent_of)
 rules.add_perm("assessments.cancel_assessment", (is_quality_staff & is_lead_of) | is_quality_admin)
 # Corrective actions are followed up after approval by whoever may see the assessment.
 rules.add_perm("assessments.follow_up_action", is_team_member | (is_reviewer & reviewer_may_see) | is_quality_admin)
-for _model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
+for _model in (
+    "answer",
+    "evidence",
+    "finding",
+    "correctiveaction",
+    "minorfindingsreview",
+    "signature",
+    "scoreatapproval",
+):
     # Parts of an assessment are reached through it (API, pages); these gate only the admin's
     # lists, which span every assessment, so they are for quality administrators alone: a QA
     # reviewer sees submitted assessments, not the findings of work still in progress.
