@@ -230,6 +230,10 @@ MATRIX = {
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
     "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "insights/my-assessments/": {"GET": PAGE_STAFF},  # content filtered (insights tests)
+    "insights/review-queue/": {"GET": PAGE_STAFF},
+    "insights/requalification-due/": {"GET": PAGE_STAFF},
+    "insights/corrective-actions/": {"GET": PAGE_STAFF},
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
