@@ -5,7 +5,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
 from . import planning, record, workflow
-from .models import Answer, Assessment, CorrectiveAction, Finding, Signature
+from .models import Answer, Assessment, CorrectiveAction, Finding, ScoreAtApproval, Signature
 
 # --- Assessments: listed and filterable; read-only where the workflow says so ----------------
 
@@ -43,6 +43,14 @@ class SignatureInline(ReadOnlyInline):
         if state is None:
             return "—"
         return "valid" if state.valid else f"invalid: {state.why_invalid}"
+
+
+class ScoreAtApprovalInline(ReadOnlyInline):
+    """The scores each approval was signed on: part of the record, never changed."""
+
+    model = ScoreAtApproval
+    fields = ["signing_cycle", "overall_score", "risk_rating", "criterion_scores", "frozen_at"]
+    readonly_fields = fields
 
 
 class AssessmentAdminForm(forms.ModelForm):
@@ -104,7 +112,7 @@ class AssessmentAdmin(ObjectPermissionsModelAdmin):
     search_fields = ["vendor__name", "scope", "lead_auditor__username"]
     autocomplete_fields = ["vendor"]
     filter_horizontal = ["audit_team"]
-    inlines = [AnswerInline, SignatureInline]
+    inlines = [AnswerInline, SignatureInline, ScoreAtApprovalInline]
     readonly_fields = [
         "status",
         "decision",

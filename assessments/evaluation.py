@@ -1,14 +1,24 @@
 """Feeds an assessment from the database into the pure scoring engine (assessments/scoring/).
 A fixed number of queries whatever the number of answers: the checklist's specs (cached per
-published version, which never changes), the answers, and the findings."""
+published version, which never changes), the answers, and the findings.
+
+At approval the result is frozen (`freeze_scores`): the approval's criterion scores, overall score
+and rating are stored with it, and pages that compare or chart approved assessments read those
+stored numbers instead of scoring answers again."""
 
 from collections import defaultdict
 from functools import lru_cache
 
+from django.apps import apps as installed_apps
+from django.db.models import F
+from django.utils import timezone
+
 from checklists.models import Checklist, Criterion, Question
+from checklists.scoring_settings import ScoringSettings
 
 from . import scoring
-from .models import Answer, Assessment, Evidence, Finding
+from .choices import AssessmentStatus
+from .models import Answer, Assessment, Evidence, Finding, ScoreAtApproval
 
 
 @lru_cache(maxsize=64)
@@ -16,10 +26,12 @@ def _published_specs(checklist_id: int, published_at) -> tuple:
     return _load_specs(checklist_id)
 
 
-def _load_specs(checklist_id: int) -> tuple:
-    criteria = list(Criterion.objects.filter(checklist_id=checklist_id).order_by("order", "code"))
+def _load_specs(checklist_id: int, criterion_model=Criterion, question_model=Question) -> tuple:
+    """(criteria specs, question specs) of one checklist version, in checklist order. The models
+    may be a migration's historical ones: only their fields are read."""
+    criteria = list(criterion_model.objects.filter(checklist_id=checklist_id).order_by("order", "code"))
     codes = {c.pk: c.code for c in criteria}
-    questions = Question.objects.filter(checklist_id=checklist_id).order_by("criterion__order", "order", "code")
+    questions = question_model.objects.filter(checklist_id=checklist_id).order_by("criterion__order", "order", "code")
     return (
         tuple(scoring.CriterionSpec(code=c.code, title=c.title, weight=c.weight) for c in criteria),
         tuple(question_spec(q, codes[q.criterion_id]) for q in questions),
@@ -142,3 +154,89 @@ def criterion_scores_of(assessments) -> dict[int, list[scoring.CriterionScore]]:
         criteria, questions = specs[a.checklist_id]
         result[a.pk] = scoring.criterion_scores(criteria, questions, answers.get(a.pk, {}))
     return result
+
+
+# --------------------------------------------------------------------------- frozen at approval
+
+
+def frozen_values(result: scoring.AssessmentScore) -> dict:
+    """The fields of a `ScoreAtApproval` for one engine result: the criterion scores exactly as the
+    score endpoint gives them, the overall score and the rating."""
+    return {
+        "overall_score": result.overall,
+        "risk_rating": result.risk_rating or "",
+        "criterion_scores": result.as_dict()["criteria"],
+    }
+
+
+def freeze_scores(assessment: Assessment, result: scoring.AssessmentScore) -> ScoreAtApproval:
+    """Store the scores of this approval with it (workflow.approve calls it, inside the approval's
+    transaction, with the result it approved on): written once, for the assessment's current
+    signing cycle. The assessment's own overall score and rating are set to the same numbers, so
+    that the vendor's decision and every list agree with what was signed."""
+    frozen = ScoreAtApproval(assessment=assessment, signing_cycle=assessment.signing_cycle, **frozen_values(result))
+    frozen.save()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        overall_score=result.overall, risk_rating=result.risk_rating or ""
+    )
+    assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
+    return frozen
+
+
+def freeze_missing(get_model=None, batch_size: int = 500) -> int:
+    """Freeze the scores of every approved assessment that has none for its current signing cycle
+    (approved before scores were frozen, or inserted in bulk); returns how many it froze.
+
+    The same engine as `score`, over the same answers, findings and checklist version (an
+    approved assessment's content is read-only, so its scores are those it was approved on). The
+    rating kept is the one the assessment carries, which the approval and the vendor's decision
+    used; the engine's only when it has none. `get_model` is a migration's `apps.get_model`, so
+    that the data migration reads its historical models; by default the installed ones."""
+    get_model = get_model or installed_apps.get_model
+    assessment_model = get_model("assessments", "Assessment")
+    frozen_model = get_model("assessments", "ScoreAtApproval")
+    answer_model = get_model("assessments", "Answer")
+    finding_model = get_model("assessments", "Finding")
+    criterion_model = get_model("checklists", "Criterion")
+    question_model = get_model("checklists", "Question")
+
+    done = frozen_model.objects.filter(signing_cycle=F("assessment__signing_cycle")).values("assessment_id")
+    pending = list(
+        assessment_model.objects.filter(status=AssessmentStatus.APPROVED)
+        .exclude(pk__in=done)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    specs: dict[int, tuple] = {}
+    now = timezone.now()
+    for start in range(0, len(pending), batch_size):
+        ids = pending[start : start + batch_size]
+        answers: dict[int, dict] = defaultdict(dict)
+        for assessment_id, code, value in answer_model.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "question__code", "value"
+        ):
+            answers[assessment_id][code] = value
+        findings: dict[int, list] = defaultdict(list)
+        for assessment_id, code, classification in finding_model.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "criterion__code", "classification"
+        ):
+            findings[assessment_id].append((code, classification))
+        rows = []
+        for a in assessment_model.objects.filter(pk__in=ids).select_related("vendor", "checklist").order_by("pk"):
+            if a.checklist_id not in specs:
+                specs[a.checklist_id] = _load_specs(a.checklist_id, criterion_model, question_model)
+            criteria, questions = specs[a.checklist_id]
+            result = scoring.score_assessment(
+                criteria,
+                questions,
+                answers.get(a.pk, {}),
+                findings.get(a.pk, []),
+                a.vendor.inherent_risk,
+                ScoringSettings.from_dict(a.checklist.scoring_settings),
+                decision=a.decision or None,
+            )
+            values = frozen_values(result)
+            values["risk_rating"] = a.risk_rating or values["risk_rating"]
+            rows.append(frozen_model(assessment_id=a.pk, signing_cycle=a.signing_cycle, frozen_at=now, **values))
+        frozen_model.objects.bulk_create(rows)
+    return len(pending)

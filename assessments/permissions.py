@@ -104,6 +104,7 @@ for _model in (
     "minorfindingsreview",
     "signature",
     "questioncomment",
+    "scoreatapproval",
 ):
     # Parts of an assessment are reached through it (API, pages); these gate only the admin's
     # lists, which span every assessment, so they are for quality administrators alone: a QA

@@ -321,6 +321,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
         decision_justification=justification or "",
         requalification_due=due,
     )
+    evaluation.freeze_scores(assessment, result)  # the scores approved on, kept with the approval
     apply_decision_to_vendor(assessment)
     transaction.on_commit(
         lambda: signals.assessment_approved.send(sender=Assessment, assessment_id=assessment.pk, user_id=user.pk)

@@ -1,7 +1,12 @@
 """The home dashboard by role: open work, the reviewer's queue, requalifications due, open
 corrective actions and the risk matrix. Every function that reads assessments reads through
 `Assessment.objects.visible_to(user)`, so no page shows an assessment (or a score, rating or
-finding drawn from one) that its reader may not open; query counts do not grow with the rows."""
+finding drawn from one) that its reader may not open.
+
+Each card shows the `CARD_SIZE` most urgent rows and the count of all of them, and links to the
+paginated list of them all (`insights/views.py`), built from the same queryset. Query counts do not
+grow with the rows; ratings and scores of approved assessments are the ones frozen at approval
+(`ScoreAtApproval`), never scored again."""
 
 from __future__ import annotations
 
@@ -9,13 +14,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.permissions import is_quality_staff, is_reviewer
 from assessments import evaluation
 from assessments.choices import ACTION_DONE
-from assessments.models import Assessment, CorrectiveAction
+from assessments.models import Assessment, CorrectiveAction, ScoreAtApproval
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
@@ -29,10 +34,16 @@ from .vocabulary import (
     Status,
 )
 
+#: Rows a dashboard card shows; the rest are one "see all" link away.
+CARD_SIZE = 10
+#: The states of an assessment that is still someone's work.
+OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.SUBMITTED, Status.RETURNED)
+
 
 def attach_progress(assessments) -> list[Assessment]:
     """Set `progress_answered`, `progress_total` (visible questions: a question hidden by its
-    condition is not asked) and `progress_percent` on each assessment.
+    condition is not asked) and `progress_percent` on each assessment. Call it with the rows a
+    page shows, not with a whole list.
 
     One query reads the answers of all the assessments at once (conditions need the values, so a
     SQL count alone would miscount conditional questions); the checklist specs are cached."""
@@ -46,52 +57,80 @@ def attach_progress(assessments) -> list[Assessment]:
     return assessments
 
 
-def my_assessments(user) -> list[Assessment]:
-    """Open assessments (not approved, not cancelled) that `user` leads or is on the team of,
-    with their progress; soonest planned end first, unplanned last."""
+def _top(queryset, n: int = CARD_SIZE) -> tuple[list, int]:
+    """(the first `n` rows, how many rows in all): no count query when fewer than `n` came back."""
+    rows = list(queryset[:n])
+    return rows, (len(rows) if len(rows) < n else queryset.count())
+
+
+# --------------------------------------------------------------------------- my assessments
+
+
+def my_open_assessments(user):
+    """Open assessments (planned, in progress, submitted, returned) that `user` leads or is on the
+    team of; soonest planned end first, unplanned last."""
     mine = Assessment.objects.filter(Q(lead_auditor=user) | Q(audit_team=user)).values("pk")
-    queryset = (
+    return (
         Assessment.objects.visible_to(user)
-        .filter(pk__in=mine)
-        .exclude(status__in=(Status.APPROVED, Status.CANCELLED))
+        .filter(pk__in=mine, status__in=OPEN_STATUSES)
         .select_related("vendor", "checklist", "lead_auditor")
-        .order_by("planned_end", "created_at", "pk")
+        .order_by(F("planned_end").asc(nulls_last=True), "created_at", "pk")
     )
-    rows = attach_progress(queryset)
-    # Dates first, undated after (portable across databases, which sort NULLs differently).
-    rows.sort(key=lambda a: (a.planned_end is None, a.planned_end or datetime.date.min, a.created_at))
+
+
+def with_progress(user, assessments) -> list[Assessment]:
+    """The rows shown, with their progress and `is_lead` (whether `user` leads it)."""
+    rows = attach_progress(assessments)
     for a in rows:
         a.is_lead = a.lead_auditor_id == user.pk
     return rows
 
 
-def reviewer_queue(user) -> list[Assessment]:
+def my_assessments(user, n: int = CARD_SIZE) -> tuple[list[Assessment], int]:
+    rows, count = _top(my_open_assessments(user), n)
+    return with_progress(user, rows), count
+
+
+# --------------------------------------------------------------------------- reviewer queue
+
+
+def review_queue(user):
     """Submitted assessments waiting for this QA reviewer: the ones assigned to them (only the
     assigned reviewer approves, assessments/permissions.py), never those they are on the team of;
-    oldest first."""
+    oldest first. Empty for anyone who is not a QA reviewer."""
     if not is_reviewer(user):
-        return []
-    queryset = (
+        return Assessment.objects.none()
+    return (
         Assessment.objects.filter(status=Status.SUBMITTED, reviewer=user)
         .exclude(lead_auditor=user)
         .exclude(audit_team=user)
         .select_related("vendor", "checklist", "lead_auditor", "reviewer")
         .order_by("submitted_at", "pk")
     )
-    return list(queryset)
 
 
-def vendors_due(today: datetime.date | None = None, horizon_days: int = DUE_HORIZON_DAYS) -> list[Vendor]:
+def reviewer_queue(user, n: int = CARD_SIZE) -> tuple[list[Assessment], int]:
+    return _top(review_queue(user), n)
+
+
+# --------------------------------------------------------------------------- requalification due
+
+
+def due_for_requalification(today: datetime.date | None = None, horizon_days: int = DUE_HORIZON_DAYS):
     """Approved and conditionally approved vendors whose requalification is overdue or due within
-    `horizon_days`; most overdue first. Sets `overdue` and `days_left` (negative when overdue)."""
+    `horizon_days`; most overdue first."""
     today = today or timezone.localdate()
-    vendors = list(
-        Vendor.objects.filter(
-            status__in=QUALIFIED,
-            next_requalification_due__isnull=False,
-            next_requalification_due__lte=today + datetime.timedelta(days=horizon_days),
-        ).order_by("next_requalification_due", "name")
-    )
+    return Vendor.objects.filter(
+        status__in=QUALIFIED,
+        next_requalification_due__isnull=False,
+        next_requalification_due__lte=today + datetime.timedelta(days=horizon_days),
+    ).order_by("next_requalification_due", "name")
+
+
+def mark_due(vendors, today: datetime.date | None = None) -> list[Vendor]:
+    """Set `days_left` (negative when overdue), `overdue` and `days_overdue` on the rows shown."""
+    today = today or timezone.localdate()
+    vendors = list(vendors)
     for v in vendors:
         v.days_left = (v.next_requalification_due - today).days
         v.overdue = v.days_left < 0
@@ -99,42 +138,90 @@ def vendors_due(today: datetime.date | None = None, horizon_days: int = DUE_HORI
     return vendors
 
 
-def open_actions(user, today: datetime.date | None = None) -> list[CorrectiveAction]:
-    """Corrective actions not yet verified effective or closed, of the (not cancelled)
-    assessments `user` may see; earliest due first. Sets `is_overdue` and `days_left`."""
+def vendors_due(today: datetime.date | None = None, n: int = CARD_SIZE) -> tuple[list[Vendor], int, int]:
+    """(the `n` most overdue, how many are due, how many of them are overdue)."""
     today = today or timezone.localdate()
+    queryset = due_for_requalification(today)
+    rows = mark_due(queryset[:n], today)
+    if len(rows) < n:
+        return rows, len(rows), sum(1 for v in rows if v.overdue)
+    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_requalification_due__lt=today)))
+    return rows, counts["total"], counts["overdue"]
+
+
+# --------------------------------------------------------------------------- open corrective actions
+
+
+def open_corrective_actions(user):
+    """Corrective actions not yet verified effective or closed, of the (not cancelled)
+    assessments `user` may see; earliest due first."""
     visible = Assessment.objects.visible_to(user).exclude(status=Status.CANCELLED).values("pk")
-    actions = list(
+    return (
         CorrectiveAction.objects.filter(finding__assessment__in=visible)
         .exclude(status__in=ACTION_DONE)
         .select_related("finding__assessment__vendor", "finding__criterion")
         .order_by("due_date", "pk")
     )
+
+
+def mark_actions(actions, today: datetime.date | None = None) -> list[CorrectiveAction]:
+    """Set `days_left` and `is_overdue` on the rows shown."""
+    today = today or timezone.localdate()
+    actions = list(actions)
     for action in actions:
         action.days_left = (action.due_date - today).days
         action.is_overdue = action.days_left < 0
     return actions
 
 
-def _latest_approved(user, queryset=None):
-    """The latest approved assessment (that `user` may see) of the outer vendor row."""
+def open_actions(user, today: datetime.date | None = None, n: int = CARD_SIZE):
+    """(the `n` due first, how many are open, how many of them are overdue)."""
+    today = today or timezone.localdate()
+    queryset = open_corrective_actions(user)
+    rows = mark_actions(queryset[:n], today)
+    if len(rows) < n:
+        return rows, len(rows), sum(1 for a in rows if a.is_overdue)
+    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    return rows, counts["total"], counts["overdue"]
+
+
+# --------------------------------------------------------------------------- risk matrix
+
+
+def _latest_approval(user):
+    """The scores frozen at the latest approval (that `user` may see) of the outer vendor row."""
     visible = Assessment.objects.visible_to(user).values("pk")
-    queryset = Assessment.objects.all() if queryset is None else queryset
-    return queryset.filter(vendor=OuterRef("pk"), status=Status.APPROVED, pk__in=visible).order_by(
-        "-approved_at", "-pk"
+    return (
+        ScoreAtApproval.objects.current()
+        .filter(assessment__vendor=OuterRef("pk"), assessment__in=visible)
+        .order_by("-assessment__approved_at", "-assessment_id")
     )
 
 
 def vendors_with_latest_rating(user):
-    """Vendors annotated with `latest_rating` and `latest_assessment_id`: the risk rating of their
-    latest approved assessment that `user` may see (None: not assessed, or not visible)."""
-    latest = _latest_approved(user)
-    return Vendor.objects.annotate(
-        latest_rating=Subquery(latest.values("risk_rating")[:1]),
-        latest_assessment_id=Subquery(latest.values("pk")[:1]),
-        latest_score=Subquery(latest.values("overall_score")[:1]),
-        latest_approved_at=Subquery(latest.values("approved_at")[:1]),
+    """Vendors annotated with `latest_rating`: the rating frozen at the latest approval of theirs
+    that `user` may see (None: not assessed, or not visible). One correlated subquery."""
+    return Vendor.objects.annotate(latest_rating=Subquery(_latest_approval(user).values("risk_rating")[:1]))
+
+
+def latest_approvals(user, vendor_ids) -> dict[int, dict]:
+    """{vendor id: {"assessment_id", "rating", "score", "approved_at"}} of the latest approval that
+    `user` may see of each of these vendors (the rows of one page): one query."""
+    visible = Assessment.objects.visible_to(user).values("pk")
+    rows = (
+        ScoreAtApproval.objects.current()
+        .filter(assessment__vendor_id__in=list(vendor_ids), assessment__in=visible)
+        .order_by("assessment__vendor_id", "-assessment__approved_at", "-assessment_id")
+        .values_list(
+            "assessment__vendor_id", "assessment_id", "risk_rating", "overall_score", "assessment__approved_at"
+        )
     )
+    latest: dict[int, dict] = {}
+    for vendor_id, assessment_id, rating, score, approved_at in rows:
+        latest.setdefault(
+            vendor_id, {"assessment_id": assessment_id, "rating": rating, "score": score, "approved_at": approved_at}
+        )
+    return latest
 
 
 def _rating_key(rating) -> str:
@@ -162,10 +249,17 @@ class RiskMatrix:
 def risk_matrix(user) -> RiskMatrix:
     """Vendors counted by inherent risk (rows: high, medium, low) × the rating of their latest
     approved assessment that `user` may see (columns: low, medium, high, critical, not assessed).
-    One query."""
+    One aggregate query: the database counts, grouped by both."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for inherent, rating in vendors_with_latest_rating(user).values_list("inherent_risk", "latest_rating"):
-        counts[(inherent, _rating_key(rating))] += 1
+    grouped = (
+        vendors_with_latest_rating(user)
+        .values("inherent_risk", "latest_rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("inherent_risk", "latest_rating", "n")
+    )
+    for inherent, rating, n in grouped:
+        counts[(inherent, _rating_key(rating))] += n
     columns = [(r, RATING_LABELS[r]) for r in RATINGS] + [(NOT_ASSESSED, "Not assessed")]
     labels = dict(InherentRisk.choices)
     rows = [
@@ -176,8 +270,9 @@ def risk_matrix(user) -> RiskMatrix:
 
 
 def vendors_in_cell(user, inherent_risk: str | None = None, rating: str | None = None):
-    """The vendors behind one cell of the risk matrix (either filter may be left out)."""
-    queryset = vendors_with_latest_rating(user).order_by("name")
+    """The vendors behind one cell of the risk matrix (either filter may be left out), by name;
+    `latest_approvals` gives the details of the rows a page shows."""
+    queryset = vendors_with_latest_rating(user).order_by("name", "pk")
     if inherent_risk:
         queryset = queryset.filter(inherent_risk=inherent_risk)
     if rating == NOT_ASSESSED:
@@ -187,19 +282,43 @@ def vendors_in_cell(user, inherent_risk: str | None = None, rating: str | None =
     return queryset
 
 
+def with_latest_approval(user, vendors) -> list[Vendor]:
+    """Set `latest_rating`, `latest_score`, `latest_approved_at` and `latest_assessment_id` on the
+    vendors of one page."""
+    vendors = list(vendors)
+    latest = latest_approvals(user, [v.pk for v in vendors])
+    for v in vendors:
+        facts = latest.get(v.pk, {})
+        v.latest_assessment_id = facts.get("assessment_id")
+        v.latest_rating = facts.get("rating") or None
+        v.latest_score = facts.get("score")
+        v.latest_approved_at = facts.get("approved_at")
+    return vendors
+
+
+# --------------------------------------------------------------------------- the page
+
+
 def dashboard(user, today: datetime.date | None = None) -> dict:
     """Everything the home page shows `user`; sections a role does not use are None."""
     if not is_quality_staff(user):
         return {"staff": False}
-    actions = open_actions(user, today)
-    due = vendors_due(today)
+    mine, mine_count = my_assessments(user)
+    queue, queue_count = reviewer_queue(user) if is_reviewer(user) else (None, 0)
+    due, due_count, overdue_count = vendors_due(today)
+    actions, actions_count, actions_overdue = open_actions(user, today)
     return {
         "staff": True,
-        "my_assessments": my_assessments(user),
-        "reviewer_queue": reviewer_queue(user) if is_reviewer(user) else None,
+        "card_size": CARD_SIZE,
+        "my_assessments": mine,
+        "my_assessments_count": mine_count,
+        "reviewer_queue": queue,
+        "reviewer_queue_count": queue_count,
         "vendors_due": due,
-        "vendors_overdue_count": sum(1 for v in due if v.overdue),
+        "vendors_due_count": due_count,
+        "vendors_overdue_count": overdue_count,
         "open_actions": actions,
-        "actions_overdue_count": sum(1 for a in actions if a.is_overdue),
+        "open_actions_count": actions_count,
+        "actions_overdue_count": actions_overdue,
         "risk_matrix": risk_matrix(user),
     }

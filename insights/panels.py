@@ -1,5 +1,6 @@
 """The vendor page's assessment history, score over time and findings trend (server-side SVG,
-the same charts as in the PDF), registered on the registry's vendor page."""
+the same charts as in the PDF), registered on the registry's vendor page. The history is
+paginated with the vendor page's own `?page=`."""
 
 from django.template.loader import render_to_string
 
@@ -12,10 +13,15 @@ from .vocabulary import FINDING_CLASSES
 
 @panels.register
 def vendor_history(request, vendor):
-    trend = trends.vendor_trend(request.user, vendor)
+    trend = trends.vendor_trend(request.user, vendor, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "vendor": vendor,
         "trend": trend,
+        "page_obj": trend.history,
+        "query_without_page": query.urlencode(),
+        "trend_size": trends.TREND_SIZE,
         "score_chart": charts.score_line(trend.score_points, title="Overall score of approved assessments"),
         "findings_chart": charts.finding_bars(
             [{"label": a.date.isoformat(), "counts": a.finding_counts} for a in trend.approved]

@@ -1,7 +1,8 @@
-"""Insight pages: the home dashboard by role, the vendors behind a cell of the risk matrix, the
-comparison of CDMOs (and its CSV), and the audit-trail timeline of one assessment (and its CSV).
-The queries and numbers come from the modules beside this one; these views check access, read the
-query string and render."""
+"""Insight pages: the home dashboard by role and the paginated lists behind its cards, the vendors
+behind a cell of the risk matrix, the comparison of CDMOs (and its CSV), and the audit-trail
+timeline of one assessment (and its CSV). The queries and numbers come from the modules beside
+this one; these views check access, read the query string and render. Every list is a page of
+`LIST_PAGE_SIZE` rows (`?page=`)."""
 
 import io
 
@@ -20,9 +21,24 @@ from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
 from . import comparison as comparisons
-from . import dashboards, timeline, vocabulary
+from . import dashboards, filters, timeline, vocabulary
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
+#: Rows on one page of a list.
+LIST_PAGE_SIZE = 25
+
+
+def _page(request, queryset, per_page=LIST_PAGE_SIZE):
+    """(the page asked for by `?page=`, the query string without it, for the page links)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _bad_filters(form) -> HttpResponseBadRequest:
+    problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+    return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
 
 
 # --------------------------------------------------------------------------- home
@@ -31,6 +47,78 @@ staff_only = permission_required("vendors.view_vendor", raise_exception=True)
 @login_required
 def home(request):
     return render(request, "home.html", dashboards.dashboard(request.user))
+
+
+# --------------------------------------------------------------------------- the lists behind the cards
+
+
+def _card_list(request, template, filterset, context_name, rows=lambda page: list(page.object_list)):
+    if not filterset.is_valid():
+        return _bad_filters(filterset.form)
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page_obj": page,
+            context_name: rows(page),
+            "count": page.paginator.count,
+            "query_without_page": query,
+        },
+    )
+
+
+@login_required
+@staff_only
+def my_assessments(request):
+    """Every open assessment the user leads or is on the team of (the home page's first card)."""
+    filterset = filters.MyAssessmentFilterSet(
+        request.GET, queryset=dashboards.my_open_assessments(request.user), request=request
+    )
+    return _card_list(
+        request,
+        "insights/my_assessments.html",
+        filterset,
+        "my_assessments",
+        rows=lambda page: dashboards.with_progress(request.user, page.object_list),
+    )
+
+
+@login_required
+@staff_only
+def review_queue(request):
+    """Every submitted assessment waiting for this QA reviewer."""
+    filterset = filters.ReviewQueueFilterSet(request.GET, queryset=dashboards.review_queue(request.user))
+    return _card_list(request, "insights/review_queue.html", filterset, "reviewer_queue")
+
+
+@login_required
+@staff_only
+def requalification_due(request):
+    """Every approved vendor overdue or due for requalification within the horizon."""
+    filterset = filters.RequalificationFilterSet(request.GET, queryset=dashboards.due_for_requalification())
+    return _card_list(
+        request,
+        "insights/requalification_due.html",
+        filterset,
+        "vendors_due",
+        rows=lambda page: dashboards.mark_due(page.object_list),
+    )
+
+
+@login_required
+@staff_only
+def open_actions(request):
+    """Every open corrective action of the assessments the user may see."""
+    filterset = filters.OpenActionFilterSet(request.GET, queryset=dashboards.open_corrective_actions(request.user))
+    return _card_list(
+        request,
+        "insights/open_actions.html",
+        filterset,
+        "open_actions",
+        rows=lambda page: dashboards.mark_actions(page.object_list),
+    )
 
 
 # --------------------------------------------------------------------------- risk matrix cell
@@ -50,19 +138,22 @@ class RiskCellForm(forms.Form):
 @login_required
 @staff_only
 def risk_vendors(request):
-    """The vendors counted in one cell of the home page's risk matrix."""
+    """The vendors counted in one cell of the home page's risk matrix, a page at a time."""
     form = RiskCellForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("Unknown inherent risk or rating.", content_type="text/plain; charset=utf-8")
     risk, rating = form.cleaned_data["inherent_risk"], form.cleaned_data["rating"]
-    vendors = list(dashboards.vendors_in_cell(request.user, risk, rating))
+    page, query = _page(request, dashboards.vendors_in_cell(request.user, risk, rating))
     labels = dict(form.fields["rating"].choices)
     return render(
         request,
         "insights/risk_vendors.html",
         {
             "form": form,
-            "vendors": vendors,
+            "page_obj": page,
+            "vendors": dashboards.with_latest_approval(request.user, page.object_list),
+            "count": page.paginator.count,
+            "query_without_page": query,
             "risk_label": dict(InherentRisk.choices).get(risk, "any"),
             "rating_label": labels.get(rating, "any") if rating else "any",
             "rating_labels": vocabulary.RATING_LABELS,
@@ -82,41 +173,48 @@ class CompareForm(forms.Form):
         label="Version",
         help_text="Any version: each vendor's latest approved assessment on any version.",
     )
-    vendor = forms.ModelMultipleChoiceField(
-        queryset=Vendor.objects.none(),
-        to_field_name="slug",
+    scope = forms.ChoiceField(
+        choices=[
+            (comparisons.SCOPE_RECENT, f"The {comparisons.RECENT} most recently approved"),
+            (comparisons.SCOPE_ALL, "Every vendor assessed on it"),
+        ],
         required=False,
-        label="Vendors",
-        help_text="Choose none to compare every vendor assessed on this checklist (and version).",
+        label="Vendors compared",
+        widget=forms.RadioSelect,
+    )
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Vendor names",
+        help_text="Part of a name; several separated by commas (any of them).",
+    )
+    # Chosen vendors (by slug): the page lists the chosen ones and a box on each compared vendor.
+    # Any vendor is accepted, so that a link naming one without an approved assessment says so.
+    vendor = forms.ModelMultipleChoiceField(
+        queryset=Vendor.objects.order_by("name"), to_field_name="slug", required=False, label="Chosen vendors"
     )
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        codes = comparisons.checklist_codes()
+    def __init__(self, data, codes: list[str]):
+        super().__init__(data)
+        self.has_checklists = bool(codes)
         self.fields["checklist"].choices = [(c, c) for c in codes]
-        code = self.data.get("checklist") or (codes[0] if codes else "")
+        code = data.get("checklist") or (codes[0] if codes else "")
         self.fields["version"].choices = [("", "Any version")] + [
             (v, f"v{v}") for v in comparisons.checklist_versions(code)
         ]
-        # Offered: the vendors with an approved assessment the user may see. Accepted: any vendor,
-        # so that a link naming one without such an assessment says so instead of failing.
-        offered = list(comparisons.comparable_vendors(user))
-        self.fields["vendor"].queryset = Vendor.objects.order_by("name")
-        self.fields["vendor"].widget.choices = [(v.slug, v.name) for v in offered]
-        self.fields["vendor"].widget.attrs["size"] = min(10, max(4, len(offered)))
-        self.has_checklists = bool(codes)
 
 
 def _comparison(request):
-    """(form, comparison or None). With no query string, every vendor on the first checklist."""
+    """(form, comparison or None). With no checklist asked for, the first one; with no vendor
+    chosen, the most recently approved ones. The form is built once."""
+    codes = comparisons.checklist_codes()
     data = request.GET.copy()
-    form = CompareForm(request.user, data)
-    if not form.has_checklists:
-        return form, None
-    if not data.get("checklist"):
-        data["checklist"] = form.fields["checklist"].choices[0][0]
-        form = CompareForm(request.user, data)
-    if not form.is_valid():
+    if codes and not data.get("checklist"):
+        data["checklist"] = codes[0]
+    if not data.get("scope"):
+        data["scope"] = comparisons.SCOPE_RECENT
+    form = CompareForm(data, codes)
+    if not codes or not form.is_valid():
         return form, None
     chosen = form.cleaned_data["vendor"]
     comparison = comparisons.compare(
@@ -124,6 +222,8 @@ def _comparison(request):
         form.cleaned_data["checklist"],
         form.cleaned_data["version"],
         vendors=list(chosen) if chosen else None,
+        search=form.cleaned_data["search"],
+        scope=form.cleaned_data["scope"],
     )
     return form, comparison
 
@@ -134,11 +234,20 @@ def compare(request):
     form, comparison = _comparison(request)
     context = {"form": form, "comparison": comparison, "query": request.GET.urlencode()}
     if comparison is not None:
+        page, query = _page(request, comparison.rows, comparisons.PAGE_SIZE)
         version = f" v{comparison.version}" if comparison.version else ""
-        context["chart"] = charts.grouped_bars(
-            comparison.chart_series(),
-            comparison.criteria,
-            title=f"Criterion scores on {comparison.checklist_code}{version}, latest approved assessments",
+        context.update(
+            page_obj=page,
+            page_rows=page.object_list,
+            table=comparison.table(page.object_list),
+            query_without_page=query,
+            chosen=form.cleaned_data["vendor"],
+            chosen_slugs={v.slug for v in form.cleaned_data["vendor"]},
+            chart=charts.grouped_bars(
+                comparison.chart_series(page.object_list),
+                comparison.criteria,
+                title=f"Criterion scores on {comparison.checklist_code}{version}, latest approved assessments",
+            ),
         )
     return render(request, "insights/compare.html", context)
 

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments import record
+from assessments import evaluation, record
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +249,10 @@ MATRIX = {
     "evidence/<pk>/remove/": {"POST": row(LOGIN, 404, 404, 409, 409, 403, 403)},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
     "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "insights/my-assessments/": {"GET": PAGE_STAFF},  # content filtered (insights tests)
+    "insights/review-queue/": {"GET": PAGE_STAFF},
+    "insights/requalification-due/": {"GET": PAGE_STAFF},
+    "insights/corrective-actions/": {"GET": PAGE_STAFF},
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
@@ -576,6 +580,7 @@ def build_world():
     Assessment.objects.filter(pk=approved.pk).update(
         status=Assessment.Status.APPROVED, submitted_at=timezone.now(), approved_at=timezone.now(), decision="approved"
     )
+    evaluation.freeze_missing()  # an approved assessment carries the scores frozen at its approval
     elsewhere = assessment(other_lead, [users.auditor_not_on_team], scope="Someone else's")
     for a in (in_progress, approved, elsewhere):
         a.refresh_from_db()

@@ -1,6 +1,7 @@
 from .assessments import Answer, Assessment, Evidence
 from .comments import QuestionComment
 from .findings import CorrectiveAction, Finding, MinorFindingsReview
+from .scores import ScoreAtApproval
 from .signatures import Signature
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "Finding",
     "MinorFindingsReview",
     "QuestionComment",
+    "ScoreAtApproval",
     "Signature",
 ]

@@ -1,0 +1,84 @@
+"""The scores of an approval, frozen when it is signed: the criterion scores, the overall score
+and the rating the approval was given. They are part of the approved record: written once, in the
+approval's own transaction (`assessments.evaluation.freeze_scores`, called by
+`workflow.approve`), and never changed, whatever later happens to the checklist's settings. An
+assessment that is reopened and approved again gets a new row for its new signing cycle; the
+earlier row stays as the record of the earlier approval (docs/scoring.md, "Frozen scores")."""
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import Audited
+from config.exceptions import ConflictError
+from vendors.choices import RiskRating
+
+from ..choices import AssessmentStatus
+from .assessments import Assessment
+
+WRITTEN_ONCE = "The scores of an approval are part of its record: they cannot be changed or deleted."
+
+
+class ScoreAtApprovalQuerySet(models.QuerySet):
+    """Bulk writes bypass `save()` and `delete()`; refuse them too (on PostgreSQL a trigger
+    refuses UPDATE and DELETE whatever the client)."""
+
+    def current(self):
+        """The scores of each approved assessment's current approval (its signing cycle)."""
+        return self.filter(assessment__status=AssessmentStatus.APPROVED, signing_cycle=F("assessment__signing_cycle"))
+
+    def update(self, **kwargs):
+        raise ConflictError(WRITTEN_ONCE)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ConflictError(WRITTEN_ONCE)
+
+    def delete(self):
+        raise ConflictError(WRITTEN_ONCE)
+
+    update.alters_data = bulk_update.alters_data = delete.alters_data = True
+
+
+class ScoreAtApproval(Audited):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="scores_at_approval")
+    signing_cycle = models.PositiveIntegerField(
+        editable=False, help_text="The signing cycle of the approval these scores were frozen at."
+    )
+    overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, editable=False)
+    risk_rating = models.CharField(max_length=8, blank=True, choices=RiskRating.choices, editable=False)
+    criterion_scores = models.JSONField(
+        default=list,
+        editable=False,
+        help_text='The criterion scores in checklist order: [{"code", "title", "score", "answered", "total"}], '
+        "as the score endpoint gives them.",
+    )
+    frozen_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScoreAtApprovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "signing_cycle"]
+        verbose_name = "score at approval"
+        verbose_name_plural = "scores at approval"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "signing_cycle"], name="one_score_per_approval"),
+        ]
+
+    def __str__(self):
+        return f"Scores of {self.assessment.reference} at approval (cycle {self.signing_cycle})"
+
+    def audit_assessment_id(self):
+        return self.assessment_id
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ConflictError(WRITTEN_ONCE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConflictError(WRITTEN_ONCE)
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        """{criterion code: score or None (not applicable)}."""
+        return {c["code"]: c["score"] for c in self.criterion_scores}
