@@ -61,7 +61,7 @@ def import_samples(assessment: Assessment, user, source: formats.Source, reason:
     table = limits.table_in_force()
     samples = judge(rows, assessment.site, table)
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().select_related("site").get(pk=assessment.pk)
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("site").get(pk=assessment.pk)
         check_may_import(locked, user, reason)
         data_set = DataSet(
             site=locked.site,
