@@ -23,7 +23,11 @@ class AssessmentFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in self.EMPTY_LABELS.items():
-            self.filters[name].extra["empty_label"] = label
+            filter_ = self.filters[name]
+            filter_.extra["empty_label"] = label
+            # A form field built before (the API schema builds them on the class's filters) was
+            # copied with the old label: build it again.
+            filter_.__dict__.pop("_field", None)
 
     class Meta:
         model = Assessment

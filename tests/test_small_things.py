@@ -49,3 +49,11 @@ def test_bars_are_coloured_by_score_band():
     )
     assert 'class="band-bad"' in svg and 'class="band-warn"' in svg and 'class="band-ok"' in svg
     assert [charts.band(s) for s in (None, 49.9, 50, 74.9, 75)] == ["none", "bad", "warn", "warn", "ok"]
+
+
+def test_the_placeholders_hold_after_the_api_schema_built_the_class_fields():
+    for name in AssessmentFilterSet.EMPTY_LABELS:
+        AssessmentFilterSet.base_filters[name].field  # what the schema generator does first
+    assessments = AssessmentFilterSet({})
+    assert first_label(assessments, "status") == "Any status"
+    assert first_label(assessments, "checklist") == "Any checklist"
