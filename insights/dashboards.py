@@ -138,15 +138,22 @@ def mark_due(vendors, today: datetime.date | None = None) -> list[Vendor]:
     return vendors
 
 
+def _top_with_overdue(queryset, mark, overdue: Q, flag: str, n: int, today: datetime.date):
+    """(the first `n` rows marked by `mark`, how many rows in all, how many of them `overdue`
+    selects, which `mark` flags as `flag` on a row): one aggregate query for both counts, none
+    when fewer than `n` came back."""
+    rows = mark(queryset[:n], today)
+    if len(rows) < n:
+        return rows, len(rows), sum(1 for row in rows if getattr(row, flag))
+    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+    return rows, counts["total"], counts["overdue"]
+
+
 def vendors_due(today: datetime.date | None = None, n: int = CARD_SIZE) -> tuple[list[Vendor], int, int]:
     """(the `n` most overdue, how many are due, how many of them are overdue)."""
     today = today or timezone.localdate()
-    queryset = due_for_requalification(today)
-    rows = mark_due(queryset[:n], today)
-    if len(rows) < n:
-        return rows, len(rows), sum(1 for v in rows if v.overdue)
-    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_requalification_due__lt=today)))
-    return rows, counts["total"], counts["overdue"]
+    overdue = Q(next_requalification_due__lt=today)
+    return _top_with_overdue(due_for_requalification(today), mark_due, overdue, "overdue", n, today)
 
 
 # --------------------------------------------------------------------------- open corrective actions
@@ -177,12 +184,8 @@ def mark_actions(actions, today: datetime.date | None = None) -> list[Corrective
 def open_actions(user, today: datetime.date | None = None, n: int = CARD_SIZE):
     """(the `n` due first, how many are open, how many of them are overdue)."""
     today = today or timezone.localdate()
-    queryset = open_corrective_actions(user)
-    rows = mark_actions(queryset[:n], today)
-    if len(rows) < n:
-        return rows, len(rows), sum(1 for a in rows if a.is_overdue)
-    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    return rows, counts["total"], counts["overdue"]
+    overdue = Q(due_date__lt=today)
+    return _top_with_overdue(open_corrective_actions(user), mark_actions, overdue, "is_overdue", n, today)
 
 
 # --------------------------------------------------------------------------- risk matrix

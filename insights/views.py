@@ -5,6 +5,7 @@ this one; these views check access, read the query string and render. Every list
 `LIST_PAGE_SIZE` rows (`?page=`)."""
 
 import io
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -52,37 +53,67 @@ def home(request):
 # --------------------------------------------------------------------------- the lists behind the cards
 
 
-def _card_list(request, template, filterset, context_name, rows=lambda page: list(page.object_list)):
+@dataclass(frozen=True)
+class CardList:
+    """The page behind one card of the home page: its words, the rows' template (shared with the
+    card) and the context name that template reads."""
+
+    title: str
+    intro: str
+    rows_template: str
+    name: str
+    empty: str
+
+
+MY_ASSESSMENTS = CardList(
+    "My open assessments",
+    "The open assessments (planned, in progress, submitted or returned) that you lead or are on the team of, "
+    "ending soonest first; unplanned last.",
+    "insights/_my_assessment_rows.html",
+    "my_assessments",
+    "No open assessment matches.",
+)
+REVIEW_QUEUE = CardList(
+    "Waiting for your review",
+    "Submitted assessments assigned to you for review, oldest first.",
+    "insights/_review_queue_rows.html",
+    "reviewer_queue",
+    "No submitted assessment waiting for you matches.",
+)
+REQUALIFICATION_DUE = CardList(
+    "Requalification due",
+    "Approved and conditionally approved vendors overdue or due for requalification within 90 days, "
+    "most overdue first.",
+    "insights/_vendors_due_rows.html",
+    "vendors_due",
+    "No vendor due for requalification matches.",
+)
+OPEN_ACTIONS = CardList(
+    "Open corrective actions",
+    "Corrective actions not yet verified effective or closed, of the assessments you can see, earliest due first.",
+    "insights/_open_action_rows.html",
+    "open_actions",
+    "No open corrective action matches.",
+)
+
+
+def _card_list(request, card: CardList, filterset, rows=list):
+    """A page of the filtered rows; `rows` prepares the rows shown (progress, days left)."""
     if not filterset.is_valid():
         return _bad_filters(filterset.form)
     page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "page_obj": page,
-            context_name: rows(page),
-            "count": page.paginator.count,
-            "query_without_page": query,
-        },
-    )
+    context = {"card": card, "filter": filterset, "page_obj": page, "count": page.paginator.count}
+    context.update({card.name: rows(page.object_list), "query_without_page": query})
+    return render(request, "insights/card_list.html", context)
 
 
 @login_required
 @staff_only
 def my_assessments(request):
     """Every open assessment the user leads or is on the team of (the home page's first card)."""
-    filterset = filters.MyAssessmentFilterSet(
-        request.GET, queryset=dashboards.my_open_assessments(request.user), request=request
-    )
-    return _card_list(
-        request,
-        "insights/my_assessments.html",
-        filterset,
-        "my_assessments",
-        rows=lambda page: dashboards.with_progress(request.user, page.object_list),
-    )
+    queryset = dashboards.my_open_assessments(request.user)
+    filterset = filters.MyAssessmentFilterSet(request.GET, queryset=queryset, request=request)
+    return _card_list(request, MY_ASSESSMENTS, filterset, lambda shown: dashboards.with_progress(request.user, shown))
 
 
 @login_required
@@ -90,7 +121,7 @@ def my_assessments(request):
 def review_queue(request):
     """Every submitted assessment waiting for this QA reviewer."""
     filterset = filters.ReviewQueueFilterSet(request.GET, queryset=dashboards.review_queue(request.user))
-    return _card_list(request, "insights/review_queue.html", filterset, "reviewer_queue")
+    return _card_list(request, REVIEW_QUEUE, filterset)
 
 
 @login_required
@@ -98,13 +129,7 @@ def review_queue(request):
 def requalification_due(request):
     """Every approved vendor overdue or due for requalification within the horizon."""
     filterset = filters.RequalificationFilterSet(request.GET, queryset=dashboards.due_for_requalification())
-    return _card_list(
-        request,
-        "insights/requalification_due.html",
-        filterset,
-        "vendors_due",
-        rows=lambda page: dashboards.mark_due(page.object_list),
-    )
+    return _card_list(request, REQUALIFICATION_DUE, filterset, dashboards.mark_due)
 
 
 @login_required
@@ -112,13 +137,7 @@ def requalification_due(request):
 def open_actions(request):
     """Every open corrective action of the assessments the user may see."""
     filterset = filters.OpenActionFilterSet(request.GET, queryset=dashboards.open_corrective_actions(request.user))
-    return _card_list(
-        request,
-        "insights/open_actions.html",
-        filterset,
-        "open_actions",
-        rows=lambda page: dashboards.mark_actions(page.object_list),
-    )
+    return _card_list(request, OPEN_ACTIONS, filterset, dashboards.mark_actions)
 
 
 # --------------------------------------------------------------------------- risk matrix cell
