@@ -118,7 +118,7 @@ def ensure_seeded(size: str, db: str, env: dict, reseed: bool, say) -> dict:
             say(f"{size}: {db} holds another load; seeding it anew")
             admin_sql(f'DROP DATABASE "{db}"')
             continue
-        raise RuntimeError(f"seed_scale failed on {db}:\n{out}")
+        raise RuntimeError(f"seed_scale failed on {db} (exit status {done.returncode}):\n{out}")
     raise AssertionError("unreachable")
 
 

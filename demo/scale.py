@@ -221,11 +221,7 @@ def seed(size: Size, *, force: bool = False, today: dt.date | None = None, say: 
         say(f"Already seeded: {size.source}.")
         return Summary(counts(), 0.0, False)
     call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
-    with transaction.atomic(), _given_times():
-        if connection.vendor == "postgresql":
-            # Foreign keys are checked row by row, not queued for millions of rows until the commit.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with transaction.atomic(), _given_times(), _checked_row_by_row():
         builder = Builder(size, today or timezone.localdate(), say)
         builder.build()
     seconds = (timezone.now() - started).total_seconds()
@@ -247,6 +243,21 @@ def counts() -> dict[str, int]:
         "audit entries": AuditEntry.objects.count(),
         "users": User.objects.filter(username__startswith="scale-").count(),
     }
+
+
+@contextmanager
+def _checked_row_by_row():
+    """On PostgreSQL, foreign keys are checked as each row is written instead of queued for
+    millions of rows until the commit; deferred again afterwards (an enclosing transaction, a
+    test's, goes on as it was)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield  # after a failure the transaction is rolled back: nothing to set again
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextmanager
