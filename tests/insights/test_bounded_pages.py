@@ -56,7 +56,7 @@ class World:
     def vendors(self, n, **fields):
         today = timezone.localdate()
         made = []
-        for _ in range(n):
+        for k in range(n):
             i = next(_serial)
             made.append(
                 Vendor(
@@ -64,7 +64,7 @@ class World:
                     slug=f"bulk-vendor-{i:05d}",
                     country="DE",
                     region="europe",
-                    inherent_risk=("high", "medium", "low")[i % 3],
+                    inherent_risk=("high", "medium", "low")[k % 3],  # not by id: sequences differ
                     status="approved",
                     next_requalification_due=today + datetime.timedelta(days=i % 120 - 30),
                     **fields,
@@ -101,7 +101,7 @@ class World:
                         assessment=a,
                         signing_cycle=1,
                         overall_score=80 + a.pk % 20,
-                        risk_rating=("low", "medium", "high")[a.pk % 3],
+                        risk_rating=("low", "medium", "high")[k % 3],  # high-risk vendors rate low
                         criterion_scores=[
                             {
                                 "code": c.code,
@@ -113,7 +113,7 @@ class World:
                             for j, c in enumerate(self.criteria)
                         ],
                     )
-                    for a in made
+                    for k, a in enumerate(made)
                 ]
             )
         return made
@@ -254,7 +254,7 @@ ROLE_PAGES = {
         "/": 12,
         "/insights/requalification-due/": 8,
         "/insights/corrective-actions/": 8,
-        "/insights/vendors/?inherent_risk=high&rating=low": 7,
+        "/insights/vendors/?inherent_risk=high&rating=low": 9,  # never empty: see World
         "/insights/vendors/?rating=none": 7,
         "/compare/": 11,
         "/compare/?scope=all": 10,
