@@ -71,6 +71,13 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             .order_by("-created_at")
         )
 
+    def filter_queryset(self, queryset):
+        """The list's filters narrow the list only: on one assessment (its page, answers, findings,
+        signatures, workflow steps) a stray `?status=` must not turn it into a 404."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
             assessment = self.get_object()
@@ -104,7 +111,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         responses=AnswerSerializer(many=True),
         parameters=[CHANGE_REASON],
     )
-    @action(detail=True, methods=["get", "put"], url_path="answers", pagination_class=None)
+    @action(detail=True, methods=["get", "put"], url_path="answers", pagination_class=None, filter_backends=[])
     def answers(self, request, pk=None):
         """GET every answer; PUT a list of answers by question code, all or nothing."""
         assessment = self.get_object()
@@ -149,7 +156,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     # --- findings ----------------------------------------------------------------------------
     @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))  # paginated
     @extend_schema(methods=["POST"], request=FindingCreateSerializer, responses={201: FindingSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def findings(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
@@ -249,7 +256,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     # The whole signature manifest, not a page (docs/api-notes.md).
     @extend_schema(methods=["GET"], responses=SignatureSerializer(many=True))
     @extend_schema(methods=["POST"], request=SignRequestSerializer, responses={201: SignatureSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def signatures(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
