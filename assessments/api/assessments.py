@@ -419,8 +419,18 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         evidence.remove(self.get_object(), request.user, reason=change_reason(request))
         return Response(status=204)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "preview",
+                OpenApiTypes.BOOL,
+                required=False,
+                description="the JPEG preview of a HEIC photo",
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file, after the permission check; never served from a public URL."""
-        return evidence.file_response(self.get_object())
+        return evidence.file_response(self.get_object(), preview=evidence.wants_preview(request))

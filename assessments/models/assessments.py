@@ -165,6 +165,8 @@ def evidence_path(instance, filename):
 class Evidence(Audited):
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=200)
+    # A JPEG of a HEIC photo, made on upload for the browsers; the hash is of `file`, the original.
+    preview = models.FileField(upload_to=evidence_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
