@@ -265,6 +265,7 @@ def submit(assessment: Assessment, user) -> Assessment:
     if problems:
         raise TransitionRefused(f"{assessment.reference} cannot be submitted yet:", problems)
     _set_status(assessment, Status.SUBMITTED, submitted_at=timezone.now())
+    signals.assessment_submitted.send(sender=Assessment, assessment=assessment, user=user)
     return assessment
 
 
@@ -275,6 +276,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
     if not (reason or "").strip():
         raise ReasonRequired("Say what must be reworked: a reason is required to return an assessment.")
     _set_status(assessment, Status.RETURNED, reason=reason)
+    signals.assessment_returned.send(sender=Assessment, assessment=assessment, user=user, reason=reason)
     return assessment
 
 
@@ -323,6 +325,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     )
     evaluation.freeze_scores(assessment, result)  # the scores approved on, kept with the approval
     apply_decision_to_vendor(assessment)
+    signals.approval_recorded.send(sender=Assessment, assessment=assessment, user=user)
     transaction.on_commit(
         lambda: signals.assessment_approved.send(sender=Assessment, assessment_id=assessment.pk, user_id=user.pk)
     )

@@ -11,7 +11,8 @@
   `auditor` on the team, `reviewer` named to review it); `reference_data` (the whole vendor
   registry), `registry_vendor` (Lonza Group from it, with its sites, licences, contacts and
   track record) and `registry_assessment` (the same planned assessment, of `registry_vendor`);
-  `private_media`: stored files in a directory of the test's own.
+  `private_media`: stored files in a directory of the test's own; `smtp_server`: a real SMTP
+  server (aiosmtpd) that keeps what it is sent.
 - real processes: `celery_queue` (a queue name of this test's own), `private_queue` (the web side
   publishes to it) and `start_worker(...)` (real Celery workers on it, stopped at the end); see
   tests/helpers/processes.py.
@@ -175,6 +176,16 @@ def private_media(settings, tmp_path):
         },
     }
     return root
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server of this test's own (tests/helpers/smtp.py), stopped at the end."""
+    from tests.helpers.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 # --- Real Celery workers ------------------------------------------------------------------------
