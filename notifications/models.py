@@ -16,6 +16,8 @@ class Event(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", "Corrective action overdue"
     REQUALIFICATION_DUE = "requalification_due", "Requalification due"
     REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
+    CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
+    CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
 
 

@@ -1,6 +1,7 @@
 """The daily scan: corrective actions due in 14 days or overdue (to the assessment's lead; the
 owner is a person named in text, often at the vendor), requalifications due in 90 and 30 days or
-overdue (to the quality administrators), then the digest of each person who chose one. Each
+overdue, and GMP certificates and licences of a qualified vendor's sites expiring within 60 days
+or expired (to the quality administrators), then the digest of each person who chose one. Each
 reminder is keyed by its item, threshold and due date, so a second scan tells nobody twice and a
 new due date is a new reminder."""
 
@@ -13,7 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from assessments.choices import ACTION_DONE
 from assessments.models import CorrectiveAction
-from vendors.models import Vendor
+from vendors.models import GMPCertificate, Vendor
 
 from . import delivery, events
 from .models import Event, Notification, Preference
@@ -21,11 +22,12 @@ from .models import Event, Notification, Preference
 ACTION_WARNING_DAYS = 14
 REQUALIFICATION_WARNINGS = (90, 30)
 QUALIFIED = ("approved", "conditionally_approved")
+CERTIFICATE_WARNING_DAYS = 60
 
 
 def scan(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    counts = {"action_due": 0, "action_overdue": 0, "requalification": 0, "digests": 0}
+    counts = {"action_due": 0, "action_overdue": 0, "requalification": 0, "certificates": 0, "digests": 0}
     actions = (
         CorrectiveAction.objects.exclude(status__in=ACTION_DONE)
         .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=ACTION_WARNING_DAYS))
@@ -76,6 +78,24 @@ def scan(today: datetime.date | None = None) -> dict:
             key=f"requalification-{threshold}:{vendor.pk}:{due}",
         )
         counts["requalification"] += len(made)
+
+    expiring = GMPCertificate.objects.filter(
+        site__vendor__status__in=QUALIFIED,
+        expires_on__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS),
+    ).select_related("site__vendor")
+    for certificate in expiring:
+        site, expires = certificate.site, certificate.expires_on
+        what = f"{certificate.get_kind_display()} {certificate.number} of {site.vendor.name}, {site.name}"
+        expired = expires < today
+        made = events.tell(
+            admins,
+            Event.CERTIFICATE_EXPIRED if expired else Event.CERTIFICATE_EXPIRING,
+            f"{'Expired' if expired else 'Expiring'}: {what}"[:200],
+            f"{what} {'expired' if expired else 'expires'} on {expires:%d %b %Y}. Ask the vendor for the renewed one.",
+            site.vendor.get_absolute_url(),
+            key=f"certificate-{'expired' if expired else CERTIFICATE_WARNING_DAYS}:{certificate.pk}:{expires}",
+        )
+        counts["certificates"] += len(made)
 
     digest_users = User.objects.filter(notification_preference__delivery=Preference.Delivery.DAILY, is_active=True)
     for user in digest_users.exclude(email=""):

@@ -155,7 +155,7 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
     vendor.save()
 
     counts = reminders.scan()
-    assert counts == {"action_due": 1, "action_overdue": 1, "requalification": 1, "digests": 0}
+    assert counts == {"action_due": 1, "action_overdue": 1, "requalification": 1, "certificates": 0, "digests": 0}
     assert told("action_due") == ["lead"] and told("action_overdue") == ["lead"]
     assert told("requalification_due") == ["qadmin"]
     assert f"{due.finding.reference}" in Notification.objects.get(event="action_due").subject
@@ -163,7 +163,13 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
     assert late.finding.reference in Notification.objects.get(event="action_overdue").subject
 
     before = Notification.objects.count()
-    assert reminders.scan() == {"action_due": 0, "action_overdue": 0, "requalification": 0, "digests": 0}
+    assert reminders.scan() == {
+        "action_due": 0,
+        "action_overdue": 0,
+        "requalification": 0,
+        "certificates": 0,
+        "digests": 0,
+    }
     assert Notification.objects.count() == before  # a second scan tells nobody twice
 
     # 30 days before, and overdue, are thresholds of their own.
@@ -200,3 +206,22 @@ def test_tell_skips_inactive_people_and_duplicates(people):
     assert events.tell([lead], "approved", "S", "B", key="k:1") and not events.tell(
         [lead], "approved", "S", "B", key="k:1"
     )
+
+
+def test_certificates_of_a_qualified_vendor_expiring_or_expired_are_told_once(people, vendor):
+    from vendors.models import GMPCertificate, Site
+
+    lead, auditor, reviewer, admin, outsider = people
+    site = Site.objects.create(vendor=vendor, name="Leipzig plant", country="DE", city="Leipzig")
+    today = timezone.localdate()
+    soon = GMPCertificate.objects.create(site=site, number="DE-SN-01", expires_on=today + datetime.timedelta(days=45))
+    GMPCertificate.objects.create(site=site, number="DE-SN-02", expires_on=today + datetime.timedelta(days=200))
+    assert reminders.scan()["certificates"] == 0  # the vendor is not qualified: nothing to keep current
+    vendor.status = "approved"
+    vendor.save()
+    assert reminders.scan()["certificates"] == 1 and reminders.scan()["certificates"] == 0
+    row = Notification.objects.get(event="certificate_expiring")
+    assert row.recipient == admin and "DE-SN-01" in row.subject and "Leipzig plant" in row.subject
+    GMPCertificate.objects.filter(pk=soon.pk).update(expires_on=today - datetime.timedelta(days=1))
+    assert reminders.scan()["certificates"] == 1
+    assert told("certificate_expired") == ["qadmin"]
