@@ -101,9 +101,10 @@ def score(assessment: Assessment) -> scoring.AssessmentScore:
     )
 
 
-def _score(assessment: Assessment) -> scoring.AssessmentScore:
+def _score(assessment: Assessment, values: dict | None = None) -> scoring.AssessmentScore:
     criteria, questions = checklist_specs(assessment.checklist)
-    values, _ = answer_values(assessment)
+    if values is None:
+        values, _ = answer_values(assessment)
     return scoring.score_assessment(
         criteria,
         questions,
@@ -145,11 +146,13 @@ def missing_for_submission(assessment: Assessment) -> list[str]:
     return [f"{code}: {text}" for code, _, text in missing_items(assessment)]
 
 
-def refresh(assessment: Assessment) -> scoring.AssessmentScore:
-    """Store the current overall score and rating on the assessment (for lists and filters)."""
-    result = score(assessment)
+def refresh(assessment: Assessment, values: dict | None = None, **fields) -> scoring.AssessmentScore:
+    """Store the current overall score and rating on the assessment (for lists and filters).
+    `values`: the answers as `answer_values` reads them, when the caller has them already;
+    `fields`: other columns of the assessment written in the same UPDATE (e.g. `updated_at`)."""
+    result = _score(assessment, values) if values is not None else score(assessment)
     Assessment.objects.filter(pk=assessment.pk).update(
-        overall_score=result.overall, risk_rating=result.risk_rating or ""
+        overall_score=result.overall, risk_rating=result.risk_rating or "", **fields
     )
     assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
     return result
