@@ -71,7 +71,12 @@ def test_the_review_page_hashes_the_record_once_in_bounded_queries(
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Signed as performed" in page or "performed" in page
+    # What the remembered values say is what a fresh computation says: the signature holds, and
+    # the assigned, independent reviewer is offered the approval.
+    signatures_html = page.split('<ul class="signatures">', 1)[1].split("</ul>", 1)[0]
+    assert f"{lead_auditor.full_name}, performed" in signatures_html and "valid</span>" in signatures_html
+    assert "invalid" not in signatures_html
+    assert [s.valid for s in record.signature_states(assessment)] == [True]
     # The signature states and the approval problems both need the hash and the contributors.
     assert canonical_reads(queries.captured_queries) == 1
     assert contributor_reads(queries.captured_queries) == 1
