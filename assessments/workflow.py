@@ -24,7 +24,7 @@ from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
 
-from . import evaluation, permissions, record, scoring, signals
+from . import evaluation, memo, permissions, record, scoring, signals
 from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
 from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
@@ -190,7 +190,15 @@ class Blocker:
 
 def submission_blockers(assessment: Assessment) -> list[Blocker]:
     """Everything that still blocks submission, in checklist order; the workspace groups it by
-    criterion and links each to its question."""
+    criterion and links each to its question. Worked out once per request (assessments/memo.py)."""
+    return list(
+        memo.remember(
+            assessment, "submission_blockers", lambda: tuple(_submission_blockers(assessment)), assessment.reviewer_id
+        )
+    )
+
+
+def _submission_blockers(assessment: Assessment) -> list[Blocker]:
     blockers = [
         Blocker(f"{code}: {text}", question=code, criterion=criterion)
         for code, criterion, text in evaluation.missing_items(assessment)
