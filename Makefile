@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Test processes side by side (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in one.
+# `load` hands tests out in collection order, so that on each process the tests that flush the
+# database (transactional) still run after the others, as pytest-django orders them.
 TEST_WORKERS ?= auto
-XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist load)
 
 .PHONY: run test test-fast install system-deps-run system-deps-test lint format clean
 

@@ -24,7 +24,7 @@ from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
 
-from . import evaluation, memo, permissions, record, scoring, signals
+from . import evaluation, memo, permissions, record, returns, scoring, signals
 from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
 from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
@@ -266,13 +266,18 @@ def unresolved_minor_clusters(assessment: Assessment) -> list[str]:
 
 
 @transaction.atomic
-def submit(assessment: Assessment, user) -> Assessment:
+def submit(assessment: Assessment, user, response: str = "") -> Assessment:
+    """After a return, `response` answers the reviewer's reason (required then; assessments/returns.py)."""
     _require_status(assessment, SUBMITTABLE, "submitted")
     _require(user, "assessments.submit_assessment", assessment, "submit")
     problems = submission_problems(assessment)
     if problems:
         raise TransitionRefused(f"{assessment.reference} cannot be submitted yet:", problems)
-    _set_status(assessment, Status.SUBMITTED, submitted_at=timezone.now())
+    pending = returns.check_response(assessment, response)
+    now = timezone.now()
+    if pending is not None:
+        returns.respond(pending, user, response, now)
+    _set_status(assessment, Status.SUBMITTED, submitted_at=now)
     signals.assessment_submitted.send(sender=Assessment, assessment=assessment, user=user)
     return assessment
 
@@ -284,6 +289,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
     if not (reason or "").strip():
         raise ReasonRequired("Say what must be reworked: a reason is required to return an assessment.")
     _set_status(assessment, Status.RETURNED, reason=reason)
+    returns.record_return(assessment, user, reason)
     signals.assessment_returned.send(sender=Assessment, assessment=assessment, user=user, reason=reason)
     return assessment
 

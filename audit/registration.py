@@ -15,6 +15,7 @@ AUDITED = {
     "assessments.CorrectiveAction": {"exclude_fields": SKIP},
     "assessments.Signature": {},
     "assessments.QuestionComment": {"exclude_fields": SKIP},
+    "assessments.ReviewReturn": {"exclude_fields": SKIP},
     "assessments.ScoreAtApproval": {},
     "checklists.Checklist": {},
     "checklists.Criterion": {},

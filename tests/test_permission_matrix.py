@@ -191,6 +191,7 @@ MATRIX = {
     "api/assessments/<pk>/submission-check/": {"GET": MEMBER_READ},
     "api/assessments/<pk>/history/": {"GET": MEMBER_READ},
     "api/assessments/<pk>/score/": {"GET": MEMBER_READ},
+    "api/assessments/<pk>/returns/": {"GET": MEMBER_READ},
     "api/findings/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},
     "api/findings/<pk>/actions/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
     "api/corrective-actions/<pk>/": {"GET": MEMBER_READ, "PATCH": TEAM_EDIT},

@@ -24,8 +24,10 @@ from assessments.api.serializers import (
     MinorReviewSerializer,
     ReasonSerializer,
     ReopenSerializer,
+    ReviewReturnSerializer,
     SignatureSerializer,
     SignRequestSerializer,
+    SubmitSerializer,
     VerificationRequestSerializer,
 )
 from assessments.filters import AssessmentFilterSet
@@ -238,13 +240,13 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         step = workflow.TRANSITIONS[name]
         with transaction.atomic():
             if name == "submit":
-                step(assessment, request.user)
+                step(assessment, request.user, response=text_field(request.data, "response"))
             else:
                 step(assessment, request.user, reason=change_reason(request))
         assessment.refresh_from_db()
         return Response(self.get_serializer(assessment).data)
 
-    @extend_schema(request=None, responses=AssessmentSerializer)
+    @extend_schema(request=SubmitSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._step(request, "submit")
@@ -330,6 +332,14 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             return response
         page = self.paginate_queryset(data)
         return self.get_paginated_response(page)
+
+    @extend_schema(responses=ReviewReturnSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def returns(self, request, pk=None):
+        """Every return for rework, oldest first: the reviewer's reason and the lead's response."""
+        assessment = self.get_object()
+        rows = assessment.returns.select_related("returned_by", "responded_by")
+        return Response(ReviewReturnSerializer(rows, many=True).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])

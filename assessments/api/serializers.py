@@ -327,6 +327,21 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
+class SubmitSerializer(serializers.Serializer):
+    response = serializers.CharField(
+        required=False, allow_blank=True, help_text="After a return: what was reworked (required then)."
+    )
+
+
+class ReviewReturnSerializer(serializers.Serializer):
+    returned_by = serializers.CharField(source="returned_by.username")
+    returned_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    response = serializers.CharField()
+    responded_by = serializers.CharField(source="responded_by.username", allow_null=True, default=None)
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
 class ReopenSerializer(serializers.Serializer):
     """Reopening is a signature: the reason and the password again."""
 

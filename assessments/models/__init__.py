@@ -1,6 +1,7 @@
 from .assessments import Answer, Assessment, Evidence
 from .comments import QuestionComment
 from .findings import CorrectiveAction, Finding, MinorFindingsReview
+from .returns import ReviewReturn
 from .scores import ScoreAtApproval
 from .signatures import Signature
 
@@ -12,6 +13,7 @@ __all__ = [
     "Finding",
     "MinorFindingsReview",
     "QuestionComment",
+    "ReviewReturn",
     "ScoreAtApproval",
     "Signature",
 ]

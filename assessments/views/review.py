@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments import evaluation, exceptions, record, signatures, workflow
+from assessments import evaluation, exceptions, record, returns, signatures, workflow
 from assessments.models import Answer, Assessment, Finding
 from audit import trail
 from checklists.models import Criterion, Question
@@ -26,7 +26,7 @@ def step(request, pk, name):
         raise Http404
     try:
         if name == "submit":
-            workflow.submit(assessment, request.user)
+            workflow.submit(assessment, request.user, response=request.POST.get("response", ""))
         else:
             workflow.TRANSITIONS[name](assessment, request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"{assessment.reference}: {assessment.get_status_display().lower()}.")
@@ -97,11 +97,14 @@ def review(request, pk):
             }
         )
     result = evaluation.score(assessment)
+    latest_return = returns.latest(assessment)
     return render(
         request,
         "assessments/review.html",
         {
             "assessment": assessment,
+            "latest_return": latest_return,
+            "return_changes": returns.changes_since(latest_return) if latest_return else [],
             "criteria": criteria,
             "score": result,
             "chart": charts.criterion_bars(

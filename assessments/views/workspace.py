@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import answers, comments, evaluation, evidence, findings, record, signatures, workflow
+from assessments import answers, comments, evaluation, evidence, findings, record, returns, signatures, workflow
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
@@ -135,6 +135,7 @@ def _workspace_context(request, assessment, criterion_code=None):
         "may_reply_comment": comments.may_reply(assessment, request.user),
         **panel,
         "can_submit": workflow.may_submit(assessment, request.user),
+        "open_return": returns.open_return(assessment),
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
         "signature_states": record.signature_states(assessment),

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from .. import inbox
 from ..filters import NotificationFilterSet
+from ..models import Notification
 from .serializers import NotificationSerializer
 
 
@@ -14,6 +15,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
+    queryset = Notification.objects.none()  # for the schema; get_queryset gives the caller's own
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):

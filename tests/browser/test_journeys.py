@@ -80,7 +80,7 @@ def test_auditor_answers_a_criterion_attaches_evidence_raises_a_finding_and_it_a
 
     # Evidence first, by the file input (the question is not answered yet)...
     with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
-        question(page, "A.3").locator(".evidence-input").set_input_files(
+        question(page, "A.3").locator(".evidence-input[multiple]").set_input_files(
             files=[{"name": "batch-record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
         )
     expect(by_id(page, "evidence-A.3")).to_contain_text("batch-record.pdf")
@@ -281,7 +281,7 @@ def test_lead_signs_reviewer_approves_with_password_and_the_final_pdf_appears_an
     expect(lead.locator("#blockers")).to_contain_text("1 thing still blocks submission")
     expect(lead.locator("#blockers")).to_contain_text(f"{code}: evidence required")
     with lead.expect_response(lambda r: r.url.endswith(f"/answers/{code}/evidence/")):
-        question(lead, code).locator(".evidence-input").set_input_files(
+        question(lead, code).locator(".evidence-input[multiple]").set_input_files(
             files=[{"name": "record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
         )
     expect(lead.locator("#blockers")).to_contain_text("can be submitted")

@@ -100,7 +100,7 @@ def test_evidence_removed_by_its_uploader_is_gone_from_the_page_and_in_the_trail
     page = pages.login(auditor)
     page.goto(f"/assessments/{assessment.pk}/?criterion=A")
     with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
-        by_id(page, "question-A.3").locator(".evidence-input").set_input_files(
+        by_id(page, "question-A.3").locator(".evidence-input[multiple]").set_input_files(
             files=[{"name": "wrong-batch.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
         )
     listing = by_id(page, "evidence-A.3")

@@ -77,7 +77,7 @@ def test_submitted_returned_and_approved_tell_the_right_people(people, assessmen
     returned = Notification.objects.get(event="returned")
     assert returned.recipient == lead and "Reason: Evidence for D.3 is the wrong batch." in returned.body
 
-    workflow.submit(records.fresh(assessment), lead)
+    workflow.submit(records.fresh(assessment), lead, response="The right batch's record is attached.")
     records.sign(assessment, lead, "performed")
     records.sign(assessment, reviewer, "approved")
     assert told("approved") == ["auditor", "lead"]

@@ -51,7 +51,7 @@ def test_pages_admin_and_api_docs_run_under_the_policy_without_a_violation(
         page.locator('[id="question-A.8"]').get_by_role("radio", name="Partially compliant", exact=True).check()
     expect(page.locator('[id="state-A.8"]')).to_have_attribute("data-state", "saved")
     with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
-        page.locator('[id="question-A.3"] .evidence-input').set_input_files(
+        page.locator('[id="question-A.3"] .evidence-input[multiple]').set_input_files(
             files=[{"name": "record.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
         )
     expect(page.locator('[id="evidence-A.3"]')).to_contain_text("record.pdf")
