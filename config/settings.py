@@ -294,6 +294,12 @@ REPORT_RENDER_DEADLINE_SECONDS = env.int("REPORT_RENDER_DEADLINE_SECONDS", defau
 REPORT_QUEUED_RESEND_SECONDS = env.int("REPORT_QUEUED_RESEND_SECONDS", default=300)
 # Fault injection for the reliability tests and the benchmark only: sleep this long mid-render.
 REPORT_RENDER_DELAY_SECONDS = env.float("REPORT_RENDER_DELAY_SECONDS", default=0)
+# The organisation's certificate that signs report PDFs (PAdES B-B): a PKCS#12 file (a path
+# relative to the project or absolute) and its password. Empty: reports are produced unsigned.
+REPORT_SIGNING_CERT = env("REPORT_SIGNING_CERT", default="")
+REPORT_SIGNING_PASSWORD = env("REPORT_SIGNING_PASSWORD", default="")
+# Verifying a copy of a report (the public page and POST /api/reports/verify/): per client address.
+REPORT_VERIFY_RATE = env("REPORT_VERIFY_RATE", default="10/min")
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
