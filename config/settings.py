@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "CorrectiveActionStatusEnum": "assessments.choices.ActionStatus.choices",
         "ReportStatusEnum": "reports.choices.ReportStatus.choices",
         "ReportKindEnum": "reports.choices.ReportKind.choices",
+        "ReportSignatureEnum": "reports.choices.ReportSignature.choices",
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
         "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
         "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",

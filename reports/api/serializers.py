@@ -1,10 +1,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from config.api import BlankChoicesAreNull
 from reports.models import AuditReport, ReportArchive
 
 
-class AuditReportSerializer(serializers.ModelSerializer):
+class AuditReportSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:report-detail")
     download = serializers.SerializerMethodField()
     reference = serializers.CharField(read_only=True)
