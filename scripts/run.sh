@@ -25,9 +25,10 @@ worker: .venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --host
 beat: .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 PROCS
 
-# Reports are signed with REPORT_SIGNING_CERT. Without one, a self-signed demo certificate is
-# made under var/ on the first start (its password kept beside it) and used from then on.
-if [ -z "${REPORT_SIGNING_CERT:-}" ]; then
+# Reports are signed with REPORT_SIGNING_CERT (from the environment or .env). Without one, a
+# self-signed demo certificate is made under var/ on the first start (its password kept beside
+# it) and used from then on.
+if [ -z "${REPORT_SIGNING_CERT:-}" ] && ! grep -qs '^REPORT_SIGNING_CERT=.' .env; then
   export REPORT_SIGNING_CERT=var/report-signing-demo.p12
   if [ -z "${REPORT_SIGNING_PASSWORD:-}" ]; then
     [ -s var/report_signing_password ] || (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(24))" > var/report_signing_password)
