@@ -171,10 +171,6 @@ class Archival:
     record_json: str
     record_name: str
 
-    @property
-    def record_sha256(self) -> str:
-        return hashlib.sha256(self.record_json.encode("utf-8")).hexdigest()
-
 
 @dataclass(frozen=True)
 class ReportSource:
