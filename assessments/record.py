@@ -87,11 +87,17 @@ def canonical_content(assessment: Assessment, version: int = CONTENT_VERSION) ->
     return content
 
 
+def canonical_json(content: dict) -> str:
+    """The canonical JSON of `content`: sorted keys, no spaces, non-ASCII characters as they are.
+    It is what `hash_of` hashes (as UTF-8) and what a PDF report embeds as its record, so a copy
+    of the report carries the exact bytes its signatures cover. Fixed for good: a known-answer
+    test (tests/compliance) holds it, since every stored signature depends on it."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def hash_of(content: dict) -> str:
-    """SHA-256 of the canonical JSON: sorted keys, no spaces, UTF-8 as is. Fixed for good: a
-    known-answer test (tests/compliance) holds it, since every stored signature depends on it."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical JSON (`canonical_json`) encoded as UTF-8."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
 def content_hash(assessment: Assessment, version: int = CONTENT_VERSION) -> str:

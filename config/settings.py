@@ -305,6 +305,12 @@ REPORT_RENDER_DEADLINE_SECONDS = env.int("REPORT_RENDER_DEADLINE_SECONDS", defau
 REPORT_QUEUED_RESEND_SECONDS = env.int("REPORT_QUEUED_RESEND_SECONDS", default=300)
 # Fault injection for the reliability tests and the benchmark only: sleep this long mid-render.
 REPORT_RENDER_DELAY_SECONDS = env.float("REPORT_RENDER_DELAY_SECONDS", default=0)
+# The organisation's certificate that signs report PDFs (PAdES B-B): a PKCS#12 file (a path
+# relative to the project or absolute) and its password. Empty: reports are produced unsigned.
+REPORT_SIGNING_CERT = env("REPORT_SIGNING_CERT", default="")
+REPORT_SIGNING_PASSWORD = env("REPORT_SIGNING_PASSWORD", default="")
+# Verifying a copy of a report (the public page and POST /api/reports/verify/): per client address.
+REPORT_VERIFY_RATE = env("REPORT_VERIFY_RATE", default="10/min")
 
 # --- E-mail ----------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:pass@mail.example.com:587/?tls=True (or smtp+tls://, smtps://);
@@ -363,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "CorrectiveActionStatusEnum": "assessments.choices.ActionStatus.choices",
         "ReportStatusEnum": "reports.choices.ReportStatus.choices",
         "ReportKindEnum": "reports.choices.ReportKind.choices",
+        "ReportSignatureEnum": "reports.choices.ReportSignature.choices",
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
         "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
         "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",

@@ -13,3 +13,8 @@ class ReportStatus(Choices):
     RENDERING = "rendering", "Rendering"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+
+
+class ReportSignature(Choices):
+    PADES = "pades-b-b", "Signed (PAdES B-B)"
+    UNSIGNED = "unsigned", "Unsigned: no signing certificate configured"

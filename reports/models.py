@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from audit.models import Audited
 
-from .choices import ReportKind, ReportStatus
+from .choices import ReportKind, ReportSignature, ReportStatus
 
 
 def report_path(instance, filename):
@@ -20,6 +20,7 @@ def report_path(instance, filename):
 class AuditReport(Audited):
     Kind = ReportKind
     Status = ReportStatus
+    Signature = ReportSignature
 
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.PROTECT, related_name="reports")
     number = models.PositiveIntegerField(help_text="Version of the report within its assessment.")
@@ -36,6 +37,16 @@ class AuditReport(Audited):
     pages = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True, help_text="The assessment's content hash it shows.")
+    signature = models.CharField(
+        max_length=10,
+        choices=Signature.choices,
+        blank=True,
+        help_text="Whether the stored PDF carries the organisation's signature; blank until it is rendered.",
+    )
+    signed_by = models.CharField(max_length=300, blank=True, help_text="Subject of the signing certificate.")
+    signing_certificate = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 fingerprint of the signing certificate."
+    )
 
     class Meta:
         ordering = ["assessment", "-number"]

@@ -7,6 +7,8 @@ import io
 import logging
 import mimetypes
 from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -29,6 +31,8 @@ from .choices import ReportKind
 
 logger = logging.getLogger(__name__)
 STATIC_PREFIX = "product-static:"
+PDF_VARIANT = "pdf/a-3b"  # archival (ISO 19005-3, level B) with associated files
+PRODUCER = "CDMO qualification"
 
 
 class FetchRefused(ValueError):
@@ -125,7 +129,8 @@ def report_context(assessment: Assessment, report=None) -> dict:
         .prefetch_related("actions")
         .order_by("number")
     )
-    current_hash = record.content_hash(assessment)
+    content = record.canonical_content(assessment)
+    current_hash = record.hash_of(content)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
     return {
         "assessment": assessment,
@@ -140,6 +145,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "finding_counts": {cls: result.findings.get(cls, 0) for cls in FindingClass.values},
         "signature_states": record.signature_states(assessment, current_hash),
         "content_hash": current_hash,
+        "record_json": record.canonical_json(content),  # embedded in the PDF; hashes to content_hash
         "history_total": len(history),
         "history_by_action": sorted(Counter(row["action"] for row in history).items()),
         "history_recent": [{**row, "when": row["timestamp"][:19].replace("T", " ")} for row in history[-25:]],
@@ -151,16 +157,112 @@ def report_context(assessment: Assessment, report=None) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Archival:
+    """What makes a report PDF/A-3b and self-describing: its XMP metadata and, embedded as an
+    associated file (relationship "Data"), the canonical JSON of the record it shows, whose
+    SHA-256 is the content hash that the record's signatures cover."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    created: datetime
+    record_json: str
+    record_name: str
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    html: str
+    content_hash: str
+    archival: Archival
+
+
+def archival_facts(context: dict) -> Archival:
+    assessment, report = context["assessment"], context["report"]
+    reference = report.reference if report is not None else assessment.reference
+    lead = assessment.lead_auditor
+    kind = report.get_kind_display().lower() if report is not None else "draft"
+    return Archival(
+        title=f"Audit report {reference}: {assessment.reference}, {assessment.vendor.name}",
+        author=(lead.get_full_name() or lead.get_username()) if lead else PRODUCER,
+        subject=(
+            f"GMP supplier qualification audit of {assessment.vendor.name} against checklist "
+            f"{assessment.checklist.code} version {assessment.checklist.version}: {kind} report, "
+            f"assessment {assessment.get_status_display().lower()}"
+        ),
+        keywords=(
+            f"report:{reference}",
+            f"assessment:{assessment.reference}",
+            f"content-sha256:{context['content_hash']}",
+            f"content-version:{record.CONTENT_VERSION}",
+            "GMP supplier qualification",
+        ),
+        created=context["generated_at"],
+        record_json=context["record_json"],
+        record_name=f"{reference}-record.json",
+    )
+
+
+def render_source(assessment: Assessment, report=None) -> ReportSource:
+    """The report's HTML, the content hash of the record it shows and its archival facts, all
+    from one reading of the record."""
+    context = report_context(assessment, report)
+    html = render_to_string("reports/audit_report.html", context)
+    return ReportSource(html, context["content_hash"], archival_facts(context))
+
+
 def render_html(assessment: Assessment, report=None) -> tuple[str, str]:
     """The report's HTML and the content hash of the record it shows."""
-    context = report_context(assessment, report)
-    return render_to_string("reports/audit_report.html", context), context["content_hash"]
+    source = render_source(assessment, report)
+    return source.html, source.content_hash
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+def _w3c_datetime(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    return HTML(string=html, url_fetcher=_weasyprint_fetcher(), base_url=STATIC_PREFIX).write_pdf()
+
+def html_to_pdf(html: str, archival: Archival | None = None) -> bytes:
+    """A PDF/A-3b document: fonts embedded, the sRGB output intent, XMP metadata (WeasyPrint
+    writes it for the PDF/A variants) and, with `archival`, the record as an associated file."""
+    from weasyprint import HTML, Attachment
+
+    document = HTML(string=html, url_fetcher=_weasyprint_fetcher(), base_url=STATIC_PREFIX).render()
+    attachments = []
+    metadata = document.metadata
+    metadata.generator = PRODUCER
+    if archival is not None:
+        metadata.title = archival.title
+        metadata.authors = [archival.author]
+        metadata.description = archival.subject
+        metadata.keywords = list(archival.keywords)
+        metadata.created = metadata.modified = _w3c_datetime(archival.created)
+        moment = archival.created.astimezone(UTC)
+        attachments.append(
+            Attachment(
+                string=archival.record_json,
+                name=archival.record_name,
+                description=(
+                    f"The record this report shows, as canonical JSON (content version "
+                    f"{record.CONTENT_VERSION}); its SHA-256 is the content hash that the signatures cover."
+                ),
+                created=moment,
+                modified=moment,
+                relationship="Data",
+            )
+        )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments, finisher=_one_entry_per_file)
+
+
+def _one_entry_per_file(document, pdf) -> None:
+    """WeasyPrint 70 lists each associated file twice in the catalogue's /AF (once from the
+    embedded-files name tree, once from the file specifications); keep each once."""
+    import pydyf
+
+    associated = pdf.catalog.get("AF")
+    if associated:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(associated))
 
 
 def pdf_facts(data: bytes) -> dict:

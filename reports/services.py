@@ -1,18 +1,21 @@
-"""Asking for reports and archives, and checking a PDF against the stored ones. Web pages, the
+"""Asking for reports and archives, and checking a copy of a report against the stored ones. Web pages, the
 API and the approval (through the `assessment_approved` signal) call these; the work itself
 happens in reports/tasks.py."""
 
 import hashlib
+import logging
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max
 from django.dispatch import receiver
 
-from assessments.models import Assessment
+from assessments import record
+from assessments.models import Assessment, Signature
 from assessments.signals import assessment_approved
 from config.exceptions import ConflictError
 
-from . import queue
+from . import queue, signing
 from .models import AuditReport, ReportArchive
 from .queue import WAITING_FOR_QUEUE, QueueUnavailable
 from .tasks import build_archive, enqueue
@@ -21,11 +24,14 @@ __all__ = [
     "QueueUnavailable",
     "WAITING_FOR_QUEUE",
     "enqueue",
-    "find_copy",
+    "CopyCheck",
     "queue_final_report",
     "request_archive",
     "request_report",
+    "verify_copy",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def _next_number(assessment: Assessment) -> int:
@@ -86,11 +92,95 @@ def request_archive(user, assessments) -> ReportArchive:
     return archive
 
 
-def find_copy(data: bytes) -> AuditReport | None:
-    """The stored report this file is an unchanged copy of, if any (by SHA-256)."""
-    digest = hashlib.sha256(data).hexdigest()
-    return (
-        AuditReport.objects.filter(sha256=digest, status=AuditReport.Status.READY)
+def generated_at(report: AuditReport):
+    return report.rendered_at or report.requested_at
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """What anyone may learn about a file: whether it is a genuine report of this system (its
+    SHA-256 is that of a stored report), and then which report it is, whether its signature
+    holds and whether it has been superseded. Nothing else about the record."""
+
+    genuine: bool
+    report: AuditReport | None = None
+    superseded: bool = False
+    signature_valid: bool = False
+
+    @property
+    def message(self) -> str:
+        if not self.genuine:
+            return (
+                "Not a genuine report of this system: the file was changed after it was issued, "
+                "or it does not come from this system."
+            )
+        report = self.report
+        words = [
+            f"Genuine: this file is {report.reference}, a report of {report.assessment.reference} "
+            f"({report.assessment.vendor.name}) generated {generated_at(report):%Y-%m-%d %H:%M} UTC."
+        ]
+        words.append(
+            "Its signature is valid."
+            if self.signature_valid
+            else "It carries no valid signature of this system's current certificate."
+        )
+        if self.superseded:
+            words.append("It has been superseded: use the latest report of the assessment.")
+        return " ".join(words)
+
+    def as_dict(self) -> dict:
+        report = self.report
+        return {
+            "genuine": self.genuine,
+            "superseded": self.superseded,
+            "signature_valid": self.signature_valid,
+            "report": {
+                "number": report.reference,
+                "assessment": report.assessment.reference,
+                "vendor": report.assessment.vendor.name,
+                "generated_at": generated_at(report),
+            }
+            if report is not None
+            else None,
+            "detail": self.message,
+        }
+
+
+def verify_copy(data) -> CopyCheck:
+    """Check a file (bytes, or an uploaded file read in chunks) against the stored reports.
+
+    Genuine: its SHA-256 equals that of a ready report (the stored, signed file). Superseded: a
+    later report of the same assessment is ready, the assessment was reopened after the report
+    was rendered, or its record has changed since (its content hash is no longer the report's).
+    The signature is validated (pyHanko, against the configured certificate) only for a genuine
+    file: on the stored bytes, which are the same."""
+    digest = hashlib.sha256()
+    for chunk in [data] if isinstance(data, bytes) else data.chunks():
+        digest.update(chunk)
+    report = (
+        AuditReport.objects.filter(sha256=digest.hexdigest(), status=AuditReport.Status.READY)
         .select_related("assessment__vendor")
+        .order_by("pk")
         .first()
+    )
+    if report is None:
+        return CopyCheck(genuine=False)
+    assessment = report.assessment
+    superseded = (
+        AuditReport.objects.filter(
+            assessment=assessment, number__gt=report.number, status=AuditReport.Status.READY
+        ).exists()
+        or Signature.objects.filter(
+            assessment=assessment, meaning=Signature.Meaning.REOPENED, signed_at__gt=generated_at(report)
+        ).exists()
+        or record.content_hash(assessment) != report.content_hash
+    )
+    try:
+        with report.file.open("rb") as f:
+            stored = f.read()
+    except (OSError, ValueError):
+        logger.warning("The stored file of %s cannot be read for signature validation", report.reference)
+        stored = b""
+    return CopyCheck(
+        genuine=True, report=report, superseded=superseded, signature_valid=signing.signature_valid(stored)
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.context import acting
 from config import spreadsheet
 
-from . import queue, rendering
+from . import queue, rendering, signing
 from .models import AuditReport, ReportArchive
 from .queue import WAITING_FOR_QUEUE, QueueUnavailable
 
@@ -56,21 +56,33 @@ def render_report(self, report_id: int):
     report.refresh_from_db()
     with acting(user=report.requested_by, label="report worker"):
         try:
-            html, content_hash = rendering.render_html(report.assessment, report)
+            source = rendering.render_source(report.assessment, report)
             delay = float(getattr(settings, "REPORT_RENDER_DELAY_SECONDS", 0) or 0)
             if delay:  # fault-injection hook for the reliability tests and the benchmark
                 time.sleep(delay)
-            pdf = rendering.html_to_pdf(html)
-            facts = rendering.pdf_facts(pdf)
+            pdf = rendering.html_to_pdf(source.html, source.archival)
+            # The stored file, and so its SHA-256, is the signed one.
+            signed = signing.sign(pdf, reason=f"{report.reference}: audit report of {report.assessment.reference}")
+            facts = rendering.pdf_facts(signed.pdf)
             # Storing is part of the job: a full disk is recorded like a rendering error,
             # never left as a report "rendering" forever.
-            report.file.save(report.filename, ContentFile(pdf), save=False)
+            report.file.save(report.filename, ContentFile(signed.pdf), save=False)
             report.status = AuditReport.Status.READY
             report.rendered_at = timezone.now()
             report.size, report.pages, report.sha256 = facts["size"], facts["pages"], facts["sha256"]
-            report.content_hash = content_hash
+            report.content_hash = source.content_hash
+            if signed.credentials is None:
+                report.signature, report.signed_by, report.signing_certificate = AuditReport.Signature.UNSIGNED, "", ""
+            else:
+                report.signature = AuditReport.Signature.PADES
+                report.signed_by = signed.credentials.subject[:300]
+                report.signing_certificate = signed.credentials.fingerprint
             report.error = ""
             report.save()
+        except signing.SigningError as exc:  # configured but unusable: fixing it is the administrator's
+            logger.error("Report %s not signed: %s", report.reference, exc)
+            _fail(report, f"Signing failed: {exc}"[:2000])
+            return {"report": report_id, "status": "failed"}
         except TRANSIENT:
             if self.request.retries >= self.max_retries:
                 _fail(report, "The database was unavailable while rendering; rendering gave up after retries.")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,5 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("assessments/<int:pk>/reports/", views.assessment_reports, name="for_assessment"),
     path("reports/<int:pk>/download/", views.download, name="download"),
-    path("reports/verify/", views.verify, name="verify"),
+    path("verify/", views.verify, name="verify"),
+    # The page's address before anyone could use it without logging in.
+    path("reports/verify/", RedirectView.as_view(pattern_name="reports:verify", permanent=False)),
 ]

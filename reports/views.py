@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Assessment
 
-from . import services
+from . import services, throttles
 from .api.views import pdf_response, visible_report
 from .choices import ReportKind
 from .models import AuditReport
@@ -47,18 +47,23 @@ def download(request, pk):
     return pdf_response(report)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    """Upload a PDF to learn whether it is an unchanged copy of a stored report."""
-    context = {}
+    """The public page: anyone, without logging in, uploads a file to learn whether it is a
+    genuine report of this system (services.verify_copy), rate-limited with the API."""
+    context, status = {}, 200
     if request.method == "POST":
+        ok, wait = throttles.allowed(request)
         upload = request.FILES.get("file")
-        if upload is None:
+        if not ok:
+            context["error"] = f"Too many files checked from your address; try again in {wait} seconds."
+            status = 429
+        elif upload is None:
             context["error"] = "Choose a PDF file to check."
+            status = 400
         else:
-            report = services.find_copy(upload.read())
-            if report is not None and not request.user.has_perm("assessments.view_assessment", report.assessment):
-                report = None
-            context.update({"checked": upload.name, "report": report})
-    return render(request, "reports/verify.html", context)
+            context.update({"checked": upload.name, "check": services.verify_copy(upload)})
+    response = render(request, "reports/verify.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response

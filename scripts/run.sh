@@ -25,6 +25,25 @@ worker: .venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --host
 beat: .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 PROCS
 
+# Reports are signed with REPORT_SIGNING_CERT (from the environment or .env). Without one, a
+# self-signed demo certificate is made under var/ on the first start (its password kept beside
+# it) and used from then on.
+if [ -z "${REPORT_SIGNING_CERT:-}" ] && ! grep -qs '^REPORT_SIGNING_CERT=.' .env; then
+  export REPORT_SIGNING_CERT=var/report-signing-demo.p12
+  if [ -z "${REPORT_SIGNING_PASSWORD:-}" ]; then
+    [ -s var/report_signing_password ] || (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(24))" > var/report_signing_password)
+    REPORT_SIGNING_PASSWORD=$(cat var/report_signing_password)
+    export REPORT_SIGNING_PASSWORD
+  fi
+  if [ ! -s "$REPORT_SIGNING_CERT" ]; then
+    $PY manage.py make_signing_certificate "$REPORT_SIGNING_CERT"
+    echo "Reports will be signed with this self-signed DEMO certificate ($REPORT_SIGNING_CERT)."
+    echo "In production set REPORT_SIGNING_CERT and REPORT_SIGNING_PASSWORD to the organisation's certificate."
+  else
+    echo "Reports are signed with the demo certificate $REPORT_SIGNING_CERT (self-signed, not for production)."
+  fi
+fi
+
 $PY manage.py migrate --noinput
 $PY manage.py load_reference_data
 $PY manage.py demo_accounts

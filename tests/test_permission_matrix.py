@@ -216,7 +216,8 @@ MATRIX = {
     "api/assessments/<pk>/reports/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 400, 400, 400, 400)},
     "api/reports/<pk>/": {"GET": MEMBER_READ},
     "api/reports/<pk>/download/": {"GET": MEMBER_READ},
-    "api/reports/verify/": {"POST": logged_in(200)},  # says "match" only for a visible report (test below)
+    # Public: anyone may check a copy, with or without an account, and learns the same (test below).
+    "api/reports/verify/": {"POST": everyone(200)},
     "api/report-archives/": {"POST": logged_in(400)},  # an empty list: a valid one would queue a job
     "api/report-archives/<pk>/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},  # the requester's only
     "api/report-archives/<pk>/download/": {"GET": row(401, 404, 404, 404, 200, 404, 404)},
@@ -258,7 +259,8 @@ MATRIX = {
     # The evidence list comes back with the refusal: 409 (submitted) is shown in place, 403 is not offered.
     "evidence/<pk>/remove/": {"POST": row(LOGIN, 404, 404, 409, 409, 403, 403)},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
-    "reports/verify/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "verify/": {"GET": everyone(200), "POST": everyone(200)},  # public, like the API route
+    "reports/verify/": {"GET": everyone(Redirect("/verify/"))},  # the page's former address
     "insights/my-assessments/": {"GET": PAGE_STAFF},  # content filtered (insights tests)
     "insights/review-queue/": {"GET": PAGE_STAFF},
     "insights/requalification-due/": {"GET": PAGE_STAFF},
@@ -373,6 +375,9 @@ BODIES = {
         file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")
     ),
     ("api/report-archives/", "POST"): {"assessments": []},
+    ("verify/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")
+    ),
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
@@ -830,17 +835,22 @@ def test_comparison_shows_only_visible_approved_assessments(role, world, client)
     assert (world.vendor.name in response.content.decode()) == ("approved" in VISIBLE_ASSESSMENTS[role])
 
 
-@pytest.mark.parametrize("role", ROLES[1:])
-def test_report_verification_names_only_visible_reports(role, world):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
-    response = client.post(
-        "/api/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", REPORT_PDF)}, format="multipart"
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert body["match"] == ("submitted" in VISIBLE_ASSESSMENTS[role])
-    assert (world.vendor.name in str(body)) == body["match"]
+def test_report_verification_answers_everyone_alike(world):
+    """Verifying a copy is public: a stranger and every role get the same answer, which names the
+    report and nothing else of the record."""
+    answers = []
+    for role in ROLES:
+        client = APIClient()
+        if role != "anonymous":
+            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+        response = client.post(
+            "/api/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", REPORT_PDF)}, format="multipart"
+        )
+        assert response.status_code == 200
+        answers.append(response.json())
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["genuine"] is True and answers[0]["report"]["vendor"] == world.vendor.name
+    assert answers[0]["report"]["assessment"] == world.submitted.reference
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

@@ -1,10 +1,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from config.api import BlankChoicesAreNull
 from reports.models import AuditReport, ReportArchive
 
 
-class AuditReportSerializer(serializers.ModelSerializer):
+class AuditReportSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:report-detail")
     download = serializers.SerializerMethodField()
     reference = serializers.CharField(read_only=True)
@@ -28,6 +29,8 @@ class AuditReportSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "content_hash",
+            "signature",
+            "signed_by",
             "download",
         ]
         read_only_fields = fields
@@ -61,4 +64,23 @@ class ArchiveRequestSerializer(serializers.Serializer):
 
 
 class VerifySerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="The PDF to check; it is not stored.")
+
+
+class VerifiedReportSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="The report's number, e.g. RPT-00012-02.")
+    assessment = serializers.CharField(help_text="The assessment's reference, e.g. ASM-00012.")
+    vendor = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+
+
+class VerifyResultSerializer(serializers.Serializer):
+    genuine = serializers.BooleanField(help_text="The file's SHA-256 is that of a stored report.")
+    superseded = serializers.BooleanField(
+        help_text="A later report of the assessment exists, or the assessment was reopened or changed since."
+    )
+    signature_valid = serializers.BooleanField(
+        help_text="Its PAdES signature is intact and made with this system's certificate."
+    )
+    report = VerifiedReportSerializer(allow_null=True)
+    detail = serializers.CharField()

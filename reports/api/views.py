@@ -5,7 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,9 +18,11 @@ from reports.api.serializers import (
     AuditReportSerializer,
     ReportArchiveSerializer,
     ReportRequestSerializer,
+    VerifyResultSerializer,
     VerifySerializer,
 )
 from reports.models import AuditReport, ReportArchive
+from reports.throttles import VerifyThrottle
 
 
 def pdf_response(report: AuditReport) -> FileResponse:
@@ -90,22 +92,28 @@ class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             )
         return pdf_response(report)
 
-    @extend_schema(request={"multipart/form-data": VerifySerializer}, responses=OpenApiTypes.OBJECT)
-    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
-    def verify(self, request):
-        """Is this PDF an unchanged copy of a stored report? Compared by SHA-256."""
+
+class ReportVerifyView(APIView):
+    """Is this file a genuine report of this system? Anyone may ask, without logging in: the
+    answer names the report, its assessment and vendor and when it was generated, whether its
+    signature is valid and whether it has been superseded, and nothing else. Rate-limited by
+    client address (REPORT_VERIFY_RATE, shared with the /verify/ page)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyThrottle]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": VerifySerializer},
+        responses={200: VerifyResultSerializer, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
+        auth=[],
+    )
+    def post(self, request):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = services.find_copy(serializer.validated_data["file"].read())
-        if report is None or not request.user.has_perm("assessments.view_assessment", report.assessment):
-            return Response({"match": False, "detail": "This file is not an unchanged copy of any report you can see."})
-        return Response(
-            {
-                "match": True,
-                "report": AuditReportSerializer(report, context={"request": request}).data,
-                "detail": f"Unchanged copy of {report.reference} ({report.assessment.vendor.name}).",
-            }
-        )
+        check = services.verify_copy(serializer.validated_data["file"])
+        return Response(VerifyResultSerializer(check.as_dict()).data)
 
 
 class ReportArchiveViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -53,8 +53,14 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
     anonymous = pages.new_context().new_page()
     anonymous.goto("/login/")
     found = {"login": violations(anonymous)}
-    anonymous.goto("/reports/verify/")
+    anonymous.goto("/verify/")  # public: no log-in
     found["report-verify"] = violations(anonymous)
+    anonymous.set_input_files(
+        "#id_file", files=[{"name": "copy.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 not a report"}]
+    )
+    anonymous.get_by_role("button", name="Verify").click()
+    anonymous.wait_for_selector("text=Not a genuine report.")
+    found["report-verify-answer"] = violations(anonymous)
 
     page = pages.login(lead_auditor)
     paths = {

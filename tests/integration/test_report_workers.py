@@ -259,7 +259,7 @@ IN_PROCESS = pytest.mark.django_db
 
 @IN_PROCESS
 def test_a_failing_render_is_recorded_with_a_readable_error(small_assessment, auditor, monkeypatch):
-    def broken(html):
+    def broken(html, archival=None):
         raise ValueError("font file is corrupt")
 
     monkeypatch.setattr(rendering, "html_to_pdf", broken)
@@ -291,11 +291,11 @@ def test_a_failure_while_storing_the_pdf_is_recorded_too(small_assessment, audit
 def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, monkeypatch):
     calls = []
 
-    def flaky(html):
+    def flaky(html, archival=None):
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("server closed the connection unexpectedly")
-        return original(html)
+        return original(html, archival)
 
     original = rendering.html_to_pdf
     monkeypatch.setattr(rendering, "html_to_pdf", flaky)
@@ -304,11 +304,13 @@ def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, m
     report.refresh_from_db()
     assert report.status == "ready" and report.attempts == 3 and len(calls) == 3
 
-    def down(html):
+    def down(html, archival=None):
         raise OperationalError("the database system is shutting down")
 
     monkeypatch.setattr(rendering, "html_to_pdf", down)
-    monkeypatch.setattr(rendering, "render_html", lambda assessment, report=None: ("<p>x</p>", "0" * 64))
+    monkeypatch.setattr(
+        rendering, "render_source", lambda assessment, report=None: rendering.ReportSource("<p>x</p>", "0" * 64, None)
+    )
     other = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
     render_report.apply(args=[other.pk])
     other.refresh_from_db()
@@ -321,7 +323,9 @@ def test_transient_errors_are_retried_then_recorded(small_assessment, auditor, m
 def test_the_task_is_idempotent(small_assessment, auditor, monkeypatch):
     rendered = []
     original = rendering.html_to_pdf
-    monkeypatch.setattr(rendering, "html_to_pdf", lambda html: rendered.append(1) or original(html))
+    monkeypatch.setattr(
+        rendering, "html_to_pdf", lambda html, archival=None: rendered.append(1) or original(html, archival)
+    )
     report = new_report(small_assessment, auditor, AuditReport.Kind.DRAFT)
     first = render_report.run(report.pk)
     report.refresh_from_db()

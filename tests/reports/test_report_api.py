@@ -139,9 +139,13 @@ def test_final_report_only_of_an_approved_assessment(api, assessment, lead_audit
 
 @pytest.mark.slow
 @pytest.mark.pdf
-def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment, auditor, outsider, sent):
+def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment, auditor, outsider, sent, settings):
+    """An unsigned draft (no certificate configured): genuine by its SHA-256, its signature not
+    valid. The answer is public and the same for everyone (tests/reports/test_archival.py has the
+    signed final report, tampering and superseding)."""
     from django.test import Client
 
+    settings.REPORT_SIGNING_CERT = ""
     report = AuditReport.objects.get(pk=ask(api, auditor, assessment).json()["id"])
     render(report.pk)
     report.refresh_from_db()
@@ -160,28 +164,25 @@ def test_verification_by_sha256_through_the_api_and_the_web_page(api, assessment
     ok = verify(auditor, data)
     assert ok.status_code == 200, ok.content
     body = ok.json()
-    assert body["match"] is True
-    assert body["report"]["id"] == report.pk and body["report"]["sha256"] == report.sha256
+    assert body["genuine"] is True and body["signature_valid"] is False and body["superseded"] is False
+    assert body["report"]["number"] == report.reference and body["report"]["vendor"] == assessment.vendor.name
     assert report.reference in body["detail"] and assessment.vendor.name in body["detail"]
+    assert verify(outsider, data).json() == body  # public: an account changes nothing
 
     no = verify(auditor, changed)
-    assert no.status_code == 200 and no.json()["match"] is False and "report" not in no.json()
-    # A copy of a report the user may not see is not confirmed (nor is its existence revealed).
-    hidden = verify(outsider, data)
-    assert hidden.json()["match"] is False and report.reference not in hidden.json()["detail"]
+    assert no.status_code == 200 and no.json()["genuine"] is False and no.json()["report"] is None
     assert api.as_user(auditor).post("/api/reports/verify/", {}, format="multipart").status_code == 400
 
     web = Client()
-    web.force_login(auditor)
-    page = web.post("/reports/verify/", {"file": SimpleUploadedFile("copy.pdf", data, "application/pdf")})
+    page = web.post("/verify/", {"file": SimpleUploadedFile("copy.pdf", data, "application/pdf")})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Unchanged copy." in html and report.reference in html and report.sha256 in html
-    page = web.post("/reports/verify/", {"file": SimpleUploadedFile("changed.pdf", changed, "application/pdf")})
+    assert "Genuine report." in html and report.reference in html and "Not valid with this system" in html
+    page = web.post("/verify/", {"file": SimpleUploadedFile("changed.pdf", changed, "application/pdf")})
     html = page.content.decode()
-    assert "No match." in html and "changed.pdf" in html and report.reference not in html
-    assert "Choose a PDF file" in web.post("/reports/verify/", {}).content.decode()
-    assert web.get("/reports/verify/").status_code == 200
+    assert "Not a genuine report." in html and "changed.pdf" in html and report.reference not in html
+    assert "Choose a PDF file" in web.post("/verify/", {}).content.decode()
+    assert web.get("/verify/").status_code == 200
 
 
 @pytest.mark.slow
