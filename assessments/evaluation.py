@@ -189,6 +189,24 @@ def criterion_scores_of(assessments) -> dict[int, list[scoring.CriterionScore]]:
 # --------------------------------------------------------------------------- frozen at approval
 
 
+def score_as_recorded(assessment: Assessment) -> dict:
+    """The score endpoint's answer (the docs/api.md shape, nothing added): for an approved
+    assessment, the overall, criterion scores and rating frozen at its approval (what was signed,
+    even if a checklist's settings changed since); otherwise the engine's result now. The other
+    fields (decision, interval, findings) are the engine's, from the same read-only record."""
+    data = score(assessment).as_dict()
+    frozen = None
+    if assessment.status == Assessment.Status.APPROVED:
+        frozen = ScoreAtApproval.objects.filter(assessment=assessment, signing_cycle=assessment.signing_cycle).first()
+    if frozen is not None:
+        data.update(
+            overall=float(frozen.overall_score) if frozen.overall_score is not None else None,
+            criteria=frozen.criterion_scores,
+            risk_rating=frozen.risk_rating or None,
+        )
+    return data
+
+
 def frozen_values(result: scoring.AssessmentScore) -> dict:
     """The fields of a `ScoreAtApproval` for one engine result: the criterion scores exactly as the
     score endpoint gives them, the overall score and the rating."""

@@ -344,8 +344,9 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def score(self, request, pk=None):
-        """Overall and criterion scores, risk rating, recommended decision, requalification interval."""
-        return Response(evaluation.score(self.get_object()).as_dict())
+        """Overall and criterion scores, risk rating, recommended decision, requalification interval;
+        once approved, the scores frozen at the approval."""
+        return Response(evaluation.score_as_recorded(self.get_object()))
 
 
 class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -100,6 +100,14 @@ def test_frozen_scores_survive_a_change_of_the_checklists_settings(
     trend = trends.vendor_trend(quality_admin, vendor)
     assert [x.rating_shown for x in trend.history] == ["low"]
     assert trend.score_points == [(timezone.localdate(a.approved_at).isoformat(), float(frozen.overall_score))]
+    # The score endpoint gives what was signed too.
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(quality_admin)
+    body = api.get(f"/api/assessments/{a.pk}/score/").json()
+    assert (body["risk_rating"], body["overall"]) == ("low", float(frozen.overall_score))
+    assert body["criteria"] == frozen.criterion_scores
 
 
 def test_frozen_scores_are_written_once(checklist, vendor, lead_auditor, approver):
