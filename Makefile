@@ -10,7 +10,8 @@ PY := $(VENV)/bin/python
 TEST_WORKERS ?= auto
 XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist load)
 
-.PHONY: run test test-fast install system-deps-run system-deps-test lint format clean
+
+.PHONY: run test test-fast install messages system-deps-run system-deps-test lint format clean
 
 run: system-deps-run install
 	scripts/run.sh
@@ -33,7 +34,14 @@ format: install
 test-fast: install
 	scripts/test.sh $(XDIST) -m "not slow and not browser and not integration and not pdf" $(PYTEST_ARGS)
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed messages
+
+# The translations (locale/*/LC_MESSAGES/django.po, committed) compiled for gettext.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 
 from .roles import ROLE_ORDER, Role
 
@@ -6,6 +8,13 @@ from .roles import ROLE_ORDER, Role
 class User(AbstractUser):
     """A person with a personal log-in. Users who have records are deactivated, never deleted,
     so that their signatures and audit-trail entries keep pointing at them."""
+
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of the pages; empty: the browser's.",
+    )
 
     class Meta:
         ordering = ["username"]

@@ -77,9 +77,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "config.middleware.IdleTimeoutMiddleware",
     # What a page asks of an assessment several times is worked out once per request.
     "assessments.memo.MemoMiddleware",
@@ -169,6 +171,9 @@ AUDITLOG_CID_GETTER = "audit.context.get_request_id"
 
 # --- Internationalisation: everything is stored and shown in UTC -----------------------------
 LANGUAGE_CODE = "en-gb"
+# The languages of the pages: a person's choice (accounts.User.language), else the browser's.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("", include("accounts.urls")),
     path("vendors/", include("vendors.urls")),
     path("", include("checklists.urls")),
     path("", include("assessments.urls")),

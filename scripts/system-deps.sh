@@ -8,6 +8,7 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (harfbuzz-subset: smaller, faster PDFs)
   fonts-dejavu-core fonts-dejavu-extra fonts-wqy-microhei # report fonts, CJK vendor names included
   redis-server                                            # broker for Celery when REDIS_URL is not given
+  gettext                                                 # msgfmt: the translations compiled at install
 )
 [ "$mode" = test ] && packages+=(poppler-utils chromium)  # pdftotext; the browser the UI tests drive
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)  # front-end packages come from npm

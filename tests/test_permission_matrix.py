@@ -135,6 +135,7 @@ MATRIX = {
     "": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "login/": {"GET": row(200, HOME, HOME, HOME, HOME, HOME, HOME)},
     "logout/": {"POST": everyone(LOGIN)},
+    "account/language/": {"POST": row(LOGIN, HOME, HOME, HOME, HOME, HOME, HOME)},  # "": the browser's
     "health/": {"GET": everyone(200)},
     "vendors/": {"GET": PAGE_STAFF},
     "vendors/<slug>/": {"GET": PAGE_STAFF},
