@@ -30,6 +30,8 @@ AUDITED = {
     "monitoring.DataSet": {},
     "monitoring.DataSetReview": {},
     "monitoring.ExcursionReview": {},
+    "programme.ProgrammeItem": {"exclude_fields": SKIP},
+    "programme.FeedToken": {"exclude_fields": ["key"]},
     "reports.AuditReport": {"exclude_fields": ["file"]},
     "reports.ReportArchive": {"exclude_fields": ["file"]},
     "accounts.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "checklists",
     "assessments",
     "monitoring",
+    "programme",
     "reports",
     "insights",
     "demo",

@@ -277,7 +277,7 @@ class IndustryEvent(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField(null=True, blank=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     detail = models.TextField(max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=160, blank=True)

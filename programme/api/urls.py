@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import FeedTokenView, ProgrammeView, ScheduleView
+
+urlpatterns = [
+    path("programme/", ProgrammeView.as_view(), name="programme"),
+    path("programme/schedule/", ScheduleView.as_view(), name="programme-schedule"),
+    path("programme/feed-token/", FeedTokenView.as_view(), name="programme-feed-token"),
+]
