@@ -9,6 +9,16 @@ from checklists.models import Checklist
 from vendors.models import Site
 
 
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
 class ScheduleForm(forms.Form):
     kind = forms.ChoiceField(choices=Assessment.Kind.choices)
     mode = forms.ChoiceField(choices=Assessment.Mode.choices, initial=Assessment.Mode.ON_SITE)
@@ -16,9 +26,9 @@ class ScheduleForm(forms.Form):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     planned_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     planned_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    lead_auditor = forms.ModelChoiceField(queryset=User.objects.none())
-    audit_team = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
-    reviewer = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="QA reviewer")
+    lead_auditor = PersonChoice(queryset=User.objects.none())
+    audit_team = PeopleChoice(queryset=User.objects.none(), required=False)
+    reviewer = PersonChoice(queryset=User.objects.none(), required=False, label="QA reviewer")
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

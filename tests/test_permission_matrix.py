@@ -101,6 +101,7 @@ def PAGE_MEMBER_POST(then):  # noqa: N802
 WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
+PROGRAMME_PAGE = Redirect("/programme/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -205,6 +206,11 @@ MATRIX = {
     "api/assessments/<pk>/em-results/decisions/": {"POST": TEAM_EDIT},
     "api/assessments/<pk>/em-results/answers/": {"POST": TEAM_EDIT},
     "api/em-limits/": {"GET": API_STAFF_READ},  # reference data, like the registry
+    # --- API: the audit programme (programme/) -------------------------------------------------------
+    "api/programme/": {"GET": API_STAFF_READ},
+    "api/programme/schedule/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
+    # Each reader's own feed token: a new one (201), and revoking one they do not have (404).
+    "api/programme/feed-token/": {"POST": row(401, 403, *[201] * 5), "DELETE": row(401, 403, *[404] * 5)},
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
@@ -256,6 +262,18 @@ MATRIX = {
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
+    # --- the audit programme (programme/): the quality organisation reads; quality administrators
+    # and lead auditors schedule (an empty form is a 400 past the permission check). The feed needs
+    # a live token, not a session: without one it is a 404 for everyone.
+    "programme/": {"GET": PAGE_STAFF},
+    "programme.csv": {"GET": PAGE_STAFF},
+    "programme.ics": {"GET": everyone(404)},
+    "programme/feed-token/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
+    "programme/feed-token/revoke/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
+    "programme/items/<key>/schedule/": {
+        "GET": row(LOGIN, 403, 403, 403, 200, 403, 200),
+        "POST": row(LOGIN, 403, 403, 403, 400, 403, 400),
+    },
     # --- the Django admin ------------------------------------------------------------------------
     "admin/": {"GET": ADMIN(200)},
     "admin/<app_label>/": {"GET": ADMIN(200)},  # the app index, for app_label=assessments
@@ -389,6 +407,7 @@ URL_OBJECTS = {
     "assessments/": {"pk": "submitted.pk", "code": "question_code", "name": "step_name"},
     "evidence/": {"pk": "evidence.pk"},
     "reports/": {"pk": "report.pk"},
+    "programme/": {"key": "programme_key"},
     "admin/": {"app_label": "admin_app_label", "url": "admin_missing_page", "id": "users.lead_auditor.pk"},
 }
 KWARGS_OVERRIDE = {
@@ -498,6 +517,7 @@ def build_world():
     from checklists.models import Checklist
     from monitoring import reference_data as em_reference_data
     from monitoring.models import AlertLimit, DataSet, LimitTable
+    from programme.models import ProgrammeItem
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
@@ -602,6 +622,11 @@ def build_world():
     archive.assessments.set([approved])
     archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
 
+    # A for-cause audit proposed for the matrix's vendor, to schedule.
+    programme_item = ProgrammeItem.objects.create(
+        vendor=vendor, kind="for_cause", due=date(2030, 1, 31), reason="A warning letter.", created_by=lead
+    )
+
     access = {
         "user_agent": "pytest",
         "ip_address": "127.0.0.1",
@@ -661,6 +686,7 @@ def build_world():
         archive=archive,
         question_code=QUESTION_CODE,
         step_name="submit",
+        programme_key=f"item-{programme_item.pk}",
         admin_objects=admin_objects,
         admin_app_label="assessments",
         admin_missing_page="no-such-page/",
