@@ -6,4 +6,5 @@ class ProgrammeConfig(AppConfig):
     verbose_name = "Audit programme"
 
     def ready(self):
-        from . import permissions, proposals  # noqa: F401  the rules; for-cause audits proposed by events
+        # The rules; for-cause audits proposed by events; feed tokens ending with their credentials.
+        from . import feeds, permissions, proposals  # noqa: F401

@@ -3,15 +3,19 @@ tokens that let a calendar application read it without a session.
 
 `GET /programme.ics?token=...` is the whole programme as the token's user may read it;
 `&mine=1` only the audits they lead or are on the team of. A token is revoked by deleting it (the
-page's "Revoke" button, `DELETE /api/programme/feed-token/`); a revoked or unknown token, or one
-whose user is deactivated or may not read the programme, is a 404."""
+page's "Revoke" button, `DELETE /api/programme/feed-token/`), and ends when its user is
+deactivated or their password changes; a revoked or unknown token, or one whose user may not read
+the programme, is a 404."""
 
 import datetime
 
 import icalendar
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from accounts.models import User
 from config.exceptions import NotAllowed
 
 from .models import FeedToken
@@ -96,3 +100,13 @@ def calendar(shown: list[Item], name: str) -> bytes:
     for item in shown:
         cal.add_component(_event(item, stamp))
     return cal.to_ical()
+
+
+@receiver(post_save, sender=User, dispatch_uid="programme.feeds.revoke_with_credentials")
+def revoke_with_credentials(sender, instance, raw=False, **kwargs):
+    """A feed token ends with the credentials it was issued for, as API tokens do
+    (accounts/signals.py): when its user is deactivated or their password is changed."""
+    if raw:
+        return
+    if not instance.is_active or getattr(instance, "_password", None) is not None:
+        FeedToken.objects.filter(user_id=instance.pk).delete()

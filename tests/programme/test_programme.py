@@ -404,3 +404,21 @@ def test_feed_tokens_from_the_page_and_the_api(client, auditor, api, make_user):
     # A token issued before its user lost the reading role gives nothing.
     FeedToken.objects.create(user=contact, key="k" * 40)
     assert client.get("/programme.ics?token=" + "k" * 40).status_code == 404
+
+
+def test_a_feed_token_ends_with_a_password_change_or_a_deactivation(auditor, lead_auditor, client):
+    token = feeds.issue(auditor)
+    auditor.first_name = "Renamed"
+    auditor.save()
+    assert client.get(f"/programme.ics?token={token.key}").status_code == 200  # other saves keep it
+    auditor.set_password("a new and long passphrase")
+    auditor.save()
+    assert not FeedToken.objects.filter(user=auditor).exists()
+    assert client.get(f"/programme.ics?token={token.key}").status_code == 404
+
+    token = feeds.issue(lead_auditor)
+    lead_auditor.is_active = False
+    lead_auditor.save()
+    lead_auditor.is_active = True
+    lead_auditor.save()
+    assert client.get(f"/programme.ics?token={token.key}").status_code == 404  # dead for good
