@@ -53,7 +53,10 @@ REQUALIFIED = (
     QualificationStatus.UNDER_REVIEW,
     QualificationStatus.NOT_APPROVED,
 )
-_KEY = re.compile(r"(?:item-(?P<pk>[0-9]+)|(?P<kind>[a-z_]+)-(?P<vendor>[0-9]+)-(?P<due>\d{4}-\d{2}-\d{2}))")
+#: An item's key (ids of at most 18 digits: a longer one names no row and must not reach the database).
+_KEY = re.compile(
+    r"(?:item-(?P<pk>[0-9]{1,18})|(?P<kind>[a-z_]{1,20})-(?P<vendor>[0-9]{1,18})-(?P<due>\d{4}-\d{2}-\d{2}))"
+)
 
 
 @dataclass

@@ -227,8 +227,10 @@ def test_scheduling_from_the_page_and_the_api(approved_vendor, lead_auditor, aud
     assert (assessment.mode, assessment.planned_end) == ("remote", requalification.due)
 
     assert reviewer_api.post("/api/programme/schedule/", {"item": for_cause.key}, format="json").status_code == 403
-    refused = lead_api.post("/api/programme/schedule/", {"item": "item-999999", "planned_start": start}, format="json")
-    assert refused.status_code == 400 and "item" in refused.json()
+    for key in ("item-999999", "item-" + "9" * 30, f"initial-{'9' * 30}-2026-01-01", "nothing", ""):
+        refused = lead_api.post("/api/programme/schedule/", {"item": key, "planned_start": start}, format="json")
+        assert refused.status_code == 400 and "item" in refused.json()
+    assert client.get("/programme/items/item-" + "9" * 30 + "/schedule/").status_code == 404
     response = lead_api.post(
         "/api/programme/schedule/",
         {"item": for_cause.key, "planned_start": start, "audit_team": [auditor.pk]},
