@@ -24,6 +24,7 @@ AUDITED = {
     "vendors.GMPCertificate": {},
     "vendors.Contact": {},
     "vendors.QualificationDecision": {},
+    "vendors.QualityAgreement": {"exclude_fields": ["signed_copy"]},
     "monitoring.LimitTable": {},
     "monitoring.ActionLimit": {},
     "monitoring.AlertLimit": {},

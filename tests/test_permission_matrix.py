@@ -162,6 +162,9 @@ MATRIX = {
     "api/vendors/<pk>/reinstatement/": {"POST": API_ADMIN_ONLY(400)},
     # The history names the deciding assessments (and why they were reopened): administrators only.
     "api/vendors/<pk>/qualification-decisions/": {"GET": API_ADMIN_ONLY(200)},
+    # Quality agreements: read like the registry; recorded by quality administrators ({}: no file, 400).
+    "api/vendors/<pk>/quality-agreements/": {"GET": API_STAFF_READ, "POST": API_ADMIN_ONLY(400)},
+    "api/quality-agreements/<pk>/download/": {"GET": API_STAFF_READ},
     "api/checklists/": {"GET": API_STAFF_READ},
     "api/checklists/import/": {"POST": API_ADMIN_ONLY(400)},
     "api/checklists/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(409)},  # published: locked
@@ -408,6 +411,7 @@ URL_OBJECTS = {
     "evidence/": {"pk": "evidence.pk"},
     "reports/": {"pk": "report.pk"},
     "programme/": {"key": "programme_key"},
+    "api/quality-agreements/": {"pk": "agreement.pk"},
     "admin/": {"app_label": "admin_app_label", "url": "admin_missing_page", "id": "users.lead_auditor.pk"},
 }
 KWARGS_OVERRIDE = {
@@ -520,6 +524,7 @@ def build_world():
     from programme.models import ProgrammeItem
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
+    from vendors import agreements
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
 
     ensure_role_groups()
@@ -622,6 +627,12 @@ def build_world():
     archive.assessments.set([approved])
     archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
 
+    agreement = agreements.record(
+        vendor,
+        users.quality_admin,
+        {"version": "1.0", "effective_on": date(2025, 1, 1)},
+        SimpleUploadedFile("qa.pdf", b"%PDF-1.4 the matrix's quality agreement", content_type="application/pdf"),
+    )
     # A for-cause audit proposed for the matrix's vendor, to schedule.
     programme_item = ProgrammeItem.objects.create(
         vendor=vendor, kind="for_cause", due=date(2030, 1, 31), reason="A warning letter.", created_by=lead
@@ -687,6 +698,7 @@ def build_world():
         question_code=QUESTION_CODE,
         step_name="submit",
         programme_key=f"item-{programme_item.pk}",
+        agreement=agreement,
         admin_objects=admin_objects,
         admin_app_label="assessments",
         admin_missing_page="no-such-page/",
@@ -717,7 +729,7 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-        for stored in (built.evidence.file, built.report.file, built.archive.file):
+        for stored in (built.evidence.file, built.report.file, built.archive.file, built.agreement.signed_copy):
             stored.storage.delete(stored.name)
     fast_hashing.disable()
 

@@ -1,6 +1,8 @@
 """The registry of contract manufacturers (CDMOs): who they are, where they make things, what
 they have made for whom, and where each stands on the approved supplier list."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -293,3 +295,38 @@ class IndustryEvent(models.Model):
     @property
     def date_label(self) -> str:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+def agreement_path(instance, filename):
+    """Signed copies are stored under a random name; the original name is kept in the database."""
+    return f"quality-agreements/{instance.vendor_id}/{uuid.uuid4().hex}"
+
+
+class QualityAgreement(Audited):
+    """A quality agreement with the vendor (for one of its sites, or the whole vendor): its
+    version, when it takes effect, is due for review and expires, the signed copy (a PDF kept with
+    its SHA-256) and who approved it. Written once (vendors/agreements.py): a revised agreement is
+    a new version, the earlier ones stay as they were."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="quality_agreements")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="quality_agreements")
+    version = models.CharField(max_length=40)
+    effective_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True, help_text="When the agreement is due for review.")
+    expires_on = models.DateField(null=True, blank=True)
+    signed_copy = models.FileField(upload_to=agreement_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["vendor", "-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "site", "version"], name="one_quality_agreement_version"),
+        ]
+
+    def __str__(self):
+        return f"Quality agreement {self.version} with {self.vendor}"

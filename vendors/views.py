@@ -4,7 +4,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import panels, qualification
+from . import agreements, panels, qualification
 from .filters import VendorFilterSet
 from .models import Site, Vendor
 
@@ -21,6 +21,7 @@ class VendorListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        context["lacking_agreement"] = agreements.vendors_lacking([v.pk for v in context["object_list"]])
         return context
 
 
@@ -46,4 +47,6 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             context["qualification_decisions"] = qualification.history(self.object)
         context["may_disqualify"] = qualification.may_disqualify(self.object, self.request.user)
         context["may_reinstate"] = qualification.may_reinstate(self.object, self.request.user)
+        context["quality_agreements"] = agreements.standing(self.object)
+        context["lacks_agreement"] = agreements.lacks_current(self.object)
         return context
