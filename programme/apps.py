@@ -6,5 +6,6 @@ class ProgrammeConfig(AppConfig):
     verbose_name = "Audit programme"
 
     def ready(self):
-        # The rules; for-cause audits proposed by events; feed tokens ending with their credentials.
-        from . import feeds, permissions, proposals  # noqa: F401
+        # The rules; for-cause audits proposed by events; feed tokens ending with their credentials;
+        # the vendor page's section.
+        from . import feeds, panels, permissions, proposals  # noqa: F401

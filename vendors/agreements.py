@@ -78,11 +78,13 @@ def standing(vendor: Vendor, today=None) -> list[Shown]:
     return [Shown(a, standing_of(a, today)) for a in rows]
 
 
-def lacks_current(vendor: Vendor, today=None) -> bool:
-    """An approved (or conditionally approved) vendor with no agreement in force."""
+def lacks_current(vendor: Vendor, today=None, shown: list[Shown] | None = None) -> bool:
+    """An approved (or conditionally approved) vendor with no agreement in force; `shown` is its
+    `standing` when the caller has it already."""
     if vendor.status not in QUALIFIED:
         return False
-    return not any(is_in_force(s.standing) for s in standing(vendor, today))
+    shown = standing(vendor, today) if shown is None else shown
+    return not any(is_in_force(s.standing) for s in shown)
 
 
 def vendors_lacking(vendor_ids, today=None) -> set[int]:

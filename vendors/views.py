@@ -48,5 +48,5 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         context["may_disqualify"] = qualification.may_disqualify(self.object, self.request.user)
         context["may_reinstate"] = qualification.may_reinstate(self.object, self.request.user)
         context["quality_agreements"] = agreements.standing(self.object)
-        context["lacks_agreement"] = agreements.lacks_current(self.object)
+        context["lacks_agreement"] = agreements.lacks_current(self.object, shown=context["quality_agreements"])
         return context

@@ -424,3 +424,25 @@ def test_a_feed_token_ends_with_a_password_change_or_a_deactivation(auditor, lea
     lead_auditor.is_active = True
     lead_auditor.save()
     assert client.get(f"/programme.ics?token={token.key}").status_code == 404  # dead for good
+
+
+def test_a_cancelled_assessment_schedules_nothing_and_the_item_is_scheduled_again(
+    approved_vendor, lead_auditor, auditor
+):
+    item = only(plan.items(), vendor=approved_vendor)
+    first = plan.schedule(item, lead_auditor, schedule_values(lead_auditor, [auditor], item.due))
+    Assessment.objects.filter(pk=first.pk).update(status="cancelled")
+    again = plan.find(f"item-{ProgrammeItem.objects.get().pk}")
+    assert (again.status, again.may_schedule) == ("unscheduled", True)
+    second = plan.schedule(again, lead_auditor, schedule_values(lead_auditor, [auditor], item.due))
+    assert ProgrammeItem.objects.get().assessment == second
+
+
+def test_the_vendor_page_shows_its_programme_to_its_readers(approved_vendor, client, reviewer, lead_auditor):
+    IndustryEvent.objects.create(vendor=approved_vendor, year=2026, kind="recall", detail="Class I recall")
+    client.force_login(reviewer)
+    page = client.get(approved_vendor.get_absolute_url()).content.decode()
+    assert 'id="vendor-programme"' in page and "Class I recall" in page and "Requalification" in page
+    assert "/schedule/" not in page
+    client.force_login(lead_auditor)
+    assert client.get(approved_vendor.get_absolute_url()).content.decode().count("/schedule/") == 2
