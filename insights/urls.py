@@ -12,6 +12,7 @@ urlpatterns = [
     path("insights/review-queue/", views.review_queue, name="review_queue"),
     path("insights/requalification-due/", views.requalification_due, name="requalification_due"),
     path("insights/corrective-actions/", views.open_actions, name="open_actions"),
+    path("insights/documents-due/", views.documents_due, name="documents_due"),
     path("insights/vendors/", views.risk_vendors, name="risk_vendors"),
     path("compare/", views.compare, name="compare"),
     path("compare.csv", views.compare_csv, name="compare_csv"),

@@ -262,6 +262,7 @@ MATRIX = {
     "insights/review-queue/": {"GET": PAGE_STAFF},
     "insights/requalification-due/": {"GET": PAGE_STAFF},
     "insights/corrective-actions/": {"GET": PAGE_STAFF},
+    "insights/documents-due/": {"GET": PAGE_STAFF},  # the registry's documents, read like the registry
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)

@@ -20,12 +20,12 @@ from django.utils import timezone
 from config.exceptions import InvalidInput, NotAllowed
 
 from .choices import QualificationStatus
-from .models import QualityAgreement, Site, Vendor
+from .models import EXPIRY_WARNING_DAYS, QualityAgreement, Site, Vendor
 
 #: The largest signed copy accepted.
 MAX_BYTES = 25 * 1024 * 1024
 #: An agreement expiring or due for review within this many days is flagged as such.
-WARNING_DAYS = 90
+WARNING_DAYS = EXPIRY_WARNING_DAYS
 QUALIFIED = (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
 
 

@@ -1,6 +1,7 @@
 """The registry of contract manufacturers (CDMOs): who they are, where they make things, what
 they have made for whom, and where each stands on the approved supplier list."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from config.limits import LONG_TEXT, REASON, SHORT_TEXT
 
 from .choices import EventKind, InherentRisk, LicenceKind, QualificationEvent, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
+
+#: A licence, certificate or quality agreement expiring (or due for review) within this many days
+#: is flagged as expiring.
+EXPIRY_WARNING_DAYS = 90
 
 
 class LookupValue(models.Model):
@@ -234,6 +239,14 @@ class GMPCertificate(models.Model):
     @property
     def expired(self) -> bool:
         return bool(self.expires_on and self.expires_on < timezone.localdate())
+
+    @property
+    def expiring(self) -> bool:
+        """Not expired, but expiring within `EXPIRY_WARNING_DAYS`."""
+        today = timezone.localdate()
+        return bool(
+            self.expires_on and today <= self.expires_on <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        )
 
 
 class Contact(models.Model):

@@ -150,3 +150,49 @@ def test_an_approved_vendor_without_a_current_agreement_is_flagged_on_the_list_a
     assert flag not in client.get("/vendors/").content.decode()
     page = client.get(vendor.get_absolute_url()).content.decode()
     assert flag not in page and "agreement-current" in page
+
+
+# --------------------------------------------------------------------------- documents that expire
+
+
+def test_expiring_documents_of_approved_vendors_are_on_the_home_page_and_their_list(
+    checklist, vendor, lead_auditor, reviewer, quality_admin, client, private_media
+):
+    from vendors import documents
+    from vendors.models import GMPCertificate
+
+    approved_assessment(checklist, vendor, lead_auditor, reviewer)
+    vendor.refresh_from_db()
+    site = Site.objects.create(vendor=vendor, name="Ghent", country="BE")
+    soon = GMPCertificate.objects.create(site=site, number="BE-1", expires_on=TODAY() + datetime.timedelta(days=30))
+    GMPCertificate.objects.create(site=site, number="BE-2", expires_on=TODAY() + datetime.timedelta(days=400))
+    gone = GMPCertificate.objects.create(site=site, number="BE-0", expires_on=TODAY() - datetime.timedelta(days=3))
+    reviews = (("1.0", TODAY() - datetime.timedelta(days=400)), ("2.0", TODAY() + datetime.timedelta(days=10)))
+    for version, review in reviews:
+        agreements.record(
+            vendor,
+            quality_admin,
+            {"version": version, "effective_on": review - datetime.timedelta(days=300), "review_on": review},
+            SimpleUploadedFile(f"qa-{version}.pdf", PDF),
+        )
+    prospective = Vendor.objects.create(name="Prospective Bio", country="FR")
+    other_site = Site.objects.create(vendor=prospective, name="Lyon", country="FR")
+    GMPCertificate.objects.create(site=other_site, number="FR-9", expires_on=TODAY() - datetime.timedelta(days=1))
+
+    found = documents.due()
+    assert [(d.what, d.event, d.expired) for d in found] == [
+        (str(gone), "expires", True),
+        ("Quality agreement 2.0", "review", False),  # the latest version only
+        (str(soon), "expires", False),
+    ]
+
+    client.force_login(reviewer)
+    home = client.get("/").content.decode()
+    assert "Documents expiring" in home and "3 GMP certificates" in home and "1 expired" in home
+    listing = client.get("/insights/documents-due/?vendor_name=cellvector").content.decode()
+    assert "BE-1" in listing and "BE-0" in listing and "Quality agreement 2.0" in listing and "FR-9" not in listing
+    assert "BE-1" not in client.get("/insights/documents-due/?vendor_name=nobody").content.decode()
+    assert client.get("/insights/documents-due/?inherent_risk=extreme").status_code == 400
+
+    page = client.get(vendor.get_absolute_url()).content.decode()
+    assert "BE-1" in page and ">expiring<" in page and ">expired<" in page and ">current<" in page
