@@ -148,7 +148,7 @@ def schedule(request, key):
     initial = {"kind": item.kind, "checklist": plan.default_checklist(), "mode": "on_site"}
     if request.user.has_role("lead_auditor"):
         initial["lead_auditor"] = request.user
-    form = ScheduleForm(request.POST or None, item=item, initial=initial)
+    form = ScheduleForm(request.POST if request.method == "POST" else None, item=item, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
