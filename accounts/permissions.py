@@ -60,6 +60,7 @@ VENDOR_MODELS = (
     "contact",
     "contract",
     "industryevent",
+    "capability",
     "serviceline",
     "modality",
     "therapeuticarea",

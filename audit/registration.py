@@ -25,6 +25,7 @@ AUDITED = {
     "vendors.Contact": {},
     "vendors.QualificationDecision": {},
     "vendors.QualityAgreement": {"exclude_fields": ["signed_copy"]},
+    "vendors.Capability": {},
     "monitoring.LimitTable": {},
     "monitoring.ActionLimit": {},
     "monitoring.AlertLimit": {},

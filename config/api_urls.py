@@ -29,6 +29,7 @@ def api_root(request, format=None):
 urlpatterns = [
     path("", api_root, name="root"),
     path("", include("accounts.api.urls")),
+    path("", include("insights.api.urls")),  # /vendors/match/, before the registry's /vendors/<pk>/
     path("", include("vendors.api.urls")),
     path("", include("checklists.api.urls")),
     path("", include("assessments.api.urls")),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("insights/documents-due/", views.documents_due, name="documents_due"),
     path("insights/vendors/", views.risk_vendors, name="risk_vendors"),
     path("compare/", views.compare, name="compare"),
+    path("match/", views.match, name="match"),
     path("compare.csv", views.compare_csv, name="compare_csv"),
     path("assessments/<int:pk>/history/", views.history, name="history"),
     path("assessments/<int:pk>/history.csv", views.history_csv, name="history_csv"),

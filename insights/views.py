@@ -23,7 +23,8 @@ from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
 from . import comparison as comparisons
-from . import dashboards, filters, timeline, vocabulary
+from . import dashboards, filters, matching, timeline, vocabulary
+from .forms import MatchForm
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
 #: Rows on one page of a list.
@@ -367,3 +368,22 @@ def history_csv(request, pk):
     response = HttpResponse(trail.as_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{assessment.reference}-audit-trail.csv"'
     return response
+
+
+# --------------------------------------------------------------------------- the match
+
+
+@login_required
+@staff_only
+def match(request):
+    """Which approved CDMOs can make a product: the form, then the fitting and excluded vendors."""
+    form = MatchForm(request.GET or None)
+    context = {"form": form, "fitting": None, "excluded": None}
+    if request.GET:
+        if not form.is_valid():
+            return render(request, "insights/match.html", context, status=400)
+        data = form.cleaned_data
+        context["fitting"], context["excluded"] = matching.match(
+            request.user, data["modality"], data["phase"], data["batches_per_year"], data["region"]
+        )
+    return render(request, "insights/match.html", context)

@@ -210,6 +210,7 @@ MATRIX = {
     "api/assessments/<pk>/em-results/answers/": {"POST": TEAM_EDIT},
     "api/em-limits/": {"GET": API_STAFF_READ},  # reference data, like the registry
     # --- API: the audit programme (programme/) -------------------------------------------------------
+    "api/vendors/match/": {"GET": row(401, 403, 400, 400, 400, 400, 400)},  # no question asked: 400
     "api/programme/": {"GET": API_STAFF_READ},
     "api/programme/schedule/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
     # Each reader's own feed token: a new one (201), and revoking one they do not have (404).
@@ -266,6 +267,7 @@ MATRIX = {
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
+    "match/": {"GET": PAGE_STAFF},  # the empty form; the question is in the query string
     # --- the audit programme (programme/): the quality organisation reads; quality administrators
     # and lead auditors schedule (an empty form is a 400 past the permission check). The feed needs
     # a live token, not a session: without one it is a 404 for everyone.

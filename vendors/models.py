@@ -343,3 +343,34 @@ class QualityAgreement(Audited):
 
     def __str__(self):
         return f"Quality agreement {self.version} with {self.vendor}"
+
+
+class Capability(Audited):
+    """What a vendor can make and how much (issue #17: capability and capacity). Every field may be
+    unknown (null or empty): the literature says little beyond service lines, and the match
+    (insights/matching.py) says "not recorded" rather than guessing. Modalities are the vendor's
+    own `modalities`."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="capability")
+    clinical = models.BooleanField("serves clinical phases", null=True, blank=True)
+    commercial = models.BooleanField("serves commercial supply", null=True, blank=True)
+    closed_systems = models.BooleanField("closed or automated platforms", null=True, blank=True)
+    platforms = models.CharField(max_length=200, blank=True, help_text="e.g. CliniMACS Prodigy, Cocoon")
+    cleanroom_suites = models.PositiveSmallIntegerField(null=True, blank=True)
+    slots_per_year = models.PositiveIntegerField(
+        "manufacturing slots per year", null=True, blank=True, help_text="Batches it can take on a year."
+    )
+    fresh = models.BooleanField("fresh product", null=True, blank=True)
+    cryopreserved = models.BooleanField("cryopreserved product", null=True, blank=True)
+    regions_shipped = models.JSONField(default=list, blank=True, help_text="Market regions it ships to.")
+
+    class Meta:
+        verbose_name_plural = "capabilities"
+
+    def __str__(self):
+        return f"Capability of {self.vendor}"
+
+    def clean(self):
+        unknown = [r for r in self.regions_shipped or [] if r not in Region.values]
+        if not isinstance(self.regions_shipped, list) or unknown:
+            raise ValidationError({"regions_shipped": f"Use a list of {', '.join(Region.values)}."})
