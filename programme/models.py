@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from audit.models import Audited
-from config.limits import SHORT_TEXT
+from config.limits import REASON, SHORT_TEXT
 
 from .choices import ItemKind
 
@@ -43,6 +43,12 @@ class ProgrammeItem(Audited):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A for-cause proposal judged not to need an audit leaves the programme with a reason.
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissal_reason = models.TextField(blank=True, max_length=REASON, validators=[MaxLengthValidator(REASON)])
 
     class Meta:
         ordering = ["due", "pk"]

@@ -28,6 +28,7 @@ from assessments import planning
 from assessments.models import Assessment
 from checklists.models import Checklist
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.reasons import require_sentence
 from vendors.choices import QualificationStatus
 from vendors.models import Vendor
 
@@ -160,7 +161,9 @@ def items(vendors=None, *, start=None, end=None, kind=None, status=None, today=N
     to `end` (both included; no bound when None), of a `kind` and `status` if given, by due date."""
     today = today or timezone.localdate()
     vendors = Vendor.objects.all() if vendors is None else vendors
-    kept_rows = ProgrammeItem.objects.filter(vendor__in=vendors).select_related("vendor", "assessment__lead_auditor")
+    kept_rows = ProgrammeItem.objects.filter(vendor__in=vendors, dismissed_at__isnull=True).select_related(
+        "vendor", "assessment__lead_auditor"
+    )
     found = [_kept_item(row) for row in kept_rows]
     kept_keys = {(row.vendor_id, row.kind, row.due) for row in kept_rows if row.kind != ItemKind.FOR_CAUSE}
     linked = {row.assessment_id for row in kept_rows if row.assessment_id}
@@ -244,7 +247,7 @@ def find(key: str, today=None) -> Item | None:
     if match is None:
         return None
     if match["pk"]:
-        row = ProgrammeItem.objects.filter(pk=int(match["pk"])).first()
+        row = ProgrammeItem.objects.filter(pk=int(match["pk"]), dismissed_at__isnull=True).first()
         if row is None:
             return None
         vendors = Vendor.objects.filter(pk=row.vendor_id)
@@ -308,3 +311,24 @@ def schedule(item: Item, user, values: dict) -> Assessment:
         except IntegrityError:  # scheduled by someone else meanwhile
             raise ConflictError("This item was scheduled meanwhile; reload the programme.") from None
     return assessment
+
+
+def dismiss(item: Item, user, reason) -> ProgrammeItem:
+    """Take a for-cause proposal out of the programme: the event was judged not to need an audit.
+    Only those who schedule do it, only while it is not scheduled, with a reason of at least a
+    sentence (config/reasons.py); the row and its reason stay, in the audit trail too."""
+    if not user.has_perm("programme.schedule_item"):
+        raise NotAllowed("Only quality administrators and lead auditors dismiss a proposed audit.")
+    if item.kind != ItemKind.FOR_CAUSE or item.kept is None:
+        raise ConflictError("Only a proposed for-cause audit is dismissed; the others follow from the registry.")
+    if not item.may_schedule:
+        raise ConflictError(f"This item is scheduled into {item.assessment.reference}: cancel that assessment first.")
+    text = require_sentence(reason, "the proposed audit is not needed")
+    with transaction.atomic():
+        row = ProgrammeItem.objects.select_for_update().get(pk=item.kept.pk)
+        if row.dismissed_at is not None:
+            raise ConflictError("This proposal was dismissed meanwhile.")
+        row.dismissed_by, row.dismissed_at, row.dismissal_reason = user, timezone.now(), text
+        row._change_reason = text
+        row.save()
+    return row

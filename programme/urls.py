@@ -12,4 +12,5 @@ urlpatterns = [
     path("programme/feed-token/", views.issue_feed_token, name="issue_feed_token"),
     path("programme/feed-token/revoke/", views.revoke_feed_token, name="revoke_feed_token"),
     path("programme/items/<str:key>/schedule/", views.schedule, name="schedule"),
+    path("programme/items/<str:key>/dismiss/", views.dismiss, name="dismiss"),
 ]

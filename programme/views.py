@@ -165,3 +165,23 @@ def schedule(request, key):
                 return redirect(assessment.get_absolute_url())
         status = 400
     return render(request, "programme/schedule.html", {"item": item, "form": form}, status=status)
+
+
+@login_required
+@permission_required("programme.schedule_item", raise_exception=True)
+@require_POST
+def dismiss(request, key):
+    """Dismiss a for-cause proposal with a reason (from the schedule page); refusals are messages."""
+    item = plan.find(key)
+    if item is None:
+        raise Http404("No such item in the programme.")
+    try:
+        plan.dismiss(item, request.user, request.POST.get("reason", ""))
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for problems in exc.errors.values() for m in problems))
+        return redirect("programme:schedule", key=key)
+    except (ConflictError, NotAllowed) as exc:
+        messages.error(request, str(exc))
+        return redirect("programme:programme")
+    messages.success(request, f"The proposed for-cause audit of {item.vendor.name} is dismissed.")
+    return redirect("programme:programme")

@@ -102,6 +102,7 @@ WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
 PROGRAMME_PAGE = Redirect("/programme/")
+SCHEDULE_PAGE = Redirect(r"/programme/items/item-\d+/schedule/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -213,6 +214,7 @@ MATRIX = {
     "api/vendors/match/": {"GET": row(401, 403, 400, 400, 400, 400, 400)},  # no question asked: 400
     "api/programme/": {"GET": API_STAFF_READ},
     "api/programme/schedule/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
+    "api/programme/dismissal/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
     # Each reader's own feed token: a new one (201), and revoking one they do not have (404).
     "api/programme/feed-token/": {"POST": row(401, 403, *[201] * 5), "DELETE": row(401, 403, *[404] * 5)},
     # --- API: PDF reports ----------------------------------------------------------------------------
@@ -276,6 +278,8 @@ MATRIX = {
     "programme.ics": {"GET": everyone(404)},
     "programme/feed-token/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
     "programme/feed-token/revoke/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
+    # A dismissal without a reason is refused after the permission check (a message, then the form).
+    "programme/items/<key>/dismiss/": {"POST": row(LOGIN, 403, 403, 403, SCHEDULE_PAGE, 403, SCHEDULE_PAGE)},
     "programme/items/<key>/schedule/": {
         "GET": row(LOGIN, 403, 403, 403, 200, 403, 200),
         "POST": row(LOGIN, 403, 403, 403, 400, 403, 400),

@@ -51,3 +51,15 @@ class FeedTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     url = serializers.CharField(help_text="The whole programme as the token's user may read it.")
     mine_url = serializers.CharField(help_text="Only the audits the token's user leads or is on the team of.")
+
+
+class DismissalSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=80, help_text="The `key` of a proposed for-cause audit.")
+    reason = serializers.CharField(max_length=5000, help_text="At least a sentence: why no audit is needed.")
+
+
+class DismissedSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    reason = serializers.CharField()
+    dismissed_by = serializers.CharField()
+    dismissed_at = serializers.DateTimeField()

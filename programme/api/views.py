@@ -14,7 +14,14 @@ from config.api import Pagination
 from .. import feeds, plan
 from ..choices import ItemKind, ItemStatus
 from ..filters import filtered_items
-from .serializers import FeedTokenSerializer, ItemSerializer, ScheduledSerializer, ScheduleSerializer
+from .serializers import (
+    DismissalSerializer,
+    DismissedSerializer,
+    FeedTokenSerializer,
+    ItemSerializer,
+    ScheduledSerializer,
+    ScheduleSerializer,
+)
 
 
 def _readers_only(request):
@@ -90,3 +97,26 @@ class FeedTokenView(APIView):
         if not feeds.revoke(request.user):
             raise exceptions.NotFound("You have no calendar feed token.")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DismissalView(APIView):
+    """Dismiss a proposed for-cause audit with a reason of at least a sentence; it leaves the
+    programme (the row and the reason stay, in the audit trail too)."""
+
+    @extend_schema(request=DismissalSerializer, responses={200: DismissedSerializer})
+    def post(self, request):
+        if not request.user.has_perm("programme.schedule_item"):
+            raise exceptions.PermissionDenied("Only quality administrators and lead auditors dismiss a proposed audit.")
+        body = DismissalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = plan.find(body.validated_data["item"])
+        if item is None:
+            raise exceptions.ValidationError({"item": ["No such item in the programme."]})
+        row = plan.dismiss(item, request.user, body.validated_data["reason"])
+        shown = {
+            "item": item.key,
+            "reason": row.dismissal_reason,
+            "dismissed_by": row.dismissed_by.username,
+            "dismissed_at": row.dismissed_at,
+        }
+        return Response(DismissedSerializer(shown).data)

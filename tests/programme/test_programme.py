@@ -446,3 +446,46 @@ def test_the_vendor_page_shows_its_programme_to_its_readers(approved_vendor, cli
     assert "/schedule/" not in page
     client.force_login(lead_auditor)
     assert client.get(approved_vendor.get_absolute_url()).content.decode().count("/schedule/") == 2
+
+
+REASON_TEXT = "The recall concerns a product line this vendor does not make for us."
+
+
+def test_a_for_cause_proposal_is_dismissed_with_a_reason(
+    approved_vendor, lead_auditor, auditor, reviewer, client, lead_api, reviewer_api
+):
+    first = IndustryEvent.objects.create(vendor=approved_vendor, year=2026, kind="recall", detail="Recall one")
+    second = IndustryEvent.objects.create(vendor=approved_vendor, year=2026, kind="recall", detail="Recall two")
+    one, two = (only(plan.items(), reason=ProgrammeItem.objects.get(event=e).reason) for e in (first, second))
+
+    with pytest.raises(NotAllowed):
+        plan.dismiss(one, reviewer, REASON_TEXT)
+    with pytest.raises(InvalidInput):
+        plan.dismiss(one, lead_auditor, "no")
+    with pytest.raises(ConflictError):  # computed items follow from the registry
+        plan.dismiss(only(plan.items(), kind="requalification"), lead_auditor, REASON_TEXT)
+
+    client.force_login(lead_auditor)
+    form = client.get(f"/programme/items/{one.key}/schedule/").content.decode()
+    assert "Dismiss the proposal" in form
+    assert client.post(f"/programme/items/{one.key}/dismiss/", {"reason": "no"}).status_code == 302
+    assert ProgrammeItem.objects.get(pk=one.kept.pk).dismissed_at is None
+    assert client.post(f"/programme/items/{one.key}/dismiss/", {"reason": REASON_TEXT}).status_code == 302
+    row = ProgrammeItem.objects.get(pk=one.kept.pk)
+    assert (row.dismissed_by, row.dismissal_reason) == (lead_auditor, REASON_TEXT)
+    assert [i.key for i in plan.items(kind="for_cause")] == [two.key]
+    assert plan.find(one.key) is None
+    assert AuditEntry.objects.get_for_object(row).filter(reason=REASON_TEXT).exists()
+
+    body = {"item": two.key, "reason": REASON_TEXT}
+    assert reviewer_api.post("/api/programme/dismissal/", body, format="json").status_code == 403
+    plan.schedule(two, lead_auditor, schedule_values(lead_auditor, [auditor], two.due))
+    assert lead_api.post("/api/programme/dismissal/", body, format="json").status_code == 409  # scheduled
+    Assessment.objects.filter(programme_items__pk=two.kept.pk).update(status="cancelled")
+    response = lead_api.post("/api/programme/dismissal/", body, format="json")
+    assert response.status_code == 200 and response.json()["dismissed_by"] == lead_auditor.username
+    assert lead_api.post("/api/programme/dismissal/", body, format="json").status_code == 400  # gone
+    # A dismissed event proposes nothing again when it is saved.
+    second.detail = "Recall two, updated"
+    second.save()
+    assert plan.items(kind="for_cause") == []
