@@ -245,8 +245,8 @@ def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, le
 #: expiring documents 2: certificates and quality agreements), the risk matrix 1; a list or the
 #: risk cell 2 (count, page) and 1 for the details of the rows shown; the comparison 2 for its
 #: form, 1 for the frozen scores, 1 for the criteria and 1 to count what the default selection
-#: leaves out; the vendor page 22 of its own (the registry's sections and its quality
-#: agreements), the history panel's page, its count, the latest approvals, their findings and
+#: leaves out; the vendor page 23 of its own (the registry's sections, its quality agreements
+#: and its capability), the history panel's page, its count, the latest approvals, their findings and
 #: their count, and the programme panel's at most 5 (its kept items, the vendor as due for
 #: requalification and as prospective, the open assessments that answer its items, their teams).
 ROLE_PAGES = {
@@ -264,7 +264,7 @@ ROLE_PAGES = {
         "/compare/?scope=all&page=2": 10,
         "/compare/?search=bulk,many": 11,
         "/compare.csv?scope=all": 10,
-        "HISTORY": 32,
+        "HISTORY": 33,
     },
 }
 

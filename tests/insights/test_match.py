@@ -129,3 +129,17 @@ def test_the_reference_data_gives_modalities_from_the_service_lines(reference_da
         expected |= {"viral_vector_gene_therapy", "viral_vector_cell_therapy"}
     assert modalities == expected and expected
     assert Vendor.objects.filter(modalities__slug="autologous_cell_therapy").exists()
+
+
+def test_the_vendor_page_shows_what_is_recorded_and_what_is_not(approved, client, reviewer):
+    full, sparse = approved
+    client.force_login(reviewer)
+    page = client.get(full.get_absolute_url()).content.decode()
+    assert "Capability and capacity" in page and "commercial: yes" in page and "Europe" in page
+    assert "<dd>40</dd>" in page
+    page = client.get(sparse.get_absolute_url()).content.decode()
+    assert "Phases, platforms, capacity, product, regions</dt><dd>not recorded" in page
+    Capability.objects.create(vendor=sparse, clinical=True)
+    page = client.get(sparse.get_absolute_url()).content.decode()
+    assert "clinical: yes; commercial: not recorded" in page
+    assert "Manufacturing slots a year</dt><dd>not recorded" in page
