@@ -85,21 +85,6 @@ def checklist(db):
     return published_checklist("T-ANSWERS", "Answers test checklist", CHECKLIST)
 
 
-@pytest.fixture
-def private_media(settings, tmp_path):
-    """Evidence goes to a private directory of this test's own."""
-    root = tmp_path / "private"
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
 # --- shape and upsert ---------------------------------------------------------------------------
 
 

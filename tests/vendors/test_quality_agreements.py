@@ -20,20 +20,6 @@ PDF = b"%PDF-1.4\n% signed quality agreement\n1 0 obj<<>>endobj\ntrailer<<>>\n%%
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def private_media(settings, tmp_path):
-    root = tmp_path / "private"
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
 def body(**fields):
     values = {
         "version": "3.0",
