@@ -32,7 +32,7 @@ def test_lead_auditor_schedules_an_item_from_the_programme_page(
     Vendor.objects.filter(pk=late.pk).update(created_at=timezone.now() - datetime.timedelta(days=200))
 
     page = pages.login(lead_auditor)
-    page.get_by_role("link", name="Programme").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme").click()
     expect(page).to_have_url(re.compile(r"/programme/$"))
     expect(page.get_by_role("heading", name="Audit programme")).to_be_visible()
     rows = page.locator("#programme-items tbody tr")
