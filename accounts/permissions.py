@@ -60,6 +60,7 @@ VENDOR_MODELS = (
     "contact",
     "contract",
     "industryevent",
+    "capability",
     "serviceline",
     "modality",
     "therapeuticarea",
@@ -78,6 +79,11 @@ rules.add_perm("accounts", is_quality_admin)
 rules.add_perm("vendors.disqualify_vendor", is_quality_admin)
 rules.add_perm("vendors.reinstate_vendor", is_quality_admin)
 rules.add_perm("vendors.view_qualificationdecision", is_quality_admin)
+# Quality agreements are written once (vendors/agreements.py): a revision is a new version.
+rules.add_perm("vendors.view_qualityagreement", is_quality_staff)
+rules.add_perm("vendors.add_qualityagreement", is_quality_admin)
+rules.add_perm("vendors.change_qualityagreement", rules.always_deny)
+rules.add_perm("vendors.delete_qualityagreement", rules.always_deny)
 for _verb in ("add", "change", "delete"):
     rules.add_perm(f"vendors.{_verb}_qualificationdecision", rules.always_deny)
 

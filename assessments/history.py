@@ -93,6 +93,10 @@ def describe(entries: list[AuditEntry]) -> str:
         model = _model(entry)
         if model == "signature" or (model == "assessment" and "status" in (entry.changes or {})):
             continue
+        if model == "reviewreturn":  # the return is the step itself; its response, the lead's answer
+            if entry.action == AuditEntry.Action.UPDATE:
+                parts.append("answered the return for rework")
+            continue
         by_kind.setdefault((model, entry.action), []).append(entry)
     for (model, action), group in by_kind.items():
         verb = ACTION_VERBS.get(trail.ACTIONS.get(action, ""), "changed")

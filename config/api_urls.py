@@ -29,11 +29,13 @@ def api_root(request, format=None):
 urlpatterns = [
     path("", api_root, name="root"),
     path("", include("accounts.api.urls")),
+    path("", include("insights.api.urls")),  # /vendors/match/, before the registry's /vendors/<pk>/
     path("", include("vendors.api.urls")),
     path("", include("checklists.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("programme.api.urls")),
     path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (?script): the Content-Security-Policy

@@ -21,6 +21,7 @@ from accounts.permissions import is_quality_staff, is_reviewer
 from assessments import evaluation
 from assessments.choices import ACTION_DONE
 from assessments.models import Assessment, CorrectiveAction, ScoreAtApproval
+from vendors import documents
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
@@ -154,6 +155,16 @@ def vendors_due(today: datetime.date | None = None, n: int = CARD_SIZE) -> tuple
     today = today or timezone.localdate()
     overdue = Q(next_requalification_due__lt=today)
     return _top_with_overdue(due_for_requalification(today), mark_due, overdue, "overdue", n, today)
+
+
+# --------------------------------------------------------------------------- documents that expire
+
+
+def documents_due(today: datetime.date | None = None, n: int = CARD_SIZE):
+    """(the `n` soonest GMP certificates, licences and quality agreements of approved vendors
+    expired, expiring or due for review within 90 days; how many in all; how many expired)."""
+    found = documents.due(today=today)
+    return found[:n], len(found), sum(1 for d in found if d.expired)
 
 
 # --------------------------------------------------------------------------- open corrective actions
@@ -310,6 +321,7 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
     queue, queue_count = reviewer_queue(user) if is_reviewer(user) else (None, 0)
     due, due_count, overdue_count = vendors_due(today)
     actions, actions_count, actions_overdue = open_actions(user, today)
+    papers, papers_count, papers_expired = documents_due(today)
     return {
         "staff": True,
         "card_size": CARD_SIZE,
@@ -323,5 +335,8 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
         "open_actions": actions,
         "open_actions_count": actions_count,
         "actions_overdue_count": actions_overdue,
+        "documents_due": papers,
+        "documents_due_count": papers_count,
+        "documents_expired_count": papers_expired,
         "risk_matrix": risk_matrix(user),
     }

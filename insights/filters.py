@@ -89,3 +89,17 @@ class OpenActionFilterSet(django_filters.FilterSet):
 
     def filter_vendor_name(self, queryset, name, value):
         return name_contains(queryset, "finding__assessment__vendor__name", value)
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    """Narrows the vendors whose expiring documents are listed (vendors/documents.py)."""
+
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
+    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices)
+
+    class Meta:
+        model = Vendor
+        fields = ["inherent_risk"]
+
+    def filter_vendor_name(self, queryset, name, value):
+        return name_contains(queryset, "name", value)

@@ -19,11 +19,13 @@ from assessments import history as history_of
 from assessments.models import Assessment
 from audit import trail
 from config import charts, spreadsheet
+from vendors import documents
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
 from . import comparison as comparisons
-from . import dashboards, filters, timeline, vocabulary
+from . import dashboards, filters, matching, timeline, vocabulary
+from .forms import MatchForm
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
 #: Rows on one page of a list.
@@ -89,6 +91,14 @@ REQUALIFICATION_DUE = CardList(
     "vendors_due",
     "No vendor due for requalification matches.",
 )
+DOCUMENTS_DUE = CardList(
+    "Documents expiring",
+    "GMP certificates, licences and quality agreements of approved and conditionally approved vendors that have "
+    "expired or expire (a quality agreement: or are due for review) within 90 days, soonest first.",
+    "insights/_documents_due_rows.html",
+    "documents_due",
+    "No document matches.",
+)
 OPEN_ACTIONS = CardList(
     "Open corrective actions",
     "Corrective actions not yet verified effective or closed, of the assessments you can see, earliest due first.",
@@ -131,6 +141,20 @@ def requalification_due(request):
     """Every approved vendor overdue or due for requalification within the horizon."""
     filterset = filters.RequalificationFilterSet(request.GET, queryset=dashboards.due_for_requalification())
     return _card_list(request, REQUALIFICATION_DUE, filterset, dashboards.mark_due)
+
+
+@login_required
+@staff_only
+def documents_due(request):
+    """Every expiring document of the approved supplier list (the home page's card), by vendor filters."""
+    filterset = filters.DocumentFilterSet(request.GET, queryset=Vendor.objects.all())
+    if not filterset.is_valid():
+        return _bad_filters(filterset.form)
+    found = documents.due(filterset.qs)
+    page, query = _page(request, found)
+    context = {"card": DOCUMENTS_DUE, "filter": filterset, "page_obj": page, "count": page.paginator.count}
+    context.update({"documents_due": page.object_list, "query_without_page": query})
+    return render(request, "insights/card_list.html", context)
 
 
 @login_required
@@ -364,3 +388,22 @@ def history_csv(request, pk):
     response = HttpResponse(trail.as_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{assessment.reference}-audit-trail.csv"'
     return response
+
+
+# --------------------------------------------------------------------------- the match
+
+
+@login_required
+@staff_only
+def match(request):
+    """Which approved CDMOs can make a product: the form, then the fitting and excluded vendors."""
+    form = MatchForm(request.GET or None)
+    context = {"form": form, "fitting": None, "excluded": None}
+    if request.GET:
+        if not form.is_valid():
+            return render(request, "insights/match.html", context, status=400)
+        data = form.cleaned_data
+        context["fitting"], context["excluded"] = matching.match(
+            request.user, data["modality"], data["phase"], data["batches_per_year"], data["region"]
+        )
+    return render(request, "insights/match.html", context)

@@ -127,6 +127,21 @@ reviewer_api = client_fixture("reviewer", doc="The QA reviewer's API client.")
 admin_api = client_fixture("quality_admin", doc="The quality administrator's API client.")
 
 
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Stored files (evidence and its previews, signed copies) go to a private directory of this test's own."""
+    root = tmp_path / "private"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
 # --- Records: the built-in checklist, a vendor, an assessment with its team -------------------
 @pytest.fixture
 def checklist(db):
@@ -170,21 +185,6 @@ def registry_vendor(reference_data):
 def registry_assessment(checklist, registry_vendor, lead_auditor, auditor, reviewer):
     """A planned assessment like `assessment`, of `registry_vendor`."""
     return new_assessment(checklist, registry_vendor, lead_auditor, reviewer, team=[auditor])
-
-
-@pytest.fixture
-def private_media(settings, tmp_path):
-    """Stored files (evidence, previews) go to a private directory of this test's own."""
-    root = tmp_path / "private"
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
 
 
 @pytest.fixture

@@ -102,6 +102,8 @@ WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
 INBOX = Redirect("/notifications/")
+PROGRAMME_PAGE = Redirect("/programme/")
+SCHEDULE_PAGE = Redirect(r"/programme/items/item-\d+/schedule/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -163,6 +165,9 @@ MATRIX = {
     "api/vendors/<pk>/reinstatement/": {"POST": API_ADMIN_ONLY(400)},
     # The history names the deciding assessments (and why they were reopened): administrators only.
     "api/vendors/<pk>/qualification-decisions/": {"GET": API_ADMIN_ONLY(200)},
+    # Quality agreements: read like the registry; recorded by quality administrators ({}: no file, 400).
+    "api/vendors/<pk>/quality-agreements/": {"GET": API_STAFF_READ, "POST": API_ADMIN_ONLY(400)},
+    "api/quality-agreements/<pk>/download/": {"GET": API_STAFF_READ},
     "api/checklists/": {"GET": API_STAFF_READ},
     "api/checklists/import/": {"POST": API_ADMIN_ONLY(400)},
     "api/checklists/<pk>/": {"GET": API_STAFF_READ, "PATCH": API_ADMIN_ONLY(409)},  # published: locked
@@ -211,6 +216,13 @@ MATRIX = {
     "api/assessments/<pk>/em-results/decisions/": {"POST": TEAM_EDIT},
     "api/assessments/<pk>/em-results/answers/": {"POST": TEAM_EDIT},
     "api/em-limits/": {"GET": API_STAFF_READ},  # reference data, like the registry
+    # --- API: the audit programme (programme/) -------------------------------------------------------
+    "api/vendors/match/": {"GET": row(401, 403, 400, 400, 400, 400, 400)},  # no question asked: 400
+    "api/programme/": {"GET": API_STAFF_READ},
+    "api/programme/schedule/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
+    "api/programme/dismissal/": {"POST": row(401, 403, 403, 403, 400, 403, 400)},  # {}: no item
+    # Each reader's own feed token: a new one (201), and revoking one they do not have (404).
+    "api/programme/feed-token/": {"POST": row(401, 403, *[201] * 5), "DELETE": row(401, 403, *[404] * 5)},
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
@@ -266,9 +278,25 @@ MATRIX = {
     "insights/review-queue/": {"GET": PAGE_STAFF},
     "insights/requalification-due/": {"GET": PAGE_STAFF},
     "insights/corrective-actions/": {"GET": PAGE_STAFF},
+    "insights/documents-due/": {"GET": PAGE_STAFF},  # the registry's documents, read like the registry
     "insights/vendors/": {"GET": PAGE_STAFF},
     "compare/": {"GET": PAGE_STAFF},
     "compare.csv": {"GET": PAGE_STAFF},  # content filtered (test below)
+    "match/": {"GET": PAGE_STAFF},  # the empty form; the question is in the query string
+    # --- the audit programme (programme/): the quality organisation reads; quality administrators
+    # and lead auditors schedule (an empty form is a 400 past the permission check). The feed needs
+    # a live token, not a session: without one it is a 404 for everyone.
+    "programme/": {"GET": PAGE_STAFF},
+    "programme.csv": {"GET": PAGE_STAFF},
+    "programme.ics": {"GET": everyone(404)},
+    "programme/feed-token/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
+    "programme/feed-token/revoke/": {"POST": row(LOGIN, 403, *[PROGRAMME_PAGE] * 5)},
+    # A dismissal without a reason is refused after the permission check (a message, then the form).
+    "programme/items/<key>/dismiss/": {"POST": row(LOGIN, 403, 403, 403, SCHEDULE_PAGE, 403, SCHEDULE_PAGE)},
+    "programme/items/<key>/schedule/": {
+        "GET": row(LOGIN, 403, 403, 403, 200, 403, 200),
+        "POST": row(LOGIN, 403, 403, 403, 400, 403, 400),
+    },
     # --- the Django admin ------------------------------------------------------------------------
     "admin/": {"GET": ADMIN(200)},
     "admin/<app_label>/": {"GET": ADMIN(200)},  # the app index, for app_label=assessments
@@ -407,6 +435,8 @@ URL_OBJECTS = {
     "assessments/": {"pk": "submitted.pk", "code": "question_code", "name": "step_name"},
     "evidence/": {"pk": "evidence.pk"},
     "reports/": {"pk": "report.pk"},
+    "programme/": {"key": "programme_key"},
+    "api/quality-agreements/": {"pk": "agreement.pk"},
     "admin/": {"app_label": "admin_app_label", "url": "admin_missing_page", "id": "users.lead_auditor.pk"},
 }
 KWARGS_OVERRIDE = {
@@ -517,8 +547,10 @@ def build_world():
     from monitoring import reference_data as em_reference_data
     from monitoring.models import AlertLimit, DataSet, LimitTable
     from notifications import events
+    from programme.models import ProgrammeItem
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
+    from vendors import agreements
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
 
     ensure_role_groups()
@@ -622,6 +654,16 @@ def build_world():
     archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
 
     notification = events.tell([lead], "submitted", "For the lead", "Only the lead reads it.", "/")[0]
+    agreement = agreements.record(
+        vendor,
+        users.quality_admin,
+        {"version": "1.0", "effective_on": date(2025, 1, 1)},
+        SimpleUploadedFile("qa.pdf", b"%PDF-1.4 the matrix's quality agreement", content_type="application/pdf"),
+    )
+    # A for-cause audit proposed for the matrix's vendor, to schedule.
+    programme_item = ProgrammeItem.objects.create(
+        vendor=vendor, kind="for_cause", due=date(2030, 1, 31), reason="A warning letter.", created_by=lead
+    )
 
     access = {
         "user_agent": "pytest",
@@ -683,6 +725,8 @@ def build_world():
         notification=notification,
         question_code=QUESTION_CODE,
         step_name="submit",
+        programme_key=f"item-{programme_item.pk}",
+        agreement=agreement,
         admin_objects=admin_objects,
         admin_app_label="assessments",
         admin_missing_page="no-such-page/",
@@ -713,7 +757,7 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-        for stored in (built.evidence.file, built.report.file, built.archive.file):
+        for stored in (built.evidence.file, built.report.file, built.archive.file, built.agreement.signed_copy):
             stored.storage.delete(stored.name)
     fast_hashing.disable()
 

@@ -14,6 +14,7 @@ from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
 from . import qualification
 from .models import (
+    Capability,
     Contact,
     Contract,
     GMPCertificate,
@@ -54,6 +55,12 @@ class ContractInline(admin.TabularInline):
 class IndustryEventInline(admin.TabularInline):
     model = IndustryEvent
     extra = 0
+
+
+class CapabilityInline(admin.StackedInline):
+    model = Capability
+    extra = 0
+    max_num = 1
 
 
 class QualificationDecisionInline(admin.TabularInline):
@@ -119,7 +126,14 @@ class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissi
     filter_horizontal = ["service_lines", "modalities", "therapeutic_areas"]
     readonly_fields = ["region", *qualification.DECIDED_FIELDS, "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [SiteInline, ContactInline, ContractInline, IndustryEventInline, QualificationDecisionInline]
+    inlines = [
+        SiteInline,
+        ContactInline,
+        ContractInline,
+        IndustryEventInline,
+        CapabilityInline,
+        QualificationDecisionInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "legal_name", "slug", "country", "region", "website", "description"]}),
         ("Services", {"fields": ["service_lines", "modalities", "therapeutic_areas"]}),

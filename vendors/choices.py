@@ -56,8 +56,25 @@ class LicenceKind(Choices):
 
 
 class EventKind(Choices):
+    """What happened to a vendor in the industry. The last four are regulatory or quality signals:
+    recorded on an approved vendor, each proposes a for-cause audit (`SERIOUS_EVENTS`)."""
+
     FACILITY_EXPANSION = "facility_expansion", "Facility expansion"
     ACQUISITION = "acquisition", "Acquisition"
     CONTRACT = "contract", "Contract"
     GOVERNMENT_FACILITY = "government_facility", "Government-funded facility"
     OTHER = "other", "Other"
+    WARNING_LETTER = "warning_letter", "Warning letter"
+    RECALL = "recall", "Recall"
+    OAI_INSPECTION = "oai_inspection", "Inspection classified OAI"
+    CRITICAL_FINDING_ELSEWHERE = "critical_finding_elsewhere", "Critical finding in another audit"
+
+
+#: Industry events that call a vendor's qualification into question: recorded on an approved or
+#: conditionally approved vendor, each proposes a for-cause audit in the audit programme.
+SERIOUS_EVENTS = (
+    EventKind.WARNING_LETTER,
+    EventKind.RECALL,
+    EventKind.OAI_INSPECTION,
+    EventKind.CRITICAL_FINDING_ELSEWHERE,
+)

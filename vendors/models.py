@@ -1,6 +1,9 @@
 """The registry of contract manufacturers (CDMOs): who they are, where they make things, what
 they have made for whom, and where each stands on the approved supplier list."""
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -15,6 +18,10 @@ from config.limits import LONG_TEXT, REASON, SHORT_TEXT
 
 from .choices import EventKind, InherentRisk, LicenceKind, QualificationEvent, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
+
+#: A licence, certificate or quality agreement expiring (or due for review) within this many days
+#: is flagged as expiring.
+EXPIRY_WARNING_DAYS = 90
 
 
 class LookupValue(models.Model):
@@ -233,6 +240,14 @@ class GMPCertificate(models.Model):
     def expired(self) -> bool:
         return bool(self.expires_on and self.expires_on < timezone.localdate())
 
+    @property
+    def expiring(self) -> bool:
+        """Not expired, but expiring within `EXPIRY_WARNING_DAYS`."""
+        today = timezone.localdate()
+        return bool(
+            self.expires_on and today <= self.expires_on <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        )
+
 
 class Contact(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contacts")
@@ -277,7 +292,7 @@ class IndustryEvent(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField(null=True, blank=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     detail = models.TextField(max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     floor_area_sq_ft = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=160, blank=True)
@@ -293,3 +308,69 @@ class IndustryEvent(models.Model):
     @property
     def date_label(self) -> str:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+def agreement_path(instance, filename):
+    """Signed copies are stored under a random name; the original name is kept in the database."""
+    return f"quality-agreements/{instance.vendor_id}/{uuid.uuid4().hex}"
+
+
+class QualityAgreement(Audited):
+    """A quality agreement with the vendor (for one of its sites, or the whole vendor): its
+    version, when it takes effect, is due for review and expires, the signed copy (a PDF kept with
+    its SHA-256) and who approved it. Written once (vendors/agreements.py): a revised agreement is
+    a new version, the earlier ones stay as they were."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="quality_agreements")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="quality_agreements")
+    version = models.CharField(max_length=40)
+    effective_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True, help_text="When the agreement is due for review.")
+    expires_on = models.DateField(null=True, blank=True)
+    signed_copy = models.FileField(upload_to=agreement_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["vendor", "-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "site", "version"], name="one_quality_agreement_version"),
+        ]
+
+    def __str__(self):
+        return f"Quality agreement {self.version} with {self.vendor}"
+
+
+class Capability(Audited):
+    """What a vendor can make and how much (issue #17: capability and capacity). Every field may be
+    unknown (null or empty): the literature says little beyond service lines, and the match
+    (insights/matching.py) says "not recorded" rather than guessing. Modalities are the vendor's
+    own `modalities`."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="capability")
+    clinical = models.BooleanField("serves clinical phases", null=True, blank=True)
+    commercial = models.BooleanField("serves commercial supply", null=True, blank=True)
+    closed_systems = models.BooleanField("closed or automated platforms", null=True, blank=True)
+    platforms = models.CharField(max_length=200, blank=True, help_text="e.g. CliniMACS Prodigy, Cocoon")
+    cleanroom_suites = models.PositiveSmallIntegerField(null=True, blank=True)
+    slots_per_year = models.PositiveIntegerField(
+        "manufacturing slots per year", null=True, blank=True, help_text="Batches it can take on a year."
+    )
+    fresh = models.BooleanField("fresh product", null=True, blank=True)
+    cryopreserved = models.BooleanField("cryopreserved product", null=True, blank=True)
+    regions_shipped = models.JSONField(default=list, blank=True, help_text="Market regions it ships to.")
+
+    class Meta:
+        verbose_name_plural = "capabilities"
+
+    def __str__(self):
+        return f"Capability of {self.vendor}"
+
+    def clean(self):
+        unknown = [r for r in self.regions_shipped or [] if r not in Region.values]
+        if not isinstance(self.regions_shipped, list) or unknown:
+            raise ValidationError({"regions_shipped": f"Use a list of {', '.join(Region.values)}."})

@@ -54,6 +54,15 @@ class VendorIndex:
         return self.by_name.get(normalise(name))
 
 
+#: What a service line of the literature says of the modalities a vendor makes (market segments):
+#: tissue and cell therapy is cell therapy, autologous and allogeneic; gene therapy and viral
+#: products are viral vectors, for gene and for cell therapy. Nothing more is inferred.
+MODALITIES_OF_LINE = {
+    ServiceLine.CELL_THERAPY: ("autologous_cell_therapy", "allogeneic_cell_therapy"),
+    ServiceLine.GENE_THERAPY: ("viral_vector_gene_therapy", "viral_vector_cell_therapy"),
+}
+
+
 def _lookup(model, values):
     for order, (slug, name) in enumerate(values):
         model.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
@@ -79,6 +88,9 @@ def _vendor(row, source):
     ]
     if created:
         vendor.service_lines.set(ServiceLine.objects.filter(slug__in=lines))
+    if not vendor.modalities.exists():  # filled where empty, never overwritten
+        slugs = [m for line in lines for m in MODALITIES_OF_LINE[line]]
+        vendor.modalities.set(Modality.objects.filter(slug__in=slugs))
     return created
 
 

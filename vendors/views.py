@@ -4,9 +4,10 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import panels, qualification
+from . import agreements, panels, qualification
+from .countries import Region
 from .filters import VendorFilterSet
-from .models import Site, Vendor
+from .models import Capability, Site, Vendor
 
 
 class VendorListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
@@ -21,6 +22,7 @@ class VendorListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        context["lacking_agreement"] = agreements.vendors_lacking([v.pk for v in context["object_list"]])
         return context
 
 
@@ -46,4 +48,9 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             context["qualification_decisions"] = qualification.history(self.object)
         context["may_disqualify"] = qualification.may_disqualify(self.object, self.request.user)
         context["may_reinstate"] = qualification.may_reinstate(self.object, self.request.user)
+        capability = Capability.objects.filter(vendor=self.object).first()
+        context["capability"] = capability
+        context["regions_shipped"] = [Region(r).label for r in (capability.regions_shipped if capability else [])]
+        context["quality_agreements"] = agreements.standing(self.object)
+        context["lacks_agreement"] = agreements.lacks_current(self.object, shown=context["quality_agreements"])
         return context

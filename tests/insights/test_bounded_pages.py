@@ -241,17 +241,20 @@ def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, le
 
 
 #: role: {page: the most queries it may make}. Every page pays 3 for the session and the user and
-#: 3 for the session's save; the home page's cards 2 or 3 each (rows, count, progress), the risk
-#: matrix 1; a list or the risk cell 2 (count, page) and 1 for the details of the rows shown; the
-#: comparison 2 for its form, 1 for the frozen scores, 1 for the criteria and 1 to count what the
-#: default selection leaves out; the vendor page 21 of its own (the registry's sections) and the
-#: history panel's page, its count, the latest approvals, their findings and their count.
+#: 3 for the session's save; the home page's cards 2 or 3 each (rows, count, progress; the
+#: expiring documents 2: certificates and quality agreements), the risk matrix 1; a list or the
+#: risk cell 2 (count, page) and 1 for the details of the rows shown; the comparison 2 for its
+#: form, 1 for the frozen scores, 1 for the criteria and 1 to count what the default selection
+#: leaves out; the vendor page 23 of its own (the registry's sections, its quality agreements
+#: and its capability), the history panel's page, its count, the latest approvals, their findings and
+#: their count, and the programme panel's at most 5 (its kept items, the vendor as due for
+#: requalification and as prospective, the open assessments that answer its items, their teams).
 ROLE_PAGES = {
-    "auditor": {"/": 14, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
-    "lead_auditor": {"/": 14, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
-    "reviewer": {"/": 14, "/insights/review-queue/": 8},
+    "auditor": {"/": 16, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
+    "lead_auditor": {"/": 16, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
+    "reviewer": {"/": 16, "/insights/review-queue/": 8},
     "quality_admin": {
-        "/": 12,
+        "/": 14,
         "/insights/requalification-due/": 8,
         "/insights/corrective-actions/": 8,
         "/insights/vendors/?inherent_risk=high&rating=low": 9,  # never empty: see World
@@ -261,7 +264,7 @@ ROLE_PAGES = {
         "/compare/?scope=all&page=2": 10,
         "/compare/?search=bulk,many": 11,
         "/compare.csv?scope=all": 10,
-        "HISTORY": 28,
+        "HISTORY": 33,
     },
 }
 

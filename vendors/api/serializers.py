@@ -2,9 +2,10 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
+from accounts.models import User
 from config import reasons
 from config.api import BlankChoicesAreNull
-from vendors import qualification
+from vendors import agreements, qualification
 from vendors.countries import COUNTRY_NAMES
 from vendors.models import (
     Contact,
@@ -13,6 +14,7 @@ from vendors.models import (
     IndustryEvent,
     Modality,
     QualificationDecision,
+    QualityAgreement,
     ServiceLine,
     Site,
     TherapeuticArea,
@@ -160,3 +162,51 @@ class QualificationDecisionRequestSerializer(serializers.Serializer):
         help_text=f"At least a sentence saying why ({reasons.MIN_WORDS} words, {reasons.MIN_CHARS} characters)",
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+
+
+class QualityAgreementSerializer(serializers.ModelSerializer):
+    standing = serializers.SerializerMethodField()
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QualityAgreement
+        fields = [
+            "id",
+            "vendor",
+            "site",
+            "version",
+            "effective_on",
+            "review_on",
+            "expires_on",
+            "standing",
+            "original_name",
+            "size",
+            "sha256",
+            "approved_by",
+            "recorded_by",
+            "recorded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_standing(self, obj) -> str:
+        return agreements.standing_of(obj)
+
+    def get_download(self, obj) -> str:
+        return f"/api/quality-agreements/{obj.pk}/download/"
+
+
+class QualityAgreementRequestSerializer(serializers.Serializer):
+    """A new quality agreement: multipart, with the signed copy as `signed_copy` (a PDF)."""
+
+    version = serializers.CharField(max_length=40)
+    effective_on = serializers.DateField()
+    review_on = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    approved_by = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    signed_copy = serializers.FileField()

@@ -1,19 +1,23 @@
 from django.db.models import Prefetch
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api.permissions import RulesPermission
-from vendors import qualification
+from vendors import agreements, qualification
 from vendors.api.serializers import (
     QualificationDecisionRequestSerializer,
     QualificationDecisionSerializer,
+    QualityAgreementRequestSerializer,
+    QualityAgreementSerializer,
     VendorDetailSerializer,
     VendorSerializer,
 )
 from vendors.filters import VendorFilterSet
-from vendors.models import Site, Vendor
+from vendors.models import QualityAgreement, Site, Vendor
 
 
 class VendorViewSet(viewsets.ModelViewSet):
@@ -76,3 +80,47 @@ class VendorViewSet(viewsets.ModelViewSet):
             )
         page = self.paginate_queryset(qualification.history(vendor))
         return self.get_paginated_response(QualificationDecisionSerializer(page, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=QualityAgreementSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": QualityAgreementRequestSerializer},
+        responses={201: QualityAgreementSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], url_path="quality-agreements")
+    def quality_agreements(self, request, pk=None):
+        """GET: the vendor's quality agreements, latest effective first, each with its standing
+        (`current`, `expiring`, `review_due`, `expired`, `not_yet_effective`). POST (quality
+        administrators): record one, multipart with the signed copy as `signed_copy` (a PDF)."""
+        vendor = self.get_object()
+        if request.method == "GET":
+            rows = QualityAgreement.objects.filter(vendor=vendor).select_related("approved_by", "recorded_by")
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(QualityAgreementSerializer(page, many=True).data)
+        body = QualityAgreementRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        upload = values.pop("signed_copy")
+        agreement = agreements.record(vendor, request.user, values, upload)
+        return Response(QualityAgreementSerializer(agreement).data, status=201)
+
+
+class QualityAgreementDownloadView(APIView):
+    """The signed copy of a quality agreement, as it was recorded (its SHA-256 in the header)."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, pk):
+        if not request.user.has_perm("vendors.view_qualityagreement"):
+            raise exceptions.PermissionDenied("The registry is for the quality organisation.")
+        agreement = QualityAgreement.objects.filter(pk=pk).first()
+        if agreement is None:
+            raise exceptions.NotFound("Not found.")
+        response = FileResponse(
+            agreement.signed_copy.open("rb"),
+            as_attachment=True,
+            filename=agreement.original_name,
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = agreement.sha256
+        return response
