@@ -25,6 +25,7 @@ from checklists.models import Criterion, Question
 from config import charts
 from monitoring import report as em_report
 
+from . import content
 from .choices import ReportKind
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
     )
     current_hash = record.content_hash(assessment)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
-    return {
+    context = {
         "assessment": assessment,
         "report": report,
         "score": result,
@@ -149,6 +150,8 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "static_prefix": STATIC_PREFIX,
         "em": em_report.section_context(assessment),  # the EM section (monitoring/report.py)
     }
+    context.update(content.qp_content(context))  # reports/content.py
+    return context
 
 
 def render_html(assessment: Assessment, report=None) -> tuple[str, str]:
