@@ -174,6 +174,8 @@ class Action:
 
 
 VERBS = {AuditEntry.Action.CREATE: "added", AuditEntry.Action.UPDATE: "changed", AuditEntry.Action.DELETE: "removed"}
+#: How the trail counts the objects whose verbose names do not count well.
+COUNTED_AS = {("assessments", "evidence"): ("evidence file", "evidence files")}
 
 
 def _new_value(entry, name):
@@ -211,7 +213,8 @@ def _describe(entry, action: Action) -> None:
         action.events.append(entry.reason or "system event")
         return
     meta = model._meta
-    action.counts[(VERBS.get(entry.action, "recorded"), str(meta.verbose_name), str(meta.verbose_name_plural))] += 1
+    singular, plural = COUNTED_AS.get((ct.app_label, ct.model), (str(meta.verbose_name), str(meta.verbose_name_plural)))
+    action.counts[(VERBS.get(entry.action, "recorded"), singular, plural)] += 1
 
 
 def _field_name(model, name: str) -> str:
