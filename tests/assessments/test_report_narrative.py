@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from config.limits import LONG_TEXT
 from tests.conftest import PASSWORD
 from tests.factories import approved_assessment, attach_required_evidence, compliant_answers
+from tests.helpers.admin import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,18 @@ def test_the_page_is_read_only_for_the_reviewer_and_once_approved(client, checkl
         assert "read-only" in response.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).conclusion == CONCLUSION
     assert narrative_entries(assessment) == []
+
+
+def test_the_admin_shows_the_narrative_and_its_plan_changes_leave_it_alone(client, assessment, quality_admin):
+    Assessment.objects.filter(pk=assessment.pk).update(conclusion=CONCLUSION)
+    client.force_login(quality_admin)
+    change_url = f"/admin/assessments/assessment/{assessment.pk}/change/"
+    page = client.get(change_url)
+    assert page.status_code == 200 and CONCLUSION in page.content.decode()
+    assert 'name="conclusion"' not in page.content.decode()  # read-only there: the audit team writes it
+    data = admin_form_data(page)
+    data.update(scope="Autologous CAR-T drug product", conclusion="Written in the admin.")
+    response = client.post(change_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assessment.refresh_from_db()
+    assert (assessment.scope, assessment.conclusion) == ("Autologous CAR-T drug product", CONCLUSION)
