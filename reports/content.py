@@ -25,7 +25,7 @@ from assessments.models import Assessment, Evidence
 from assessments.planning import NARRATIVE
 from assessments.templatetags.stamps import moment_text
 from audit.models import AuditEntry
-from checklists.choices import value_label
+from checklists.choices import AnswerType, value_label
 from config import charts
 from vendors.choices import RiskRating
 
@@ -104,8 +104,11 @@ def _mark_answers(criteria: list[dict]) -> None:
                 item["value_label"] = f"does not apply: {question.condition_question} is not “{shown}”"
                 continue
             item["verdict"] = scoring.verdict(evaluation.question_spec(question, block["criterion"].code), value)
-            shown_value = item["verdict"] not in (AnswerVerdict.NOT_ANSWERED, AnswerVerdict.NOT_APPLICABLE)
-            item["value_label"] = value_label(question, value) if shown_value else ""
+            # The answer itself where it says more than the verdict: not for a compliance answer
+            # (the verdict is its value), N/A or no answer.
+            said = item["verdict"] in (AnswerVerdict.NOT_ANSWERED, AnswerVerdict.NOT_APPLICABLE)
+            said = said or question.answer_type == AnswerType.COMPLIANCE
+            item["value_label"] = "" if said else value_label(question, value)
 
 
 def _evidence_index(assessment: Assessment) -> list[Evidence]:

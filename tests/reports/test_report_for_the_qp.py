@@ -199,3 +199,20 @@ def test_the_document_control_block_numbers_versions_and_supersedes(qp_report, l
     second, pdf = final_pdf(assessment, reviewer)
     control = section(pdf["flat"], "Document control", "Executive summary")
     assert squash(f"Report number{second.reference}Version2Supersedes{first.reference}") in control
+
+
+def test_a_question_whose_condition_is_not_met_is_marked_na_with_the_condition_in_words(
+    assessment, lead_auditor, checklist
+):
+    dependent = checklist.questions.get(code="A.7")
+    assert (dependent.condition_question, dependent.condition_equals) == ("A.6", "yes")
+    items = [i for i in compliant_answers(checklist, **{"A.6": "no"}) if i["question"] != "A.7"]
+    answers.save_answers(assessment, lead_auditor, items)
+    report = new_report(assessment, lead_auditor, AuditReport.Kind.DRAFT)
+    pdf = read_pdf(rendering.html_to_pdf(rendering.render_html(assessment, report)[0]))
+    text = pdf["text"]  # the layout, without the rotated DRAFT watermark
+    qa = text[text.index("Questions and answers") :]
+    assert re.search(r"(?m)^\s*A\.7\s.*N/A\s*$", qa)
+    # the condition in words, on one line or wrapped in its cell beside the question's text
+    assert re.search(r"does not apply: A\.6 is(?: | *\n[^\n]*? )not “Yes”", qa)
+    assert re.search(r"(?m)^\s*A\.6\s.*Not compliant\s*$", qa)
