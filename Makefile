@@ -4,6 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Test processes side by side (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 .PHONY: run test test-fast install system-deps-run system-deps-test lint format clean
 
@@ -11,7 +14,7 @@ run: system-deps-run install
 	scripts/run.sh
 
 test: system-deps-test install lint
-	scripts/test.sh $(PYTEST_ARGS)
+	scripts/test.sh $(XDIST) $(PYTEST_ARGS)
 
 # Style and the direction of dependencies between apps (docs/architecture.md); part of `make test`.
 lint: install
@@ -26,7 +29,7 @@ format: install
 
 # The quick part of the suite, while working: no test marked slow, browser, integration or pdf.
 test-fast: install
-	scripts/test.sh -m "not slow and not browser and not integration and not pdf" $(PYTEST_ARGS)
+	scripts/test.sh $(XDIST) -m "not slow and not browser and not integration and not pdf" $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed
 

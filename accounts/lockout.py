@@ -10,9 +10,12 @@ ends the account's API token."""
 import ipaddress
 
 from django.conf import settings
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import JsonResponse
 from django.shortcuts import render
+
+#: Sent once per lock-out, at the failure that starts it, with `username` and `ip_address`.
+account_locked = Signal()
 
 LOCKED_MESSAGE = "This account is locked after repeated failed log-ins. Ask a quality administrator to unlock it."
 
@@ -81,3 +84,4 @@ def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     )
     if user is not None:
         Token.objects.filter(user=user).delete()
+    account_locked.send(sender=User, username=username, ip_address=ip_address or "")

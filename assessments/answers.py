@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from checklists.choices import NOT_APPLICABLE as NA
@@ -15,7 +16,7 @@ from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT
 
 from . import evaluation, workflow
-from .models import Answer, Assessment
+from .models import Answer, Assessment, Evidence
 
 #: A text answer, a comment and an N/A justification: the cap of their fields (config/limits.py).
 MAX_TEXT = LONG_TEXT
@@ -76,10 +77,22 @@ class AnswerInput:
     version: int | None
 
 
-def _parse(assessment: Assessment, items) -> list[AnswerInput]:
+def _check_list(items) -> None:
     if not isinstance(items, list):
         raise AnswerInvalid({"detail": ["Send a list of answers."]})
-    questions = {q.code: q for q in Question.objects.filter(checklist_id=assessment.checklist_id)}
+
+
+def _parse(assessment: Assessment, items, known: dict[str, Question] | None = None) -> list[AnswerInput]:
+    """The items checked against their questions; `known`: questions already read, by code (those
+    of the stored answers), so that only the others are read."""
+    _check_list(items)
+    questions = dict(known or {})
+    codes = {item["question"] for item in items if isinstance(item, dict) and isinstance(item.get("question"), str)}
+    if codes - set(questions):
+        questions.update(
+            (q.code, q)
+            for q in Question.objects.filter(checklist_id=assessment.checklist_id, code__in=codes - set(questions))
+        )
     errors: dict[str, list[str]] = {}
     parsed, seen = [], set()
     for index, item in enumerate(items):
@@ -133,24 +146,38 @@ def _would_change(answer: Answer | None, item: AnswerInput) -> bool:
     return any(getattr(answer, key) != value for key, value in item.fields.items())
 
 
-def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[Answer]:
-    """Apply a list of answer items all together, or raise and change nothing.
+def save_answers(assessment: Assessment, user, items, reason: str = "", *, locked: bool = False) -> list[Answer]:
+    """Apply a list of answer items all together, or raise and change nothing; returns the
+    answers of the items, as they now are, in the order of the items.
 
     An item whose content equals what is stored changes nothing (idempotent retries); an item
-    carried over from the last assessment is confirmed by being sent again."""
-    workflow.check_editable(assessment, user, reason)
-    parsed = _parse(assessment, items)
-    with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        workflow.check_editable(locked, user, reason)
-        existing = {
-            a.question_id: a
-            # of=self: the default ordering joins the checklist's questions, which must not be locked
-            # (on PostgreSQL that would make every assessment on this checklist wait for this one).
-            for a in Answer.objects.select_for_update(of=("self",)).filter(
-                assessment=assessment, question__in=[p.question for p in parsed]
-            )
-        }
+    carried over from the last assessment is confirmed by being sent again. `locked`: the caller
+    has read `assessment` (and its team) with `select_for_update` in the transaction it holds
+    (the API does, to see and lock the record in one read); otherwise it is read and locked here.
+    Either way every check is made on the locked record."""
+    if not locked:
+        workflow.check_editable(assessment, user, reason)
+        _check_list(items)
+    # Locked by the caller: inside its transaction, which any refusal here rolls back whole.
+    with transaction.atomic(savepoint=not locked):
+        if locked:
+            current = assessment
+        else:
+            current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        workflow.check_editable(current, user, reason)
+        # Every answer of the record, locked, with its question and whether it has evidence: the
+        # items' rows, the values the score needs, and the answers the reply shows, in one read.
+        # of=self: the default ordering joins the checklist's questions, which must not be locked
+        # (on PostgreSQL that would make every assessment on this checklist wait for this one).
+        stored = list(
+            Answer.objects.select_for_update(of=("self",))
+            .filter(assessment=assessment)
+            .select_related("question", "updated_by")
+            .annotate(has_evidence=Exists(Evidence.objects.filter(answer=OuterRef("pk"))))
+        )
+        parsed = _parse(assessment, items, {a.question.code: a.question for a in stored})
+        by_question = {a.question_id: a for a in stored}
+        existing = {p.question.pk: by_question[p.question.pk] for p in parsed if p.question.pk in by_question}
         # A stale version is a conflict only when the item would change the answer: a retry of a
         # request that was applied (same content, version read before it) loses nothing, so it is
         # answered like the first time instead of with a 409 (writes are idempotent).
@@ -162,14 +189,14 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             and _would_change(existing.get(p.question.pk), p)
         ]
         if stale:
-            current = [existing.get(p.question.pk) for p in stale]
+            current_answers = [existing.get(p.question.pk) for p in stale]
             raise StaleAnswer(
                 "Another change was saved after you read "
                 + ", ".join(p.question.code for p in stale)
                 + "; nothing was saved. Review the current answers and send yours again.",
                 current=[
                     answer_dict(a) if a else {"question": p.question.code, "value": None, "version": 0}
-                    for a, p in zip(current, stale, strict=True)
+                    for a, p in zip(current_answers, stale, strict=True)
                 ],
             )
         saved = []
@@ -178,7 +205,10 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             if not _would_change(answer, p):
                 saved.append(answer)
                 continue
-            answer = answer or Answer(assessment=assessment, question=p.question, version=0)
+            if answer is None:
+                answer = Answer(assessment=assessment, question=p.question, version=0)
+                answer.has_evidence = False
+                by_question[p.question.pk] = answer
             for key, value in p.fields.items():
                 setattr(answer, key, value)
             answer.carried_over = False
@@ -187,10 +217,10 @@ def save_answers(assessment: Assessment, user, items, reason: str = "") -> list[
             answer._change_reason = reason
             answer.save()
             saved.append(answer)
-        if locked.status == Assessment.Status.PLANNED:
-            workflow.start(locked, user)
-        Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
-        evaluation.refresh(assessment)
+        if current.status == Assessment.Status.PLANNED:
+            workflow.start(current, user)
+        values = {a.question.code: a.value for a in by_question.values()}
+        evaluation.refresh(assessment, values, updated_at=timezone.now())
     return saved
 
 

@@ -6,4 +6,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments"
 
     def ready(self):
-        from . import permissions  # noqa: F401  registers the permission rules of assessments
+        from . import memo, permissions  # noqa: F401  registers the permission rules of assessments
+
+        memo.connect()  # every write empties the per-request memo

@@ -16,7 +16,7 @@ from django.utils import timezone
 from checklists.models import Checklist, Criterion, Question
 from checklists.scoring_settings import ScoringSettings
 
-from . import scoring
+from . import memo, scoring
 from .choices import AssessmentStatus
 from .models import Answer, Assessment, Evidence, Finding, ScoreAtApproval
 
@@ -64,7 +64,13 @@ def checklist_specs(checklist: Checklist) -> tuple:
 
 
 def answer_values(assessment: Assessment) -> tuple[dict, dict]:
-    """The answers as the engine reads them: {code: value} and {code: N/A justification}."""
+    """The answers as the engine reads them: {code: value} and {code: N/A justification}; read once
+    per request (assessments/memo.py)."""
+    values, justifications = memo.remember(assessment, "answer_values", lambda: _answer_values(assessment))
+    return dict(values), dict(justifications)
+
+
+def _answer_values(assessment: Assessment) -> tuple[dict, dict]:
     values, justifications = {}, {}
     for code, value, justification in Answer.objects.filter(assessment=assessment).values_list(
         "question__code", "value", "na_justification"
@@ -75,13 +81,30 @@ def answer_values(assessment: Assessment) -> tuple[dict, dict]:
 
 
 def finding_classes(assessment: Assessment) -> list[tuple[str, str]]:
-    return list(Finding.objects.filter(assessment=assessment).values_list("criterion__code", "classification"))
+    """(criterion code, class) of each finding; read once per request (assessments/memo.py)."""
+    return list(
+        memo.remember(
+            assessment,
+            "finding_classes",
+            lambda: tuple(
+                Finding.objects.filter(assessment=assessment).values_list("criterion__code", "classification")
+            ),
+        )
+    )
 
 
 def score(assessment: Assessment) -> scoring.AssessmentScore:
-    """Once approved, the requalification interval is that of the decision taken."""
+    """Once approved, the requalification interval is that of the decision taken. Worked out once
+    per request (assessments/memo.py)."""
+    return memo.remember(
+        assessment, "score", lambda: _score(assessment), assessment.status, assessment.decision, assessment.vendor_id
+    )
+
+
+def _score(assessment: Assessment, values: dict | None = None) -> scoring.AssessmentScore:
     criteria, questions = checklist_specs(assessment.checklist)
-    values, _ = answer_values(assessment)
+    if values is None:
+        values, _ = answer_values(assessment)
     return scoring.score_assessment(
         criteria,
         questions,
@@ -101,7 +124,12 @@ def visible_question_codes(assessment: Assessment, values: dict | None = None) -
 
 
 def missing_items(assessment: Assessment) -> list[tuple[str, str, str]]:
-    """(question code, criterion code, what is missing) for each question that blocks submission."""
+    """(question code, criterion code, what is missing) for each question that blocks submission;
+    worked out once per request (assessments/memo.py)."""
+    return list(memo.remember(assessment, "missing_items", lambda: tuple(_missing_items(assessment))))
+
+
+def _missing_items(assessment: Assessment) -> list[tuple[str, str, str]]:
     _, questions = checklist_specs(assessment.checklist)
     values, justifications = answer_values(assessment)
     with_evidence = set(
@@ -118,11 +146,13 @@ def missing_for_submission(assessment: Assessment) -> list[str]:
     return [f"{code}: {text}" for code, _, text in missing_items(assessment)]
 
 
-def refresh(assessment: Assessment) -> scoring.AssessmentScore:
-    """Store the current overall score and rating on the assessment (for lists and filters)."""
-    result = score(assessment)
+def refresh(assessment: Assessment, values: dict | None = None, **fields) -> scoring.AssessmentScore:
+    """Store the current overall score and rating on the assessment (for lists and filters).
+    `values`: the answers as `answer_values` reads them, when the caller has them already;
+    `fields`: other columns of the assessment written in the same UPDATE (e.g. `updated_at`)."""
+    result = _score(assessment, values) if values is not None else score(assessment)
     Assessment.objects.filter(pk=assessment.pk).update(
-        overall_score=result.overall, risk_rating=result.risk_rating or ""
+        overall_score=result.overall, risk_rating=result.risk_rating or "", **fields
     )
     assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
     return result

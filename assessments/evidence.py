@@ -1,13 +1,19 @@
 """Evidence files: checked on the way in (size, type), hashed (SHA-256), stored privately under
 a random name, served only through a permission check, and removed only by their uploader while
-the reviewer has not seen them (`remove`)."""
+the reviewer has not seen them (`remove`). A tablet's photo in HEIC is kept as it came (the hash is
+of that original) with a JPEG preview beside it that every browser shows; short video clips are
+taken up to their own size limit."""
 
+import io
 import mimetypes
 from pathlib import PurePath
 
+import pillow_heif
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+from PIL import Image, ImageOps
 
 from checklists.models import Question
 from config.exceptions import InvalidInput
@@ -17,6 +23,9 @@ from .exceptions import NotPermitted, RecordLocked
 from .models import Answer, Evidence
 
 MAX_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+# A short clip of a walk-through is larger than a document, and bounded all the same.
+VIDEO_MAX_BYTES = getattr(settings, "EVIDENCE_VIDEO_MAX_BYTES", 60 * 1024 * 1024)
+PREVIEW_MAX_PIXELS = 2048  # the longer side of a HEIC photo's JPEG preview
 ALLOWED = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -27,8 +36,21 @@ ALLOWED = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
 }
-# The first bytes of the binary formats, so that a renamed executable is not taken for a PDF.
+VIDEO = {".mp4", ".mov"}
+# ISO base media files (HEIC, MP4, QuickTime) say what they are in the brand of their first box:
+# bytes 4-8 are "ftyp", bytes 8-12 the major brand.
+BRANDS = {
+    ".heic": {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"},
+    ".heif": {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"},
+    ".mp4": {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash"},
+    ".mov": {b"qt  "},
+}
+# The first bytes of the other binary formats, so that a renamed executable is not taken for a PDF.
 MAGIC = {
     ".pdf": b"%PDF",
     ".png": b"\x89PNG",
@@ -46,13 +68,21 @@ class EvidenceTooLarge(InvalidInput):
     status_code = 413
 
 
+def looks_like(suffix: str, head: bytes) -> bool:
+    """Whether the first bytes of a file are those of its type (true for the text types)."""
+    if suffix in BRANDS:
+        return head[4:8] == b"ftyp" and head[8:12] in BRANDS[suffix]
+    return suffix not in MAGIC or head.startswith(MAGIC[suffix])
+
+
 def check_file(upload) -> str:
     """The content type to store, or InvalidInput saying what is wrong with the file."""
     name = PurePath(upload.name or "").name
     suffix = PurePath(name).suffix.lower()
-    if upload.size > MAX_BYTES:
+    limit, what = (VIDEO_MAX_BYTES, "for a video clip ") if suffix in VIDEO else (MAX_BYTES, "")
+    if upload.size > limit:
         raise EvidenceTooLarge(
-            {"file": [f"{name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB."]}
+            {"file": [f"{name} is {upload.size / 1e6:.1f} MB; the limit {what}is {limit / 1e6:.0f} MB."]}
         )
     if suffix not in ALLOWED:
         raise InvalidInput(
@@ -63,9 +93,9 @@ def check_file(upload) -> str:
                 ]
             }
         )
-    head = upload.read(8)
+    head = upload.read(16)
     upload.seek(0)
-    if suffix in MAGIC and not head.startswith(MAGIC[suffix]):
+    if not looks_like(suffix, head):
         raise InvalidInput({"file": [f"{name} does not look like a {suffix} file."]})
     if upload.size == 0:
         raise InvalidInput({"file": [f"{name} is empty."]})
@@ -90,10 +120,31 @@ def attach(assessment, user, question_code: str, upload, reason: str = "") -> Ev
         sha256=Evidence.digest(upload),
         uploaded_by=user,
     )
+    preview = jpeg_preview(upload) if content_type in ("image/heic", "image/heif") else None
     item.file.save("evidence", upload, save=False)
+    if preview is not None:
+        item.preview.save("preview", preview, save=False)
     item._change_reason = reason
     item.save()
     return item
+
+
+def jpeg_preview(upload) -> ContentFile:
+    """A JPEG of a HEIC photo, upright and at most PREVIEW_MAX_PIXELS on its longer side; a file
+    that passes the type check but cannot be decoded is refused, not stored."""
+    pillow_heif.register_heif_opener()
+    try:
+        with Image.open(upload) as image:
+            picture = ImageOps.exif_transpose(image).convert("RGB")
+    except Exception as exc:  # libheif's errors have no common class of their own
+        name = PurePath(upload.name or "").name
+        raise InvalidInput({"file": [f"{name} cannot be read as a HEIC photo ({exc})."]}) from exc
+    finally:
+        upload.seek(0)
+    picture.thumbnail((PREVIEW_MAX_PIXELS, PREVIEW_MAX_PIXELS))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=85)
+    return ContentFile(out.getvalue(), name="preview.jpg")
 
 
 def removal_problem(item: Evidence, user) -> str:
@@ -132,13 +183,30 @@ def remove(item: Evidence, user, reason: str = "") -> None:
     item.delete()
 
 
-def file_response(item: Evidence) -> FileResponse:
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or mimetypes.guess_type(item.original_name)[0],
-    )
+def wants_preview(request) -> bool:
+    """`?preview=1` (or true, yes) on a download asks for the preview instead of the original."""
+    return request.GET.get("preview", "").lower() in ("1", "true", "yes", "on")
+
+
+def file_response(item: Evidence, preview: bool = False) -> FileResponse:
+    """The stored original, as an attachment; with `preview`, the JPEG preview of a HEIC photo,
+    shown in the page (404 when the file has none)."""
+    if preview:
+        if not item.preview:
+            raise Http404(f"{item.original_name} has no preview.")
+        response = FileResponse(
+            item.preview.open("rb"),
+            as_attachment=False,
+            filename=f"{PurePath(item.original_name).stem}-preview.jpg",
+            content_type="image/jpeg",
+        )
+    else:
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=item.content_type or mimetypes.guess_type(item.original_name)[0],
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

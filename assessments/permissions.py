@@ -10,6 +10,7 @@ from django.http import Http404
 from accounts.permissions import is_lead_auditor, is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import AuditEntry
 
+from . import memo
 from .models import Answer, Assessment, Evidence, Finding, MinorFindingsReview
 from .models.assessments import SUBMITTED_ONCE
 from .record import NARRATIVE_FIELDS
@@ -23,9 +24,13 @@ def contributor_ids(assessment) -> set[int]:
     """Everyone who wrote any part of the record (21 CFR 11.10(g), Annex 11 §12): the last
     writer kept on each row, and every earlier writer the audit trail names (of the narrative,
     only the trail knows), so that a change overwritten later, or a user taken off the team,
-    still counts."""
+    still counts. Worked out once per request (assessments/memo.py)."""
     if assessment is None or assessment.pk is None:
         return set()
+    return set(memo.remember(assessment, "contributors", lambda: _contributor_ids(assessment)))
+
+
+def _contributor_ids(assessment) -> frozenset[int]:
     ids = set(Answer.objects.filter(assessment=assessment).values_list("updated_by_id", flat=True))
     ids |= set(Evidence.objects.filter(answer__assessment=assessment).values_list("uploaded_by_id", flat=True))
     ids |= set(Finding.objects.filter(assessment=assessment).values_list("created_by_id", flat=True))
@@ -36,11 +41,12 @@ def contributor_ids(assessment) -> set[int]:
     )
     ids |= set(
         AuditEntry.objects.filter(wrote, assessment_id=assessment.pk, actor__isnull=False)
+        .order_by()  # the trail's ordering by time would make DISTINCT one row per entry
         .values_list("actor_id", flat=True)
         .distinct()
     )
     ids.discard(None)
-    return ids
+    return frozenset(ids)
 
 
 # Who may see and do what with one assessment. `AssessmentQuerySet.visible_to` must agree with

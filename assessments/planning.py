@@ -10,10 +10,11 @@ submission), and the signatures cover it (assessments/record.py, content version
 
 from django.db import transaction
 
+from accounts.models import User
 from accounts.permissions import is_quality_admin
 from config.exceptions import InvalidInput
 
-from . import answers, evaluation, permissions, record, workflow
+from . import answers, evaluation, permissions, record, signals, workflow
 from .exceptions import NotPermitted
 from .models import Assessment
 
@@ -128,7 +129,21 @@ def plan(user, values: dict) -> tuple[Assessment, int]:
     assessment.audit_team.set(team)
     copied = answers.carry_over(assessment, based_on, user) if based_on is not None else 0
     evaluation.refresh(assessment)
+    _tell_assigned(assessment, user, set())
     return assessment, copied
+
+
+def people_on(assessment: Assessment) -> set[int]:
+    """The ids of everyone named on the assessment: lead, reviewer and audit team."""
+    named = {assessment.lead_auditor_id, assessment.reviewer_id, *assessment.audit_team.values_list("pk", flat=True)}
+    return named - {None}
+
+
+def _tell_assigned(assessment: Assessment, user, before: set[int]) -> None:
+    added = people_on(assessment) - before
+    if added:
+        people = list(User.objects.filter(pk__in=added).order_by("pk"))
+        signals.people_assigned.send(sender=Assessment, assessment=assessment, user=user, people=people)
 
 
 @transaction.atomic
@@ -151,10 +166,12 @@ def change_plan(assessment: Assessment, user, values: dict, reason: str = "") ->
     check(values, assessment)
     values = dict(values)
     team = values.pop("audit_team", None)
+    before = people_on(assessment)
     assessment._change_reason = reason
     for field, value in values.items():
         setattr(assessment, field, value)
     assessment.save()
     if team is not None:
         assessment.audit_team.set(team)
+    _tell_assigned(assessment, user, before)
     return assessment

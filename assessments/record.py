@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from . import memo
 from .models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Signature
 
 #: The version new signatures are computed with. 1: answers, evidence, findings, action plans;
@@ -101,7 +102,8 @@ def hash_of(content: dict) -> str:
 
 
 def content_hash(assessment: Assessment, version: int = CONTENT_VERSION) -> str:
-    return hash_of(canonical_content(assessment, version))
+    """The hash of the record as it is now; worked out once per request (assessments/memo.py)."""
+    return memo.remember(assessment, "content_hash", lambda: hash_of(canonical_content(assessment, version)), version)
 
 
 #: The version "verified" signatures are computed with (their `content_version`): 1, the action's
@@ -144,7 +146,18 @@ class SignatureState:
 
 def signature_states(assessment: Assessment, current_hash: str | None = None) -> list[SignatureState]:
     """Every signature of the assessment with whether it still holds, for pages, API and report.
-    `current_hash` is the hash at the current content version, when the caller has it already."""
+    `current_hash` is the hash at the current content version, when the caller has it already.
+    Worked out once per request (assessments/memo.py)."""
+    if current_hash:
+        return _signature_states(assessment, current_hash)
+    return list(
+        memo.remember(
+            assessment, "signature_states", lambda: _signature_states(assessment, None), assessment.signing_cycle
+        )
+    )
+
+
+def _signature_states(assessment: Assessment, current_hash: str | None) -> list[SignatureState]:
     hashes = {CONTENT_VERSION: current_hash} if current_hash else {}
     states = []
     signatures = assessment.signatures.select_related("signer", "corrective_action__finding")

@@ -24,7 +24,7 @@ from config.limits import LONG_TEXT, REASON, check_length
 from config.reasons import require_sentence
 from vendors import qualification
 
-from . import evaluation, permissions, record, scoring, signals
+from . import evaluation, memo, permissions, record, scoring, signals
 from .choices import ACTION_DONE, MAJOR_OR_WORSE, SignatureMeaning
 from .exceptions import NotPermitted, ReasonRequired, RecordLocked, TransitionRefused
 from .models import Answer, Assessment, CorrectiveAction, Finding, MinorFindingsReview
@@ -190,7 +190,15 @@ class Blocker:
 
 def submission_blockers(assessment: Assessment) -> list[Blocker]:
     """Everything that still blocks submission, in checklist order; the workspace groups it by
-    criterion and links each to its question."""
+    criterion and links each to its question. Worked out once per request (assessments/memo.py)."""
+    return list(
+        memo.remember(
+            assessment, "submission_blockers", lambda: tuple(_submission_blockers(assessment)), assessment.reviewer_id
+        )
+    )
+
+
+def _submission_blockers(assessment: Assessment) -> list[Blocker]:
     blockers = [
         Blocker(f"{code}: {text}", question=code, criterion=criterion)
         for code, criterion, text in evaluation.missing_items(assessment)
@@ -265,6 +273,7 @@ def submit(assessment: Assessment, user) -> Assessment:
     if problems:
         raise TransitionRefused(f"{assessment.reference} cannot be submitted yet:", problems)
     _set_status(assessment, Status.SUBMITTED, submitted_at=timezone.now())
+    signals.assessment_submitted.send(sender=Assessment, assessment=assessment, user=user)
     return assessment
 
 
@@ -275,6 +284,7 @@ def return_for_rework(assessment: Assessment, user, reason: str) -> Assessment:
     if not (reason or "").strip():
         raise ReasonRequired("Say what must be reworked: a reason is required to return an assessment.")
     _set_status(assessment, Status.RETURNED, reason=reason)
+    signals.assessment_returned.send(sender=Assessment, assessment=assessment, user=user, reason=reason)
     return assessment
 
 
@@ -323,6 +333,7 @@ def approve(assessment: Assessment, user, decision: str = "", justification: str
     )
     evaluation.freeze_scores(assessment, result)  # the scores approved on, kept with the approval
     apply_decision_to_vendor(assessment)
+    signals.approval_recorded.send(sender=Assessment, assessment=assessment, user=user)
     transaction.on_commit(
         lambda: signals.assessment_approved.send(sender=Assessment, assessment_id=assessment.pk, user_id=user.pk)
     )

@@ -28,6 +28,14 @@ def entries_for_assessment(assessment_id: int):
     )
 
 
+def latest_rows(assessment_id: int, limit: int = 30) -> list[dict]:
+    """The `limit` latest rows of the assessment's trail, newest first, read from its `limit`
+    latest entries only (an entry gives at least one row): a page of the history, whatever its
+    length. The whole trail is the timeline page and the history API."""
+    latest = list(entries_for_assessment(assessment_id).order_by("-timestamp", "-pk")[:limit])
+    return list(reversed(rows(reversed(latest))[-limit:]))
+
+
 def _text(value):
     if value is None:
         return None

@@ -1,6 +1,9 @@
 """Checks and headers that apply to every request, pages and API alike."""
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -74,4 +77,38 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+#: Where the idle timeout keeps the time (seconds since the epoch) the session was last refreshed.
+LAST_REFRESH_KEY = "_idle_refreshed_at"
+#: A session's expiry is written at most this often; a read within it writes nothing.
+REFRESH_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    """An idle session ends after SESSION_IDLE_MINUTES (SESSION_COOKIE_AGE) without a request, and
+    a read costs no session write: the expiry is renewed (the session saved) only when its last
+    renewal is REFRESH_SECONDS old or more, or when the request changes the session anyway. A
+    session whose last renewal is older than the idle time is logged out here, whatever the store
+    says. Since the time kept is that of the last renewal, not of the last request, a session ends
+    between SESSION_IDLE_MINUTES less a minute and SESSION_IDLE_MINUTES after its last request,
+    never later. Only sessions of a logged-in user are touched: a request with an API token and
+    no session creates none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = int(time.time())
+        if SESSION_KEY in session:
+            refreshed = session.get(LAST_REFRESH_KEY)
+            if isinstance(refreshed, int) and now - refreshed > settings.SESSION_COOKIE_AGE:
+                logout(request)
+        response = self.get_response(request)
+        if SESSION_KEY in session:  # logged in (also by this request)
+            refreshed = session.get(LAST_REFRESH_KEY)
+            if session.modified or not isinstance(refreshed, int) or now - refreshed >= REFRESH_SECONDS:
+                session[LAST_REFRESH_KEY] = now
         return response

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "checklists",
     "assessments",
     "monitoring",
+    "notifications",
     "reports",
     "insights",
     "demo",
@@ -78,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.IdleTimeoutMiddleware",
+    # What a page asks of an assessment several times is worked out once per request.
+    "assessments.memo.MemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,9 +139,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "insights:home"
 LOGOUT_REDIRECT_URL = "login"
-# An idle session ends after SESSION_IDLE_MINUTES; every request renews it.
+# An idle session ends after SESSION_IDLE_MINUTES; config.middleware.IdleTimeoutMiddleware renews
+# it at most once a minute, so that a read writes nothing.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
 
@@ -288,12 +294,32 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 60.0},
+    "notifications-outbox": {"task": "notifications.send_outbox", "schedule": 60.0},
+    "notifications-daily-scan": {
+        "task": "notifications.daily_scan",
+        "schedule": crontab(hour=env.int("NOTIFICATIONS_SCAN_HOUR", default=6), minute=0),
+    },
 }
 # Reports: a render taking longer than this is presumed dead and sent again by the sweep.
 REPORT_RENDER_DEADLINE_SECONDS = env.int("REPORT_RENDER_DEADLINE_SECONDS", default=600)
 REPORT_QUEUED_RESEND_SECONDS = env.int("REPORT_QUEUED_RESEND_SECONDS", default=300)
 # Fault injection for the reliability tests and the benchmark only: sleep this long mid-render.
 REPORT_RENDER_DELAY_SECONDS = env.float("REPORT_RENDER_DELAY_SECONDS", default=0)
+
+# --- E-mail ----------------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp://user:pass@mail.example.com:587/?tls=True (or smtp+tls://, smtps://);
+# without it every e-mail is written as a file under var/mail/ (docs/notifications.md).
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CDMO qualification <qualification@localhost>")
+# A refused e-mail is tried again after this, doubling up to 10 minutes (notifications/tasks.py).
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
+# The address people reach the application at: links in e-mails start with it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("", include("assessments.urls")),
     path("", include("monitoring.urls")),
+    path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("insights.urls")),
     path("api/", include("config.api_urls")),

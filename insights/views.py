@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from rules.contrib.views import permission_required
 
+from assessments import history as history_of
 from assessments.models import Assessment
 from audit import trail
 from config import charts, spreadsheet
@@ -305,18 +306,31 @@ def _visible_assessment(request, pk):
     return assessment
 
 
-def _trail_filters(request):
-    """(user name, object type) asked for; a value that does not occur in the trail matches nothing."""
-    return (request.GET.get("user", "").replace("\x00", ""), request.GET.get("type", "").replace("\x00", ""))
+def _trail_filters(request) -> dict | None:
+    """The filters asked for (user name, object type, dates), or None when a date is not one."""
+    form = timeline.TrailFilterForm(request.GET)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return {"username": data["user"], "object_type": data["type"], "since": data["since"], "until": data["until"]}
+
+
+def _bad_trail_filters():
+    return HttpResponseBadRequest("Dates are YYYY-MM-DD, the first not after the last.", content_type="text/plain")
 
 
 @login_required
 def history(request, pk):
+    """User actions, newest first, one sentence each with the field changes one click away; a
+    page of actions is read without loading the whole trail."""
     assessment = _visible_assessment(request, pk)
+    chosen = _trail_filters(request)
+    if chosen is None:
+        return _bad_trail_filters()
     users, types = timeline.audit_filter_choices(assessment)
-    username, object_type = _trail_filters(request)
-    groups = timeline.timeline(timeline.audit_entries(assessment, username, object_type))
-    page = Paginator(groups, 50).get_page(request.GET.get("page"))
+    entries = history_of.entries_of(assessment, **chosen)
+    page = Paginator(history_of.action_keys(entries), 50).get_page(request.GET.get("page"))
+    groups = history_of.actions(entries, [key["action_key"] for key in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -325,12 +339,15 @@ def history(request, pk):
         {
             "assessment": assessment,
             "page_obj": page,
-            "groups": page.object_list,
-            "group_count": len(groups),
+            "groups": groups,
+            "group_count": page.paginator.count,
             "users": users,
             "types": types,
-            "selected_user": username,
-            "selected_type": object_type,
+            "selected_user": chosen["username"],
+            "selected_type": chosen["object_type"],
+            "since": chosen["since"],
+            "until": chosen["until"],
+            "filtered": any(chosen.values()),
             "query_without_page": query.urlencode(),
         },
     )
@@ -338,9 +355,12 @@ def history(request, pk):
 
 @login_required
 def history_csv(request, pk):
+    """Every field row of the actions the filters select."""
     assessment = _visible_assessment(request, pk)
-    username, object_type = _trail_filters(request)
-    data = trail.rows(timeline.audit_entries(assessment, username, object_type))
+    chosen = _trail_filters(request)
+    if chosen is None:
+        return _bad_trail_filters()
+    data = trail.rows(history_of.entries_of(assessment, **chosen))
     response = HttpResponse(trail.as_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{assessment.reference}-audit-trail.csv"'
     return response

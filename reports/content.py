@@ -8,20 +8,12 @@ document-control block.
 becomes words here through the vocabularies that own them (`checklists.choices.value_label`,
 `assessments.choices`, `vendors.choices`), so that no stored code reaches the PDF."""
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
-from assessments import evaluation, scoring
-from assessments.choices import (
-    AnswerVerdict,
-    AssessmentDecision,
-    AssessmentStatus,
-    FindingClass,
-    SignatureMeaning,
-    is_lower_class,
-)
-from assessments.models import Assessment, Evidence
+from assessments import evaluation, history, scoring
+from assessments.choices import AnswerVerdict, AssessmentDecision, FindingClass, SignatureMeaning, is_lower_class
+from assessments.models import Assessment, Evidence, ScoreAtApproval
 from assessments.planning import NARRATIVE
 from assessments.templatetags.stamps import moment_text
 from audit.models import AuditEntry
@@ -30,6 +22,7 @@ from config import charts
 from vendors.choices import RiskRating
 
 from .choices import ReportStatus
+from .models import AuditReport
 
 #: The signatures of the approval block, in the order the record is signed.
 APPROVAL_MEANINGS = (SignatureMeaning.PERFORMED, SignatureMeaning.REVIEWED, SignatureMeaning.APPROVED)
@@ -40,12 +33,6 @@ BAND_LABELS = {
     "bad": "under 50",
     "none": "not applicable",
 }
-#: Entries the product writes around a user's action, which are no action of their own: the
-#: rendering of a report (status, attempts) and the scores frozen with an approval.
-BOOKKEEPING = {("reports", "auditreport", AuditEntry.Action.UPDATE), ("assessments", "scoreatapproval", None)}
-#: Entries without a request id of one person within this time of each other are one action
-#: (a rule module called outside a web request: an import, a command, the demo data).
-SAME_ACTION = timedelta(seconds=2)
 
 
 def _label(choices, value, default="—") -> str:
@@ -153,124 +140,27 @@ def _score_bars(result) -> list[dict]:
 # --- the audit trail as user actions -----------------------------------------------------------
 
 
-@dataclass
-class Action:
-    """One user action: the entries of one request (or of one rule call outside a request)."""
-
-    started: datetime
-    ended: datetime
-    person: str
-    reason: str
-    events: list[str] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def when(self) -> str:
-        return moment_text(self.started)
-
-    @property
-    def summary(self) -> str:
-        parts = list(self.events)
-        for (verb, singular, plural), n in self.counts.items():
-            parts.append(f"{verb} {n} {singular if n == 1 else plural}")
-        return "; ".join(parts) or "no change recorded"
+def _bookkeeping() -> Q:
+    """The entries the product writes around someone's action, which are no action of their own:
+    a report's rendering (its status and attempts) and the scores frozen with an approval."""
+    types = ContentType.objects.get_for_models(AuditReport, ScoreAtApproval)
+    return Q(content_type=types[AuditReport], action=AuditEntry.Action.UPDATE) | Q(content_type=types[ScoreAtApproval])
 
 
-VERBS = {AuditEntry.Action.CREATE: "added", AuditEntry.Action.UPDATE: "changed", AuditEntry.Action.DELETE: "removed"}
-#: How the trail counts the objects whose verbose names do not count well.
-COUNTED_AS = {("assessments", "evidence"): ("evidence file", "evidence files")}
-
-
-def _new_value(entry, name):
-    change = (entry.changes or {}).get(name)
-    return change[1] if isinstance(change, list) and len(change) == 2 else None
-
-
-def _describe(entry, action: Action) -> None:
-    """What one entry adds to its action: an event worth a sentence (a status change, a
-    signature, a plan, a report asked for), else a count by kind of object."""
-    ct = entry.content_type
-    model = ct.model_class()
-    changes = entry.changes or {}
-    if ct.app_label == "assessments" and ct.model == "signature" and entry.action == AuditEntry.Action.CREATE:
-        action.events.append(f"signed “{_label(SignatureMeaning, _new_value(entry, 'meaning'))}”")
-        return
-    if ct.app_label == "assessments" and ct.model == "assessment":
-        if entry.action == AuditEntry.Action.CREATE:
-            action.events.append("planned the assessment")
-            return
-        if "status" in changes and isinstance(changes["status"], list):
-            old, new = changes["status"]
-            action.events.append(f"status {_label(AssessmentStatus, old)} → {_label(AssessmentStatus, new)}")
-        if "decision" in changes and _new_value(entry, "decision"):
-            action.events.append(f"decision {_label(AssessmentDecision, _new_value(entry, 'decision'))}")
-        others = [n for n in changes if n not in ("status", "decision", "submitted_at", "approved_at")]
-        if others:
-            names = ", ".join(_field_name(model, n) for n in others)
-            action.events.append(f"changed the assessment ({names})")
-        return
-    if ct.app_label == "reports" and ct.model == "auditreport" and entry.action == AuditEntry.Action.CREATE:
-        action.events.append(f"asked for report {entry.object_repr.split(' ')[0]}")
-        return
-    if model is None:
-        action.events.append(entry.reason or "system event")
-        return
-    meta = model._meta
-    singular, plural = COUNTED_AS.get((ct.app_label, ct.model), (str(meta.verbose_name), str(meta.verbose_name_plural)))
-    action.counts[(VERBS.get(entry.action, "recorded"), singular, plural)] += 1
-
-
-def _field_name(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field since removed: its stored name
-        return name.replace("_", " ")
-
-
-def _is_bookkeeping(entry) -> bool:
-    """Whether the entry is in BOOKKEEPING (None there: any action on that model)."""
-    ct = entry.content_type
-    return bool({(ct.app_label, ct.model, entry.action), (ct.app_label, ct.model, None)} & BOOKKEEPING)
-
-
-def audit_actions(assessment_id: int) -> list[Action]:
-    """The assessment's audit trail as user actions, oldest first: one per request id (what one
-    click or API call did), with who acted (the product itself is "System"), the reason given and
-    a sentence of what changed. Consecutive actions of one person with the same reason that only
-    change answers, evidence and the like (no status change, signature or plan) are one line."""
-    actions: list[Action] = []
-    keys: list = []
-    entries = AuditEntry.objects.filter(assessment_id=assessment_id).select_related("content_type")
-    for entry in entries.order_by("timestamp", "pk"):
-        if _is_bookkeeping(entry):
-            continue
-        person = entry.user_full_name or entry.username or "system"
-        if entry.actor_id is None:  # the product itself: a worker, the sweep, a command
-            person = person[:1].upper() + person[1:]
-        key = entry.cid or (person, entry.reason)
-        last = actions[-1] if actions else None
-        same = last is not None and keys[-1] == key and (entry.cid or entry.timestamp - last.ended <= SAME_ACTION)
-        if not same:
-            last = Action(entry.timestamp, entry.timestamp, person, entry.reason or "")
-            actions.append(last)
-            keys.append(key)
-        last.ended = entry.timestamp
-        last.reason = last.reason or entry.reason or ""
-        _describe(entry, last)
-    merged: list[Action] = []
-    for action in actions:
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and not previous.events
-            and not action.events
-            and (previous.person, previous.reason) == (action.person, action.reason)
-        ):
-            previous.counts.update(action.counts)
-            previous.ended = action.ended
-            continue
-        merged.append(action)
-    return merged
+def audit_actions(assessment: Assessment) -> list[dict]:
+    """The assessment's audit trail as user actions, oldest first, in the words of the history
+    page (assessments/history.py): when, who (the product itself is the system), what in a
+    sentence and the reasons given. Every field row stays in the trail and its CSV."""
+    entries = history.entries_of(assessment).exclude(_bookkeeping())
+    return [
+        {
+            "when": moment_text(action.timestamp),
+            "who": action.who,
+            "what": history.describe(action.entries),
+            "reason": "; ".join(action.reasons),
+        }
+        for action in reversed(history.actions(entries))
+    ]
 
 
 # --- document control --------------------------------------------------------------------------
@@ -305,7 +195,7 @@ def qp_content(context: dict) -> dict:
     `context["criteria"]` in place."""
     assessment, report, result = context["assessment"], context["report"], context["score"]
     _mark_answers(context["criteria"])
-    actions = audit_actions(assessment.pk)
+    actions = audit_actions(assessment)
     return {
         "decision_label": _label(AssessmentDecision, assessment.decision, "not decided yet"),
         "rating_label": _label(RiskRating, result.risk_rating, "none yet"),
@@ -316,6 +206,6 @@ def qp_content(context: dict) -> dict:
         "score_bars": _score_bars(result),
         "band_labels": [(band, BAND_LABELS[band]) for band in ("ok", "warn", "bad")],
         "audit_actions": actions,
-        "action_people": sorted({a.person for a in actions}),
+        "action_people": sorted({a["who"] for a in actions}),
         "document_control": _document_control(assessment, report),
     }

@@ -30,5 +30,10 @@ $PY manage.py load_reference_data
 $PY manage.py demo_accounts
 $PY manage.py load_demo_data
 echo
+if [ -z "${EMAIL_URL:-}" ]; then
+  echo "E-mail: no EMAIL_URL, so each e-mail is written as a file under $(pwd)/var/mail/."
+else
+  echo "E-mail: sent through EMAIL_URL."
+fi
 echo "Starting on http://${BIND:-127.0.0.1:8000}/ (Redis at $REDIS_URL). Ctrl-C stops everything."
 .venv/bin/honcho -f "$procfile" start || true

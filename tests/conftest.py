@@ -10,7 +10,9 @@
   `assessment` (a planned assessment of `vendor` on `checklist`: led by `lead_auditor` with
   `auditor` on the team, `reviewer` named to review it); `reference_data` (the whole vendor
   registry), `registry_vendor` (Lonza Group from it, with its sites, licences, contacts and
-  track record) and `registry_assessment` (the same planned assessment, of `registry_vendor`).
+  track record) and `registry_assessment` (the same planned assessment, of `registry_vendor`);
+  `private_media`: stored files in a directory of the test's own; `smtp_server`: a real SMTP
+  server (aiosmtpd) that keeps what it is sent.
 - real processes: `celery_queue` (a queue name of this test's own), `private_queue` (the web side
   publishes to it) and `start_worker(...)` (real Celery workers on it, stopped at the end); see
   tests/helpers/processes.py.
@@ -159,6 +161,31 @@ def registry_vendor(reference_data):
 def registry_assessment(checklist, registry_vendor, lead_auditor, auditor, reviewer):
     """A planned assessment like `assessment`, of `registry_vendor`."""
     return new_assessment(checklist, registry_vendor, lead_auditor, reviewer, team=[auditor])
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Stored files (evidence, previews) go to a private directory of this test's own."""
+    root = tmp_path / "private"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server of this test's own (tests/helpers/smtp.py), stopped at the end."""
+    from tests.helpers.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 # --- Real Celery workers ------------------------------------------------------------------------

@@ -102,6 +102,7 @@ WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
 SUMMARY_PAGE = Redirect(r"/assessments/\d+/summary/")
+INBOX = Redirect("/notifications/")
 
 
 def ADMIN(quality_admin):  # noqa: N802
@@ -200,6 +201,9 @@ MATRIX = {
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # --- notifications: your own only; someone else's is a 404 ---------------------------------
+    "api/notifications/": {"GET": logged_in(200)},
+    "api/notifications/<pk>/read/": {"POST": row(401, 404, 404, 404, 200, 404, 404)},  # the lead's
     # --- API: environmental monitoring (monitoring/): reads as the assessment, changes as its answers
     "api/assessments/<pk>/em-results/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
     "api/assessments/<pk>/em-results/summary/": {"GET": MEMBER_READ},
@@ -247,6 +251,11 @@ MATRIX = {
     # A QA reviewer opens a comment on a question; the others may answer one, not open it.
     "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    "notifications/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "notifications/bell/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
+    "notifications/<pk>/read/": {"POST": row(LOGIN, 404, 404, 404, INBOX, 404, 404)},  # the lead's
+    "notifications/read-all/": {"POST": row(LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX)},
+    "notifications/preference/": {"POST": row(LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX)},
     # The evidence list comes back with the refusal: 409 (submitted) is shown in place, 403 is not offered.
     "evidence/<pk>/remove/": {"POST": row(LOGIN, 404, 404, 409, 409, 403, 403)},
     "reports/<pk>/download/": {"GET": PAGE_MEMBER},
@@ -386,6 +395,8 @@ URL_OBJECTS = {
     "corrective-actions/": {"pk": "action.pk"},
     "findings/": {"pk": "finding.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
+    "api/notifications/": {"pk": "notification.pk"},
+    "notifications/": {"pk": "notification.pk"},
     "api/reports/": {"pk": "report.pk"},
     "api/report-archives/": {"pk": "archive.pk"},
     "assessments/": {"pk": "submitted.pk", "code": "question_code", "name": "step_name"},
@@ -500,6 +511,7 @@ def build_world():
     from checklists.models import Checklist
     from monitoring import reference_data as em_reference_data
     from monitoring.models import AlertLimit, DataSet, LimitTable
+    from notifications import events
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
     from vendors.models import Modality, ServiceLine, Site, TherapeuticArea, Vendor
@@ -604,6 +616,8 @@ def build_world():
     archive.assessments.set([approved])
     archive.file.save("matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
 
+    notification = events.tell([lead], "submitted", "For the lead", "Only the lead reads it.", "/")[0]
+
     access = {
         "user_agent": "pytest",
         "ip_address": "127.0.0.1",
@@ -661,6 +675,7 @@ def build_world():
         signature=signature,
         report=report,
         archive=archive,
+        notification=notification,
         question_code=QUESTION_CODE,
         step_name="submit",
         admin_objects=admin_objects,

@@ -3,7 +3,7 @@ and signatures functions as the web workspace."""
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -71,6 +71,13 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             .order_by("-created_at")
         )
 
+    def filter_queryset(self, queryset):
+        """The list's filters narrow the list only: on one assessment (its page, answers, findings,
+        signatures, workflow steps) a stray `?status=` must not turn it into a 404."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
             assessment = self.get_object()
@@ -96,7 +103,8 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
 
     # --- answers ---------------------------------------------------------------------------
-    # The whole record, not a page: symmetric with the PUT of a list (docs/api-notes.md).
+    # GET is the whole record, not a page: symmetric with the PUT of a list (docs/api-notes.md).
+    # PUT answers with the items it saved, as they now are, in the same shape and order as GET.
     @extend_schema(methods=["GET"], responses=AnswerSerializer(many=True))
     @extend_schema(
         methods=["PUT"],
@@ -104,27 +112,59 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         responses=AnswerSerializer(many=True),
         parameters=[CHANGE_REASON],
     )
-    @action(detail=True, methods=["get", "put"], url_path="answers", pagination_class=None)
+    @action(detail=True, methods=["get", "put"], url_path="answers", pagination_class=None, filter_backends=[])
     def answers(self, request, pk=None):
-        """GET every answer; PUT a list of answers by question code, all or nothing."""
-        assessment = self.get_object()
+        """GET every answer; PUT a list of answers by question code, all or nothing, answered with
+        the answers of the items sent."""
         if request.method == "PUT":
-            items = request.data
-            if isinstance(items, dict):
-                items = items.get("answers")
-            answers.save_answers(assessment, request.user, items, reason=change_reason(request))
+            return self._put_answers(request)
+        assessment = self.get_object()
         queryset = (
             Answer.objects.filter(assessment=assessment)
             .select_related("question", "updated_by")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")))
             .order_by("question__criterion__order", "question__order")
         )
-        data = []
-        for answer in queryset:
-            item = answers.answer_dict(answer)
-            item["evidence"] = EvidenceSerializer(answer.evidence.all(), many=True, context={"request": request}).data
-            data.append(item)
-        return Response(data)
+        return Response([self._answer_item(request, answer, answer.evidence.all()) for answer in queryset])
+
+    def _put_answers(self, request):
+        items = request.data
+        if isinstance(items, dict):
+            items = items.get("answers")
+        reason = change_reason(request)
+        with transaction.atomic():
+            # Seen (404 otherwise) and locked in one read, with the team the checks ask for.
+            assessment = self.get_object_for_update()
+            saved = answers.save_answers(assessment, request.user, items, reason=reason, locked=True)
+        order = {q.code: i for i, q in enumerate(evaluation.checklist_specs(assessment.checklist)[1])}
+        saved.sort(key=lambda a: order.get(a.question.code, len(order)))
+        files = {}
+        with_files = [a.pk for a in saved if getattr(a, "has_evidence", True)]
+        if with_files:
+            for item in (
+                Evidence.objects.filter(answer_id__in=with_files).select_related("uploaded_by").order_by("uploaded_at")
+            ):
+                files.setdefault(item.answer_id, []).append(item)
+        return Response([self._answer_item(request, answer, files.get(answer.pk, [])) for answer in saved])
+
+    def _answer_item(self, request, answer, files) -> dict:
+        item = answers.answer_dict(answer)
+        item["evidence"] = EvidenceSerializer(files, many=True, context={"request": request}).data
+        return item
+
+    def get_object_for_update(self):
+        """`get_object`, read with `select_for_update` (this row only) in the caller's transaction,
+        its audit team read after the lock."""
+        assessment = (
+            self.filter_queryset(self.get_queryset())
+            .select_for_update(of=("self",))
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if assessment is None:
+            raise Http404("Not found.")
+        self.check_object_permissions(self.request, assessment)
+        return assessment
 
     @extend_schema(
         request={
@@ -149,7 +189,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     # --- findings ----------------------------------------------------------------------------
     @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))  # paginated
     @extend_schema(methods=["POST"], request=FindingCreateSerializer, responses={201: FindingSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def findings(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
@@ -249,7 +289,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     # The whole signature manifest, not a page (docs/api-notes.md).
     @extend_schema(methods=["GET"], responses=SignatureSerializer(many=True))
     @extend_schema(methods=["POST"], request=SignRequestSerializer, responses={201: SignatureSerializer})
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def signatures(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
@@ -412,8 +452,18 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         evidence.remove(self.get_object(), request.user, reason=change_reason(request))
         return Response(status=204)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "preview",
+                OpenApiTypes.BOOL,
+                required=False,
+                description="the JPEG preview of a HEIC photo",
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file, after the permission check; never served from a public URL."""
-        return evidence.file_response(self.get_object())
+        return evidence.file_response(self.get_object(), preview=evidence.wants_preview(request))

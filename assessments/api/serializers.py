@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -93,10 +94,28 @@ class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     download = serializers.HyperlinkedIdentityField(view_name="api:evidence-download")
+    preview = serializers.SerializerMethodField(help_text="The JPEG preview of a HEIC photo; null for other files.")
 
     class Meta:
         model = Evidence
-        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "download"]
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+            "preview",
+        ]
+
+    def get_preview(self, item) -> str | None:
+        if not item.preview:
+            return None
+        url = reverse("api:evidence-download", args=[item.pk]) + "?preview=1"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class SignatureSerializer(serializers.ModelSerializer):

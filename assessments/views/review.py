@@ -70,6 +70,10 @@ def sign(request, pk):
     return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
+#: The review page shows the latest changes; the whole trail is the audit-trail page.
+HISTORY_ROWS = 30
+
+
 @login_required
 def review(request, pk):
     """Answers, findings, score breakdown and history side by side, with the reviewer's actions."""
@@ -93,7 +97,6 @@ def review(request, pk):
             }
         )
     result = evaluation.score(assessment)
-    history = trail.rows(trail.entries_for_assessment(assessment.pk))
     return render(
         request,
         "assessments/review.html",
@@ -108,7 +111,8 @@ def review(request, pk):
             .select_related("question", "criterion")
             .prefetch_related("actions")
             .order_by("number"),
-            "history": list(reversed(history[-30:])),
+            "history": trail.latest_rows(assessment.pk, HISTORY_ROWS),
+            "history_rows": HISTORY_ROWS,
             "signature_states": record.signature_states(assessment),
             "can_review": request.user.has_perm("assessments.review_assessment", assessment),
             "can_reopen": request.user.has_perm("assessments.reopen_assessment", assessment),

@@ -333,4 +333,4 @@ def download_evidence(request, pk):
     item = visible_part_or_404(
         Evidence.objects.select_related("answer__assessment"), request.user, pk, lambda e: e.answer.assessment
     )
-    return evidence.file_response(item)
+    return evidence.file_response(item, preview=evidence.wants_preview(request))

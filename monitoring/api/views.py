@@ -83,6 +83,7 @@ class EMResultsView(GenericAPIView):
         },
         responses={201: SampleSerializer(many=True)},
         parameters=[CHANGE_REASON],
+        filters=False,  # the list's filters and pages are for GET only
     )
     def post(self, request, pk):
         assessment = visible_assessment(request, pk)

@@ -230,3 +230,23 @@ def test_every_null_in_a_response_is_in_a_nullable_field(served, lead_api, recor
             problems[path] = found
     assert not problems, problems
     assert nulls_seen > 10  # the walk did meet nulls
+
+
+LIST_FILTERS = {"status", "vendor", "checklist", "kind", "rating", "lead_auditor"}
+
+
+def test_the_assessment_list_filters_belong_to_the_list_only(served, lead_api, assessment):
+    """The filters of `GET /api/assessments/` are not parameters of one assessment's routes, and a
+    stray one sent there is ignored rather than turning the assessment into a 404."""
+    for path, operations in served["paths"].items():
+        if not path.startswith("/api/assessments/{id}/") or "/em-results/" in path:
+            continue  # the EM samples have filters of their own (a sample's kind, ...)
+        for method, operation in operations.items():
+            names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            assert not names & LIST_FILTERS, (method, path, names & LIST_FILTERS)
+    assert assessment.status != "approved"
+    for tail in ("", "answers/", "findings/", "signatures/", "score/"):
+        response = lead_api.get(f"/api/assessments/{assessment.pk}/{tail}?status=approved&rating=high")
+        assert response.status_code == 200, (tail, response.status_code)
+    listed = lead_api.get("/api/assessments/?status=approved").json()
+    assert assessment.pk not in [row["id"] for row in listed["results"]]

@@ -85,21 +85,6 @@ def checklist(db):
     return published_checklist("T-ANSWERS", "Answers test checklist", CHECKLIST)
 
 
-@pytest.fixture
-def private_media(settings, tmp_path):
-    """Evidence goes to a private directory of this test's own."""
-    root = tmp_path / "private"
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
 # --- shape and upsert ---------------------------------------------------------------------------
 
 
@@ -712,3 +697,71 @@ def test_evidence_download_for_the_team_only(lead_api, api, assessment, private_
 
     assert api.as_user(outsider).get(download).status_code == 404
     assert api.as_user(outsider).get(f"/api/evidence/{uploaded['id']}/").status_code == 404
+
+
+# --- the reply is the items saved, in a bounded number of queries ------------------------------
+
+
+def test_put_answers_with_the_items_saved_not_the_whole_list(lead_api, assessment):
+    everything = [
+        {"question": COMPLIANCE, "value": "compliant"},
+        {"question": YES_NO, "value": "yes"},
+        {"question": MATURITY, "value": 2},
+        {"question": NUMERIC, "value": 12},
+    ]
+    first = put(lead_api, assessment, everything)
+    assert first.status_code == 200
+    listed = lead_api.get(url(assessment, "answers/")).json()
+    assert [i["question"] for i in first.json()] == [i["question"] for i in listed]
+    # Two items, sent out of checklist order: two items back, in the order GET gives them.
+    two = [{"question": MATURITY, "value": 3}, {"question": COMPLIANCE, "value": "partial"}]
+    response = put(lead_api, assessment, two)
+    assert response.status_code == 200
+    body = response.json()
+    assert [i["question"] for i in body] == [COMPLIANCE, MATURITY]
+    listed = {i["question"]: i for i in lead_api.get(url(assessment, "answers/")).json()}
+    assert body == [listed[COMPLIANCE], listed[MATURITY]]  # the same items as GET, as they now are
+    assert body[0]["version"] == 2 and body[0]["value"] == "partial"
+    # An item that changes nothing is answered too, unchanged.
+    again = put(lead_api, assessment, [{"question": YES_NO, "value": "yes"}]).json()
+    assert again == [listed[YES_NO]] and again[0]["version"] == 1
+
+
+def statements(queries) -> list[str]:
+    """The SQL statements, without the savepoints of the test's own transaction (in production the
+    request's transaction is the outermost one: it issues none)."""
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+@pytest.mark.parametrize("with_file", [False, True], ids=["answer", "answer_with_evidence"])
+def test_saving_one_answer_takes_at_most_10_queries(
+    lead_api, assessment, lead_auditor, private_media, with_file, django_assert_max_num_queries
+):
+    """Token, roles, the record seen and locked with its team, its answers, the audit trail's read
+    of the old row and its entry, the row, the findings for the rating and the score stored: ten.
+    The reply's evidence files are one more read when the answer has any."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import AuditEntry
+
+    assert put(lead_api, assessment, compliant_answers(assessment.checklist)).status_code == 200
+    if with_file:
+        upload = lead_api.post(url(assessment, f"answers/{MATURITY}/evidence/"), {"file": _pdf()}, format="multipart")
+        assert upload.status_code == 201, upload.content
+    entries = AuditEntry.objects.filter(assessment_id=assessment.pk).count()
+    with django_assert_max_num_queries(13 if with_file else 12), CaptureQueriesContext(connection) as queries:
+        response = put(lead_api, assessment, [{"question": MATURITY, "value": 1}])
+    assert response.status_code == 200
+    assert len(statements(queries)) <= (11 if with_file else 10), statements(queries)
+    (item,) = response.json()
+    assert item["question"] == MATURITY and item["value"] == 1 and len(item["evidence"]) == int(with_file)
+    # Nothing was given up for it: the change is in the audit trail and the score is stored.
+    assert AuditEntry.objects.filter(assessment_id=assessment.pk).count() == entries + 1
+    assert Assessment.objects.get(pk=assessment.pk).overall_score is not None
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("seen.pdf", PDF, content_type="application/pdf")

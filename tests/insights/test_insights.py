@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessments import findings as finding_service
-from assessments import workflow
+from assessments import history, workflow
 from assessments.answers import save_answers
 from assessments.models import Assessment, CorrectiveAction
 from audit import trail
 from audit.context import acting
 from checklists.models import Question
-from insights import comparison, dashboards, timeline
+from insights import comparison, dashboards
 from tests.factories import approved_assessment, attach_required_evidence, compliant_answers, downgrade_rationale
 from vendors.models import Vendor
 
@@ -567,7 +567,7 @@ def test_history_groups_one_action_newest_first_with_old_new_user_time_and_reaso
     [oldest] = [text(g) for g in groups if "planned → in_progress" in text(g)]
     assert "Auditor Tester (auditor)" in oldest and "A.3" in oldest and "B.1" in oldest
     assert "status : planned → in_progress" in oldest
-    assert len(groups) == len(timeline.timeline(trail.entries_for_assessment(assessment.pk)))
+    assert len(groups) == len(history.actions(trail.entries_for_assessment(assessment.pk)))
     stamps = re.findall(r'<time datetime="([^"]+)"', html)
     assert stamps == sorted(stamps, reverse=True)
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0009_frozen_scores'),
+        ('assessments', '0011_list_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,67 @@
+"""What a person was told, and when: the in-app inbox and the e-mail that carries it. A row is
+written in the same transaction as the action it reports, so it exists exactly when the action
+does; the e-mail follows after the commit (notifications/delivery.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Event(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned to an assessment"
+    SUBMITTED = "submitted", "Assessment submitted for review"
+    RETURNED = "returned", "Assessment returned for rework"
+    APPROVED = "approved", "Assessment approved"
+    ACTION_DUE = "action_due", "Corrective action due in 14 days"
+    ACTION_OVERDUE = "action_overdue", "Corrective action overdue"
+    REQUALIFICATION_DUE = "requalification_due", "Requalification due"
+    REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
+    CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
+    CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=40, choices=Event.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True, help_text="The page the notification is about.")
+    # A reminder's item and threshold ("action-due-14:17"): the daily scan tells each person once.
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_outbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="one_reminder_per_item_and_threshold"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"
+
+
+class Preference(models.Model):
+    """How a person wants their e-mail: each notification as it happens, or one digest a day."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "Each as it happens"
+        DAILY = "daily", "One daily digest"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    def __str__(self):
+        return f"{self.user}: {self.get_delivery_display()}"

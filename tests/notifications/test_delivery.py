@@ -1,0 +1,90 @@
+"""Notifications e-mailed for real: the web side commits and publishes to this test's own queue, a
+real Celery worker sends through EMAIL_URL to a real SMTP server (aiosmtpd). A mail server that
+is down costs the user's action nothing: the message is retried and arrives once it is back."""
+
+import time
+
+import pytest
+from django.apps import apps
+
+from notifications.models import Notification
+from notifications.tasks import send_outbox
+
+ALL_APPS = [app.name for app in apps.get_app_configs()]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, available_apps=ALL_APPS),
+    pytest.mark.usefixtures("private_queue"),
+]
+
+
+@pytest.fixture
+def people(lead_auditor, auditor, reviewer, quality_admin, outsider):
+    for user in (lead_auditor, auditor, reviewer, quality_admin, outsider):
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
+    return lead_auditor, auditor, reviewer, quality_admin, outsider
+
+
+def plan(api, lead, reviewer, team, vendor, checklist):
+    response = api.post(
+        "/api/assessments/",
+        {
+            "vendor": vendor.pk,
+            "checklist": checklist.pk,
+            "lead_auditor": lead.pk,
+            "reviewer": reviewer.pk,
+            "audit_team": [u.pk for u in team],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_planning_emails_the_lead_reviewer_and_team_once_each_within_a_minute(
+    lead_api, people, vendor, checklist, smtp_server, start_worker
+):
+    lead, auditor, reviewer, admin, outsider = people
+    start_worker(EMAIL_URL=smtp_server.url)
+    body = plan(lead_api, lead, reviewer, [auditor], vendor, checklist)
+    smtp_server.wait_for(3, timeout=60)
+    assert smtp_server.recipients() == ["auditor@example.com", "lead@example.com", "reviewer@example.com"]
+    (message,) = smtp_server.to("reviewer@example.com")
+    assert message["Subject"] == f"You are QA reviewer of {body['reference']}: {vendor.name}"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert (
+        f"http://127.0.0.1:8000/assessments/{body['id']}/" in text
+        and f'href="http://127.0.0.1:8000/assessments/{body["id"]}/"' in html
+    )
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+    assert len(smtp_server.messages) == 3  # nobody else, nobody twice
+
+
+def test_mail_server_down_the_action_succeeds_and_the_message_arrives_once_it_is_back(
+    lead_api, people, vendor, checklist, smtp_server, start_worker
+):
+    lead, auditor, reviewer, admin, outsider = people
+    smtp_server.stop()
+    worker = start_worker(EMAIL_URL=smtp_server.url, NOTIFICATION_RETRY_SECONDS="1")
+    body = plan(lead_api, lead, reviewer, [], vendor, checklist)  # the user's action succeeds
+    rows = Notification.objects.filter(url=f"/assessments/{body['id']}/")
+    assert rows.count() == 2
+
+    def refused_once():
+        return all(r.email_attempts >= 1 and r.email_error for r in rows.all())
+
+    deadline = time.monotonic() + 60
+    while not refused_once():
+        assert time.monotonic() < deadline, [(r.email_attempts, r.email_error) for r in rows.all()]
+        time.sleep(0.3)
+    assert rows.filter(emailed_at__isnull=False).count() == 0
+
+    smtp_server.start()  # the same port: the worker's retry finds it
+    smtp_server.wait_for(2, timeout=60)
+    assert smtp_server.recipients() == ["lead@example.com", "reviewer@example.com"]
+    assert rows.filter(emailed_at__isnull=True).count() == 0
+    assert "retry" in worker.log_text().lower()
+    assert send_outbox(older_than_seconds=0) == 0  # the sweep finds nothing left to send twice
+    assert len(smtp_server.messages) == 2
