@@ -125,6 +125,7 @@ class AssessmentAdmin(ObjectPermissionsModelAdmin):
         "approved_at",
         "created_by",
         "created_at",
+        *planning.NARRATIVE,  # the audit team's, on the report summary page and the API
     ]
 
     def get_readonly_fields(self, request, obj=None):

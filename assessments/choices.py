@@ -35,6 +35,18 @@ class AssessmentDecision(Choices):
     NOT_APPROVED = "not_approved", "Not approved"
 
 
+class AnswerVerdict(Choices):
+    """What an answer means for compliance, whatever its type (assessments/scoring/answers.py
+    `verdict`): how the report marks each answer, in words and colour."""
+
+    COMPLIANT = "compliant", "Compliant"
+    PARTLY = "partial", "Partly compliant"
+    NOT_COMPLIANT = "non_compliant", "Not compliant"
+    NOT_APPLICABLE = "na", "N/A"
+    NOT_SCORED = "not_scored", "Not scored"
+    NOT_ANSWERED = "unanswered", "Not answered"
+
+
 class FindingClass(Choices):
     CRITICAL = "critical", "Critical"
     MAJOR = "major", "Major"

@@ -6,6 +6,7 @@ At approval the result is frozen (`freeze_scores`): the approval's criterion sco
 and rating are stored with it, and pages that compare or chart approved assessments read those
 stored numbers instead of scoring answers again."""
 
+import dataclasses
 from collections import defaultdict
 from functools import lru_cache
 
@@ -189,22 +190,37 @@ def criterion_scores_of(assessments) -> dict[int, list[scoring.CriterionScore]]:
 # --------------------------------------------------------------------------- frozen at approval
 
 
-def score_as_recorded(assessment: Assessment) -> dict:
-    """The score endpoint's answer (the docs/api.md shape, nothing added): for an approved
-    assessment, the overall, criterion scores and rating frozen at its approval (what was signed,
-    even if a checklist's settings changed since); otherwise the engine's result now. The other
-    fields (decision, interval, findings) are the engine's, from the same read-only record."""
-    data = score(assessment).as_dict()
-    frozen = None
-    if assessment.status == Assessment.Status.APPROVED:
-        frozen = ScoreAtApproval.objects.filter(assessment=assessment, signing_cycle=assessment.signing_cycle).first()
-    if frozen is not None:
-        data.update(
-            overall=float(frozen.overall_score) if frozen.overall_score is not None else None,
-            criteria=frozen.criterion_scores,
-            risk_rating=frozen.risk_rating or None,
+def recorded_score(assessment: Assessment) -> scoring.AssessmentScore:
+    """The score as the record holds it: for an approved assessment, the overall, criterion scores
+    and rating frozen at its approval (what was signed, even if a checklist's settings changed
+    since); otherwise the engine's result now. The other parts (decision, interval, findings) are
+    the engine's, from the same read-only record. The score endpoint and the report read this."""
+    result = score(assessment)
+    if assessment.status != Assessment.Status.APPROVED:
+        return result
+    frozen = ScoreAtApproval.objects.filter(assessment=assessment, signing_cycle=assessment.signing_cycle).first()
+    if frozen is None:
+        return result
+    by_code = {c["code"]: c for c in frozen.criterion_scores}
+    criteria = [
+        dataclasses.replace(
+            c, score=by_code[c.code]["score"], answered=by_code[c.code]["answered"], total=by_code[c.code]["total"]
         )
-    return data
+        if c.code in by_code
+        else c
+        for c in result.criteria
+    ]
+    return dataclasses.replace(
+        result,
+        overall=float(frozen.overall_score) if frozen.overall_score is not None else None,
+        criteria=criteria,
+        risk_rating=frozen.risk_rating or None,
+    )
+
+
+def score_as_recorded(assessment: Assessment) -> dict:
+    """The score endpoint's answer (the docs/api.md shape, nothing added): `recorded_score`."""
+    return recorded_score(assessment).as_dict()
 
 
 def frozen_values(result: scoring.AssessmentScore) -> dict:

@@ -56,6 +56,15 @@ class AssessmentForm(forms.ModelForm):
         return data
 
 
+class NarrativeForm(forms.ModelForm):
+    """The report's narrative (planning.NARRATIVE); planning.change_plan decides who may change it."""
+
+    class Meta:
+        model = Assessment
+        fields = list(planning.NARRATIVE)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in planning.NARRATIVE}
+
+
 class FindingForm(forms.ModelForm):
     class Meta:
         model = Finding

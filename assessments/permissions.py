@@ -4,24 +4,27 @@ predicates come from accounts/permissions.py."""
 
 import rules
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.permissions import is_lead_auditor, is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import AuditEntry
 
 from . import memo
-from .models import Answer, Evidence, Finding, MinorFindingsReview
+from .models import Answer, Assessment, Evidence, Finding, MinorFindingsReview
 from .models.assessments import SUBMITTED_ONCE
+from .record import NARRATIVE_FIELDS
 
-#: The parts of the record whose authors may never approve it or verify its corrective actions.
+#: The parts of the record whose authors may never approve it or verify its corrective actions;
+#: and the report's narrative, fields of the assessment itself (NARRATIVE_FIELDS).
 AUTHORED_PARTS = (Answer, Evidence, Finding, MinorFindingsReview)
 
 
 def contributor_ids(assessment) -> set[int]:
     """Everyone who wrote any part of the record (21 CFR 11.10(g), Annex 11 §12): the last
-    writer kept on each row, and every earlier writer the audit trail names, so that a change
-    overwritten later, or a user taken off the team, still counts. Worked out once per request
-    (assessments/memo.py)."""
+    writer kept on each row, and every earlier writer the audit trail names (of the narrative,
+    only the trail knows), so that a change overwritten later, or a user taken off the team,
+    still counts. Worked out once per request (assessments/memo.py)."""
     if assessment is None or assessment.pk is None:
         return set()
     return set(memo.remember(assessment, "contributors", lambda: _contributor_ids(assessment)))
@@ -33,8 +36,11 @@ def _contributor_ids(assessment) -> frozenset[int]:
     ids |= set(Finding.objects.filter(assessment=assessment).values_list("created_by_id", flat=True))
     ids |= set(MinorFindingsReview.objects.filter(assessment=assessment).values_list("decided_by_id", flat=True))
     types = ContentType.objects.get_for_models(*AUTHORED_PARTS).values()
+    wrote = Q(content_type__in=types) | Q(
+        content_type=ContentType.objects.get_for_model(Assessment), changes__has_any_keys=list(NARRATIVE_FIELDS)
+    )
     ids |= set(
-        AuditEntry.objects.filter(assessment_id=assessment.pk, content_type__in=types, actor__isnull=False)
+        AuditEntry.objects.filter(wrote, assessment_id=assessment.pk, actor__isnull=False)
         .order_by()  # the trail's ordering by time would make DISTINCT one row per entry
         .values_list("actor_id", flat=True)
         .distinct()

@@ -1,6 +1,12 @@
 """Planning an assessment: the vendor and site, the checklist version, the dates, who leads,
-who is on the team and who reviews. The planning form, the API and the admin all check a plan
-with `problems` and save it with `plan` or `change_plan`, so the rules cannot differ by path."""
+who is on the team and who reviews; and the report's narrative (objectives, method, people met,
+documents reviewed, the lead's conclusion). The planning form, the API, the admin and the report
+summary page all check a plan with `problems` and save it with `plan` or `change_plan`, so the
+rules cannot differ by path.
+
+The narrative is content, not planning: the audit team writes it under the rules of the answers
+(`workflow.check_editable`: not while submitted, never once approved, a reason after a first
+submission), and the signatures cover it (assessments/record.py, content version 4)."""
 
 from django.db import transaction
 
@@ -8,7 +14,7 @@ from accounts.models import User
 from accounts.permissions import is_quality_admin
 from config.exceptions import InvalidInput
 
-from . import answers, evaluation, permissions, signals, workflow
+from . import answers, evaluation, permissions, record, signals, workflow
 from .exceptions import NotPermitted
 from .models import Assessment
 
@@ -29,6 +35,8 @@ FIELDS = (
     "audit_team",
     "reviewer",
 )
+#: The report's narrative: written by the audit team while the content is open, signed with it.
+NARRATIVE = record.NARRATIVE_FIELDS
 #: Fields fixed once the assessment exists: its answers were given to this vendor, on this
 #: checklist version, starting from that earlier assessment.
 FROZEN = ("vendor", "checklist", "based_on")
@@ -141,8 +149,13 @@ def _tell_assigned(assessment: Assessment, user, before: set[int]) -> None:
 @transaction.atomic
 def change_plan(assessment: Assessment, user, values: dict, reason: str = "") -> Assessment:
     """Change the planning of an existing assessment (a reason once it is submitted). Once
-    submitted, only an administrator reassigns the review."""
-    workflow.check_plan_editable(assessment, user, reason)
+    submitted, only an administrator reassigns the review. Narrative fields (`NARRATIVE`) follow
+    the content's rules: the audit team changes them while the content is open."""
+    narrative = {field for field in values if field in NARRATIVE}
+    if narrative:
+        workflow.check_editable(assessment, user, reason)
+    if not narrative or set(values) - narrative:
+        workflow.check_plan_editable(assessment, user, reason)
     if (
         assessment.status == Assessment.Status.SUBMITTED
         and "reviewer" in values

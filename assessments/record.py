@@ -2,7 +2,8 @@
 
 A signature covers a SHA-256 over a canonical serialisation of the record (answers, evidence
 hashes, findings, corrective-action plans, from version 2 the people who did the audit, from
-version 3 why a finding is classed lower than proposed). Any
+version 3 why a finding is classed lower than proposed, from version 4 the report's narrative:
+objectives, method, people met, documents reviewed and the lead's conclusion). Any
 later change to that content, or reopening the assessment, makes the signature show as invalid
 wherever it is shown (docs/domain.md §4.3).
 
@@ -22,9 +23,13 @@ from .models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Sig
 #: The version new signatures are computed with. 1: answers, evidence, findings, action plans;
 #: 2: also the lead auditor and the audit team, so that changing who did the audit after the lead
 #: signed "performed" voids that signature; 3: also each finding's proposed class and the rationale
-#: of a downgrade, so that the reason a finding was classed lower is part of what was approved.
-CONTENT_VERSION = 3
-CONTENT_VERSIONS = (1, 2, 3)
+#: of a downgrade, so that the reason a finding was classed lower is part of what was approved;
+#: 4: also the report's narrative (assessments/planning.py NARRATIVE), so that the conclusion a
+#: Qualified Person reads in the report is the one the lead signed and the reviewer approved.
+CONTENT_VERSION = 4
+CONTENT_VERSIONS = (1, 2, 3, 4)
+#: The narrative fields version 4 adds, in the order the report shows them (planning.NARRATIVE).
+NARRATIVE_FIELDS = ("objectives", "method", "people_met", "documents_reviewed", "conclusion")
 
 
 def canonical_content(assessment: Assessment, version: int = CONTENT_VERSION) -> dict:
@@ -84,6 +89,8 @@ def canonical_content(assessment: Assessment, version: int = CONTENT_VERSION) ->
     if version >= 2:
         content["lead_auditor"] = assessment.lead_auditor_id
         content["audit_team"] = sorted(assessment.audit_team.values_list("pk", flat=True))
+    if version >= 4:
+        content["narrative"] = {field: getattr(assessment, field) for field in NARRATIVE_FIELDS}
     return content
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("assessments/", planning.assessment_list, name="list"),
     path("assessments/new/", planning.assessment_create, name="create"),
     path("assessments/<int:pk>/", workspace.workspace, name="detail"),
+    path("assessments/<int:pk>/summary/", planning.report_summary, name="summary"),
     path("assessments/<int:pk>/answers/<str:code>/", workspace.save_answer, name="save_answer"),
     path("assessments/<int:pk>/answers/<str:code>/evidence/", workspace.upload_evidence, name="upload_evidence"),
     path("assessments/<int:pk>/answers/<str:code>/comments/", workspace.comment_on_question, name="comment"),

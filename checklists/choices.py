@@ -30,6 +30,24 @@ class YesNo(Choices):
     NO = "no", "No"
 
 
+#: The label of every stored answer value that is a word (compliance and yes/no answers, N/A).
+VALUE_LABELS = {**dict(Compliance.choices), **dict(YesNo.choices)}
+
+
+def value_label(question, value) -> str:
+    """An answer value as the person chose it ("Non-compliant", "25 %"), never as stored: the one
+    place pages, the report and exports turn an answer's stored value into words. `question` has
+    `answer_type` and `unit` (a checklist question or a scoring spec)."""
+    if value is None or value == "":
+        return "(no answer)"
+    if question.answer_type in (AnswerType.COMPLIANCE, AnswerType.YES_NO) or value == NOT_APPLICABLE:
+        return VALUE_LABELS.get(str(value), str(value))
+    unit = getattr(question, "unit", "")
+    if question.answer_type == AnswerType.NUMERIC and unit:
+        return f"{value} {unit}"
+    return str(value)
+
+
 class ChecklistStatus(Choices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

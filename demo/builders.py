@@ -145,6 +145,7 @@ def plan(demo: Demo, spec: dict, site: Site | None) -> Assessment:
             lead_auditor=lead,
             reviewer=demo.users["reviewer"],
             created_by=lead,
+            **spec.get("narrative", {}),
         )
         assessment.audit_team.set([demo.users["auditor"]])
         if spec.get("based_on"):

@@ -7,13 +7,14 @@ import yaml
 
 from assessments.choices import ACTION_DONE
 from assessments.models import Assessment, CorrectiveAction, Finding
+from assessments.planning import NARRATIVE
 from vendors.models import GMPCertificate
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 STAGES = ("planned", "in_progress", "returned", "submitted", "approved")
 TOP_KEYS = {"checklist", "auditor_criteria", "site_note", "certificate_dates", "sites", "baseline", "assessments"}
 REQUIRED = {"key", "vendor", "kind", "mode", "days_ago", "duration_days", "stage", "scope"}
-OPTIONAL = {"based_on", "answer_only", "answers", "findings", "return_reason"}
+OPTIONAL = {"based_on", "answer_only", "answers", "findings", "return_reason", "narrative"}
 ANSWER_KEYS = {"value", "comment", "na_justification"}
 UNQUOTED = "write 'yes' and 'no' in quotes (bare, YAML reads them as true and false)"
 FINDING_KEYS = {
@@ -89,6 +90,12 @@ def _assessment_problems(spec, codes: set, earlier: list) -> list[str]:
     ]
     problems = [f"{name}: {message}" for failed, message in rules if failed]
     problems.append(_unknown(name, spec, REQUIRED | OPTIONAL))
+    if "narrative" in spec:
+        narrative = spec["narrative"]
+        if not isinstance(narrative, dict):
+            problems.append(f"{name}: the narrative is a mapping of {', '.join(NARRATIVE)}")
+        else:
+            problems.append(_unknown(f"{name} narrative", narrative, set(NARRATIVE)))
     for code, answer in spec.get("answers", {}).items():
         problems.append(_answer_problem(f"{name} answer {code}", code, answer, codes))
     for finding in spec.get("findings", []):

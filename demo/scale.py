@@ -1063,7 +1063,7 @@ class Builder:
         """What `record.canonical_content(a)` reads back from these rows, built from them in memory
         (one assessment's five queries, times 12,000, were most of the seeding time). `check_signatures`
         compares it with record.py on a sample of every load."""
-        if record.CONTENT_VERSION != 3:
+        if record.CONTENT_VERSION != 4:
             raise RuntimeError("assessments/record.py has a new content version: update demo/scale.py.")
         rank = self.code_rank[p.checklist.code]
         evidence = defaultdict(list)
@@ -1111,6 +1111,7 @@ class Builder:
             "corrective_actions": actions,
             "lead_auditor": a.lead_auditor_id,
             "audit_team": sorted(u.pk for u in p.team),
+            "narrative": {field: getattr(a, field) for field in record.NARRATIVE_FIELDS},
         }
 
     def check_signatures(self, sample: int = 25) -> None:

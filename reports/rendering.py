@@ -27,6 +27,7 @@ from checklists.models import Criterion, Question
 from config import charts
 from monitoring import report as em_report
 
+from . import content
 from .choices import ReportKind
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         .prefetch_related("audit_team")
         .get(pk=assessment.pk)
     )
-    result = evaluation.score(assessment)
+    result = evaluation.recorded_score(assessment)  # once approved, the scores frozen at the approval
     values, _ = evaluation.answer_values(assessment)
     visible = evaluation.visible_question_codes(assessment, values)
     answers = {
@@ -129,10 +130,10 @@ def report_context(assessment: Assessment, report=None) -> dict:
         .prefetch_related("actions")
         .order_by("number")
     )
-    content = record.canonical_content(assessment)
-    current_hash = record.hash_of(content)
+    signed_content = record.canonical_content(assessment)
+    current_hash = record.hash_of(signed_content)
     history = trail.rows(trail.entries_for_assessment(assessment.pk))
-    return {
+    context = {
         "assessment": assessment,
         "report": report,
         "score": result,
@@ -145,7 +146,7 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "finding_counts": {cls: result.findings.get(cls, 0) for cls in FindingClass.values},
         "signature_states": record.signature_states(assessment, current_hash),
         "content_hash": current_hash,
-        "record_json": record.canonical_json(content),  # embedded in the PDF; hashes to content_hash
+        "record_json": record.canonical_json(signed_content),  # embedded in the PDF; hashes to content_hash
         "history_total": len(history),
         "history_by_action": sorted(Counter(row["action"] for row in history).items()),
         "history_recent": [{**row, "when": row["timestamp"][:19].replace("T", " ")} for row in history[-25:]],
@@ -155,6 +156,8 @@ def report_context(assessment: Assessment, report=None) -> dict:
         "static_prefix": STATIC_PREFIX,
         "em": em_report.section_context(assessment),  # the EM section (monitoring/report.py)
     }
+    context.update(content.qp_content(context))  # reports/content.py
+    return context
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ def PAGE_MEMBER_POST(then):  # noqa: N802
 WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
+SUMMARY_PAGE = Redirect(r"/assessments/\d+/summary/")
 INBOX = Redirect("/notifications/")
 PROGRAMME_PAGE = Redirect("/programme/")
 SCHEDULE_PAGE = Redirect(r"/programme/items/item-\d+/schedule/")
@@ -243,6 +244,7 @@ MATRIX = {
     "assessments/<pk>/answers/<code>/": {"POST": row(LOGIN, 404, 404, 409, 409, 409, 409)},
     "assessments/<pk>/answers/<code>/evidence/": {"POST": PAGE_MEMBER_POST(200)},  # refusals listed in the page
     "assessments/<pk>/findings/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/summary/": {"GET": PAGE_MEMBER, "POST": PAGE_MEMBER_POST(SUMMARY_PAGE)},
     "assessments/<pk>/findings/new/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "assessments/<pk>/minor-reviews/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "corrective-actions/<pk>/verification/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},

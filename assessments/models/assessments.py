@@ -60,6 +60,38 @@ class Assessment(Audited):
         validators=[MaxLengthValidator(LONG_TEXT)],
         help_text="Products, processes and areas covered.",
     )
+    # The report's narrative (its executive summary), written by the audit team while the content
+    # is open and covered by the signatures from content version 4 (assessments/record.py).
+    objectives = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What the audit set out to establish.",
+    )
+    method = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="How it was done: on site or remotely, areas toured, records sampled, interviews.",
+    )
+    people_met = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="The vendor's people met, with their roles.",
+    )
+    documents_reviewed = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="The vendor's documents and records reviewed.",
+    )
+    conclusion = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="The lead auditor's conclusion.",
+    )
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
     performed_start = models.DateField(null=True, blank=True)

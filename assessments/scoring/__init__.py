@@ -7,7 +7,7 @@ version carries are checklists.scoring_settings.ScoringSettings, re-exported her
 
 from checklists.scoring_settings import INHERENT_RISKS, RATINGS, ScoringSettings
 
-from .answers import ANSWER_TYPES, NA, QuestionSpec, compliance_value, visible_questions
+from .answers import ANSWER_TYPES, NA, QuestionSpec, compliance_value, verdict, visible_questions
 from .assessment import AssessmentScore, score_assessment
 from .criteria import CriterionScore, CriterionSpec, criterion_scores, overall_score
 from .findings import FINDING_CLASSES, pics_flagged_criteria, propose_classification
@@ -38,5 +38,6 @@ __all__ = [
     "requalification_months",
     "risk_rating",
     "score_assessment",
+    "verdict",
     "visible_questions",
 ]

@@ -12,6 +12,7 @@ from fractions import Fraction
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
 from checklists.scoring_settings import exact, is_number
 
+from ..choices import AnswerVerdict
 from .numbers import check_weight
 
 NA = NOT_APPLICABLE
@@ -118,6 +119,21 @@ def compliance_value(question: QuestionSpec, value) -> float | None:
     """c of one answer (1 = fully compliant); None for text, N/A and unanswered (not scored)."""
     c = compliance_exact(question, value)
     return None if c is None else float(c)
+
+
+def verdict(question: QuestionSpec, value) -> AnswerVerdict:
+    """What one answer means for compliance, whatever its type: compliant (c = 1), partly
+    compliant (0 < c < 1), not compliant (c = 0), N/A, not scored (text) or not answered."""
+    if not is_answered(value):
+        return AnswerVerdict.NOT_ANSWERED
+    if is_na(question, value):
+        return AnswerVerdict.NOT_APPLICABLE
+    c = compliance_exact(question, value)
+    if c is None:
+        return AnswerVerdict.NOT_SCORED
+    if c == 1:
+        return AnswerVerdict.COMPLIANT
+    return AnswerVerdict.NOT_COMPLIANT if c == 0 else AnswerVerdict.PARTLY
 
 
 def _index_questions(questions: Sequence[QuestionSpec]) -> dict[str, QuestionSpec]:

@@ -1,14 +1,19 @@
-"""The list of assessments and planning a new one."""
+"""The list of assessments, planning a new one, and the report summary (the narrative the
+audit team writes for the report's executive summary)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from assessments import planning
-from assessments.forms import AssessmentForm
+from assessments import planning, workflow
+from assessments.forms import AssessmentForm, NarrativeForm
 from assessments.models import Assessment
+from config.exceptions import ConflictError, InvalidInput, NotAllowed
+
+from .common import report_error, visible_assessment
 
 
 @login_required
@@ -47,3 +52,42 @@ def assessment_create(request):
         messages.success(request, f"{assessment.reference} planned.")
         return redirect(assessment)
     return render(request, "assessments/assessment_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_summary(request, pk):
+    """The report's narrative: a form for the audit team while the content is open, the text
+    for everyone else. Saving goes through planning.change_plan, as PATCH /api/assessments/{id}/."""
+    assessment = visible_assessment(request, pk)
+    # The form validates a copy: a ModelForm writes every field it has into its instance, and
+    # change_plan saves only what was sent.
+    copy = Assessment.objects.get(pk=assessment.pk)
+    form = NarrativeForm(request.POST if request.method == "POST" else None, instance=copy)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            # Only what was sent and differs: a field left out of the post is not blanked.
+            changed = {name: form.cleaned_data[name] for name in form.changed_data if name in request.POST}
+            if not changed:
+                messages.info(request, "Nothing changed.")
+            else:
+                try:
+                    planning.change_plan(assessment, request.user, changed, request.POST.get("reason", ""))
+                    messages.success(request, "Report summary saved.")
+                except (ConflictError, NotAllowed, InvalidInput) as exc:
+                    report_error(request, exc)
+            return redirect(reverse("assessments:summary", args=[assessment.pk]))
+        status = 400
+    fields = [
+        {"label": str(Assessment._meta.get_field(name).verbose_name).capitalize(), "text": getattr(assessment, name)}
+        for name in planning.NARRATIVE
+    ]
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "fields": fields,
+        "editable": workflow.may_edit(assessment, request.user),
+        "needs_reason": workflow.needs_reason(assessment),
+    }
+    return render(request, "assessments/report_summary.html", context, status=status)

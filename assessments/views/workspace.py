@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from assessments import answers, comments, evaluation, evidence, findings, record, returns, signatures, workflow
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
-from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, YesNo
+from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, value_label
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
@@ -148,20 +148,6 @@ def workspace(request, pk):
     assessment = visible_assessment(request, pk)
     context = _workspace_context(request, assessment, request.GET.get("criterion"))
     return render(request, "assessments/workspace.html", context)
-
-
-VALUE_LABELS = {**dict(Compliance.choices), **dict(YesNo.choices)}
-
-
-def value_label(question, value) -> str:
-    """An answer value as the person chose it on the page ("Non-compliant", "25 %"), not as stored."""
-    if value is None or value == "":
-        return "(no answer)"
-    if question.answer_type in (AnswerType.COMPLIANCE, AnswerType.YES_NO) or value == NOT_APPLICABLE:
-        return VALUE_LABELS.get(str(value), str(value))
-    if question.answer_type == AnswerType.NUMERIC and question.unit:
-        return f"{value} {question.unit}"
-    return str(value)
 
 
 def _value_from_post(question, post):

@@ -71,9 +71,9 @@ def test_version_2_covers_who_did_the_audit_and_version_1_does_not(checklist, ve
     assert "lead_auditor" not in v1 and "audit_team" not in v1
     assert (v2["lead_auditor"], v2["audit_team"]) == (lead_auditor.pk, [auditor.pk])
     assert {k: v for k, v in v2.items() if k not in ("lead_auditor", "audit_team")} == v1
-    assert record.content_hash(assessment) == record.hash_of(v2)
+    assert record.content_hash(assessment, 2) == record.hash_of(v2)
     with pytest.raises(ValueError):
-        record.canonical_content(assessment, 4)
+        record.canonical_content(assessment, 5)
 
 
 @pytest.mark.django_db
@@ -112,7 +112,37 @@ def test_a_signature_made_with_version_1_stays_valid(checklist, vendor, lead_aud
     states = {s.signature.pk: s for s in record.signature_states(assessment)}
     assert states[old.pk].valid and all(s.valid for s in states.values())
     stored = Signature.objects.get(meaning="approved")
-    assert stored.content_version == record.CONTENT_VERSION == 3
+    assert stored.content_version == record.CONTENT_VERSION == 4
+
+
+@pytest.mark.django_db
+def test_version_4_covers_the_reports_narrative_and_earlier_signatures_keep_holding(
+    checklist, vendor, lead_auditor, reviewer
+):
+    assessment = approved_assessment(checklist, vendor, lead_auditor, reviewer)
+    v3_signature = Signature.objects.create(
+        assessment=assessment,
+        signer=reviewer,
+        printed_name=reviewer.full_name,
+        meaning="reviewed",
+        content_hash=record.content_hash(assessment, 3),
+        content_version=3,
+        cycle=assessment.signing_cycle,
+    )
+    v3, v4 = record.canonical_content(assessment, 3), record.canonical_content(assessment, 4)
+    assert "narrative" not in v3 and {k: v for k, v in v4.items() if k != "narrative"} == v3
+    assert v4["narrative"] == dict.fromkeys(record.NARRATIVE_FIELDS, "")
+    assert record.content_hash(assessment) == record.hash_of(v4)
+    assert all(s.valid for s in record.signature_states(assessment))
+
+    # A conclusion changed behind the rules' back: the version 4 signatures no longer hold, the
+    # version 3 one (which never covered the narrative) still does.
+    type(assessment).objects.filter(pk=assessment.pk).update(conclusion="Approved without conditions.")
+    assessment.refresh_from_db()
+    assert record.canonical_content(assessment)["narrative"]["conclusion"] == "Approved without conditions."
+    states = {s.signature.pk: s.valid for s in record.signature_states(assessment)}
+    assert states.pop(v3_signature.pk) is True
+    assert states and not any(states.values())
 
 
 @pytest.mark.django_db

@@ -985,3 +985,27 @@ def test_engine_re_exports_the_settings_and_their_vocabulary():
     assert scoring.RATINGS is scoring_settings.RATINGS
     assert scoring.INHERENT_RISKS is scoring_settings.INHERENT_RISKS
     assert set(scoring.__all__) <= set(dir(scoring))
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "kwargs", "value", "expected"),
+    [
+        ("compliance", {}, "compliant", "Compliant"),
+        ("compliance", {}, "partial", "Partly compliant"),
+        ("compliance", {}, "non_compliant", "Not compliant"),
+        ("compliance", {}, "na", "N/A"),
+        ("yes_no", {"expected_answer": "no"}, "no", "Compliant"),
+        ("yes_no", {"expected_answer": "no"}, "yes", "Not compliant"),
+        ("maturity", {}, 4, "Compliant"),
+        ("maturity", {}, 2, "Partly compliant"),
+        ("maturity", {}, 0, "Not compliant"),
+        ("numeric", {"max_value": 5}, 7, "Not compliant"),
+        ("numeric", {"max_value": 5}, 5, "Compliant"),
+        ("text", {}, "na", "Not scored"),
+        ("compliance", {}, None, "Not answered"),
+        ("numeric", {"max_value": 5}, "  ", "Not answered"),
+    ],
+)
+def test_every_answer_type_has_a_verdict_in_words(answer_type, kwargs, value, expected):
+    """How the report marks an answer: from its compliance value c, whatever the type."""
+    assert scoring.verdict(q("A.1", answer_type, **kwargs), value).label == expected

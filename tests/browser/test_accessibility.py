@@ -72,6 +72,8 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
         "assessment-list": "/assessments/",
         "assessment-new": "/assessments/new/",
         "workspace": f"/assessments/{assessment.pk}/",
+        "report-summary": f"/assessments/{assessment.pk}/summary/",
+        "report-summary-read-only": f"/assessments/{other.pk}/summary/",
         "findings": f"/assessments/{other.pk}/findings/",
         "review": f"/assessments/{other.pk}/review/",
         "reports": f"/assessments/{other.pk}/reports/",

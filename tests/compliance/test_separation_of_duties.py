@@ -15,6 +15,7 @@ from tests.conftest import PASSWORD
 from tests.factories import attach_required_evidence, compliant_answers, downgrade_rationale
 from tests.helpers.admin import admin_form_data
 from tests.helpers.api import assessment_url as url
+from tests.helpers.api import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,12 @@ def sign(client, assessment, meaning, **body):
 
 
 def author(kind, assessment, user):
-    """`user` writes one part of the record: an answer, an evidence file or a finding."""
-    if kind == "answer":
+    """`user` writes one part of the record: an answer, an evidence file, a finding or the report's
+    narrative (through the API: of the narrative, only the audit trail keeps the writer)."""
+    if kind == "narrative":
+        response = client_for(user).patch(url(assessment), {"conclusion": "Approvable."}, format="json")
+        assert response.status_code == 200, response.json()
+    elif kind == "answer":
         answers.save_answers(assessment, user, [{"question": "A.3", "value": "compliant"}])
     elif kind == "evidence":
         upload = SimpleUploadedFile("sop.pdf", b"%PDF-1.4 sop", content_type="application/pdf")
@@ -56,7 +61,7 @@ def complete(assessment, lead):
     assessment.refresh_from_db()
 
 
-@pytest.mark.parametrize("kind", ["answer", "evidence", "finding"])
+@pytest.mark.parametrize("kind", ["answer", "evidence", "finding", "narrative"])
 def test_an_author_taken_off_the_team_still_cannot_review_or_approve(
     api, assessment, lead_auditor, auditor, reviewer, double_role, kind
 ):

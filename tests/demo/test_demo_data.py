@@ -74,6 +74,7 @@ def _assessment(data, key):
         (lambda d: _assessment(d, "cellular-therapeutics").pop("return_reason"), "a return_reason goes with"),
         (lambda d: d["sites"][0]["certificate"].update(kind="licence"), "certificate kind 'licence'"),
         (lambda d: d["baseline"].update({"A.4": True}), "baseline A.4: write 'yes' and 'no' in quotes"),
+        (lambda d: _assessment(d, "cognate-initial")["narrative"].update(summary="x"), "narrative: unknown field(s)"),
     ],
 )
 def test_a_mistake_in_the_data_file_is_named(mistake, problem):
@@ -158,6 +159,9 @@ def test_approved_ones_are_signed_and_the_vendors_follow_the_decisions(demo_setu
         result = evaluation.score(a)
         assert a.decision == result.recommended_decision and a.risk_rating == result.risk_rating
         decisions[a.reference] = (a.vendor, a.decision, a.risk_rating)
+    # The first one carries its report's narrative, signed with it (content version 4).
+    first = approved.get(scope__contains="autologous CD19 CAR-T drug product: apheresis")
+    assert first.conclusion.startswith("The site has the experience") and first.people_met
 
     ratings = {rating for _, _, rating in decisions.values()}
     assert {"low", "high", "critical"} <= ratings
