@@ -7,7 +7,7 @@ always creates a draft: publishing stays a separate, deliberate step (checklists
 
 A file comes from a person, possibly a hostile one, and is refused before it can cost much
 (docs/checklist-format.md, "Limits"): larger than CHECKLIST_IMPORT_MAX_BYTES (2 MiB by default)
-before it is read or parsed; nested deeper than MAX_DEPTH (the format needs 6 levels) before
+before it is read or parsed; nested deeper than MAX_DEPTH (the format needs 7 levels) before
 anything is built from it, so that no parser or check recurses without end; and in YAML, any
 anchor (`&name`) or alias (`*name`). Aliases are what makes a 1 KB "billion laughs" file expand to
 a billion values; the format never needs them, so refusing every one, from the parser's events and
@@ -43,8 +43,9 @@ logger = logging.getLogger(__name__)
 FORMAT = "cdmo-checklist/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
 LIMIT_DECIMAL_PLACES = 4  # Question.min_value / max_value store 4 decimal places
-#: Deepest nesting of mappings and lists a file may have. The format needs 6 (the file, its
-#: criteria, a criterion, its questions, a question, its condition); deeper is refused unread.
+#: Deepest nesting of mappings and lists a file may have. The format needs 7 (the file, its
+#: criteria, a criterion, its questions, a question, its translations, one language's texts);
+#: deeper is refused unread.
 MAX_DEPTH = 10
 
 _TYPE_NAMES = {
@@ -136,7 +137,7 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 def _too_deep(line: int, column: int, kind: str) -> ChecklistFileError:
     return ChecklistFileError(
         f"{kind} error at line {line}, column {column}: lists and mappings are nested more than "
-        f"{MAX_DEPTH} deep here; a checklist file needs no more than 6."
+        f"{MAX_DEPTH} deep here; a checklist file needs no more than 7."
     )
 
 
