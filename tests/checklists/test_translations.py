@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation as django_translation
 
 from assessments import record
@@ -362,3 +363,17 @@ def test_formats_module_names_the_languages_the_schema_allows():
     schema = formats.schema()["$defs"]
     assert list(schema["question"]["properties"]["translations"]["properties"]) == list(LANGUAGES)
     assert list(schema["criterion"]["properties"]["translations"]["properties"]) == list(LANGUAGES)
+
+
+def test_the_admin_shows_the_translations_of_a_version_for_review(client, checklist, quality_admin):
+    client.force_login(quality_admin)
+    response = client.get(reverse("admin:checklists_checklist_change", args=[checklist.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Simplified Chinese, title: 污染控制" in html
+    assert "Simplified Chinese, text: 过去12个月内进行的无菌工艺模拟中，共发现多少个污染单元？" in html
+    assert 'name="questions-0-translations' not in html  # shown, never edited in a form
+
+    draft = import_checklist(dump(small_document()), "checklist.yaml")
+    response = client.get(reverse("admin:checklists_checklist_change", args=[draft.pk]))
+    assert response.status_code == 200 and "Translations" in response.content.decode()
