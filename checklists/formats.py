@@ -611,11 +611,13 @@ def _export_question(question: Question) -> dict:
 
 
 def _export_translations(translations: dict, kind: str) -> dict:
-    """Languages in the documented order, fields in file order."""
+    """Languages in the documented order (any other after them), fields in file order."""
     order = list(LANGUAGES)
     return {
         language: {field: texts[field] for field in TRANSLATED_FIELDS[kind] if field in texts}
-        for language, texts in sorted(translations.items(), key=lambda item: order.index(item[0]))
+        for language, texts in sorted(
+            translations.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])
+        )
     }
 
 
