@@ -4,12 +4,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from config.exceptions import ConflictError
 
 from . import formats, publishing
 from .models import Checklist, Criterion, Question
+from .translation import LANGUAGES
 
 
 class LockedWithChecklist:
@@ -30,14 +33,29 @@ class LockedInline(LockedWithChecklist):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
 
 
-class CriterionInline(LockedInline, admin.TabularInline):
+class ShowsTranslations:
+    """The translations of a criterion or question, to read while reviewing a version; they come
+    and go with checklist files (docs/checklist-format.md, "Translations")."""
+
+    @admin.display(description="Translations")
+    def translations_shown(self, obj):
+        texts = [
+            f"{LANGUAGES.get(language, language)}, {field}: {text}"
+            for language, fields in (obj.translations or {}).items()
+            for field, text in fields.items()
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((text,) for text in texts)) or "-"
+
+
+class CriterionInline(ShowsTranslations, LockedInline, admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["order", "code", "title", "weight", "description"]
+    fields = ["order", "code", "title", "weight", "description", "translations_shown"]
+    readonly_fields = ["translations_shown"]
     ordering = ["order", "code"]
 
 
-class QuestionInline(LockedInline, admin.StackedInline):
+class QuestionInline(ShowsTranslations, LockedInline, admin.StackedInline):
     model = Question
     fk_name = "checklist"
     extra = 0
@@ -50,7 +68,9 @@ class QuestionInline(LockedInline, admin.StackedInline):
         ("answer_type", "expected_answer", "min_value", "max_value", "unit"),
         ("weight", "severity", "required", "evidence_required"),
         ("condition_question", "condition_equals"),
+        "translations_shown",
     ]
+    readonly_fields = ["translations_shown"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "criterion":

@@ -7,7 +7,7 @@ always creates a draft: publishing stays a separate, deliberate step (checklists
 
 A file comes from a person, possibly a hostile one, and is refused before it can cost much
 (docs/checklist-format.md, "Limits"): larger than CHECKLIST_IMPORT_MAX_BYTES (2 MiB by default)
-before it is read or parsed; nested deeper than MAX_DEPTH (the format needs 6 levels) before
+before it is read or parsed; nested deeper than MAX_DEPTH (the format needs 7 levels) before
 anything is built from it, so that no parser or check recurses without end; and in YAML, any
 anchor (`&name`) or alias (`*name`). Aliases are what makes a 1 KB "billion laughs" file expand to
 a billion values; the format never needs them, so refusing every one, from the parser's events and
@@ -35,14 +35,17 @@ from checklists.scoring_settings import ScoringSettings
 from .choices import AnswerType
 from .models import Checklist, Question
 from .publishing import condition_value_fits, copy_into
+from .translation import FIELDS as TRANSLATED_FIELDS
+from .translation import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "cdmo-checklist/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "checklist.schema.json"
 LIMIT_DECIMAL_PLACES = 4  # Question.min_value / max_value store 4 decimal places
-#: Deepest nesting of mappings and lists a file may have. The format needs 6 (the file, its
-#: criteria, a criterion, its questions, a question, its condition); deeper is refused unread.
+#: Deepest nesting of mappings and lists a file may have. The format needs 7 (the file, its
+#: criteria, a criterion, its questions, a question, its translations, one language's texts);
+#: deeper is refused unread.
 MAX_DEPTH = 10
 
 _TYPE_NAMES = {
@@ -134,7 +137,7 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 def _too_deep(line: int, column: int, kind: str) -> ChecklistFileError:
     return ChecklistFileError(
         f"{kind} error at line {line}, column {column}: lists and mappings are nested more than "
-        f"{MAX_DEPTH} deep here; a checklist file needs no more than 6."
+        f"{MAX_DEPTH} deep here; a checklist file needs no more than 7."
     )
 
 
@@ -326,6 +329,13 @@ def _explain(error):
         return [([name], "is required") for name in expected if name not in value]
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
+        if error.absolute_path and error.absolute_path[-1] == "translations":
+            known = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+            return [
+                ([str(name)], f"is not a language a checklist can be translated into; use {known}")
+                for name in value
+                if name not in allowed
+            ]
         problems = []
         for name in (key for key in value if key not in allowed):
             close = difflib.get_close_matches(str(name), allowed, n=1)
@@ -346,6 +356,8 @@ def _explain(error):
         return [([], "must not be empty")]
     if kind == "maxLength":
         return [([], f"is {len(value)} characters long; at most {expected} are allowed")]
+    if kind == "minProperties":
+        return [([], "must not be empty: leave it out instead")]
     if kind == "minItems":
         name = _LIST_ITEM_NAMES.get(error.absolute_path[-1] if error.absolute_path else None, "item")
         return [([], f"needs at least one {name}")]
@@ -435,6 +447,24 @@ def _check_condition(report, at, place, question, earlier, all_codes):
         report.add(at, place, "condition", f"{target} is not a question of this checklist")
 
 
+def _check_translations(report, at, place, item, kind):
+    """A translation must translate something: a field the original leaves empty has none."""
+    translations = item.get("translations")
+    if not isinstance(translations, dict):
+        return
+    for language, texts in translations.items():
+        if not isinstance(texts, dict):
+            continue
+        for field in TRANSLATED_FIELDS[kind]:
+            if field in texts and not (isinstance(item.get(field), str) and item[field].strip()):
+                report.add(
+                    at,
+                    place,
+                    f"translations.{language}.{field}",
+                    f"translates a {field} that the {kind} does not have: write the {field} first or remove it",
+                )
+
+
 def _items(value):
     """(index, mapping) pairs of a list, skipping what the schema already reports as malformed."""
     if not isinstance(value, list):
@@ -454,6 +484,7 @@ def _check_rules(report):
     criterion_codes, earlier = set(), {}  # earlier: question code -> answer type, in file order
     for ci, criterion in criteria:
         at, place = report.where(ci)
+        _check_translations(report, at, place, criterion, "criterion")
         criterion_code = criterion.get("code")
         if ("criteria", ci, "code") in report.schema_paths:
             criterion_code = None  # a malformed code would make every question look misplaced
@@ -476,6 +507,7 @@ def _check_rules(report):
                         f"must start with {criterion_code}. (the code of its criterion), got {code!r}",
                     )
             _check_answer_type(report, q_at, q_place, question)
+            _check_translations(report, q_at, q_place, question, "question")
             _check_condition(report, q_at, q_place, question, earlier, all_codes)
             if isinstance(code, str):
                 earlier.setdefault(code, question.get("answer_type"))
@@ -573,6 +605,32 @@ def _export_question(question: Question) -> dict:
         item["unit"] = question.unit
     if question.condition:
         item["condition"] = dict(question.condition)
+    if question.translations:
+        item["translations"] = _export_translations(question.translations, "question")
+    return item
+
+
+def _export_translations(translations: dict, kind: str) -> dict:
+    """Languages in the documented order (any other after them), fields in file order."""
+    order = list(LANGUAGES)
+    return {
+        language: {field: texts[field] for field in TRANSLATED_FIELDS[kind] if field in texts}
+        for language, texts in sorted(
+            translations.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])
+        )
+    }
+
+
+def _export_criterion(criterion) -> dict:
+    item = {
+        "code": criterion.code,
+        "title": criterion.title,
+        "description": criterion.description,
+        "weight": criterion.weight,
+    }
+    if criterion.translations:
+        item["translations"] = _export_translations(criterion.translations, "criterion")
+    item["questions"] = [_export_question(question) for question in criterion.questions.all()]
     return item
 
 
@@ -590,16 +648,7 @@ def export_checklist(checklist: Checklist) -> dict:
             "rating_thresholds": {k: _plain_number(v) for k, v in settings_dict["rating_thresholds"].items()},
             "requalification_months": settings_dict["requalification_months"],
         },
-        "criteria": [
-            {
-                "code": criterion.code,
-                "title": criterion.title,
-                "description": criterion.description,
-                "weight": criterion.weight,
-                "questions": [_export_question(question) for question in criterion.questions.all()],
-            }
-            for criterion in checklist.criteria.prefetch_related("questions")
-        ],
+        "criteria": [_export_criterion(criterion) for criterion in checklist.criteria.prefetch_related("questions")],
     }
 
 

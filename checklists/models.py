@@ -115,6 +115,12 @@ class ChecklistPart(models.Model):
         self._check_unlocked("changed")
         super().save(*args, **kwargs)
 
+    def save_translations(self):
+        """Store the translations only, whatever the status of the checklist: for the
+        translations a built-in checklist ships (checklists.translation.add_shipped), never for
+        the text, codes or scoring, which stay frozen."""
+        super().save(update_fields=["translations"])
+
     def _checklist(self):
         raise NotImplementedError
 
@@ -144,6 +150,12 @@ class Criterion(ChecklistPart):
     description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     weight = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
     order = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Title and description in other languages, e.g. {"zh-hans": {"title": "..."}} '
+        "(checklists/translation.py).",
+    )
 
     class Meta:
         db_table = "assessments_criterion"
@@ -196,6 +208,12 @@ class Question(ChecklistPart):
         help_text="Show only when the question with this code ...",
     )
     condition_equals = models.CharField(max_length=40, blank=True, help_text="... has this answer.")
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Text and guidance in other languages, e.g. {"zh-hans": {"text": "...", "guidance": "..."}} '
+        "(checklists/translation.py). Not part of any signed record.",
+    )
 
     class Meta:
         db_table = "assessments_question"

@@ -127,6 +127,7 @@ def copy_into(checklist: Checklist, criteria: list[dict]) -> None:
             description=c.get("description", ""),
             weight=c.get("weight", 1),
             order=c_order,
+            translations=c.get("translations") or {},
         )
         for q_order, q in enumerate(c["questions"]):
             condition = q.get("condition") or {}
@@ -148,4 +149,5 @@ def copy_into(checklist: Checklist, criteria: list[dict]) -> None:
                 order=q_order,
                 condition_question=condition.get("question", ""),
                 condition_equals="" if not condition else str(condition.get("equals", "")),
+                translations=q.get("translations") or {},
             )

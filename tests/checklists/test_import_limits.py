@@ -158,7 +158,7 @@ def test_a_file_nested_50000_deep_is_400_naming_where(api, quality_admin, never_
     response = api.as_user(quality_admin).post(IMPORT_URL, {"file": upload(text, filename)}, format="multipart")
     assert response.status_code == 400
     [problem] = response.json()["file"]
-    assert problem == message + "; a checklist file needs no more than 6."
+    assert problem == message + "; a checklist file needs no more than 7."
     assert counts() == (0, 0, 0)
 
 
