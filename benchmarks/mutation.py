@@ -98,6 +98,7 @@ TARGETS = {
         (
             "tests/assessments/test_record.py",
             "tests/assessments/test_rules_mutation_record.py",
+            "tests/assessments/test_corrective_action_verification.py",  # signatures on an action
         ),
     ),
     "planning": Target(
