@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Assessment
 
-from . import services, throttles
+from . import services, spreadsheet, throttles
 from .api.views import pdf_response, visible_report
 from .choices import ReportKind
 from .models import AuditReport
@@ -45,6 +45,12 @@ def download(request, pk):
     if report.status != AuditReport.Status.READY:
         raise Http404("This report is not ready.")
     return pdf_response(report)
+
+
+@login_required
+def assessment_workbook(request, pk):
+    """The assessment as an XLSX workbook (reports/spreadsheet.py), built in the request."""
+    return spreadsheet.response(_visible_assessment(request, pk))
 
 
 @require_http_methods(["GET", "POST"])

@@ -227,6 +227,7 @@ MATRIX = {
     # --- API: PDF reports ----------------------------------------------------------------------------
     # Anyone who sees an assessment may ask for a draft report: {"kind": "bogus"} gets 400 after the
     # visibility check, without queueing anything.
+    "api/assessments/<pk>/export.xlsx": {"GET": MEMBER_READ},
     "api/assessments/<pk>/reports/": {"GET": MEMBER_READ, "POST": row(401, 404, 404, 400, 400, 400, 400)},
     "api/reports/<pk>/": {"GET": MEMBER_READ},
     "api/reports/<pk>/download/": {"GET": MEMBER_READ},
@@ -263,6 +264,7 @@ MATRIX = {
     "assessments/<pk>/history/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/history.csv": {"GET": PAGE_MEMBER},
     "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
+    "assessments/<pk>/export.xlsx": {"GET": PAGE_MEMBER},
     # A QA reviewer opens a comment on a question; the others may answer one, not open it.
     "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},

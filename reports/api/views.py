@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from assessments.models import Assessment
 from assessments.permissions import visible_part_or_404
 from config.api import ServiceUnavailable
-from reports import services
+from reports import services, spreadsheet
 from reports.api.serializers import (
     ArchiveRequestSerializer,
     AuditReportSerializer,
@@ -31,6 +31,20 @@ def pdf_response(report: AuditReport) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class AssessmentWorkbookView(APIView):
+    """GET the assessment as an XLSX workbook (answers, findings, actions, score by criterion),
+    built in the request from the same data as the PDF."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, spreadsheet.XLSX): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        assessment = Assessment.objects.visible_to(request.user).filter(pk=pk).first()
+        if assessment is None:
+            raise NotFound()
+        return spreadsheet.response(assessment)
 
 
 class AssessmentReportsView(APIView):
