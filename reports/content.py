@@ -18,6 +18,7 @@ from assessments.planning import NARRATIVE
 from assessments.templatetags.stamps import moment_text
 from audit.models import AuditEntry
 from checklists.choices import AnswerType, value_label
+from checklists.translation import text_of
 from config import charts
 from vendors.choices import RiskRating
 
@@ -121,11 +122,12 @@ def _findings(findings) -> list[dict]:
     return rows
 
 
-def _score_bars(result) -> list[dict]:
+def _score_bars(result, criteria: dict) -> list[dict]:
+    """`criteria`: the checklist's criteria by code, for their titles in the report's language."""
     return [
         {
             "code": c.code,
-            "title": c.title,
+            "title": text_of(criteria[c.code], "title") if c.code in criteria else c.title,
             "score": c.score,
             "width": 0 if c.score is None else max(0.0, min(100.0, float(c.score))),
             "band": charts.band(c.score),
@@ -203,7 +205,7 @@ def qp_content(context: dict) -> dict:
         "narrative": _narrative(assessment),
         "evidence_index": _evidence_index(assessment),
         "finding_rows": _findings(context["findings"]),
-        "score_bars": _score_bars(result),
+        "score_bars": _score_bars(result, {b["criterion"].code: b["criterion"] for b in context["criteria"]}),
         "band_labels": [(band, BAND_LABELS[band]) for band in ("ok", "warn", "bad")],
         "audit_actions": actions,
         "action_people": sorted({a["who"] for a in actions}),

@@ -25,6 +25,12 @@ class AuditReport(Audited):
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.PROTECT, related_name="reports")
     number = models.PositiveIntegerField(help_text="Version of the report within its assessment.")
     kind = models.CharField(max_length=5, choices=Kind.choices)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language it is printed in; the record, and so its content hash, is the same in any.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     error = models.TextField(blank=True, help_text="Why rendering failed, in words a user can act on.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -17,7 +17,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import evaluation, record
 from assessments.choices import FindingClass
@@ -211,8 +211,9 @@ def archival_facts(context: dict) -> Archival:
 def render_source(assessment: Assessment, report=None) -> ReportSource:
     """The report's HTML, the content hash of the record it shows and its archival facts, all
     from one reading of the record."""
-    context = report_context(assessment, report)
-    html = render_to_string("reports/audit_report.html", context)
+    with translation.override(report.language if report is not None else "en"):
+        context = report_context(assessment, report)
+        html = render_to_string("reports/audit_report.html", context)
     return ReportSource(html, context["content_hash"], archival_facts(context))
 
 

@@ -6,14 +6,16 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.dispatch import receiver
+from django.utils.translation import get_supported_language_variant
 
 from assessments import record
 from assessments.models import Assessment, Signature
 from assessments.signals import assessment_approved
-from config.exceptions import ConflictError
+from config.exceptions import ConflictError, InvalidInput
 
 from . import queue, signing
 from .models import AuditReport, ReportArchive
@@ -47,14 +49,28 @@ def _next_number(assessment: Assessment) -> int:
     return (AuditReport.objects.filter(assessment=assessment).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def request_report(assessment: Assessment, user, kind: str = AuditReport.Kind.DRAFT) -> AuditReport:
+def report_language(language: str | None) -> str:
+    """The language a report is printed in: the one asked for, else the organisation's
+    (LANGUAGE_CODE); an unknown one is a 400."""
+    codes = [code for code, _ in settings.LANGUAGES]
+    if not language:
+        return get_supported_language_variant(settings.LANGUAGE_CODE) if settings.LANGUAGE_CODE else codes[0]
+    if language not in codes:
+        raise InvalidInput({"language": [f"Reports are printed in {' or '.join(codes)}, not “{language[:20]}”."]})
+    return language
+
+
+def request_report(
+    assessment: Assessment, user, kind: str = AuditReport.Kind.DRAFT, language: str | None = None
+) -> AuditReport:
     """Create a report and queue it in one step: if the queue is down the row is rolled back,
     so no report is left waiting for a job that was never sent."""
+    language = report_language(language)
     if kind == AuditReport.Kind.FINAL and assessment.status != Assessment.Status.APPROVED:
         raise ConflictError(f"{assessment.reference} is not approved: only a draft report can be made.")
     with transaction.atomic():
         report = AuditReport.objects.create(
-            assessment=assessment, number=_next_number(assessment), kind=kind, requested_by=user
+            assessment=assessment, number=_next_number(assessment), kind=kind, requested_by=user, language=language
         )
         enqueue(report)
     return report
@@ -71,7 +87,11 @@ def queue_final_report(assessment_id: int, user_id: int | None) -> AuditReport:
     assessment = Assessment.objects.get(pk=assessment_id)
     with transaction.atomic():
         report = AuditReport.objects.create(
-            assessment=assessment, number=_next_number(assessment), kind=AuditReport.Kind.FINAL, requested_by_id=user_id
+            assessment=assessment,
+            number=_next_number(assessment),
+            kind=AuditReport.Kind.FINAL,
+            requested_by_id=user_id,
+            language=report_language(None),
         )
     try:
         enqueue(report)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -26,7 +27,9 @@ def assessment_reports(request, pk):
     assessment = _visible_assessment(request, pk)
     if request.method == "POST":
         try:
-            report = services.request_report(assessment, request.user, request.POST.get("kind", ReportKind.DRAFT))
+            report = services.request_report(
+                assessment, request.user, request.POST.get("kind", ReportKind.DRAFT), request.POST.get("language")
+            )
             messages.success(request, f"{report.reference} is queued; it appears below when ready.")
         except services.QueueUnavailable as exc:
             messages.error(request, exc.message)
@@ -36,7 +39,14 @@ def assessment_reports(request, pk):
     reports = AuditReport.objects.filter(assessment=assessment).select_related("requested_by")
     busy = any(r.status in (AuditReport.Status.QUEUED, AuditReport.Status.RENDERING) for r in reports)
     template = "reports/_report_table.html" if request.htmx else "reports/assessment_reports.html"
-    return render(request, template, {"assessment": assessment, "reports": reports, "busy": busy})
+    context = {
+        "assessment": assessment,
+        "reports": reports,
+        "busy": busy,
+        "languages": settings.LANGUAGES,
+        "default_language": services.report_language(None),
+    }
+    return render(request, template, context)
 
 
 @login_required

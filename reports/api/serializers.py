@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ class AuditReportSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
             "assessment",
             "number",
             "kind",
+            "language",
             "status",
             "error",
             "requested_by",
@@ -45,6 +47,9 @@ class AuditReportSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
 
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AuditReport.Kind.choices, default=AuditReport.Kind.DRAFT)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The language to print it in; default LANGUAGE_CODE."
+    )
 
 
 class ReportArchiveSerializer(serializers.ModelSerializer):

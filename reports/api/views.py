@@ -71,7 +71,9 @@ class AssessmentReportsView(APIView):
         serializer = ReportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            report = services.request_report(assessment, request.user, serializer.validated_data["kind"])
+            report = services.request_report(
+                assessment, request.user, serializer.validated_data["kind"], serializer.validated_data.get("language")
+            )
         except services.QueueUnavailable as exc:
             raise ServiceUnavailable(exc.message) from exc
         data = AuditReportSerializer(report, context={"request": request}).data
