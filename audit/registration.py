@@ -32,6 +32,10 @@ AUDITED = {
     "monitoring.ExcursionReview": {},
     "reports.AuditReport": {"exclude_fields": ["file"]},
     "reports.ReportArchive": {"exclude_fields": ["file"]},
+    "portal.VendorAccess": {"exclude_fields": SKIP},
+    "portal.SharedAction": {},
+    "portal.VendorResponse": {},
+    "portal.ResponseEvidence": {},
     "accounts.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},
 }
 

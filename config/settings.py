@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assessments",
     "monitoring",
     "notifications",
+    "portal",
     "reports",
     "insights",
     "demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("monitoring.urls")),
     path("", include("notifications.urls")),
+    path("", include("portal.urls")),
     path("", include("reports.urls")),
     path("", include("insights.urls")),
     path("api/", include("config.api_urls")),

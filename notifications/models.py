@@ -17,6 +17,9 @@ class Event(models.TextChoices):
     REQUALIFICATION_DUE = "requalification_due", "Requalification due"
     REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
+    ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
+    VENDOR_RESPONSE = "vendor_response", "Vendor response received"
+    RESPONSE_DECIDED = "response_decided", "Vendor response accepted or rejected"
 
 
 class Notification(models.Model):
