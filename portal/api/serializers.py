@@ -2,7 +2,6 @@
 sees the finding's reference, class, description and the action's due date: no internal notes,
 no score, no other finding, no audit trail."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,7 +42,7 @@ class VendorResponseSerializer(BlankChoicesAreNull, serializers.ModelSerializer)
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decided_by(self, response) -> str | None:
         return response.decided_by.full_name if response.decided_by_id else None
 
