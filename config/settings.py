@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
         "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
         "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",
+        "AssessmentDecisionEnum": "assessments.choices.AssessmentDecision.choices",
+        "VendorResponseDecisionEnum": "portal.choices.ResponseDecision.choices",
     },
 }
 

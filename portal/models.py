@@ -14,6 +14,8 @@ from audit.models import Audited
 from config.limits import LONG_TEXT
 from vendors.models import Vendor
 
+from .choices import ResponseDecision
+
 
 class VendorAccess(Audited):
     """A user with the vendor-contact role speaks for one vendor (portal/access.py checks it)."""
@@ -52,9 +54,7 @@ class SharedAction(Audited):
 class VendorResponse(Audited):
     """One version of the vendor's answer to a shared corrective action."""
 
-    class Decision(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+    Decision = ResponseDecision
 
     corrective_action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="vendor_responses")
     version = models.PositiveIntegerField(editable=False)

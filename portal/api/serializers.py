@@ -55,7 +55,7 @@ class ResponseRequestSerializer(serializers.Serializer):
     completion_date = serializers.DateField()
 
 
-class DecisionRequestSerializer(serializers.Serializer):
+class ResponseDecisionRequestSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=VendorResponse.Decision.choices)
     comment = serializers.CharField()
 

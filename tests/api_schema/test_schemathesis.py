@@ -30,7 +30,7 @@ from tests.factories import attach_required_evidence, compliant_answers, new_ass
 pytestmark = pytest.mark.slow
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-# Examples per operation and mode: 53 operations x 2 modes x 3 callers stay within a few minutes.
+# Examples per operation and mode: every operation x 2 modes x 4 callers stays within a few minutes.
 EXAMPLES = 6
 
 
