@@ -356,3 +356,41 @@ def test_the_portal_form_sends_a_response_with_files_all_or_nothing(
     assert sorted(response.evidence.values_list("sha256", flat=True)) == sorted(
         hashlib.sha256(c).hexdigest() for c in (b"one", b"two")
     )
+
+
+def test_withdrawing_a_finding_takes_its_share_and_responses_and_the_trail_keeps_them(
+    contact, assessment, lead_auditor, checklist, private_media
+):
+    from portal import responses
+
+    finding = findings.raise_finding(
+        assessment,
+        lead_auditor,
+        question=checklist.questions.get(code="C.1"),
+        classification="major",
+        description="Gap.",
+    )
+    planned = findings.plan_action(finding, lead_auditor, description="Fix it.", owner="QA", due_date=IN_A_MONTH)
+    shared = sharing.share(planned, lead_auditor)
+    response = responses.respond(planned, contact, root_cause="Gap.", action_text="Fixed.", completion_date=IN_A_MONTH)
+    item = responses.attach(response, contact, SimpleUploadedFile("note.txt", b"evidence"))
+    findings.withdraw_finding(finding, lead_auditor, reason="Raised on the wrong site.")
+    assert not (SharedAction.objects.exists() or VendorResponse.objects.exists() or ResponseEvidence.objects.exists())
+    for model, pk in ((SharedAction, shared.pk), (VendorResponse, response.pk), (ResponseEvidence, item.pk)):
+        assert trail(model, pk).filter(action=AuditEntry.Action.DELETE).count() == 1, model
+
+
+def test_evidence_goes_on_the_latest_undecided_version_only(contact_api, action, lead_auditor, private_media):
+    sharing.share(action, lead_auditor)
+    url = f"/api/portal/corrective-actions/{action.pk}/responses/"
+    first = contact_api.post(url, BODY, format="json").json()["id"]
+    contact_api.post(url, BODY, format="json")
+    late = contact_api.post(f"{url}{first}/evidence/", {"file": SimpleUploadedFile("a.txt", b"x")}, format="multipart")
+    assert late.status_code == 409
+    assert (
+        contact_api.post(
+            f"{url}999999/evidence/", {"file": SimpleUploadedFile("a.txt", b"x")}, format="multipart"
+        ).status_code
+        == 404
+    )
+    assert not ResponseEvidence.objects.exists()
