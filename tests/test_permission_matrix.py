@@ -669,7 +669,7 @@ def build_world():
         users.vendor_contact,
         SimpleUploadedFile("training.pdf", b"%PDF-1.4 training", content_type="application/pdf"),
     )
-    other_vendor = Vendor.objects.create(name="Other Matrix Cells", country="FR")
+    other_vendor = Vendor.objects.create(name="Elsewhere Cell Works", country="FR")
     foreign = Assessment.objects.create(
         vendor=other_vendor, checklist=checklist, lead_auditor=other_lead, created_by=other_lead
     )
@@ -742,6 +742,7 @@ def build_world():
         notification=notification,
         vendor_response=vendor_response,
         response_evidence=response_evidence,
+        foreign=foreign,
         foreign_action=foreign_action,
         question_code=QUESTION_CODE,
         step_name="submit",
@@ -862,9 +863,9 @@ VISIBLE_ASSESSMENTS = {
     "auditor_on_team": {"submitted", "in_progress", "approved"},
     "lead_auditor": {"submitted", "in_progress", "approved"},
     "reviewer": {"submitted", "approved"},
-    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere"},
+    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere", "foreign"},
 }
-ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere")
+ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere", "foreign")
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
