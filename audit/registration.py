@@ -37,6 +37,10 @@ AUDITED = {
     "programme.FeedToken": {"exclude_fields": ["key"]},
     "reports.AuditReport": {"exclude_fields": ["file"]},
     "reports.ReportArchive": {"exclude_fields": ["file"]},
+    "portal.VendorAccess": {"exclude_fields": SKIP},
+    "portal.SharedAction": {},
+    "portal.VendorResponse": {},
+    "portal.ResponseEvidence": {},
     "accounts.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},
 }
 

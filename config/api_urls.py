@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("monitoring.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("programme.api.urls")),
+    path("", include("portal.api.urls")),
     path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (?script): the Content-Security-Policy

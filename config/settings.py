@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "monitoring",
     "notifications",
     "programme",
+    "portal",
     "reports",
     "insights",
     "demo",
@@ -379,6 +380,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentKindEnum": "assessments.choices.AssessmentKind.choices",
         "EmSampleKindEnum": "monitoring.choices.SampleKind.choices",
         "EmDecisionOutcomeEnum": "monitoring.choices.ReviewOutcome.choices",
+        "AssessmentDecisionEnum": "assessments.choices.AssessmentDecision.choices",
+        "VendorResponseDecisionEnum": "portal.choices.ResponseDecision.choices",
     },
 }
 

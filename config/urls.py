@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("notifications.urls")),
     path("", include("programme.urls")),
+    path("", include("portal.urls")),
     path("", include("reports.urls")),
     path("", include("insights.urls")),
     path("api/", include("config.api_urls")),

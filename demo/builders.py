@@ -22,11 +22,13 @@ from assessments.choices import ACTION_DONE
 from assessments.models import Answer, Assessment, CorrectiveAction
 from audit.context import acting
 from checklists.models import Checklist, Question
+from portal import access as portal_access
+from portal import sharing
 from vendors.models import GMPCertificate, Site, Vendor
 
 DEMO_MARK = "[demo]"
 LABEL = "demo data"
-DEMO_USERS = ("admin", "lead", "auditor", "reviewer")
+DEMO_USERS = ("admin", "lead", "auditor", "reviewer", "vendor")
 FINISHED = ("submitted", "returned", "approved")
 
 
@@ -71,7 +73,22 @@ def build(demo: Demo) -> list[Assessment]:
     sites = add_sites(demo)
     for spec in demo.data["assessments"]:
         demo.created[spec["key"]] = add_assessment(demo, spec, sites.get(spec["vendor"]))
+    share_with_vendor(demo)
     return list(demo.created.values())
+
+
+def share_with_vendor(demo: Demo) -> None:
+    """The administrator links the demo vendor contact to their vendor; the lead shares one
+    corrective action with it (portal/access.py, portal/sharing.py)."""
+    portal = demo.data["portal"]
+    with as_user(demo.users["admin"]):
+        portal_access.link(demo.users[portal["contact"]], vendor(portal["vendor"]))
+    assessment = demo.created[portal["share"]["assessment"]]
+    action = CorrectiveAction.objects.select_related("finding__assessment").get(
+        finding__assessment=assessment, finding__question__code=portal["share"]["question"]
+    )
+    with as_user(demo.users["lead"]):
+        sharing.share(action, demo.users["lead"])
 
 
 def vendor(name: str) -> Vendor:

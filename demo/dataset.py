@@ -12,7 +12,16 @@ from vendors.models import GMPCertificate
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 STAGES = ("planned", "in_progress", "returned", "submitted", "approved")
-TOP_KEYS = {"checklist", "auditor_criteria", "site_note", "certificate_dates", "sites", "baseline", "assessments"}
+TOP_KEYS = {
+    "checklist",
+    "auditor_criteria",
+    "site_note",
+    "certificate_dates",
+    "sites",
+    "baseline",
+    "portal",
+    "assessments",
+}
 REQUIRED = {"key", "vendor", "kind", "mode", "days_ago", "duration_days", "stage", "scope"}
 OPTIONAL = {"based_on", "answer_only", "answers", "findings", "return_reason", "narrative"}
 ANSWER_KEYS = {"value", "comment", "na_justification"}
@@ -57,7 +66,23 @@ def check(data) -> list[str]:
     for spec in data["assessments"]:
         problems += _assessment_problems(spec, set(data["baseline"]), earlier)
         earlier.append(spec.get("key"))
+    problems.append(_portal_problem(data["portal"], data["assessments"]))
     return [p for p in problems if p]
+
+
+def _portal_problem(portal, assessments) -> str:
+    """The shared corrective action must be a planned action of an assessment of the vendor."""
+    if not isinstance(portal, dict) or {"contact", "vendor", "share"} - set(portal):
+        return "portal: needs contact, vendor and share"
+    share = portal["share"] or {}
+    spec = next((a for a in assessments if a.get("key") == share.get("assessment")), None)
+    if spec is None:
+        return "portal: share names no assessment"
+    if spec["vendor"] != portal["vendor"]:
+        return f"portal: {spec['key']} is not an assessment of {portal['vendor']}"
+    if not any(f.get("question") == share.get("question") and f.get("action") for f in spec.get("findings", [])):
+        return f"portal: {spec['key']} has no corrective action on {share.get('question')}"
+    return ""
 
 
 def _unknown(where, mapping, allowed) -> str:

@@ -19,6 +19,9 @@ class Event(models.TextChoices):
     CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
     CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
+    ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
+    VENDOR_RESPONSE = "vendor_response", "Vendor response received"
+    RESPONSE_DECIDED = "response_decided", "Vendor response accepted or rejected"
 
 
 class Notification(models.Model):

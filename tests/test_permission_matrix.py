@@ -98,6 +98,12 @@ def PAGE_MEMBER_POST(then):  # noqa: N802
     return row(LOGIN, 404, 404, then, then, then, then)
 
 
+#: The vendor portal: only the vendor contact linked to the world's vendor (who has a shared
+#: corrective action, with a response and its evidence file); the quality organisation works in
+#: the assessment's own pages and gets 403 here.
+PORTAL_API = row(401, 200, 403, 403, 403, 403, 403)
+PAGE_PORTAL = row(LOGIN, 200, 403, 403, 403, 403, 403)
+PORTAL_ACTION = Redirect(r"/portal/corrective-actions/\d+/")
 WORKSPACE = Redirect(r"/assessments/\d+/")
 FINDINGS_PAGE = Redirect(r"/assessments/\d+/findings/")
 EM_PAGE = Redirect(r"/assessments/\d+/em/")
@@ -208,6 +214,19 @@ MATRIX = {
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # --- the vendor portal -----------------------------------------------------------------------
+    # The lead shares (the world's action is shared already: 409) and decides on the response
+    # (the empty body names no decision: 400); those who see the assessment otherwise get 403.
+    "api/corrective-actions/<pk>/share/": {"POST": row(401, 404, 404, 403, 409, 403, 403)},
+    "api/vendor-responses/<pk>/decision/": {"POST": row(401, 404, 404, 403, 400, 403, 403)},
+    "api/portal/corrective-actions/": {"GET": PORTAL_API},
+    "api/portal/corrective-actions/<pk>/": {"GET": PORTAL_API},
+    # The vendor contact passes and is told what the empty body lacks.
+    "api/portal/corrective-actions/<pk>/responses/": {
+        "GET": PORTAL_API,
+        "POST": row(401, 400, 403, 403, 403, 403, 403),
+    },
+    "api/portal/corrective-actions/<pk>/responses/<rid>/evidence/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
     # --- notifications: your own only; someone else's is a 404 ---------------------------------
     "api/notifications/": {"GET": logged_in(200)},
     "api/notifications/<pk>/read/": {"POST": row(401, 404, 404, 404, 200, 404, 404)},  # the lead's
@@ -268,6 +287,13 @@ MATRIX = {
     # A QA reviewer opens a comment on a question; the others may answer one, not open it.
     "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    "portal/": {"GET": PAGE_PORTAL},
+    "portal/corrective-actions/<pk>/": {"GET": PAGE_PORTAL},
+    "portal/corrective-actions/<pk>/responses/": {"POST": row(LOGIN, PORTAL_ACTION, 403, 403, 403, 403, 403)},
+    # A vendor's file: its contacts and whoever sees the assessment.
+    "portal/evidence/<pk>/download/": {"GET": row(LOGIN, 200, 404, 200, 200, 200, 200)},
+    "corrective-actions/<pk>/share/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "vendor-responses/<pk>/decision/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "notifications/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "notifications/bell/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
     "notifications/<pk>/read/": {"POST": row(LOGIN, 404, 404, 404, INBOX, 404, 404)},  # the lead's
@@ -340,6 +366,8 @@ MATRIX = {
     **admin_model("monitoring/limittable", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
     **admin_model("monitoring/alertlimit", 200, 200, 200, 200, 200),
     **admin_model("monitoring/dataset", 200, 403, 200, 200, 403, **READ_ONLY_IN_ADMIN),
+    # Quality administrators link vendor contacts to their vendor.
+    **admin_model("portal/vendoraccess", 200, 200, 200, 200, 200),
     # Third-party models. Roles are groups: quality administrators see them (and put users in them
     # on the user form) but do not change them: a group's Django permissions would be a way around
     # the rules. API tokens are credentials: no role is granted them (a superuser manages them).
@@ -411,6 +439,7 @@ BODIES = {
     ("verify/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")
     ),
+    ("api/portal/corrective-actions/<pk>/responses/<rid>/evidence/", "POST"): Multipart(note="no file"),
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
@@ -433,6 +462,11 @@ URL_OBJECTS = {
     "findings/": {"pk": "finding.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
     "api/notifications/": {"pk": "notification.pk"},
+    "api/portal/corrective-actions/": {"pk": "action.pk", "rid": "vendor_response.pk"},
+    "api/vendor-responses/": {"pk": "vendor_response.pk"},
+    "portal/corrective-actions/": {"pk": "action.pk"},
+    "portal/evidence/": {"pk": "response_evidence.pk"},
+    "vendor-responses/": {"pk": "vendor_response.pk"},
     "notifications/": {"pk": "notification.pk"},
     "api/reports/": {"pk": "report.pk"},
     "api/report-archives/": {"pk": "archive.pk"},
@@ -551,6 +585,9 @@ def build_world():
     from monitoring import reference_data as em_reference_data
     from monitoring.models import AlertLimit, DataSet, LimitTable
     from notifications import events
+    from portal import access as portal_access
+    from portal import responses as portal_responses
+    from portal import sharing
     from programme.models import ProgrammeItem
     from reports.models import AuditReport, ReportArchive
     from tests.factories import attach_required_evidence, compliant_answers
@@ -669,6 +706,34 @@ def build_world():
         vendor=vendor, kind="for_cause", due=date(2030, 1, 31), reason="A warning letter.", created_by=lead
     )
 
+    # The portal: the contact speaks for the world's vendor, which has the shared action with one
+    # response and its file; another vendor's shared action must never show.
+    vendor_access = portal_access.link(users.vendor_contact, vendor)
+    sharing.share(action, lead)
+    vendor_response = portal_responses.respond(
+        action,
+        users.vendor_contact,
+        root_cause="Training gap.",
+        action_text="Retrained the operators.",
+        completion_date=date(2030, 1, 15),
+    )
+    response_evidence = portal_responses.attach(
+        vendor_response,
+        users.vendor_contact,
+        SimpleUploadedFile("training.pdf", b"%PDF-1.4 training", content_type="application/pdf"),
+    )
+    other_vendor = Vendor.objects.create(name="Elsewhere Cell Works", country="FR")
+    foreign = Assessment.objects.create(
+        vendor=other_vendor, checklist=checklist, lead_auditor=other_lead, created_by=other_lead
+    )
+    foreign_finding = findings.raise_finding(
+        foreign, other_lead, question=question, classification="minor", description="Another vendor's deficiency."
+    )
+    foreign_action = findings.plan_action(
+        foreign_finding, other_lead, description="Theirs.", owner="Their QA", due_date=date(2030, 1, 31)
+    )
+    sharing.share(foreign_action, other_lead)
+
     access = {
         "user_agent": "pytest",
         "ip_address": "127.0.0.1",
@@ -693,6 +758,7 @@ def build_world():
         "assessments/assessment": submitted,
         "assessments/finding": finding,
         "assessments/correctiveaction": action,
+        "portal/vendoraccess": vendor_access,
         "monitoring/limittable": LimitTable.objects.get(),
         "monitoring/alertlimit": AlertLimit.objects.create(
             site=site, grade="B", state="in_operation", kind="air_viable", value=5
@@ -727,6 +793,10 @@ def build_world():
         report=report,
         archive=archive,
         notification=notification,
+        vendor_response=vendor_response,
+        response_evidence=response_evidence,
+        foreign=foreign,
+        foreign_action=foreign_action,
         question_code=QUESTION_CODE,
         step_name="submit",
         programme_key=f"item-{programme_item.pk}",
@@ -761,7 +831,13 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-        for stored in (built.evidence.file, built.report.file, built.archive.file, built.agreement.signed_copy):
+        for stored in (
+            built.evidence.file,
+            built.report.file,
+            built.archive.file,
+            built.agreement.signed_copy,
+            built.response_evidence.file,
+        ):
             stored.storage.delete(stored.name)
     fast_hashing.disable()
 
@@ -848,9 +924,9 @@ VISIBLE_ASSESSMENTS = {
     "auditor_on_team": {"submitted", "in_progress", "approved"},
     "lead_auditor": {"submitted", "in_progress", "approved"},
     "reviewer": {"submitted", "approved"},
-    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere"},
+    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere", "foreign"},
 }
-ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere")
+ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere", "foreign")
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
@@ -912,6 +988,21 @@ def test_vendor_list_content(role, world):
     else:
         assert response.status_code == 200
         assert [v["name"] for v in response.json()["results"]] == ["Matrix Biologics"]
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_portal_list_shows_only_the_contacts_vendors_shared_actions(role, world):
+    """The contact sees exactly the world vendor's shared action (not another vendor's, also
+    shared); nobody else has a portal."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+    response = client.get("/api/portal/corrective-actions/")
+    if role != "vendor_contact":
+        assert response.status_code == 403 and "results" not in response.json()
+        return
+    assert [a["id"] for a in response.json()["results"]] == [world.action.pk]
+    assert "Another vendor's deficiency." not in response.content.decode()
+    assert client.get(f"/api/portal/corrective-actions/{world.foreign_action.pk}/").status_code == 404
 
 
 def test_admin_assessment_changelist_lists_every_assessment_for_the_quality_admin(world, client):

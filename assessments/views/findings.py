@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import exceptions, findings, record, signatures, workflow
+from assessments import exceptions, findings, panels, record, signatures, workflow
 from assessments.choices import ACTION_FOLLOW_UP
 from assessments.forms import CorrectiveActionForm, FindingForm, FollowUpForm
 from assessments.models import CorrectiveAction, Finding, MinorFindingsReview
@@ -97,6 +97,10 @@ def findings_tab(request, pk):
             action.verification_state = record.action_signature_state(signature) if signature else None
             action.sign_prefix = f"verify-{action.pk}"
         finding.withdrawable = findings.may_withdraw(finding, request.user)
+    every_action = [a for f in finding_list for a in f.actions.all()]
+    rendered = panels.render_action_panels(request, assessment, every_action)
+    for action in every_action:
+        action.panels = rendered.get(action.pk, "")
     return render(
         request,
         "assessments/findings.html",

@@ -1,6 +1,6 @@
 """Schemathesis over the schema the app serves: every operation, driven through the real WSGI
-application (real database, middleware, authentication), as a QA reviewer, an auditor and without
-a token. Each answer must be no server error and must match the schema for its status.
+application (real database, middleware, authentication), as a QA reviewer, an auditor, a vendor
+contact and without a token. Each answer must be no server error and must match the schema for its status.
 
 Reproducible: Hypothesis is derandomized (its seed comes from the test itself) and keeps no
 example database; each operation gets a bounded number of positive and negative examples, each
@@ -23,12 +23,14 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from assessments import answers, evidence, findings, workflow
 from assessments.models import Assessment
+from portal import access, sharing
+from portal import responses as portal_responses
 from tests.factories import attach_required_evidence, compliant_answers, new_assessment
 
 pytestmark = pytest.mark.slow
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-# Examples per operation and mode: 53 operations x 2 modes x 3 callers stay within a few minutes.
+# Examples per operation and mode: every operation x 2 modes x 4 callers stays within a few minutes.
 EXAMPLES = 6
 
 
@@ -44,7 +46,7 @@ def app():
 
 
 @pytest.fixture
-def world(settings, checklist, vendor, lead_auditor, auditor, reviewer, make_user):
+def world(settings, checklist, vendor, lead_auditor, auditor, reviewer, vendor_contact, make_user):
     """Data that exists: a vendor with a site, the published built-in checklist, an assessment in
     progress with `auditor` on its team, a submitted one assigned to `reviewer`, a finding with a
     corrective action and an evidence file."""
@@ -78,6 +80,12 @@ def world(settings, checklist, vendor, lead_auditor, auditor, reviewer, make_use
     submitted.refresh_from_db()
     workflow.submit(submitted, lead_auditor)
     assert submitted.status == Assessment.Status.SUBMITTED
+    # The vendor portal: the contact speaks for the vendor, whose action is shared and answered.
+    access.link(vendor_contact, vendor)
+    sharing.share(action, lead_auditor)
+    response = portal_responses.respond(
+        action, vendor_contact, root_cause="Gap.", action_text="Fixed.", completion_date=date(2031, 1, 15)
+    )
     yield {
         "assessment": submitted,
         "in_progress": in_progress,
@@ -86,7 +94,8 @@ def world(settings, checklist, vendor, lead_auditor, auditor, reviewer, make_use
         "evidence": item,
         "checklist": checklist,
         "vendor": vendor,
-        "users": {"auditor": auditor, "reviewer": reviewer},
+        "response": response,
+        "users": {"auditor": auditor, "reviewer": reviewer, "vendor_contact": vendor_contact},
         "question": question.code,
     }
     for stored in item.answer.evidence.all():
@@ -100,7 +109,10 @@ def path_parameters(operation, world, caller):
         # The auditor works on the assessment in progress; the reviewer sees the submitted one.
         assessment = world["in_progress"] if caller == "auditor" else world["assessment"]
         return {"id": assessment.pk, "code": world["question"]}
+    if path.startswith("/api/portal/corrective-actions/"):
+        return {"id": world["action"].pk, "rid": world["response"].pk}
     ids = {
+        "/api/vendor-responses/": world["response"].pk,
         "/api/findings/": world["finding"].pk,
         "/api/corrective-actions/": world["action"].pk,
         "/api/evidence/": world["evidence"].pk,
@@ -134,7 +146,7 @@ def run_operation(operation, headers, fixed, mode):
     test()
 
 
-@pytest.mark.parametrize("caller", ["reviewer", "auditor", "anonymous"])
+@pytest.mark.parametrize("caller", ["reviewer", "auditor", "vendor_contact", "anonymous"])
 def test_every_operation_answers_within_the_schema(caller, world, app):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
     headers = {}

@@ -2,12 +2,16 @@
 serious violation. A page that cannot meet it is listed in EXEMPT with the reason."""
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 
 from assessments import answers as answer_service
 from assessments import comments
+from assessments.models import CorrectiveAction
+from portal import access, sharing
+from portal import responses as portal_responses
 from tests.factories import approved_assessment, compliant_answers
 from vendors.models import Vendor
 
@@ -39,7 +43,7 @@ def violations(page) -> list[dict]:
 
 
 def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
-    pages, registry_assessment, auditor, lead_auditor, reviewer, checklist
+    pages, registry_assessment, auditor, lead_auditor, reviewer, checklist, vendor_contact, private_media
 ):
     assessment = registry_assessment
     answer_service.save_answers(assessment, auditor, compliant_answers(checklist)[:12])
@@ -49,6 +53,17 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
         lead_auditor,
         reviewer,
         findings=[("C.2", "critical"), ("B.2", "minor")],
+    )
+    # The vendor portal: a shared corrective action with a response, on the findings tab too.
+    access.link(vendor_contact, other.vendor)
+    shared = CorrectiveAction.objects.filter(finding__assessment=other).first()
+    sharing.share(shared, lead_auditor)
+    portal_responses.respond(
+        shared,
+        vendor_contact,
+        root_cause="The SOP left the step open.",
+        action_text="SOP revised.",
+        completion_date=date.today() + timedelta(days=30),
     )
     anonymous = pages.new_context().new_page()
     anonymous.goto("/login/")
@@ -93,6 +108,12 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
     comments.comment(assessment, reviewer, "A.1", "Which batch records were seen?")
     review.goto(f"/assessments/{assessment.pk}/?criterion=A")
     found["workspace-with-comments"] = violations(review)
+
+    contact = pages.login(vendor_contact)
+    for name, path in {"portal": "/portal/", "portal-action": f"/portal/corrective-actions/{shared.pk}/"}.items():
+        contact.goto(path)
+        contact.wait_for_load_state("networkidle")
+        found[name] = violations(contact)
 
     failing = {}
     for name, found_here in found.items():

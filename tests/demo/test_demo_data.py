@@ -238,3 +238,22 @@ def test_a_wrong_password_rolls_everything_back(demo_setup, monkeypatch):
         load()
     assert not Assessment.objects.exists() and not Site.objects.exists()
     assert not AccessFailureLog.objects.exists() and not AccessAttempt.objects.exists()
+
+
+def test_the_vendor_log_in_sees_its_one_shared_action_in_the_portal(demo_setup, client):
+    from accounts.models import User
+    from notifications.models import Notification
+    from portal.models import SharedAction
+
+    load()
+    vendor = User.objects.get(username="vendor")
+    assert vendor.vendor_access.vendor.name == "CellforCure"
+    shared = SharedAction.objects.select_related("action__finding__assessment__vendor").get()
+    assert shared.shared_by.username == "lead"
+    assert shared.action.finding.assessment.vendor.name == "CellforCure"
+    assert Notification.objects.filter(recipient=vendor, event="action_shared").count() == 1
+    assert vendor.check_password(DEMO_PASSWORD)
+    client.force_login(vendor)
+    page = client.get("/portal/").content.decode()
+    assert shared.action.finding.reference in page
+    assert client.get(f"/portal/corrective-actions/{shared.action.pk}/").status_code == 200

@@ -241,7 +241,8 @@ def test_home_risk_matrix_counts_vendors_and_links_each_cell(
 
 def test_vendor_contact_sees_no_dashboard(client, vendor_contact, reference_data):
     body = text(page(client, vendor_contact, "/"))
-    assert "Nothing is shared with your account yet." in body and "My assessments" not in body
+    assert "My assessments" not in body
+    assert "The corrective actions the audit team shares with your company are in Corrective actions ." in body
     assert page(client, vendor_contact, "/insights/vendors/", status=403) is not None
     assert page(client, vendor_contact, "/compare/", status=403) is not None
 

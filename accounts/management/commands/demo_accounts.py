@@ -1,4 +1,4 @@
-"""Create the demo log-ins of docs/api.md: admin, lead, auditor and reviewer."""
+"""Create the demo log-ins of docs/api.md: admin, lead, auditor, reviewer and vendor (a vendor contact)."""
 
 import os
 import secrets
@@ -15,6 +15,8 @@ DEMO_USERS = [
     ("lead", "Lena", "Lead", [Role.LEAD_AUDITOR, Role.AUDITOR], False),
     ("auditor", "Arun", "Auditor", [Role.AUDITOR], False),
     ("reviewer", "Rosa", "Reviewer", [Role.REVIEWER], False),
+    # A vendor's contact person; the demo data links them to a vendor (demo/builders.py).
+    ("vendor", "Vera", "Vendor", [Role.VENDOR_CONTACT], False),
 ]
 
 

@@ -1,0 +1,33 @@
+"""Sections that apps above `assessments` add under each corrective action of the findings tab
+(like vendors/panels.py for the vendor page).
+
+The portal registers one that shows the vendor's responses and the lead's accept and reject
+buttons. A panel is a function of the request, the assessment and its corrective actions that
+returns {action id: HTML}, so that it reads what it needs for all the actions at once."""
+
+from collections.abc import Callable, Iterable
+
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+ActionPanel = Callable[[HttpRequest, object, list], dict[int, SafeString | str]]
+_ACTION_PANELS: list[ActionPanel] = []
+
+
+def register_action_panel(panel: ActionPanel) -> ActionPanel:
+    """Add a panel of the corrective actions; usable as a decorator."""
+    if panel not in _ACTION_PANELS:
+        _ACTION_PANELS.append(panel)
+    return panel
+
+
+def render_action_panels(request: HttpRequest, assessment, actions: Iterable) -> dict[int, SafeString]:
+    """{action id: the HTML of every panel for it}, in the order the panels were registered."""
+    actions = list(actions)
+    parts: dict[int, list] = {a.pk: [] for a in actions}
+    for panel in _ACTION_PANELS:
+        for pk, html in panel(request, assessment, actions).items():
+            if pk in parts and html:
+                parts[pk].append((html,))
+    return {pk: format_html_join("", "{}", html) for pk, html in parts.items()}
