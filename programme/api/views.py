@@ -14,6 +14,7 @@ from config.api import Pagination
 from .. import feeds, plan
 from ..choices import ItemKind, ItemStatus
 from ..filters import filtered_items
+from ..models import ProgrammeItem
 from .serializers import (
     DismissalSerializer,
     DismissedSerializer,
@@ -35,6 +36,7 @@ class ProgrammeView(GenericAPIView):
 
     serializer_class = ItemSerializer
     pagination_class = Pagination
+    queryset = ProgrammeItem.objects.none()  # for the schema: the items are worked out, not a queryset
 
     @extend_schema(
         parameters=[
