@@ -207,6 +207,8 @@ def test_an_independent_reviewer_verifies_with_a_signature_and_the_last_one_lift
     assert signature.content_hash == record.action_hash(first)
     assert signature.content_version == record.ACTION_CONTENT_VERSION
     assert record.action_content(first)["vendor_action"] == "New SOP"
+    with pytest.raises(ValueError, match="Unknown corrective-action content version 2"):
+        record.action_content(first, 2)  # a version this code does not know is never hashed as version 1
     # Every signature of the assessment still holds: the verification covers the action only.
     states = record.signature_states(conditional)
     assert [(s.signature.meaning, s.valid) for s in states] == [
