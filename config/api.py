@@ -5,6 +5,7 @@ REST framework loads them with its settings, before this module could be importe
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -74,6 +75,23 @@ class BlankChoicesAreNull:
             field_class = BlankIsNullChoiceField
             field_kwargs.pop("allow_null", None)
         return field_class, field_kwargs
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class LabelField(serializers.Field):
+    """The label of a stored choice, as the pages show it ("Conditionally approved" for
+    `conditionally_approved`); null when none is set. `choices` default to the model field's."""
+
+    def __init__(self, field: str, choices=None, **kwargs):
+        self.field_name_of_value, self.fixed_choices = field, choices
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        value = getattr(instance, self.field_name_of_value)
+        if value in (None, ""):
+            return None
+        choices = self.fixed_choices or instance._meta.get_field(self.field_name_of_value).choices
+        return str(dict(choices).get(value, value))
 
 
 class ServiceUnavailable(exceptions.APIException):

@@ -6,7 +6,7 @@ from accounts.models import User
 from assessments import planning, record
 from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
 from checklists.models import Checklist, Criterion, Question
-from config.api import BlankChoicesAreNull, BlankIsNullChoiceField
+from config.api import BlankChoicesAreNull, BlankIsNullChoiceField, LabelField
 from vendors.choices import RiskRating
 from vendors.models import Site, Vendor
 
@@ -34,6 +34,11 @@ class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     overall_score = serializers.FloatField(read_only=True, allow_null=True)
     # The model keeps the rating as plain text; its values are the registry's ratings.
     risk_rating = BlankIsNullChoiceField(choices=RiskRating.choices, read_only=True)
+    kind_display = LabelField("kind")
+    mode_display = LabelField("mode")
+    status_display = LabelField("status")
+    risk_rating_display = LabelField("risk_rating", RiskRating.choices)
+    decision_display = LabelField("decision")
 
     class Meta:
         model = Assessment
@@ -46,7 +51,9 @@ class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
             "site",
             "checklist",
             "kind",
+            "kind_display",
             "mode",
+            "mode_display",
             "scope",
             "objectives",
             "method",
@@ -61,10 +68,13 @@ class AssessmentSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
             "audit_team",
             "reviewer",
             "status",
+            "status_display",
             "based_on",
             "overall_score",
             "risk_rating",
+            "risk_rating_display",
             "decision",
+            "decision_display",
             "decision_justification",
             "requalification_due",
             "submitted_at",
@@ -190,6 +200,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         read_only=True, help_text="How effectiveness was verified: written with the verification signature only"
     )
     verification_signature = serializers.SerializerMethodField()
+    status_display = LabelField("status")
 
     class Meta:
         model = CorrectiveAction
@@ -202,6 +213,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
             "root_cause",
             "vendor_action",
             "status",
+            "status_display",
             "verification",
             "verification_signature",
             "overdue",
@@ -227,6 +239,8 @@ class FindingSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
     rpn = serializers.IntegerField(read_only=True, allow_null=True)
     reference = serializers.CharField(read_only=True)
     actions = CorrectiveActionSerializer(many=True, read_only=True)
+    classification_display = LabelField("classification")
+    proposed_classification_display = LabelField("proposed_classification")
 
     class Meta:
         model = Finding
@@ -237,7 +251,9 @@ class FindingSerializer(BlankChoicesAreNull, serializers.ModelSerializer):
             "question",
             "criterion",
             "classification",
+            "classification_display",
             "proposed_classification",
+            "proposed_classification_display",
             "description",
             "downgrade_rationale",
             "requirement",
