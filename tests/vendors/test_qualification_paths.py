@@ -318,3 +318,42 @@ def test_vendor_page_says_why_a_vendor_is_disqualified_and_shows_administrators_
     page = client.get(approved_vendor.get_absolute_url()).content.decode()
     assert "Qualification decisions" in page and approved_vendor.assessment.reference in page
     assert admin_decision_url(approved_vendor, "reinstatement") in page
+
+
+# === The rule module's own guards =================================================================
+
+
+def test_the_disqualify_form_is_offered_only_to_an_administrator_and_only_once(approved_vendor, quality_admin, auditor):
+    assert qualification.may_disqualify(approved_vendor, quality_admin)
+    assert not qualification.may_disqualify(approved_vendor, auditor)
+    Vendor.objects.filter(pk=approved_vendor.pk).update(status="disqualified")
+    approved_vendor.refresh_from_db()
+    assert not qualification.may_disqualify(approved_vendor, quality_admin)  # already off the list
+    assert not qualification.may_disqualify(approved_vendor, auditor)
+
+
+def test_an_assessment_decides_only_the_decisions_an_assessment_takes(approved_vendor):
+    before = snapshot(approved_vendor)
+    for status in ("disqualified", "prospective", ""):
+        with pytest.raises(ValueError, match="An assessment decides one of"):
+            qualification.follow_assessment_decision(approved_vendor, None, status=status, risk_rating="low", due=None)
+    approved_vendor.refresh_from_db()
+    assert snapshot(approved_vendor) == before
+
+
+def test_a_signature_without_its_request_or_password_decides_nothing(approved_vendor, quality_admin):
+    with pytest.raises(ValueError, match="needs the request"):
+        qualification.check_signature(None, quality_admin, PASSWORD)
+    for password in ("", None, 1234):
+        with pytest.raises(qualification.NotAllowed, match="password is not correct"):
+            qualification.check_signature(signing_request(), quality_admin, password)
+
+
+def test_no_disqualification_is_in_force_for_a_vendor_on_the_list(approved_vendor, admin_api):
+    assert qualification.disqualification_in_force(approved_vendor) is None
+    assert disqualify(admin_api, approved_vendor).status_code == 201
+    approved_vendor.refresh_from_db()
+    assert qualification.disqualification_in_force(approved_vendor).reason == REASON
+    assert reinstate(admin_api, approved_vendor).status_code == 201
+    approved_vendor.refresh_from_db()
+    assert qualification.disqualification_in_force(approved_vendor) is None  # the old decision stays in history
