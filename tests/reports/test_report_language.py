@@ -4,6 +4,7 @@ are translated, and the record, so its content hash, is the same in both."""
 
 import pytest
 
+from audit.models import AuditEntry
 from reports import queue
 from reports.models import AuditReport
 from reports.tasks import render_report
@@ -47,6 +48,11 @@ def test_a_chinese_report_prints_the_chinese_checklist_and_the_same_content_hash
         texts[report.language] = read_pdf(report.file.read())["text"]
         hashes[report.language] = report.content_hash
     assert hashes["en"] == hashes["zh-hans"]
+    # The worker's changes to the report rows are the system's, not the requester's (#13: readable trail).
+    rendered = AuditEntry.objects.filter(content_type__model="auditreport", object_pk__in=[str(pk) for pk in ids])
+    written_by_worker = rendered.exclude(action=AuditEntry.Action.CREATE)
+    assert written_by_worker.exists()
+    assert {(e.actor_id, e.username) for e in written_by_worker} == {(None, "report worker")}
     criterion = checklist.criteria.get(code="A")
     chinese_title = criterion.translations["zh-hans"]["title"]
     assert chinese_title in texts["zh-hans"] and chinese_title not in texts["en"]
