@@ -18,6 +18,8 @@ class Event(models.TextChoices):
     REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
     CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
     CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
+    AGREEMENT_DUE = "agreement_due", "Quality agreement expiring or due for review"
+    AGREEMENT_EXPIRED = "agreement_expired", "Quality agreement expired"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
     ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
     VENDOR_RESPONSE = "vendor_response", "Vendor response received"

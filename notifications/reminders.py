@@ -7,6 +7,7 @@ new due date is a new reminder."""
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,8 @@ from accounts.models import User
 from accounts.roles import Role
 from assessments.choices import ACTION_DONE
 from assessments.models import CorrectiveAction
-from vendors.models import GMPCertificate, Vendor
+from vendors import agreements
+from vendors.models import GMPCertificate, QualityAgreement, Vendor
 
 from . import delivery, events
 from .models import Event, Notification, Preference
@@ -27,7 +29,14 @@ CERTIFICATE_WARNING_DAYS = 60
 
 def scan(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    counts = {"action_due": 0, "action_overdue": 0, "requalification": 0, "certificates": 0, "digests": 0}
+    counts = {
+        "action_due": 0,
+        "action_overdue": 0,
+        "requalification": 0,
+        "certificates": 0,
+        "agreements": 0,
+        "digests": 0,
+    }
     actions = (
         CorrectiveAction.objects.exclude(status__in=ACTION_DONE)
         .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=ACTION_WARNING_DAYS))
@@ -97,8 +106,52 @@ def scan(today: datetime.date | None = None) -> dict:
         )
         counts["certificates"] += len(made)
 
+    counts["agreements"] = _agreement_reminders(admins, today)
+
     digest_users = User.objects.filter(notification_preference__delivery=Preference.Delivery.DAILY, is_active=True)
     for user in digest_users.exclude(email=""):
         rows = list(Notification.objects.filter(recipient=user, emailed_at__isnull=True).order_by("created_at", "pk"))
         counts["digests"] += delivery.send_digest(user, rows)
     return counts
+
+
+def _agreement_reminders(admins, today) -> int:
+    """A qualified vendor's quality agreement expiring or due for review within the warning
+    window, or expired, unless a later version of the same scope (vendor, site) supersedes it."""
+    horizon = today + datetime.timedelta(days=agreements.WARNING_DAYS)
+    near = QualityAgreement.objects.filter(vendor__status__in=QUALIFIED).filter(
+        Q(expires_on__lte=horizon) | Q(review_on__lte=horizon)
+    )
+    latest = {}
+    for vendor_id, site_id, effective in QualityAgreement.objects.filter(
+        vendor_id__in=near.values("vendor_id")
+    ).values_list("vendor_id", "site_id", "effective_on"):
+        latest[(vendor_id, site_id)] = max(effective, latest.get((vendor_id, site_id), effective))
+    told = 0
+    for agreement in near.select_related("vendor", "site"):
+        if agreement.effective_on < latest[(agreement.vendor_id, agreement.site_id)]:
+            continue  # a later version is in place
+        standing = agreements.standing_of(agreement, today)
+        if standing not in (agreements.Standing.EXPIRING, agreements.Standing.REVIEW_DUE, agreements.Standing.EXPIRED):
+            continue
+        scope = agreement.vendor.name + (f", {agreement.site.name}" if agreement.site else "")
+        what = f"Quality agreement {agreement.version} with {scope}"
+        if standing == agreements.Standing.EXPIRED:
+            event, subject = Event.AGREEMENT_EXPIRED, f"Expired: {what}"
+            body, when = f"{what} expired on {agreement.expires_on:%d %b %Y}.", agreement.expires_on
+        elif standing == agreements.Standing.EXPIRING:
+            event, subject = Event.AGREEMENT_DUE, f"Expiring: {what}"
+            body, when = f"{what} expires on {agreement.expires_on:%d %b %Y}.", agreement.expires_on
+        else:
+            event, subject = Event.AGREEMENT_DUE, f"Review due: {what}"
+            body, when = f"{what} is due for review on {agreement.review_on:%d %b %Y}.", agreement.review_on
+        made = events.tell(
+            admins,
+            event,
+            subject[:200],
+            body + " Agree the revision with the vendor and record it.",
+            agreement.vendor.get_absolute_url(),
+            key=f"agreement-{standing}:{agreement.pk}:{when}",
+        )
+        told += len(made)
+    return told

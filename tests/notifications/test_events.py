@@ -155,7 +155,14 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
     vendor.save()
 
     counts = reminders.scan()
-    assert counts == {"action_due": 1, "action_overdue": 1, "requalification": 1, "certificates": 0, "digests": 0}
+    assert counts == {
+        "action_due": 1,
+        "action_overdue": 1,
+        "requalification": 1,
+        "certificates": 0,
+        "agreements": 0,
+        "digests": 0,
+    }
     assert told("action_due") == ["lead"] and told("action_overdue") == ["lead"]
     assert told("requalification_due") == ["qadmin"]
     assert f"{due.finding.reference}" in Notification.objects.get(event="action_due").subject
@@ -168,6 +175,7 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
         "action_overdue": 0,
         "requalification": 0,
         "certificates": 0,
+        "agreements": 0,
         "digests": 0,
     }
     assert Notification.objects.count() == before  # a second scan tells nobody twice
@@ -225,3 +233,32 @@ def test_certificates_of_a_qualified_vendor_expiring_or_expired_are_told_once(pe
     GMPCertificate.objects.filter(pk=soon.pk).update(expires_on=today - datetime.timedelta(days=1))
     assert reminders.scan()["certificates"] == 1
     assert told("certificate_expired") == ["qadmin"]
+
+
+def test_quality_agreements_expiring_due_for_review_or_expired_are_told_once(people, vendor, private_media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vendors import agreements
+
+    lead, auditor, reviewer, admin, outsider = people
+    vendor.status = "approved"
+    vendor.save()
+    today = timezone.localdate()
+
+    def record(version, effective, **dates):
+        copy = SimpleUploadedFile(f"qa-{version}.pdf", b"%PDF-1.4 quality agreement", content_type="application/pdf")
+        return agreements.record(vendor, admin, {"version": version, "effective_on": effective, **dates}, copy)
+
+    record("1.0", today - datetime.timedelta(days=400), expires_on=today + datetime.timedelta(days=20))
+    assert reminders.scan()["agreements"] == 1 and reminders.scan()["agreements"] == 0
+    row = Notification.objects.get(event="agreement_due")
+    assert row.recipient == admin and row.subject == f"Expiring: Quality agreement 1.0 with {vendor.name}"
+
+    # Version 2 in place: version 1's expiry is no longer anyone's concern.
+    record("2.0", today - datetime.timedelta(days=1), review_on=today + datetime.timedelta(days=10))
+    Notification.objects.all().delete()
+    assert reminders.scan()["agreements"] == 1
+    assert (
+        Notification.objects.get(event="agreement_due").subject
+        == f"Review due: Quality agreement 2.0 with {vendor.name}"
+    )
