@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from assessments import findings, workflow
+from assessments.choices import FindingClass
 from assessments.models import Assessment
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
@@ -54,6 +55,11 @@ class Proposal:
     @property
     def classification(self) -> str:
         return classification.finding_class(self.grades, self.excursions)
+
+    @property
+    def classification_label(self) -> str:
+        """The proposed class in words, as pages and the report print it."""
+        return FindingClass(self.classification).label
 
     @property
     def question_code(self) -> str:

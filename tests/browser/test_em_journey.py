@@ -63,8 +63,8 @@ def test_auditor_imports_em_data_confirms_an_excursion_and_it_is_in_the_pdf(
 
     proposals = page.locator("#em-proposals")
     bsc = proposals.locator("tr.em-proposal", has_text="Filling BSC 1")
-    expect(bsc).to_contain_text("major finding, question C.3")
-    expect(proposals.locator("tr.em-proposal", has_text="Corridor 2.10")).to_contain_text("minor finding")
+    expect(bsc).to_contain_text("Major finding, question C.3")
+    expect(proposals.locator("tr.em-proposal", has_text="Corridor 2.10")).to_contain_text("Minor finding")
     expect(page.locator("figure.chart-figure svg").first).to_be_visible()
     pages.screenshot(page, "em-page")
 
