@@ -74,6 +74,23 @@ def _codes(entries) -> str:
     return shown + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
 
 
+def _field_names(entries) -> str:
+    """The fields the entries changed, in words ("conclusion, people met and audit team")."""
+    model = entries[0].content_type.model_class()
+    names = []
+    for entry in entries:
+        for name in entry.changes or {}:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:  # a field no longer on the model: its stored name
+                label = name.replace("_", " ")
+            if label not in names:
+                names.append(label)
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if names else ""
+
+
 def describe(entries: list[AuditEntry]) -> str:
     """What one action did, in words: the assessment's steps first, then what it added, changed or
     removed, kind by kind."""
@@ -108,6 +125,10 @@ def describe(entries: list[AuditEntry]) -> str:
         elif model == "evidence":
             names = ", ".join(e.object_repr for e in group[:3]) + (" and more" if len(group) > 3 else "")
             parts.append({"added": "attached", "removed": "removed"}.get(verb, verb) + f" evidence {names}")
+        elif model == "assessment" and action == AuditEntry.Action.UPDATE:
+            fields = _field_names(group)
+            reference = group[0].object_repr.split(":", 1)[0]
+            parts.append(f"changed the {fields} of {reference}" if fields else f"changed {reference}")
         elif len(group) == 1:
             parts.append(f"{verb} {label.verbose_name} {group[0].object_repr}")
         else:

@@ -113,3 +113,12 @@ def test_a_page_of_actions_reads_only_its_own_entries(
         body = client.get(url + "?page=2").content.decode()
     assert "Page 2 of 2" in body and len(re.findall('class="action-sentence"', body)) == 10 + before
     assert Vendor.objects.count() == 1
+
+
+def test_a_change_of_the_assessments_own_fields_names_them(assessment, lead_auditor, auditor):
+    from assessments import planning
+
+    with acting(lead_auditor):
+        planning.change_plan(assessment, lead_auditor, {"scope": "Fill and finish only", "audit_team": []})
+    newest = history.actions(trail.entries_for_assessment(assessment.pk))[0]
+    assert newest.sentence == f"Lead Tester changed the scope and audit team of {assessment.reference}."
