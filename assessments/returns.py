@@ -3,6 +3,7 @@ answers it when resubmitting (a response is required then), and the reviewer see
 the answers, evidence, findings and corrective actions since the return. workflow.py calls
 `record_return` and `respond`; the pages and the API read `latest` and `changes_since`."""
 
+from audit import trail
 from config.exceptions import InvalidInput
 from config.limits import LONG_TEXT, check_length
 
@@ -59,8 +60,6 @@ def respond(pending: ReviewReturn, user, response: str, when) -> None:
 def changes_since(ret: ReviewReturn) -> list[dict]:
     """Every field change to the record's content since the return, oldest first, as the audit
     trail's rows (object, action, field, old, new, user, time)."""
-    from audit import trail
-
     entries = trail.entries_for_assessment(ret.assessment_id).filter(
         timestamp__gte=ret.returned_at, content_type__model__in=CHANGED_KINDS
     )

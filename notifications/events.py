@@ -40,6 +40,7 @@ def _assessment_words(assessment) -> tuple[str, str]:
 
 def people_assigned(assessment, user, people) -> list[Notification]:
     what, url = _assessment_words(assessment)
+    team = set(assessment.audit_team.values_list("pk", flat=True))  # one query, not one a person
     made = []
     for person in people:
         roles = []
@@ -47,7 +48,7 @@ def people_assigned(assessment, user, people) -> list[Notification]:
             roles.append("lead auditor")
         if person.pk == assessment.reviewer_id:
             roles.append("QA reviewer")
-        if assessment.audit_team.filter(pk=person.pk).exists():
+        if person.pk in team:
             roles.append("member of the audit team")
         role = " and ".join(roles) or "named"
         body = (
