@@ -18,6 +18,19 @@ ACTIONS = {
     AuditEntry.Action.ACCESS: "access",
 }
 COLUMNS = ["timestamp", "user", "user_full_name", "action", "object", "field", "old", "new", "reason", "request_id"]
+# The CSV's header row is read by people in a spreadsheet; the history API keeps the keys.
+COLUMN_LABELS = {
+    "timestamp": "Time (UTC)",
+    "user": "User name",
+    "user_full_name": "Full name",
+    "action": "Action",
+    "object": "Record",
+    "field": "Field",
+    "old": "Old value",
+    "new": "New value",
+    "reason": "Reason",
+    "request_id": "Request ID",
+}
 
 
 def entries_for_assessment(assessment_id: int):
@@ -71,7 +84,7 @@ def as_csv(data: list[dict]) -> str:
     """The rows as CSV; a value a spreadsheet would run as a formula is neutralised."""
     buffer = io.StringIO()
     writer = spreadsheet.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow(COLUMN_LABELS)
     for row in data:
         writer.writerow(row)
     return buffer.getvalue()

@@ -18,6 +18,13 @@ class _ChoicesType(EnumType):
     def labels(cls) -> list[str]:
         return [member.label for member in cls]
 
+    def label_of(cls, value) -> str:
+        """The label of a stored value where there is no member at hand (a row read with
+        `values()`, an export): "" for a blank, the value itself for one outside the vocabulary."""
+        if value in (None, ""):
+            return ""
+        return dict(cls.choices).get(value, str(value))
+
 
 class Choices(StrEnum, metaclass=_ChoicesType):
     """Members are written `NAME = "value", "Label"`."""

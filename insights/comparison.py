@@ -17,8 +17,10 @@ from operator import or_
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
+from assessments.choices import AssessmentDecision
 from assessments.models import Assessment, ScoreAtApproval
 from checklists.models import Checklist, Criterion
+from vendors.choices import RiskRating
 
 from .vocabulary import Status, as_float
 
@@ -276,10 +278,10 @@ def compare(
 def comparison_csv_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     """Header and rows of the comparison export: one row per compared vendor (all of them, not one
     page), a score and a percentile column per criterion (empty where not applicable)."""
-    header = ["vendor", "assessment", "checklist", "checklist_version", "approved_at"]
+    header = ["Vendor", "Assessment", "Checklist", "Checklist version", "Approved at (UTC)"]
     for c in comparison.criteria:
-        header += [f"{c['code']}_score", f"{c['code']}_percentile"]
-    header += ["overall_score", "overall_percentile", "risk_rating", "decision"]
+        header += [f"{c['code']} score", f"{c['code']} percentile"]
+    header += ["Overall score", "Overall percentile", "Risk rating", "Decision"]
 
     def cell(value):
         return "" if value is None else f"{value:.1f}"
@@ -295,6 +297,11 @@ def comparison_csv_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
         ]
         for c in comparison.criteria:
             line += [cell(r.scores.get(c["code"])), cell(r.percentiles.get(c["code"]))]
-        line += [cell(r.overall), cell(r.overall_percentile), r.risk_rating, r.decision]
+        line += [
+            cell(r.overall),
+            cell(r.overall_percentile),
+            RiskRating.label_of(r.risk_rating),
+            AssessmentDecision.label_of(r.decision),
+        ]
         rows.append(line)
     return header, rows

@@ -59,7 +59,17 @@ def programme(request):
     return render(request, "programme/programme.html", context)
 
 
-CSV_HEADER = ["vendor", "kind", "due", "status", "reason", "assessment", "planned_start", "planned_end", "audit_team"]
+CSV_HEADER = [
+    "Vendor",
+    "Kind",
+    "Due",
+    "Status",
+    "Reason",
+    "Assessment",
+    "Planned start",
+    "Planned end",
+    "Audit team",
+]
 
 
 def csv_rows(shown):
@@ -67,9 +77,9 @@ def csv_rows(shown):
         a = i.assessment
         yield [
             i.vendor.name,
-            i.kind,
+            i.kind_label,
             i.due.isoformat(),
-            i.status,
+            i.status_label,
             i.reason,
             a.reference if a else "",
             a.planned_start.isoformat() if a and a.planned_start else "",

@@ -13,6 +13,7 @@ from accounts.permissions import is_quality_admin, is_quality_staff, is_reviewer
 from audit.models import Audited
 from checklists.models import Checklist, Question
 from config.limits import LONG_TEXT
+from vendors.choices import RiskRating
 
 from ..choices import SUBMITTED_ONCE, AssessmentDecision, AssessmentKind, AssessmentMode, AssessmentStatus
 
@@ -125,7 +126,7 @@ class Assessment(Audited):
     # Kept current by assessments.evaluation.refresh after every change, so lists can filter
     # and sort by them; the score endpoint always computes afresh.
     overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, editable=False)
-    risk_rating = models.CharField(max_length=8, blank=True, editable=False, db_index=True)
+    risk_rating = models.CharField(max_length=8, blank=True, choices=RiskRating.choices, editable=False, db_index=True)
     signing_cycle = models.PositiveIntegerField(
         default=1,
         editable=False,

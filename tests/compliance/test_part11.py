@@ -29,6 +29,7 @@ from accounts.roles import Role
 from assessments import answers, record, workflow
 from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Signature
 from audit import context as audit_context
+from audit import trail
 from audit.models import AuditEntry
 from checklists.models import Checklist
 from config.exceptions import ConflictError
@@ -374,8 +375,9 @@ def test_4_1_history_api_shape_and_csv_export(api, assessment, checklist, lead_a
     response = api.as_user(lead_auditor).get(url(assessment, "history/") + "?export=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    exported = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert HISTORY_COLUMNS <= set(exported[0])
+    reader = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
+    assert reader.fieldnames == [trail.COLUMN_LABELS[key] for key in trail.COLUMNS]  # headers in words
+    exported = [{key: row[trail.COLUMN_LABELS[key]] for key in trail.COLUMNS} for row in reader]
     assert len(exported) == len(rows)
     for api_row, csv_row in zip(rows, exported, strict=True):
         assert {k: api_row[k] or "" for k in HISTORY_COLUMNS} == {k: csv_row[k] for k in HISTORY_COLUMNS}

@@ -504,24 +504,25 @@ def test_comparison_csv_has_a_score_and_percentile_column_per_criterion(client, 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="comparison-cgt-cdmo-v1.csv"' == response["Content-Disposition"]
     reader = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
-    expected = ["vendor", "assessment", "checklist", "checklist_version", "approved_at"]
+    expected = ["Vendor", "Assessment", "Checklist", "Checklist version", "Approved at (UTC)"]
     for code in "ABCDEFGHI":
-        expected += [f"{code}_score", f"{code}_percentile"]
-    expected += ["overall_score", "overall_percentile", "risk_rating", "decision"]
-    assert reader.fieldnames == expected
-    rows = {r["vendor"]: r for r in reader}
+        expected += [f"{code} score", f"{code} percentile"]
+    expected += ["Overall score", "Overall percentile", "Risk rating", "Decision"]
+    assert reader.fieldnames == expected  # headers in words, as people read them in a spreadsheet
+    rows = {r["Vendor"]: r for r in reader}
     assert set(rows) == {"Lonza Group", "KBI Biopharma", "Takara Bio", "Nikon Corporation"}
-    assert rows["Lonza Group"]["I_score"] == "100.0" and rows["Lonza Group"]["I_percentile"] == "83.3"
-    assert rows["Nikon Corporation"]["I_score"] == "" and rows["Nikon Corporation"]["I_percentile"] == ""
-    assert rows["KBI Biopharma"]["I_percentile"] == "33.3" and rows["KBI Biopharma"]["overall_percentile"] == "25.0"
-    assert rows["Lonza Group"]["assessment"] == four_vendors["lonza"].reference
-    assert rows["Lonza Group"]["checklist"] == "CGT-CDMO" and rows["Lonza Group"]["risk_rating"] == "low"
-    assert rows["Lonza Group"]["approved_at"].endswith("Z")
+    assert rows["Lonza Group"]["I score"] == "100.0" and rows["Lonza Group"]["I percentile"] == "83.3"
+    assert rows["Nikon Corporation"]["I score"] == "" and rows["Nikon Corporation"]["I percentile"] == ""
+    assert rows["KBI Biopharma"]["I percentile"] == "33.3" and rows["KBI Biopharma"]["Overall percentile"] == "25.0"
+    assert rows["Lonza Group"]["Assessment"] == four_vendors["lonza"].reference
+    assert rows["Lonza Group"]["Checklist"] == "CGT-CDMO" and rows["Lonza Group"]["Risk rating"] == "Low"
+    assert rows["Lonza Group"]["Decision"] == "Approved"
+    assert rows["Lonza Group"]["Approved at (UTC)"].endswith("Z")
     # The CSV follows the same query string as the page.
     response = client.get("/compare.csv?checklist=CGT-CDMO&vendor=lonza-group&vendor=takara-bio")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert [r["vendor"] for r in rows] == ["Lonza Group", "Takara Bio"]
-    assert [r["I_percentile"] for r in rows] == ["75.0", "25.0"]
+    assert [r["Vendor"] for r in rows] == ["Lonza Group", "Takara Bio"]
+    assert [r["I percentile"] for r in rows] == ["75.0", "25.0"]
 
 
 def test_comparison_pages_need_a_login(client, db):
@@ -593,8 +594,8 @@ def test_history_filters_by_user_and_object_type_and_exports_csv(client, checkli
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f'filename="{assessment.reference}-audit-trail.csv"' in response["Content-Disposition"]
     reader = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
-    assert reader.fieldnames == trail.COLUMNS
-    rows = list(reader)
+    assert reader.fieldnames == [trail.COLUMN_LABELS[key] for key in trail.COLUMNS]
+    rows = [{key: row[trail.COLUMN_LABELS[key]] for key in trail.COLUMNS} for row in reader]
     assert len(rows) == len(trail.rows(trail.entries_for_assessment(assessment.pk)))
     value_rows = [r for r in rows if r["field"] == "value"]
     assert {(r["user"], r["new"]) for r in value_rows} == {("auditor", "compliant"), ("lead", "partial")}
@@ -603,7 +604,7 @@ def test_history_filters_by_user_and_object_type_and_exports_csv(client, checkli
             io.StringIO(client.get(f"/assessments/{assessment.pk}/history.csv?user=lead").content.decode("utf-8"))
         )
     )
-    assert filtered and {r["user"] for r in filtered} == {"lead"}
+    assert filtered and {r["User name"] for r in filtered} == {"lead"}
 
 
 def test_history_is_404_for_who_cannot_view_the_assessment(client, assessment, reviewer, make_user, quality_admin):

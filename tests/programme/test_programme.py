@@ -16,6 +16,7 @@ from assessments.scoring.rating import requalification_due
 from audit.models import AuditEntry
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 from programme import feeds, plan
+from programme.choices import ItemKind, ItemStatus
 from programme.models import FeedToken, ProgrammeItem
 from tests.factories import approved_assessment, new_assessment
 from vendors.models import IndustryEvent, Vendor
@@ -331,10 +332,10 @@ def test_the_page_shows_overdue_and_unscheduled_items_and_the_csv_has_them(
     response = client.get("/programme.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:4] == ["vendor", "kind", "due", "status"]
+    assert rows[0][:4] == ["Vendor", "Kind", "Due", "Status"]  # in words, values too
     assert [r[:2] + [r[3]] for r in rows[1:]] == [
-        ["'=Late Bio", "initial", "overdue"],  # neutralised against formulas
-        [approved_vendor.name, "requalification", "unscheduled"],
+        ["'=Late Bio", ItemKind.INITIAL.label, ItemStatus.OVERDUE.label],  # neutralised against formulas
+        [approved_vendor.name, ItemKind.REQUALIFICATION.label, ItemStatus.UNSCHEDULED.label],
     ]
 
 
