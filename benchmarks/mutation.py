@@ -69,6 +69,7 @@ TARGETS = {
         ("assessments/workflow.py",),
         (
             "tests/assessments/test_rules_mutation_workflow.py",
+            "tests/assessments/test_workspace_next_step.py",  # what the record waits for, and who
             "tests/assessments/test_vendor_follows_decision.py",
             "tests/assessments/test_api_lifecycle.py",
             "tests/compliance/test_separation_of_duties.py",
