@@ -1,9 +1,10 @@
-"""Sections that apps above `assessments` add under each corrective action of the findings tab
-(like vendors/panels.py for the vendor page).
+"""Sections that apps above `assessments` add to its pages (like vendors/panels.py for the
+vendor page): under each corrective action of the findings tab, and at the top of the workspace.
 
-The portal registers one that shows the vendor's responses and the lead's accept and reject
-buttons. A panel is a function of the request, the assessment and its corrective actions that
-returns {action id: HTML}, so that it reads what it needs for all the actions at once."""
+The portal registers one under the actions that shows the vendor's responses and the lead's
+accept and reject buttons, and one in the workspace for the questionnaire. An action panel is a
+function of the request, the assessment and its corrective actions that returns {action id:
+HTML}, so that it reads what it needs for all the actions at once."""
 
 from collections.abc import Callable, Iterable
 
@@ -13,6 +14,21 @@ from django.utils.safestring import SafeString
 
 ActionPanel = Callable[[HttpRequest, object, list], dict[int, SafeString | str]]
 _ACTION_PANELS: list[ActionPanel] = []
+#: Sections at the top of the workspace: a function of the request and the assessment that
+#: returns HTML or "" (the portal's questionnaire panel: send it, or where it stands).
+AssessmentPanel = Callable[[HttpRequest, object], SafeString | str]
+_ASSESSMENT_PANELS: list[AssessmentPanel] = []
+
+
+def register_assessment_panel(panel: AssessmentPanel) -> AssessmentPanel:
+    """Add a section of the workspace; usable as a decorator."""
+    if panel not in _ASSESSMENT_PANELS:
+        _ASSESSMENT_PANELS.append(panel)
+    return panel
+
+
+def render_assessment_panels(request: HttpRequest, assessment) -> SafeString:
+    return format_html_join("", "{}", ((html,) for panel in _ASSESSMENT_PANELS if (html := panel(request, assessment))))
 
 
 def register_action_panel(panel: ActionPanel) -> ActionPanel:

@@ -23,6 +23,7 @@ from assessments.models import Answer, Assessment, CorrectiveAction
 from audit.context import acting
 from checklists.models import Checklist, Question
 from portal import access as portal_access
+from portal import questionnaires as portal_questionnaires
 from portal import sharing
 from vendors.models import GMPCertificate, Site, Vendor
 
@@ -79,7 +80,8 @@ def build(demo: Demo) -> list[Assessment]:
 
 def share_with_vendor(demo: Demo) -> None:
     """The administrator links the demo vendor contact to their vendor; the lead shares one
-    corrective action with it (portal/access.py, portal/sharing.py)."""
+    corrective action with it and sends it a questionnaire (portal/access.py, sharing.py,
+    questionnaires.py)."""
     portal = demo.data["portal"]
     with as_user(demo.users["admin"]):
         portal_access.link(demo.users[portal["contact"]], vendor(portal["vendor"]))
@@ -89,6 +91,15 @@ def share_with_vendor(demo: Demo) -> None:
     )
     with as_user(demo.users["lead"]):
         sharing.share(action, demo.users["lead"])
+    sent = portal.get("questionnaire")
+    if sent:
+        with as_user(demo.users["lead"]):
+            portal_questionnaires.send(
+                demo.created[sent["assessment"]],
+                demo.users["lead"],
+                [demo.users[portal["contact"]].pk],
+                demo.today + timedelta(days=sent["due_days"]),
+            )
 
 
 def vendor(name: str) -> Vendor:

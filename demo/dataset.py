@@ -82,6 +82,13 @@ def _portal_problem(portal, assessments) -> str:
         return f"portal: {spec['key']} is not an assessment of {portal['vendor']}"
     if not any(f.get("question") == share.get("question") and f.get("action") for f in spec.get("findings", [])):
         return f"portal: {spec['key']} has no corrective action on {share.get('question')}"
+    sent = portal.get("questionnaire")
+    if sent is not None:
+        spec = next((a for a in assessments if a.get("key") == (sent or {}).get("assessment")), None)
+        if spec is None or spec["vendor"] != portal["vendor"] or spec.get("mode") != "questionnaire":
+            return f"portal: the questionnaire must be a questionnaire-mode assessment of {portal['vendor']}"
+        if not isinstance(sent.get("due_days"), int) or sent["due_days"] < 0:
+            return "portal: the questionnaire's due_days must be a whole number of days from today"
     return ""
 
 

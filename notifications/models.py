@@ -24,6 +24,10 @@ class Event(models.TextChoices):
     ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
     VENDOR_RESPONSE = "vendor_response", "Vendor response received"
     RESPONSE_DECIDED = "response_decided", "Vendor response accepted or rejected"
+    QUESTIONNAIRE_SENT = "questionnaire_sent", "Questionnaire sent to the vendor"
+    QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire due in 7 days"
+    QUESTIONNAIRE_OVERDUE = "questionnaire_overdue", "Questionnaire overdue"
+    QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", "Questionnaire submitted by the vendor"
 
 
 class Notification(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from assessments.choices import ACTION_DONE
-from assessments.models import CorrectiveAction
+from assessments.models import Assessment, CorrectiveAction, Questionnaire
 from vendors import agreements
 from vendors.models import GMPCertificate, QualityAgreement, Vendor
 
@@ -22,6 +22,7 @@ from . import delivery, events
 from .models import Event, Notification, Preference
 
 ACTION_WARNING_DAYS = 14
+QUESTIONNAIRE_WARNING_DAYS = 7
 REQUALIFICATION_WARNINGS = (90, 30)
 QUALIFIED = ("approved", "conditionally_approved")
 CERTIFICATE_WARNING_DAYS = 60
@@ -35,6 +36,7 @@ def scan(today: datetime.date | None = None) -> dict:
         "requalification": 0,
         "certificates": 0,
         "agreements": 0,
+        "questionnaires": 0,
         "digests": 0,
     }
     actions = (
@@ -107,12 +109,42 @@ def scan(today: datetime.date | None = None) -> dict:
         counts["certificates"] += len(made)
 
     counts["agreements"] = _agreement_reminders(admins, today)
+    counts["questionnaires"] = _questionnaire_reminders(today)
 
     digest_users = User.objects.filter(notification_preference__delivery=Preference.Delivery.DAILY, is_active=True)
     for user in digest_users.exclude(email=""):
         rows = list(Notification.objects.filter(recipient=user, emailed_at__isnull=True).order_by("created_at", "pk"))
         counts["digests"] += delivery.send_digest(user, rows)
     return counts
+
+
+def _questionnaire_reminders(today) -> int:
+    """A questionnaire not yet submitted, due within 7 days or overdue: to the contacts it was
+    sent to (still active) and the assessment's lead."""
+    told = 0
+    open_ones = (
+        Questionnaire.objects.filter(
+            submitted_at__isnull=True,
+            due_date__lte=today + datetime.timedelta(days=QUESTIONNAIRE_WARNING_DAYS),
+            assessment__status__in=(Assessment.Status.PLANNED, Assessment.Status.IN_PROGRESS),
+        )
+        .select_related("assessment__vendor", "assessment__lead_auditor")
+        .prefetch_related("contacts")
+    )
+    for questionnaire in open_ones:
+        assessment, due = questionnaire.assessment, questionnaire.due_date
+        contacts = [c for c in questionnaire.contacts.all() if c.is_active]
+        what = f"The questionnaire of {assessment.reference} ({assessment.vendor.name})"
+        overdue = due < today
+        event = Event.QUESTIONNAIRE_OVERDUE if overdue else Event.QUESTIONNAIRE_DUE
+        subject = f"{'Overdue' if overdue else f'Due on {due:%d %b %Y}'}: questionnaire {assessment.reference}"
+        body = f"{what} {'was' if overdue else 'is'} due on {due:%d %b %Y} and is not submitted."
+        key = f"questionnaire-{'overdue' if overdue else QUESTIONNAIRE_WARNING_DAYS}:{questionnaire.pk}:{due}"
+        # The contacts answer in the portal (a route of its own); the lead follows it in the assessment.
+        made = events.tell(contacts, event, subject, body, f"/portal/questionnaires/{questionnaire.pk}/", key=key)
+        made += events.tell([assessment.lead_auditor], event, subject, body, assessment.get_absolute_url(), key=key)
+        told += len(made)
+    return told
 
 
 def _agreement_reminders(admins, today) -> int:

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Vendor portal"
 
     def ready(self):
-        from . import panels, permissions  # noqa: F401  the rules of the portal; the findings tab's panel
+        from . import panels, permissions, questionnaire_views  # noqa: F401  the portal's rules; its panels
 
         panels.register()
+        questionnaire_views.register()

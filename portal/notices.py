@@ -61,3 +61,29 @@ def response_decided(response, user):
     subject = f"Your response to the corrective action for {finding.reference} was {word}"
     url = reverse("portal:action", args=[action.pk])
     return tell(contacts_of(assessment.vendor), Event.RESPONSE_DECIDED, subject, body, url)
+
+
+def questionnaire_sent(questionnaire, user):
+    assessment = questionnaire.assessment
+    body = (
+        f"{user.full_name} sent you the pre-audit questionnaire of {assessment.reference} ({assessment.checklist}) "
+        f"for {assessment.vendor.name}, due on {questionnaire.due_date:%d %b %Y}. Answer each question, attach "
+        "the evidence asked for, and submit it: your drafts are kept until you do."
+    )
+    url = reverse("portal:questionnaire", args=[questionnaire.pk])
+    subject = (
+        f"Questionnaire {assessment.reference} of {assessment.vendor.name} due due {questionnaire.due_date:%d %b %Y}"
+    )
+    return tell(list(questionnaire.contacts.all()), Event.QUESTIONNAIRE_SENT, subject, body, url)
+
+
+def questionnaire_submitted(questionnaire, user):
+    assessment = questionnaire.assessment
+    body = (
+        f"{user.full_name} ({assessment.vendor.name}) submitted the questionnaire of {assessment.reference}. "
+        "The vendor's answers are beside each question of the workspace."
+    )
+    url = reverse("assessments:detail", args=[assessment.pk])
+    subject = f"{assessment.vendor.name} submitted the questionnaire of {assessment.reference}"
+    people = [assessment.lead_auditor, *assessment.audit_team.all()]
+    return tell(list(dict.fromkeys(people)), Event.QUESTIONNAIRE_SUBMITTED, subject, body, url)

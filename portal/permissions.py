@@ -22,6 +22,8 @@ rules.add_perm("portal.use_portal", is_linked_vendor_contact)
 #: the lead auditor of its assessment.
 rules.add_perm("portal.share_action", is_quality_staff & is_lead_of)
 rules.add_perm("portal.decide_response", is_quality_staff & is_lead_of)
+#: Sending an assessment in questionnaire mode to the vendor's contacts: its lead auditor.
+rules.add_perm("portal.send_questionnaire", is_quality_staff & is_lead_of)
 
 # The admin: quality administrators link vendor contacts to their vendor. Shares and responses
 # are written by the portal's rules only, so the admin shows them to nobody.

@@ -7,7 +7,6 @@ corrective action's root cause and vendor action and moves it to "accepted" thro
 `assessments.findings.update_action`, so the follow-up rules of the record apply unchanged.
 Verification of effectiveness stays with QA (`findings.verify_action`)."""
 
-import datetime
 from pathlib import PurePath
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
 
 from . import notices
+from .dates import day_from_today
 from .models import ResponseEvidence, VendorResponse
 
 
@@ -30,22 +30,6 @@ def _text(name: str, value) -> str:
         raise InvalidInput({name: ["This field is required."]})
     check_length(name, value, LONG_TEXT)
     return value.strip()
-
-
-def _date(name: str, value) -> datetime.date:
-    if isinstance(value, datetime.date):
-        day = value
-    else:
-        try:
-            day = datetime.date.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise InvalidInput({name: ["Give a date as YYYY-MM-DD."]})
-    today = timezone.localdate()
-    if day < today:
-        raise InvalidInput({name: [f"{day.isoformat()} is in the past: propose {today.isoformat()} or later."]})
-    return day
 
 
 def latest(action: CorrectiveAction) -> VendorResponse | None:
@@ -72,7 +56,7 @@ def respond(action: CorrectiveAction, user, *, root_cause, action_text, completi
     fields = {
         "root_cause": _text("root_cause", root_cause),
         "action": _text("action", action_text),
-        "completion_date": _date("completion_date", completion_date),
+        "completion_date": day_from_today("completion_date", completion_date),
     }
     problem = response_problem(action)
     if problem:

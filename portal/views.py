@@ -14,7 +14,7 @@ from assessments.evidence import file_response
 from assessments.models import CorrectiveAction
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
 
-from . import access, responses, sharing
+from . import access, questionnaires, responses, sharing
 from .api.views import RESPONSES
 from .forms import ResponseForm
 from .models import ResponseEvidence, VendorResponse
@@ -41,7 +41,15 @@ def home(request):
     for action in actions:
         versions = list(action.vendor_responses.all())
         action.latest_response = versions[-1] if versions else None
-    return render(request, "portal/home.html", {"vendor": access.vendor_of(user), "actions": actions})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "vendor": access.vendor_of(user),
+            "actions": actions,
+            "questionnaires": list(questionnaires.questionnaires_of(user)),
+        },
+    )
 
 
 @login_required

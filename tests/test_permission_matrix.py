@@ -227,6 +227,15 @@ MATRIX = {
         "POST": row(401, 400, 403, 403, 403, 403, 403),
     },
     "api/portal/corrective-actions/<pk>/responses/<rid>/evidence/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
+    # Questionnaires: the lead sends one (the matrix's assessment is an on-site audit: 409); the
+    # contact it went to reads it, and is told what the empty body lacks (a PUT of no list, a
+    # submission with questions unanswered, an upload with no file).
+    "api/assessments/<pk>/send/": {"POST": row(401, 404, 404, 403, 409, 403, 403)},
+    "api/portal/questionnaires/": {"GET": PORTAL_API},
+    "api/portal/questionnaires/<pk>/": {"GET": PORTAL_API},
+    "api/portal/questionnaires/<pk>/answers/": {"PUT": row(401, 400, 403, 403, 403, 403, 403)},
+    "api/portal/questionnaires/<pk>/answers/<code>/evidence/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
+    "api/portal/questionnaires/<pk>/submit/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
     # --- notifications: your own only; someone else's is a 404 ---------------------------------
     "api/notifications/": {"GET": logged_in(200)},
     "api/notifications/<pk>/read/": {"POST": row(401, 404, 404, 404, 200, 404, 404)},  # the lead's
@@ -292,6 +301,12 @@ MATRIX = {
     "portal/corrective-actions/<pk>/responses/": {"POST": row(LOGIN, PORTAL_ACTION, 403, 403, 403, 403, 403)},
     # A vendor's file: its contacts and whoever sees the assessment.
     "portal/evidence/<pk>/download/": {"GET": row(LOGIN, 200, 404, 200, 200, 200, 200)},
+    "portal/questionnaires/<pk>/": {"GET": PAGE_PORTAL},
+    "portal/questionnaires/<pk>/answers/": {
+        "POST": row(LOGIN, Redirect(r"/portal/questionnaires/\d+/"), 403, 403, 403, 403, 403)
+    },
+    "portal/questionnaire-evidence/<pk>/download/": {"GET": row(LOGIN, 200, 404, 200, 200, 200, 200)},
+    "assessments/<pk>/send/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "corrective-actions/<pk>/share/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "vendor-responses/<pk>/decision/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "notifications/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},
@@ -440,6 +455,7 @@ BODIES = {
         file=SimpleUploadedFile("copy.pdf", REPORT_PDF, content_type="application/pdf")
     ),
     ("api/portal/corrective-actions/<pk>/responses/<rid>/evidence/", "POST"): Multipart(note="no file"),
+    ("api/portal/questionnaires/<pk>/answers/<code>/evidence/", "POST"): Multipart(note="no file"),
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
@@ -463,6 +479,9 @@ URL_OBJECTS = {
     "api/evidence/": {"pk": "evidence.pk"},
     "api/notifications/": {"pk": "notification.pk"},
     "api/portal/corrective-actions/": {"pk": "action.pk", "rid": "vendor_response.pk"},
+    "api/portal/questionnaires/": {"pk": "questionnaire.pk", "code": "question_code"},
+    "portal/questionnaires/": {"pk": "questionnaire.pk"},
+    "portal/questionnaire-evidence/": {"pk": "vendor_answer_evidence.pk"},
     "api/vendor-responses/": {"pk": "vendor_response.pk"},
     "portal/corrective-actions/": {"pk": "action.pk"},
     "portal/evidence/": {"pk": "response_evidence.pk"},
@@ -586,6 +605,7 @@ def build_world():
     from monitoring.models import AlertLimit, DataSet, LimitTable
     from notifications import events
     from portal import access as portal_access
+    from portal import questionnaires as portal_questionnaires
     from portal import responses as portal_responses
     from portal import sharing
     from programme.models import ProgrammeItem
@@ -722,6 +742,15 @@ def build_world():
         users.vendor_contact,
         SimpleUploadedFile("training.pdf", b"%PDF-1.4 training", content_type="application/pdf"),
     )
+    # A questionnaire sent to the contact, with a file on one of the vendor's answers.
+    survey = assessment(lead, [ain], scope="Pre-audit questionnaire", reviewer=users.reviewer, mode="questionnaire")
+    questionnaire = portal_questionnaires.send(survey, lead, [users.vendor_contact.pk], date(2030, 1, 31))
+    vendor_answer_evidence = portal_questionnaires.attach(
+        questionnaire,
+        users.vendor_contact,
+        QUESTION_CODE,
+        SimpleUploadedFile("site-master-file.pdf", b"%PDF-1.4 site master file", content_type="application/pdf"),
+    )
     other_vendor = Vendor.objects.create(name="Elsewhere Cell Works", country="FR")
     foreign = Assessment.objects.create(
         vendor=other_vendor, checklist=checklist, lead_auditor=other_lead, created_by=other_lead
@@ -795,6 +824,9 @@ def build_world():
         notification=notification,
         vendor_response=vendor_response,
         response_evidence=response_evidence,
+        survey=survey,
+        questionnaire=questionnaire,
+        vendor_answer_evidence=vendor_answer_evidence,
         foreign=foreign,
         foreign_action=foreign_action,
         question_code=QUESTION_CODE,
@@ -921,12 +953,12 @@ def test_permission_matrix(route, method, role, world):
 VISIBLE_ASSESSMENTS = {
     "vendor_contact": set(),
     "auditor_not_on_team": {"elsewhere"},
-    "auditor_on_team": {"submitted", "in_progress", "approved"},
-    "lead_auditor": {"submitted", "in_progress", "approved"},
-    "reviewer": {"submitted", "approved"},
-    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere", "foreign"},
+    "auditor_on_team": {"submitted", "in_progress", "approved", "survey"},
+    "lead_auditor": {"submitted", "in_progress", "approved", "survey"},
+    "reviewer": {"submitted", "approved", "survey"},  # named to review the questionnaire
+    "quality_admin": {"submitted", "in_progress", "approved", "elsewhere", "foreign", "survey"},
 }
-ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere", "foreign")
+ALL_ASSESSMENTS = ("submitted", "in_progress", "approved", "elsewhere", "foreign", "survey")
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

@@ -1,6 +1,7 @@
 from .assessments import Answer, Assessment, Evidence
 from .comments import QuestionComment
 from .findings import CorrectiveAction, Finding, MinorFindingsReview
+from .questionnaires import Questionnaire, VendorAnswer, VendorAnswerEvidence
 from .returns import ReviewReturn
 from .scores import ScoreAtApproval
 from .signatures import Signature
@@ -13,7 +14,10 @@ __all__ = [
     "Finding",
     "MinorFindingsReview",
     "QuestionComment",
+    "Questionnaire",
     "ReviewReturn",
     "ScoreAtApproval",
     "Signature",
+    "VendorAnswer",
+    "VendorAnswerEvidence",
 ]

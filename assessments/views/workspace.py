@@ -8,7 +8,19 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import answers, comments, evaluation, evidence, findings, record, returns, signatures, workflow
+from assessments import (
+    answers,
+    comments,
+    evaluation,
+    evidence,
+    findings,
+    panels,
+    questionnaires,
+    record,
+    returns,
+    signatures,
+    workflow,
+)
 from assessments.models import Answer, Evidence, Finding
 from assessments.permissions import visible_part_or_404
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, value_label
@@ -36,9 +48,13 @@ def _questions_context(assessment, criterion, values, blockers=None, user=None):
         finding_by_q.setdefault(f.question_id, []).append(f)
     questions = list(criterion.questions.order_by("order", "code"))
     threads = comments.threads(assessment, [q.pk for q in questions])
+    source, said = questionnaires.vendor_answers(assessment)
     return [
         {
             "q": q,
+            "vendor": said.get(q.code),
+            "vendor_source": source,
+            "vendor_label": value_label(q, said[q.code].value) if q.code in said else "",
             "threads": threads.get(q.pk, []),
             "answer": answer_by_q.get(q.pk),
             "applies": q.code in visible,
@@ -139,6 +155,7 @@ def _workspace_context(request, assessment, criterion_code=None):
         "can_sign_performed": signatures.may_sign(assessment, request.user, signatures.Meaning.PERFORMED),
         "can_review": request.user.has_perm("assessments.review_assessment", assessment),
         "signature_states": record.signature_states(assessment),
+        "assessment_panels": panels.render_assessment_panels(request, assessment),
         **_sidebar_context(assessment),
     }
 

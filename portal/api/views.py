@@ -11,18 +11,24 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from assessments.models import CorrectiveAction
+from assessments.models import Assessment, CorrectiveAction, Questionnaire
 from config.api import text_field
 from config.exceptions import NotAllowed
 
-from .. import access, responses, sharing
+from .. import access, questionnaires, responses, sharing
 from ..models import VendorResponse
 from .serializers import (
+    QuestionnaireDetailSerializer,
+    QuestionnaireSerializer,
     ResponseDecisionRequestSerializer,
     ResponseEvidenceSerializer,
     ResponseRequestSerializer,
+    SendRequestSerializer,
     SharedActionSerializer,
     ShareSerializer,
+    VendorAnswerEvidenceSerializer,
+    VendorAnswerRequestSerializer,
+    VendorAnswerSerializer,
     VendorResponseSerializer,
 )
 
@@ -127,3 +133,79 @@ class VendorResponseViewSet(viewsets.GenericViewSet):
             response, request.user, text_field(request.data, "decision"), text_field(request.data, "comment")
         )
         return Response(VendorResponseSerializer(decided).data)
+
+
+class SendViewSet(viewsets.GenericViewSet):
+    serializer_class = QuestionnaireSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=SendRequestSerializer, responses={201: QuestionnaireSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def send(self, request, pk=None):
+        """The lead auditor sends an assessment in questionnaire mode to contacts of its vendor,
+        with a due date (409 for another mode or state, or when it was sent already)."""
+        assessment = Assessment.objects.filter(pk=pk).first()
+        if assessment is None or not request.user.has_perm("assessments.view_assessment", assessment):
+            raise Http404("Not found.")
+        contacts = request.data.get("contacts") if isinstance(request.data, dict) else None
+        questionnaire = questionnaires.send(assessment, request.user, contacts, text_field(request.data, "due_date"))
+        return Response(QuestionnaireSerializer(questionnaire).data, status=201)
+
+
+class PortalQuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The questionnaires sent to you as a vendor contact; any other is 404."""
+
+    serializer_class = QuestionnaireSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Questionnaire.objects.none()
+
+    def get_serializer_class(self):
+        return QuestionnaireDetailSerializer if self.action == "retrieve" else QuestionnaireSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Questionnaire.objects.none()
+        require_portal(self.request.user)
+        return questionnaires.questionnaires_of(self.request.user).prefetch_related(
+            "contacts", "answers__question", "answers__answered_by", "answers__evidence__uploaded_by"
+        )
+
+    def get_object(self):
+        require_portal(self.request.user)
+        return questionnaires.questionnaire_or_404(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=VendorAnswerRequestSerializer(many=True), responses=VendorAnswerSerializer(many=True))
+    @action(detail=True, methods=["put"], pagination_class=None, filter_backends=[])
+    def answers(self, request, pk=None):
+        """Save draft answers, all or none; an item's `version` must be the one last read (409)."""
+        saved = questionnaires.save_answers(self.get_object(), request.user, request.data)
+        return Response(VendorAnswerSerializer(saved, many=True).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: VendorAnswerEvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"answers/(?P<code>[A-Za-z0-9_.-]{1,40})/evidence",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def evidence(self, request, pk=None, code=None):
+        """An evidence file on the vendor's answer to question `code`."""
+        questionnaire = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
+        item = questionnaires.attach(questionnaire, request.user, code, upload)
+        return Response(VendorAnswerEvidenceSerializer(item).data, status=201)
+
+    @extend_schema(request=None, responses=QuestionnaireSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request, pk=None):
+        """Submit the answers to the audit team, once (400 naming what is missing)."""
+        submitted = questionnaires.submit(self.get_object(), request.user)
+        return Response(QuestionnaireSerializer(submitted).data)

@@ -98,28 +98,30 @@ def test_an_invalid_data_file_is_refused_before_anything_is_written(demo_setup, 
 @pytest.mark.slow
 def test_demo_data_in_every_state_and_a_second_run_changes_nothing(demo_setup):
     first = load()
-    assert "10 assessments" in first and "[demo]" in first
+    assert "11 assessments" in first and "[demo]" in first
     before = snapshot()
     second = load()
     assert "already exist; nothing to do" in second
     assert snapshot() == before
 
     demo = Assessment.objects.filter(scope__startswith="[demo]")
-    assert demo.count() == Assessment.objects.count() == 10
+    assert demo.count() == Assessment.objects.count() == 11
     by_status = {s: demo.filter(status=s).count() for s in Assessment.Status.values}
-    assert by_status == {"planned": 2, "in_progress": 2, "submitted": 1, "returned": 1, "approved": 4, "cancelled": 0}
+    assert by_status == {"planned": 2, "in_progress": 3, "submitted": 1, "returned": 1, "approved": 4, "cancelled": 0}
     assert all(a.checklist.code == "CGT-CDMO" and a.checklist.version == 1 for a in demo)
 
     today = demo.first().created_at.date()
     assert all(a.planned_start > today for a in demo.filter(status="planned"))
-    performed = sorted(a.performed_start for a in demo.exclude(status="planned"))
+    # The questionnaire sent to the vendor is under way without an audit day of its own.
+    audited = demo.exclude(status="planned").exclude(mode="questionnaire")
+    performed = sorted(a.performed_start for a in audited)
     assert (today - performed[0]).days > 600 and (today - performed[-1]).days < 30  # spread over 2 years
 
 
 @pytest.mark.slow
 def test_in_progress_ones_are_partly_answered_with_comments_na_and_a_finding(demo_setup):
     load()
-    for a in Assessment.objects.filter(status="in_progress"):
+    for a in Assessment.objects.filter(status="in_progress").exclude(mode="questionnaire"):  # the vendor answers it
         answers = Answer.objects.filter(assessment=a)
         assert 0 < answers.count() < a.checklist.questions.count()
         assert answers.exclude(comment="").exists()
@@ -242,6 +244,7 @@ def test_a_wrong_password_rolls_everything_back(demo_setup, monkeypatch):
 
 def test_the_vendor_log_in_sees_its_one_shared_action_in_the_portal(demo_setup, client):
     from accounts.models import User
+    from assessments.models import Questionnaire
     from notifications.models import Notification
     from portal.models import SharedAction
 
@@ -255,5 +258,9 @@ def test_the_vendor_log_in_sees_its_one_shared_action_in_the_portal(demo_setup, 
     assert vendor.check_password(DEMO_PASSWORD)
     client.force_login(vendor)
     page = client.get("/portal/").content.decode()
+    sent = Questionnaire.objects.get()
+    assert sent.assessment.vendor.name == "CellforCure" and sent.due_date > sent.sent_at.date()
+    assert f'href="/portal/questionnaires/{sent.pk}/"' in page
+    assert client.get(f"/portal/questionnaires/{sent.pk}/").status_code == 200
     assert shared.action.finding.reference in page
     assert client.get(f"/portal/corrective-actions/{shared.action.pk}/").status_code == 200

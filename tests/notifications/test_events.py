@@ -161,6 +161,7 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
         "requalification": 1,
         "certificates": 0,
         "agreements": 0,
+        "questionnaires": 0,
         "digests": 0,
     }
     assert told("action_due") == ["lead"] and told("action_overdue") == ["lead"]
@@ -176,6 +177,7 @@ def test_reminders_of_actions_and_requalification_are_sent_once_per_threshold(pe
         "requalification": 0,
         "certificates": 0,
         "agreements": 0,
+        "questionnaires": 0,
         "digests": 0,
     }
     assert Notification.objects.count() == before  # a second scan tells nobody twice
