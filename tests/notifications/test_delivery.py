@@ -7,8 +7,11 @@ import time
 import pytest
 from django.apps import apps
 
+from assessments.models import Questionnaire
 from notifications.models import Notification
 from notifications.tasks import send_outbox
+from portal import access, questionnaires
+from tests.factories import new_assessment
 
 ALL_APPS = [app.name for app in apps.get_app_configs()]
 pytestmark = [
@@ -88,3 +91,36 @@ def test_mail_server_down_the_action_succeeds_and_the_message_arrives_once_it_is
     assert "retry" in worker.log_text().lower()
     assert send_outbox(older_than_seconds=0) == 0  # the sweep finds nothing left to send twice
     assert len(smtp_server.messages) == 2
+
+
+def test_the_vendor_is_emailed_the_questionnaire_and_the_team_its_submission(
+    lead_api, people, vendor, checklist, smtp_server, start_worker, vendor_contact, api_as
+):
+    """The portal's events go the same way: the questionnaire to the contact it is sent to (and no
+    one else), its submission to the lead and the team."""
+    lead, auditor, reviewer, admin, outsider = people
+    vendor_contact.email = "qa@cellvector.example"
+    vendor_contact.save(update_fields=["email"])
+    access.link(vendor_contact, vendor)
+    survey = new_assessment(checklist, vendor, lead, reviewer, team=[auditor], mode="questionnaire")
+    start_worker(EMAIL_URL=smtp_server.url)
+    response = lead_api.post(
+        f"/api/assessments/{survey.pk}/send/",
+        {"contacts": [vendor_contact.pk], "due_date": "2031-01-31"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    smtp_server.wait_for(1, timeout=60)
+    (message,) = smtp_server.to("qa@cellvector.example")
+    assert survey.reference in message["Subject"] and "31 Jan 2031" in message["Subject"]
+    questionnaire = Questionnaire.objects.get()
+    assert f"/portal/questionnaires/{questionnaire.pk}/" in message.get_body(preferencelist=("plain",)).get_content()
+    assert smtp_server.recipients() == ["qa@cellvector.example"]
+
+    questionnaire.assessment.checklist.questions.update(required=False)  # nothing left to answer
+    submitted = api_as(vendor_contact).post(f"/api/portal/questionnaires/{questionnaire.pk}/submit/")
+    assert submitted.status_code == 200, submitted.content
+    assert questionnaires.questionnaires_of(vendor_contact).get().is_submitted
+    smtp_server.wait_for(3, timeout=60)
+    assert smtp_server.recipients() == ["auditor@example.com", "lead@example.com", "qa@cellvector.example"]
+    assert len(smtp_server.messages) == 3
