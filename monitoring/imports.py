@@ -12,7 +12,7 @@ from django.db import transaction
 
 from assessments import workflow
 from assessments.models import Assessment
-from config.exceptions import ConflictError
+from config.exceptions import ConflictError, InvalidInput
 
 from . import answers, classification, formats, limits
 from .models import DataSet, DataSetReview, Sample
@@ -53,16 +53,27 @@ def judge(rows: list[formats.Row], site, table) -> list[Sample]:
     return samples
 
 
-def import_samples(assessment: Assessment, user, source: formats.Source, reason: str = "") -> tuple[DataSet, list]:
+def import_samples(
+    assessment: Assessment,
+    user,
+    source: formats.Source,
+    reason: str = "",
+    *,
+    check=check_may_import,
+    answer_from_data: bool = True,
+) -> tuple[DataSet, list]:
     """Check every row of `source`, then create the data set and its samples. Any bad row: an
-    EMDataInvalid listing each one, and nothing is kept."""
-    check_may_import(assessment, user, reason)
+    EMDataInvalid listing each one, and nothing is kept. `check(assessment, user, reason)` says
+    who may import (the audit team; the portal passes the rule of a vendor's questionnaire);
+    `answer_from_data`: answer the unanswered EM questions from the data, as the audit team's
+    answers (never for a vendor's import: the audit's answers are the audit's own)."""
+    check(assessment, user, reason)
     rows = formats.check_rows(source)
     table = limits.table_in_force()
     samples = judge(rows, assessment.site, table)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update(of=("self",)).select_related("site").get(pk=assessment.pk)
-        check_may_import(locked, user, reason)
+        check(locked, user, reason)
         data_set = DataSet(
             site=locked.site,
             period_start=min(r.sampled_at for r in rows).date(),
@@ -84,5 +95,47 @@ def import_samples(assessment: Assessment, user, source: formats.Source, reason:
         review = DataSetReview(assessment=locked, data_set=data_set, added_by=user)
         review._change_reason = reason
         review.save()
-        answers.answer_unanswered(locked, user, reason)
+        if answer_from_data:
+            answers.answer_unanswered(locked, user, reason)
     return data_set, samples
+
+
+def data_sets_to_review(assessment: Assessment):
+    """The data sets of the assessment's site that it does not review yet (imported for an earlier
+    audit, or by the vendor for a questionnaire), newest first."""
+    if assessment.site_id is None:
+        return DataSet.objects.none()
+    return (
+        DataSet.objects.filter(site_id=assessment.site_id)
+        .exclude(reviews__assessment=assessment)
+        .select_related("site", "imported_by", "imported_for")
+        .order_by("-period_end", "-pk")
+    )
+
+
+def review_data_set(assessment: Assessment, user, data_set_id, reason: str = "") -> DataSetReview:
+    """The assessment reviews a data set imported before, of its own site: the same content rules
+    as an import (the audit team, an open record, a reason after a return); another site's data
+    set or one it reviews already is a 409, an id that is none 400. Its samples are the ones
+    stored, judged by the limits they were judged by."""
+    check_may_import(assessment, user, reason)
+    if isinstance(data_set_id, bool) or not isinstance(data_set_id, int):
+        raise InvalidInput({"data_set": ["Give the id of an EM data set of the assessment's site."]})
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("site").get(pk=assessment.pk)
+        check_may_import(locked, user, reason)
+        data_set = DataSet.objects.select_related("site").filter(pk=data_set_id).first()
+        if data_set is None:
+            raise InvalidInput({"data_set": [f"There is no EM data set {data_set_id}."]})
+        if data_set.site_id != locked.site_id:
+            raise ConflictError(
+                f"{data_set.reference} holds results of {data_set.site.name}; {locked.reference} audits "
+                f"{locked.site.name}: an assessment reviews the data of its own site."
+            )
+        if DataSetReview.objects.filter(assessment=locked, data_set=data_set).exists():
+            raise ConflictError(f"{locked.reference} reviews {data_set.reference} already.")
+        review = DataSetReview(assessment=locked, data_set=data_set, added_by=user)
+        review._change_reason = reason or f"{data_set.reference} reviewed in {locked.reference}."
+        review.save()
+        answers.answer_unanswered(locked, user, reason)
+    return review

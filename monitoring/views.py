@@ -21,12 +21,14 @@ from .overview import overview
 
 def _page(request, assessment, import_errors=None, status=200):
     context = overview(assessment)
+    editable = workflow.may_edit(assessment, request.user)
     context.update(
         assessment=assessment,
-        editable=workflow.may_edit(assessment, request.user),
+        editable=editable,
         needs_reason=workflow.needs_reason(assessment),
         import_errors=import_errors or [],
         classes=CLASSES,
+        to_review=list(imports.data_sets_to_review(assessment)) if editable else [],
     )
     return render(request, "monitoring/em_review.html", context, status=status)
 
@@ -59,6 +61,21 @@ def import_file(request, pk):
     excursions = sum(1 for s in samples if s.result == "excursion")
     plural = "s" if excursions != 1 else ""
     messages.success(request, f"{data_set.reference} imported: {len(samples)} samples, {excursions} excursion{plural}.")
+    return redirect("monitoring:review", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def review_data_set(request, pk):
+    assessment = visible_assessment(request, pk)
+    raw = request.POST.get("data_set", "")
+    try:
+        review = imports.review_data_set(
+            assessment, request.user, int(raw) if raw.isdigit() else raw, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, f"{review.data_set.reference} is reviewed in {assessment.reference}.")
+    except (ConflictError, NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
     return redirect("monitoring:review", pk=assessment.pk)
 
 

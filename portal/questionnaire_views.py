@@ -16,6 +16,7 @@ from assessments.evidence import file_response
 from assessments.models import Assessment, VendorAnswerEvidence
 from checklists.choices import NOT_APPLICABLE, AnswerType, Compliance, value_label
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from monitoring import formats
 
 from . import access, notices, questionnaires
 from .views import _portal_user, _report
@@ -80,7 +81,7 @@ def _items(questionnaire, post) -> list[dict]:
     return items
 
 
-def _page(request, questionnaire, entered=None, status=200):
+def _page(request, questionnaire, entered=None, status=200, em_errors=None):
     stored = questionnaire.answers.select_related("question").prefetch_related("evidence")
     answers = {a.question.code: a for a in stored}
     rows = []
@@ -103,6 +104,9 @@ def _page(request, questionnaire, entered=None, status=200):
         "blockers": questionnaires.submit_blockers(questionnaire),
         "compliance_choices": Compliance.choices,
         "maturity_levels": range(5),
+        "em_problem": questionnaires.em_problem(questionnaire),
+        "em_data_sets": list(questionnaires.em_data_sets(questionnaire)),
+        "em_errors": em_errors or [],
     }
     return render(request, "portal/questionnaire.html", context, status=status)
 
@@ -140,6 +144,27 @@ def save(request, pk):
     else:
         messages.success(request, "Your answers are saved as a draft.")
     return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]))
+
+
+@login_required
+@require_POST
+def import_em(request, pk):
+    """The vendor's EM results: on bad rows the page again with every row named, nothing kept."""
+    user = _portal_user(request)
+    questionnaire = questionnaires.questionnaire_or_404(user, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput({"file": ["Choose a CSV or XLSX file to send."]})
+        data_set, samples = questionnaires.import_em(questionnaire, user, formats.read_upload(upload))
+    except InvalidInput as exc:
+        errors = [(where, " ".join(problems)) for where, problems in exc.errors.items()]
+        return _page(request, questionnaire, status=exc.status_code, em_errors=errors)
+    except (ConflictError, NotAllowed) as exc:
+        _report(request, exc)
+        return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]) + "#em")
+    messages.success(request, f"{data_set.reference} sent to the audit team: {len(samples)} samples.")
+    return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]) + "#em")
 
 
 @login_required

@@ -18,6 +18,8 @@ from assessments.models import Assessment, Evidence, Questionnaire, VendorAnswer
 from checklists.models import Question
 from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT
+from monitoring import imports
+from monitoring.models import DataSet
 
 from . import access, notices
 from .dates import day_from_today
@@ -287,3 +289,46 @@ def submit(questionnaire: Questionnaire, user) -> Questionnaire:
     questionnaire.save()
     notices.questionnaire_submitted(questionnaire, user)
     return questionnaire
+
+
+# --- The vendor's environmental-monitoring results ----------------------------------------------
+def em_problem(questionnaire: Questionnaire) -> str:
+    """Why the vendor cannot send EM results for this questionnaire now, or "" when it can."""
+    problem = answer_problem(questionnaire)
+    if problem:
+        return problem
+    if questionnaire.assessment.site_id is None:
+        return (
+            f"{questionnaire.assessment.reference} names no site of {questionnaire.assessment.vendor.name}: "
+            "the audit team sets the site first, as EM results belong to a site."
+        )
+    return ""
+
+
+def import_em(questionnaire: Questionnaire, user, source):
+    """The vendor's EM results (a CSV or XLSX file read by monitoring/formats.py) as a data set of
+    the assessment's site, reviewed in it, through the same import as the audit team's; rows that
+    cannot be read are refused whole. The audit's answers stay the audit team's own: the data do
+    not answer its questions."""
+
+    def check(assessment, user, reason=""):
+        current = Questionnaire.objects.select_related("assessment__vendor").get(pk=questionnaire.pk)
+        current.assessment = assessment
+        problem = em_problem(current)
+        if problem:
+            raise ConflictError(problem)
+
+    return imports.import_samples(
+        questionnaire.assessment,
+        user,
+        source,
+        reason=f"EM results sent by {questionnaire.assessment.vendor.name} for the questionnaire.",
+        check=check,
+        answer_from_data=False,
+    )
+
+
+def em_data_sets(questionnaire: Questionnaire):
+    """The data sets the vendor's contacts imported for this questionnaire's assessment."""
+    contacts = questionnaire.contacts.values("pk")
+    return DataSet.objects.filter(imported_for=questionnaire.assessment, imported_by__in=contacts).order_by("pk")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portal/evidence/<int:pk>/download/", views.download, name="download"),
     path("portal/questionnaires/<int:pk>/", questionnaire_views.questionnaire_page, name="questionnaire"),
     path("portal/questionnaires/<int:pk>/answers/", questionnaire_views.save, name="questionnaire_save"),
+    path("portal/questionnaires/<int:pk>/em/", questionnaire_views.import_em, name="questionnaire_em"),
     path(
         "portal/questionnaire-evidence/<int:pk>/download/",
         questionnaire_views.download,

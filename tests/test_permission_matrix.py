@@ -236,11 +236,13 @@ MATRIX = {
     "api/portal/questionnaires/<pk>/answers/": {"PUT": row(401, 400, 403, 403, 403, 403, 403)},
     "api/portal/questionnaires/<pk>/answers/<code>/evidence/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
     "api/portal/questionnaires/<pk>/submit/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
+    "api/portal/questionnaires/<pk>/em-results/": {"POST": row(401, 400, 403, 403, 403, 403, 403)},
     # --- notifications: your own only; someone else's is a 404 ---------------------------------
     "api/notifications/": {"GET": logged_in(200)},
     "api/notifications/<pk>/read/": {"POST": row(401, 404, 404, 404, 200, 404, 404)},  # the lead's
     # --- API: environmental monitoring (monitoring/): reads as the assessment, changes as its answers
     "api/assessments/<pk>/em-results/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+    "api/assessments/<pk>/em-data-sets/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
     "api/assessments/<pk>/em-results/summary/": {"GET": MEMBER_READ},
     "api/assessments/<pk>/em-results/decisions/": {"POST": TEAM_EDIT},
     "api/assessments/<pk>/em-results/answers/": {"POST": TEAM_EDIT},
@@ -285,6 +287,7 @@ MATRIX = {
     "assessments/<pk>/review/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/em/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/em/import/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
+    "assessments/<pk>/em/data-sets/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
     "assessments/<pk>/em/decisions/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
     "assessments/<pk>/em/answers/": {"POST": PAGE_MEMBER_POST(EM_PAGE)},
     "em/template.csv": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # the empty template, no data
@@ -305,6 +308,7 @@ MATRIX = {
     "portal/questionnaires/<pk>/answers/": {
         "POST": row(LOGIN, Redirect(r"/portal/questionnaires/\d+/"), 403, 403, 403, 403, 403)
     },
+    "portal/questionnaires/<pk>/em/": {"POST": row(LOGIN, 400, 403, 403, 403, 403, 403)},  # no file
     "portal/questionnaire-evidence/<pk>/download/": {"GET": row(LOGIN, 200, 404, 200, 200, 200, 200)},
     "assessments/<pk>/send/": {"POST": PAGE_MEMBER_POST(WORKSPACE)},
     "corrective-actions/<pk>/share/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
@@ -456,6 +460,7 @@ BODIES = {
     ),
     ("api/portal/corrective-actions/<pk>/responses/<rid>/evidence/", "POST"): Multipart(note="no file"),
     ("api/portal/questionnaires/<pk>/answers/<code>/evidence/", "POST"): Multipart(note="no file"),
+    ("api/portal/questionnaires/<pk>/em-results/", "POST"): Multipart(note="no file"),
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")

@@ -172,3 +172,29 @@ class LimitTableSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
     limits = ActionLimitSerializer(many=True)
     alert_limits = AlertLimitSerializer(many=True, help_text="The site's alert limits, with ?site=")
+
+
+class DataSetSerializer(serializers.Serializer):
+    """An EM data set as a list of them shows it: which site, which period, how many samples,
+    who imported it for which assessment."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    site = serializers.IntegerField(source="site_id")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    sample_count = serializers.IntegerField()
+    source_sha256 = serializers.CharField()
+    imported_by = serializers.CharField(source="imported_by.full_name")
+    imported_at = serializers.DateTimeField()
+    imported_for = serializers.IntegerField(source="imported_for_id", allow_null=True)
+
+
+class DataSetsSerializer(serializers.Serializer):
+    reviewed = DataSetSerializer(many=True)
+    to_review = DataSetSerializer(many=True)
+
+
+class DataSetReviewRequestSerializer(serializers.Serializer):
+    data_set = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True)

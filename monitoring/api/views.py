@@ -18,8 +18,11 @@ from vendors.models import Site
 from .. import answers, formats, imports, limits, overview, proposals
 from ..choices import ReviewOutcome
 from ..filters import SampleFilterSet
-from ..models import AlertLimit, Sample
+from ..models import AlertLimit, DataSet, Sample
 from .serializers import (
+    DataSetReviewRequestSerializer,
+    DataSetSerializer,
+    DataSetsSerializer,
     DecisionRequestSerializer,
     DecisionSerializer,
     EMAnswerSerializer,
@@ -151,6 +154,32 @@ class EMAnswersView(APIView):
         assessment = visible_assessment(request, pk)
         found = answers.apply(assessment, request.user, reason=change_reason(request))
         return Response(EMAnswerSerializer(found, many=True).data)
+
+
+class EMDataSetsView(APIView):
+    """GET: the data sets the assessment reviews, and the other data sets of its site it could
+    review. POST `{"data_set": id}`: the assessment reviews one imported before (the audit team;
+    409 for another site's or one reviewed already)."""
+
+    @extend_schema(responses=DataSetsSerializer)
+    def get(self, request, pk):
+        assessment = visible_assessment(request, pk)
+        reviewed = DataSet.objects.filter(reviews__assessment=assessment).select_related("imported_by")
+        return Response(
+            {
+                "reviewed": DataSetSerializer(reviewed.order_by("period_start", "pk"), many=True).data,
+                "to_review": DataSetSerializer(imports.data_sets_to_review(assessment), many=True).data,
+            }
+        )
+
+    @extend_schema(
+        request=DataSetReviewRequestSerializer, responses={201: DataSetSerializer}, parameters=[CHANGE_REASON]
+    )
+    def post(self, request, pk):
+        assessment = visible_assessment(request, pk)
+        data_set = request.data.get("data_set") if isinstance(request.data, dict) else None
+        review = imports.review_data_set(assessment, request.user, data_set, reason=change_reason(request))
+        return Response(DataSetSerializer(review.data_set).data, status=201)
 
 
 class EMLimitsView(APIView):

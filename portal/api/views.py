@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from assessments.models import Assessment, CorrectiveAction, Questionnaire
 from config.api import text_field
 from config.exceptions import NotAllowed
+from monitoring import formats
+from monitoring.api.serializers import DataSetSerializer
 
 from .. import access, questionnaires, responses, sharing
 from ..models import VendorResponse
@@ -202,6 +204,24 @@ class PortalQuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
         item = questionnaires.attach(questionnaire, request.user, code, upload)
         return Response(VendorAnswerEvidenceSerializer(item).data, status=201)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: DataSetSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="em-results", parser_classes=[MultiPartParser], filter_backends=[])
+    def em_results(self, request, pk=None):
+        """The vendor's EM results for this questionnaire (a CSV or XLSX `file`): a data set of the
+        assessment's site; 400 naming each bad row, nothing kept; 409 when the questionnaire is
+        submitted or names no site."""
+        questionnaire = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
+        data_set, _ = questionnaires.import_em(questionnaire, request.user, formats.read_upload(upload))
+        return Response(DataSetSerializer(data_set).data, status=201)
 
     @extend_schema(request=None, responses=QuestionnaireSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
