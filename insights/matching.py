@@ -8,7 +8,12 @@ A vendor is excluded when it is not on the approved supplier list, does not make
 or is recorded as not serving the phase, as having fewer manufacturing slots a year than the
 batches asked for, or as not shipping to the region. What is not recorded does not exclude: it
 lowers the fit and is said ("capacity not recorded"). `fit` is the share of the four points that
-are recorded and met, in percent."""
+are recorded and met, in percent.
+
+Capability is recorded for the vendor as a whole and for its sites; each site is judged with what
+its own row says and, where it says nothing, what the vendor-wide row says. A vendor fits when the
+vendor as a whole or one of its sites fits; the match names the best site (most points met), and a
+vendor excluded is excluded with the reasons of the site that came closest."""
 
 from dataclasses import dataclass, field
 
@@ -26,6 +31,7 @@ POINTS = 4
 @dataclass
 class Match:
     vendor: Vendor
+    site: object = None  # the site judged, or None for the vendor as a whole
     fits: bool = True
     met: int = 0
     reasons: list[str] = field(default_factory=list)
@@ -39,6 +45,33 @@ class Match:
     @property
     def fit(self) -> int:
         return round(100 * self.met / POINTS)
+
+
+#: What a capability row records, each of which a site's row may leave to the vendor-wide one.
+FIELDS = ("clinical", "commercial", "slots_per_year", "regions_shipped")
+
+
+def _for_site(site_row: Capability, vendor_row: Capability | None) -> Capability:
+    """The site's row with its unknown fields filled from the vendor-wide row (unsaved)."""
+    merged = Capability(vendor_id=site_row.vendor_id, site=site_row.site)
+    for name in FIELDS:
+        value = getattr(site_row, name)
+        if value is None or value == []:
+            value = getattr(vendor_row, name) if vendor_row is not None else value
+        setattr(merged, name, value)
+    return merged
+
+
+def _judge_vendor(vendor: Vendor, rows: list[Capability], modality, phase: str, batches: int, region: str) -> Match:
+    """The best judgement of the vendor: as a whole, or at the site that fits best."""
+    vendor_row = next((r for r in rows if r.site_id is None), None)
+    judged = [_judge(vendor, vendor_row, modality, phase, batches, region)]
+    for row in rows:
+        if row.site_id is not None:
+            m = _judge(vendor, _for_site(row, vendor_row), modality, phase, batches, region)
+            m.site = row.site
+            judged.append(m)
+    return max(judged, key=lambda m: (m.fits, m.met, m.site is not None))
 
 
 def _judge(vendor: Vendor, capability: Capability | None, modality, phase: str, batches: int, region: str) -> Match:
@@ -82,8 +115,10 @@ def _judge(vendor: Vendor, capability: Capability | None, modality, phase: str, 
 def match(user, modality, phase: str, batches: int, region: str) -> tuple[list[Match], list[Match]]:
     """(the vendors that fit, best first; the others, by name)."""
     vendors = list(Vendor.objects.prefetch_related("modalities").order_by("name"))
-    capabilities = {c.vendor_id: c for c in Capability.objects.filter(vendor__in=vendors)}
-    judged = [_judge(v, capabilities.get(v.pk), modality, phase, batches, region) for v in vendors]
+    capabilities: dict[int, list[Capability]] = {}
+    for row in Capability.objects.filter(vendor__in=vendors).select_related("site").order_by("site__name", "pk"):
+        capabilities.setdefault(row.vendor_id, []).append(row)
+    judged = [_judge_vendor(v, capabilities.get(v.pk, []), modality, phase, batches, region) for v in vendors]
     fitting = [m for m in judged if m.fits]
     scores = latest_approvals(user, [m.vendor.pk for m in fitting])
     for m in fitting:

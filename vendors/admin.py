@@ -58,9 +58,10 @@ class IndustryEventInline(admin.TabularInline):
 
 
 class CapabilityInline(admin.StackedInline):
+    """One row for the vendor as a whole (no site) and one per site that differs from it."""
+
     model = Capability
     extra = 0
-    max_num = 1
 
 
 class QualificationDecisionInline(admin.TabularInline):

@@ -346,12 +346,20 @@ class QualityAgreement(Audited):
 
 
 class Capability(Audited):
-    """What a vendor can make and how much (issue #17: capability and capacity). Every field may be
-    unknown (null or empty): the literature says little beyond service lines, and the match
-    (insights/matching.py) says "not recorded" rather than guessing. Modalities are the vendor's
-    own `modalities`."""
+    """What a vendor can make and how much, for the vendor as a whole (no site) or for one of its
+    sites. Every field may be unknown (null or empty): the literature says little beyond service
+    lines, and the match (insights/matching.py) says "not recorded" rather than guessing; a site's
+    unknown fields are the vendor-wide row's. Modalities are the vendor's own `modalities`."""
 
-    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="capability")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="capabilities")
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="capabilities",
+        help_text="Empty: the vendor as a whole. A site's row says what that site can do.",
+    )
     clinical = models.BooleanField("serves clinical phases", null=True, blank=True)
     commercial = models.BooleanField("serves commercial supply", null=True, blank=True)
     closed_systems = models.BooleanField("closed or automated platforms", null=True, blank=True)
@@ -366,11 +374,19 @@ class Capability(Audited):
 
     class Meta:
         verbose_name_plural = "capabilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor"], condition=models.Q(site__isnull=True), name="one_vendor_wide_capability"
+            ),
+            models.UniqueConstraint(fields=["site"], name="one_capability_per_site"),
+        ]
 
     def __str__(self):
-        return f"Capability of {self.vendor}"
+        return f"Capability of {self.vendor}" + (f", {self.site.name}" if self.site_id else "")
 
     def clean(self):
+        if self.site_id and self.vendor_id and self.site.vendor_id != self.vendor_id:
+            raise ValidationError({"site": f"{self.site.name} is not a site of {self.vendor.name}."})
         unknown = [r for r in self.regions_shipped or [] if r not in Region.values]
         if not isinstance(self.regions_shipped, list) or unknown:
             raise ValidationError({"regions_shipped": f"Use a list of {', '.join(Region.values)}."})

@@ -48,9 +48,13 @@ class VendorDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             context["qualification_decisions"] = qualification.history(self.object)
         context["may_disqualify"] = qualification.may_disqualify(self.object, self.request.user)
         context["may_reinstate"] = qualification.may_reinstate(self.object, self.request.user)
-        capability = Capability.objects.filter(vendor=self.object).first()
-        context["capability"] = capability
-        context["regions_shipped"] = [Region(r).label for r in (capability.regions_shipped if capability else [])]
+        rows = list(
+            Capability.objects.filter(vendor=self.object).select_related("site").order_by("-site", "site__name")
+        )
+        rows.sort(key=lambda c: (c.site_id is not None, c.site.name if c.site_id else ""))  # the vendor first
+        for row in rows:
+            row.regions_labels = [Region(r).label for r in row.regions_shipped or []]
+        context["capabilities"] = rows
         context["quality_agreements"] = agreements.standing(self.object)
         context["lacks_agreement"] = agreements.lacks_current(self.object, shown=context["quality_agreements"])
         return context

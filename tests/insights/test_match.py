@@ -3,10 +3,12 @@ latest score with the reasons, and every other vendor with the reasons it was ex
 the API and the page. The registry's modalities come from the literature's service lines."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from insights import matching
 from tests.factories import approved_assessment
-from vendors.models import Capability, Modality, Vendor
+from vendors.models import Capability, Modality, Site, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,50 @@ def test_the_vendor_page_shows_what_is_recorded_and_what_is_not(approved, client
     page = client.get(sparse.get_absolute_url()).content.decode()
     assert "clinical: yes; commercial: not recorded" in page
     assert "Manufacturing slots a year</dt><dd>not recorded" in page
+
+
+# --- Capability per site ------------------------------------------------------------------------------
+def test_a_site_that_can_make_it_fits_when_the_vendor_as_a_whole_does_not(approved, autologous, reviewer, api_as):
+    full, sparse = approved
+    Capability.objects.filter(vendor=full).update(commercial=False)  # the vendor as a whole: clinical only
+    plant = Site.objects.create(vendor=full, name="Commercial plant Leipzig", country="DE")
+    pilot = Site.objects.create(vendor=full, name="Pilot suite Berlin", country="DE")
+    Capability.objects.create(vendor=full, site=plant, commercial=True, slots_per_year=25)  # regions: the vendor's
+    Capability.objects.create(vendor=full, site=pilot, commercial=True, slots_per_year=5)
+    fitting, excluded = matching.match(reviewer, autologous, "commercial", 20, "europe")
+    best = next(m for m in fitting if m.vendor == full)
+    assert best.site == plant and best.fit == 100
+    assert "25 manufacturing slots a year for 20 batches." in best.reasons
+    assert "Ships to Europe." in best.reasons  # from the vendor-wide row
+    body = api_as(reviewer).get(f"/api/vendors/match/?{QUERY}").json()
+    row = next(r for r in body["results"] if r["vendor"] == full.pk)
+    assert (row["site"], row["site_name"]) == (plant.pk, plant.name)
+    assert all(r["site"] is None for r in body["results"] if r["vendor"] == sparse.pk)
+
+    # No site fits: excluded with the reasons of the one that came closest.
+    Capability.objects.filter(site=plant).update(slots_per_year=10)
+    fitting, excluded = matching.match(reviewer, autologous, "commercial", 20, "europe")
+    (out,) = [m for m in excluded if m.vendor == full]
+    assert out.site == plant and out.against == ["10 manufacturing slots a year, fewer than the 20 batches asked for."]
+
+
+def test_one_vendor_wide_row_and_one_per_site_of_its_own(approved):
+    full, sparse = approved
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Capability.objects.create(vendor=full, clinical=True)  # a second vendor-wide row
+    elsewhere = Site.objects.create(vendor=sparse, name="Sparse site", country="DE")
+    with pytest.raises(ValidationError, match="not a site of Full Data Bio"):
+        Capability(vendor=full, site=elsewhere).full_clean()
+    Capability.objects.create(vendor=sparse, site=elsewhere, clinical=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Capability.objects.create(vendor=sparse, site=elsewhere, clinical=False)
+
+
+def test_the_vendor_page_shows_each_sites_capability(approved, client, reviewer):
+    full, _ = approved
+    plant = Site.objects.create(vendor=full, name="Commercial plant Leipzig", country="DE")
+    Capability.objects.create(vendor=full, site=plant, slots_per_year=25)
+    client.force_login(reviewer)
+    page = client.get(full.get_absolute_url()).content.decode()
+    assert "The vendor as a whole" in page and "Commercial plant Leipzig" in page
+    assert page.index("The vendor as a whole") < page.index("Commercial plant Leipzig")
