@@ -359,3 +359,55 @@ def test_reopen_puts_the_approved_record_back_in_progress_in_a_new_signing_cycle
     stored = fresh(assessment)
     assert (stored.status, stored.signing_cycle, stored.approved_at) == (Status.IN_PROGRESS, 2, None)
     assert last_reason(stored) == SENTENCE
+
+
+# --- what the record waits for, said to each reader -------------------------------------------
+def test_what_the_record_waits_for_in_each_state_and_who_does_it(assessment, lead_auditor, auditor, reviewer):
+    blocker = workflow.Blocker("A.1: not answered", question="A.1")
+    lead, other = lead_auditor.full_name, reviewer.full_name
+    assert workflow.waiting_for(assessment, auditor) == (
+        f"Planned: waiting for the audit team (lead auditor {lead}) to start answering."
+    )
+    started = set_status(assessment, Status.IN_PROGRESS)
+    assert workflow.waiting_for(started, lead_auditor, [blocker]) == (
+        "Waiting for the audit team to resolve 1 thing that blocks submission; then you submit."
+    )
+    assert workflow.waiting_for(started, auditor, [blocker, blocker]) == (
+        f"Waiting for the audit team to resolve 2 things that block submission; then {lead} submits."
+    )
+    assert workflow.waiting_for(started, lead_auditor, []) == "Waiting for you to submit."
+    assert workflow.waiting_for(started, auditor, []) == f"Waiting for {lead} to submit."
+    assert "things that block submission" in workflow.waiting_for(started, auditor)  # works them out itself
+    Assessment.objects.filter(pk=assessment.pk).update(reviewer=None)
+    unassigned = fresh(assessment)
+    assert workflow.waiting_for(unassigned, lead_auditor, []) == (
+        "Waiting for you or a quality administrator to assign a QA reviewer."
+    )
+    assert workflow.waiting_for(unassigned, auditor, [blocker]) == (
+        f"Waiting for {lead} or a quality administrator to assign a QA reviewer."
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(reviewer=reviewer)
+
+    sent = submitted(fresh(assessment), lead_auditor)
+    assert workflow.waiting_for(sent, reviewer) == (
+        f"Waiting for {lead} to sign as performed, and for the review by you."
+    )
+    sign(sent, lead_auditor, "performed")
+    assert workflow.waiting_for(fresh(assessment), lead_auditor) == (
+        f"Waiting for the review by {other}: approve and sign, or return for rework."
+    )
+    assert workflow.waiting_for(set_status(assessment, Status.APPROVED), auditor) == (
+        f"Approved: nothing waits. {other} or a quality administrator can reopen it with a reason and a signature."
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(reviewer=None)
+    assert workflow.waiting_for(fresh(assessment), auditor).startswith("Approved: nothing waits. The QA reviewer or")
+    assert workflow.waiting_for(set_status(assessment, Status.CANCELLED), auditor) == "Cancelled: nothing waits."
+
+
+def test_only_a_team_member_who_may_not_submit_is_told_who_does(assessment, lead_auditor, auditor, reviewer):
+    started = set_status(assessment, Status.IN_PROGRESS)
+    said = f"Only the lead auditor, {lead_auditor.full_name}, submits this assessment and signs it as performed."
+    assert workflow.who_submits(started, auditor) == said
+    assert workflow.who_submits(started, lead_auditor) == ""  # they submit
+    assert workflow.who_submits(started, reviewer) == ""  # not on the team
+    assert workflow.who_submits(set_status(assessment, Status.SUBMITTED), auditor) == ""
