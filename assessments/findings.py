@@ -7,6 +7,7 @@ from there to closed by a QA reviewer (`close_action`). Verified and closed acti
 
 import json
 from datetime import date
+from pathlib import PurePath
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -20,9 +21,9 @@ from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
 
-from . import evaluation, record, scoring, signatures, workflow
+from . import evaluation, evidence, record, scoring, signatures, workflow
 from .choices import ACTION_DONE, FindingClass, SignatureMeaning
-from .models import Assessment, CorrectiveAction, Finding, MinorFindingsReview, Signature
+from .models import Assessment, CorrectiveAction, Evidence, Finding, FindingAttachment, MinorFindingsReview, Signature
 
 
 def proposed_classification(question: Question | None) -> str:
@@ -380,3 +381,46 @@ def close_action(action: CorrectiveAction, user, reason: str = "") -> Corrective
     action._change_reason = note or "Closed after its effectiveness was verified."
     action.save()
     return action
+
+
+# --- Files on findings and on a corrective action's closure --------------------------------------
+def _store_file(finding: Finding, user, upload, action: CorrectiveAction | None, why: str) -> FindingAttachment:
+    content_type = evidence.check_file(upload)
+    item = FindingAttachment(
+        finding=finding,
+        action=action,
+        original_name=PurePath(upload.name).name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=Evidence.digest(upload),
+        uploaded_by=user,
+    )
+    item.file.save("attachment", upload, save=False)
+    item._change_reason = why
+    item.save()
+    return item
+
+
+@transaction.atomic
+def attach_to_finding(finding: Finding, user, upload, reason: str = "") -> FindingAttachment:
+    """A file that supports a finding: by the audit team, while its content is open, as editing
+    the finding (after a return, with a reason)."""
+    assessment = Assessment.objects.select_for_update().get(pk=finding.assessment_id)
+    workflow.check_editable(assessment, user, reason)
+    finding = Finding.objects.get(pk=finding.pk)
+    return _store_file(finding, user, upload, None, reason or f"File attached to finding {finding.reference}.")
+
+
+@transaction.atomic
+def attach_closure_evidence(action: CorrectiveAction, user, upload, reason: str = "") -> FindingAttachment:
+    """Evidence that a corrective action worked (the revised SOP, the training records), kept with
+    its verification and closure: by a QA reviewer who may verify it (independent of the
+    assessment, once approved), until the action is closed; a closed action is read-only."""
+    assessment = Assessment.objects.select_for_update().get(pk=action.finding.assessment_id)
+    action = CorrectiveAction.objects.select_for_update().select_related("finding").get(pk=action.pk)
+    action.finding.assessment = assessment
+    _check_verifier(assessment, user)
+    if action.status == CorrectiveAction.Status.CLOSED:
+        raise ConflictError(f"The corrective action for {action.finding.reference} is closed: it takes no more files.")
+    why = reason or f"Closure evidence of the corrective action for {action.finding.reference}."
+    return _store_file(action.finding, user, upload, action, why)

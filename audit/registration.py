@@ -12,6 +12,7 @@ AUDITED = {
     "assessments.Evidence": {},
     "assessments.Finding": {"exclude_fields": SKIP},
     "assessments.MinorFindingsReview": {},
+    "assessments.FindingAttachment": {},
     "assessments.CorrectiveAction": {"exclude_fields": SKIP},
     "assessments.Signature": {},
     "assessments.QuestionComment": {"exclude_fields": SKIP},

@@ -214,6 +214,12 @@ MATRIX = {
     "api/corrective-actions/<pk>/close/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
     "api/evidence/<pk>/": {"GET": MEMBER_READ, "DELETE": TEAM_EDIT},
     "api/evidence/<pk>/download/": {"GET": MEMBER_READ},
+    # Files on a finding: the team, while the content is open (the matrix's record is submitted:
+    # 409); evidence of effectiveness: an independent QA reviewer after approval (the record is
+    # not approved: 409 for the reviewer, 403 for the rest who see it).
+    "api/findings/<pk>/attachments/": {"GET": MEMBER_READ, "POST": TEAM_EDIT},
+    "api/corrective-actions/<pk>/closure-evidence/": {"POST": row(401, 404, 404, 403, 403, 409, 403)},
+    "api/finding-attachments/<pk>/download/": {"GET": MEMBER_READ},
     # --- the vendor portal -----------------------------------------------------------------------
     # The lead shares (the world's action is shared already: 409) and decides on the response
     # (the empty body names no decision: 400); those who see the assessment otherwise get 403.
@@ -299,6 +305,9 @@ MATRIX = {
     # A QA reviewer opens a comment on a question; the others may answer one, not open it.
     "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
+    "finding-files/<pk>/download/": {"GET": PAGE_MEMBER},
+    "findings/<pk>/files/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
+    "corrective-actions/<pk>/closure-evidence/": {"POST": PAGE_MEMBER_POST(FINDINGS_PAGE)},
     "portal/": {"GET": PAGE_PORTAL},
     "portal/corrective-actions/<pk>/": {"GET": PAGE_PORTAL},
     "portal/corrective-actions/<pk>/responses/": {"POST": row(LOGIN, PORTAL_ACTION, 403, 403, 403, 403, 403)},
@@ -461,6 +470,12 @@ BODIES = {
     ("api/portal/corrective-actions/<pk>/responses/<rid>/evidence/", "POST"): Multipart(note="no file"),
     ("api/portal/questionnaires/<pk>/answers/<code>/evidence/", "POST"): Multipart(note="no file"),
     ("api/portal/questionnaires/<pk>/em-results/", "POST"): Multipart(note="no file"),
+    ("api/findings/<pk>/attachments/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4 a photo", content_type="application/pdf")
+    ),
+    ("api/corrective-actions/<pk>/closure-evidence/", "POST"): lambda w: Multipart(
+        file=SimpleUploadedFile("sop.pdf", b"%PDF-1.4 the revised SOP", content_type="application/pdf")
+    ),
     ("assessments/<pk>/answers/<code>/", "POST"): {"value": "partial"},
     ("assessments/<pk>/answers/<code>/evidence/", "POST"): lambda w: Multipart(
         file=SimpleUploadedFile("more.pdf", b"%PDF-1.4 more evidence", content_type="application/pdf")
@@ -482,6 +497,8 @@ URL_OBJECTS = {
     "corrective-actions/": {"pk": "action.pk"},
     "findings/": {"pk": "finding.pk"},
     "api/evidence/": {"pk": "evidence.pk"},
+    "api/finding-attachments/": {"pk": "finding_attachment.pk"},
+    "finding-files/": {"pk": "finding_attachment.pk"},
     "api/notifications/": {"pk": "notification.pk"},
     "api/portal/corrective-actions/": {"pk": "action.pk", "rid": "vendor_response.pk"},
     "api/portal/questionnaires/": {"pk": "questionnaire.pk", "code": "question_code"},
@@ -672,6 +689,9 @@ def build_world():
     action = findings.plan_action(
         finding, lead, description="Correct it.", owner="Vendor QA", due_date=date(2030, 1, 31)
     )
+    finding_attachment = findings.attach_to_finding(
+        finding, ain, SimpleUploadedFile("deviation.pdf", b"%PDF-1.4 the deviation", content_type="application/pdf")
+    )
     item = evidence.attach(
         submitted,
         ain,
@@ -832,6 +852,7 @@ def build_world():
         survey=survey,
         questionnaire=questionnaire,
         vendor_answer_evidence=vendor_answer_evidence,
+        finding_attachment=finding_attachment,
         foreign=foreign,
         foreign_action=foreign_action,
         question_code=QUESTION_CODE,

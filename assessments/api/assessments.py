@@ -19,6 +19,7 @@ from assessments.api.serializers import (
     AssessmentSerializer,
     CorrectiveActionSerializer,
     EvidenceSerializer,
+    FindingAttachmentSerializer,
     FindingCreateSerializer,
     FindingSerializer,
     MinorReviewSerializer,
@@ -31,7 +32,7 @@ from assessments.api.serializers import (
     VerificationRequestSerializer,
 )
 from assessments.filters import AssessmentFilterSet
-from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding
+from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, FindingAttachment
 from assessments.permissions import visible_part_or_404
 from audit import trail
 from checklists.models import Criterion
@@ -387,6 +388,35 @@ class FindingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(finding.actions.prefetch_related("signatures__signer").order_by("due_date", "pk"))
         return self.get_paginated_response(CorrectiveActionSerializer(page, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=FindingAttachmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: FindingAttachmentSerializer},
+        parameters=[CHANGE_REASON],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[MultiPartParser],
+    )
+    def attachments(self, request, pk=None):
+        """The finding's files and its actions' closure evidence, a bare list, oldest first; POST a
+        multipart `file` (the audit team, while the content is open)."""
+        finding = self.get_object()
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
+            item = findings.attach_to_finding(finding, request.user, upload, reason=change_reason(request))
+            return Response(FindingAttachmentSerializer(item, context={"request": request}).data, status=201)
+        items = finding.attachments.select_related("uploaded_by")
+        return Response(FindingAttachmentSerializer(items, many=True, context={"request": request}).data)
+
 
 class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CorrectiveActionSerializer
@@ -434,6 +464,23 @@ class CorrectiveActionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
         )
         return Response(self._fresh(action_), status=201)
 
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={201: FindingAttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="closure-evidence", parser_classes=[MultiPartParser])
+    def closure_evidence(self, request, pk=None):
+        """Evidence of the action's effectiveness (multipart `file`): a QA reviewer who may verify
+        it, after approval and until the action is closed."""
+        action_ = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
+        item = findings.attach_closure_evidence(action_, request.user, upload)
+        return Response(FindingAttachmentSerializer(item, context={"request": request}).data, status=201)
+
     @extend_schema(request=ReasonSerializer, responses=CorrectiveActionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
@@ -478,3 +525,23 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def download(self, request, pk=None):
         """The file, after the permission check; never served from a public URL."""
         return evidence.file_response(self.get_object(), preview=evidence.wants_preview(request))
+
+
+class FindingAttachmentViewSet(viewsets.GenericViewSet):
+    serializer_class = FindingAttachmentSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = FindingAttachment.objects.none()
+
+    def get_object(self):
+        return visible_part_or_404(
+            FindingAttachment.objects.select_related("finding__assessment"),
+            self.request.user,
+            self.kwargs["pk"],
+            lambda a: a.finding.assessment,
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file, after the permission check; never served from a public URL."""
+        return evidence.file_response(self.get_object())

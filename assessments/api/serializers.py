@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from assessments import planning, record
-from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, Signature
+from assessments.models import Assessment, CorrectiveAction, Evidence, Finding, FindingAttachment, Signature
 from checklists.models import Checklist, Criterion, Question
 from config.api import BlankChoicesAreNull, BlankIsNullChoiceField, LabelField
 from vendors.choices import RiskRating
@@ -375,3 +375,27 @@ class MinorReviewSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[("confirmed_major", "Confirmed as major"), ("justified", "Justified")])
     justification = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class FindingAttachmentSerializer(serializers.ModelSerializer):
+    """A file on a finding, or (with `action`) evidence of a corrective action's effectiveness."""
+
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    action = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    download = serializers.HyperlinkedIdentityField(view_name="api:findingattachment-download")
+
+    class Meta:
+        model = FindingAttachment
+        fields = [
+            "id",
+            "finding",
+            "action",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = fields

@@ -1,6 +1,6 @@
 from .assessments import Answer, Assessment, Evidence
 from .comments import QuestionComment
-from .findings import CorrectiveAction, Finding, MinorFindingsReview
+from .findings import CorrectiveAction, Finding, FindingAttachment, MinorFindingsReview
 from .questionnaires import Questionnaire, VendorAnswer, VendorAnswerEvidence
 from .returns import ReviewReturn
 from .scores import ScoreAtApproval
@@ -12,6 +12,7 @@ __all__ = [
     "CorrectiveAction",
     "Evidence",
     "Finding",
+    "FindingAttachment",
     "MinorFindingsReview",
     "QuestionComment",
     "Questionnaire",

@@ -1,5 +1,7 @@
 """Findings an auditor raises and the corrective actions the vendor owes for them."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -156,3 +158,40 @@ class CorrectiveAction(Audited):
     @property
     def overdue(self) -> bool:
         return self.is_open and self.due_date < timezone.localdate()
+
+
+def finding_file_path(instance, filename):
+    """Stored under a random name, like the evidence; the original name is a column."""
+    return f"finding-files/{instance.finding.assessment_id}/{uuid.uuid4().hex}"
+
+
+class FindingAttachment(Audited):
+    """A file that supports a finding (the photo of the deviation, the page of the SOP), or, with
+    `action`, evidence that the corrective action worked, attached by the QA reviewer who verifies
+    and closes it. Checked and hashed like the evidence of an answer (assessments/evidence.py)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="attachments")
+    action = models.ForeignKey(
+        "CorrectiveAction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closure_evidence",
+        help_text="Set: evidence of the action's effectiveness, for its closure.",
+    )
+    file = models.FileField(upload_to=finding_file_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["finding", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def audit_assessment_id(self):
+        return self.finding.assessment_id

@@ -3,14 +3,15 @@ minor-finding clusters."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import exceptions, findings, panels, record, signatures, workflow
+from assessments import evidence, exceptions, findings, panels, record, signatures, workflow
 from assessments.choices import ACTION_FOLLOW_UP
 from assessments.forms import CorrectiveActionForm, FindingForm, FollowUpForm
-from assessments.models import CorrectiveAction, Finding, MinorFindingsReview
+from assessments.models import CorrectiveAction, Finding, FindingAttachment, MinorFindingsReview
 from assessments.permissions import visible_part_or_404
 from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
@@ -85,11 +86,14 @@ def findings_tab(request, pk):
     finding_list = list(
         Finding.objects.filter(assessment=assessment)
         .select_related("question", "criterion", "created_by", "assessment")
-        .prefetch_related("actions__signatures__signer", "actions__created_by")
+        .prefetch_related("actions__signatures__signer", "actions__created_by", "attachments__uploaded_by")
         .order_by("number")
     )
     for finding in finding_list:
+        files = list(finding.attachments.all())
+        finding.files = [f for f in files if f.action_id is None]
         for action in finding.actions.all():
+            action.closure_files = [f for f in files if f.action_id == action.pk]
             action.finding = finding
             signature = action.verification_signature
             if signature is not None:
@@ -212,6 +216,56 @@ def verify_action(request, pk):
     except (NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect(_action_on_page(action))
+
+
+@login_required
+@require_POST
+def attach_to_finding(request, pk):
+    """Files that support a finding (findings.attach_to_finding), each checked and hashed."""
+    finding = _visible_finding(request, pk)
+    uploads = request.FILES.getlist("files")
+    try:
+        if not uploads:
+            raise InvalidInput({"files": ["Choose one or more files to attach."]})
+        with transaction.atomic():
+            for upload in uploads:
+                findings.attach_to_finding(finding, request.user, upload, reason=request.POST.get("reason", ""))
+        messages.success(
+            request, f"{len(uploads)} file{'s' if len(uploads) != 1 else ''} attached to {finding.reference}."
+        )
+    except (ConflictError, NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
+    return redirect(_finding_on_page(finding))
+
+
+@login_required
+@require_POST
+def attach_closure_evidence(request, pk):
+    """Evidence of a corrective action's effectiveness (findings.attach_closure_evidence)."""
+    action = _visible_action(request, pk)
+    uploads = request.FILES.getlist("files")
+    try:
+        if not uploads:
+            raise InvalidInput({"files": ["Choose one or more files to attach."]})
+        with transaction.atomic():
+            for upload in uploads:
+                findings.attach_closure_evidence(action, request.user, upload)
+        messages.success(request, f"Closure evidence attached to the corrective action for {action.finding.reference}.")
+    except (ConflictError, NotAllowed, InvalidInput) as exc:
+        report_error(request, exc)
+    return redirect(_action_on_page(action))
+
+
+@login_required
+@require_GET
+def download_finding_file(request, pk):
+    item = visible_part_or_404(
+        FindingAttachment.objects.select_related("finding__assessment"),
+        request.user,
+        pk,
+        lambda a: a.finding.assessment,
+    )
+    return evidence.file_response(item)
 
 
 @login_required
