@@ -11,8 +11,9 @@ from assessments import answers as answer_service
 from assessments import comments
 from assessments.models import CorrectiveAction
 from portal import access, sharing
+from portal import questionnaires as portal_questionnaires
 from portal import responses as portal_responses
-from tests.factories import approved_assessment, compliant_answers
+from tests.factories import approved_assessment, compliant_answers, new_assessment
 from vendors.models import Vendor
 
 ALL_APPS = [app.name for app in apps.get_app_configs()]
@@ -65,6 +66,12 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
         action_text="SOP revised.",
         completion_date=date.today() + timedelta(days=30),
     )
+    # A questionnaire sent to the same contact, and one not sent yet (the lead's send form).
+    survey = new_assessment(checklist, other.vendor, lead_auditor, reviewer, mode="questionnaire")
+    questionnaire = portal_questionnaires.send(
+        survey, lead_auditor, [vendor_contact.pk], date.today() + timedelta(days=14)
+    )
+    unsent = new_assessment(checklist, other.vendor, lead_auditor, reviewer, mode="questionnaire")
     anonymous = pages.new_context().new_page()
     anonymous.goto("/login/")
     found = {"login": violations(anonymous)}
@@ -96,6 +103,8 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
         "risk-vendors": "/insights/vendors/",
         "compare": "/compare/",
         "api-docs": "/api/docs/",
+        "workspace-questionnaire-sent": f"/assessments/{survey.pk}/",
+        "workspace-questionnaire-to-send": f"/assessments/{unsent.pk}/",
     }
     for name, path in paths.items():
         page.goto(path)
@@ -110,7 +119,11 @@ def test_every_main_page_has_no_critical_or_serious_accessibility_violation(
     found["workspace-with-comments"] = violations(review)
 
     contact = pages.login(vendor_contact)
-    for name, path in {"portal": "/portal/", "portal-action": f"/portal/corrective-actions/{shared.pk}/"}.items():
+    for name, path in {
+        "portal": "/portal/",
+        "portal-action": f"/portal/corrective-actions/{shared.pk}/",
+        "portal-questionnaire": f"/portal/questionnaires/{questionnaire.pk}/",
+    }.items():
         contact.goto(path)
         contact.wait_for_load_state("networkidle")
         found[name] = violations(contact)
