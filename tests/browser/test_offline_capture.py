@@ -1,0 +1,150 @@
+"""Offline capture in a real browser: an auditor on a site without a connection answers five
+questions and photographs evidence; the changes wait in the browser, survive a reload made
+offline (the page comes from the service worker), and are sent once, in order, when the
+connection is back. An answer another auditor changed meanwhile comes back as the usual conflict
+choice, and keeping one's own answer settles it."""
+
+import io
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.apps import apps
+from django.core.signals import request_started
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from assessments.models import Answer, Evidence
+from audit.models import AuditEntry
+
+ALL_APPS = [app.name for app in apps.get_app_configs()]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
+
+SAVED = re.compile(r"^(saved|incomplete)$")  # saved; "incomplete" when evidence is still required
+MINE = {"A.2": 85, "A.3": "compliant", "A.4": "no", "A.5": "no", "A.8": "partial"}
+
+
+@contextmanager
+def served():
+    """The paths the live server is asked for meanwhile (it runs in this process)."""
+    paths = []
+
+    def record(sender, environ=None, **kwargs):
+        paths.append(environ.get("PATH_INFO") if environ else "?")
+
+    request_started.connect(record)
+    try:
+        yield paths
+    finally:
+        request_started.disconnect(record)
+
+
+def by_id(page: Page, element_id: str):
+    return page.locator(f'[id="{element_id}"]')
+
+
+def jpeg_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def answer_offline(page: Page):
+    by_id(page, "value-A.2").fill("85")
+    by_id(page, "value-A.2").press("Tab")
+    by_id(page, "question-A.3").get_by_role("radio", name="Compliant", exact=True).check()
+    by_id(page, "question-A.4").get_by_role("radio", name="No", exact=True).check()
+    by_id(page, "question-A.5").get_by_role("radio", name="No", exact=True).check()
+    by_id(page, "question-A.8").get_by_role("radio", name="Partially compliant").check()
+
+
+def test_changes_made_offline_are_kept_across_a_reload_and_sent_once(
+    pages, assessment, auditor, lead_auditor, private_media
+):
+    page = pages.login(auditor)
+    page.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    # The worker controls the page and has kept it (a first visit keeps itself).
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => caches.open('workspace-pages').then(c => c.keys())"
+        ".then(keys => keys.some(k => k.url.includes('criterion=A')))"
+    )
+    status = page.locator("#offline-state")
+    expect(status).to_be_hidden()
+
+    page.context.set_offline(True)
+    expect(status).to_contain_text("Offline: 0 changes waiting")
+    posted = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    answer_offline(page)
+    expect(status).to_contain_text("Offline: 5 changes waiting")
+    by_id(page, "question-A.5").locator(".evidence-input[capture]").set_input_files(
+        files=[{"name": "cleanroom-door.jpg", "mimeType": "image/jpeg", "buffer": jpeg_photo()}]
+    )
+    expect(status).to_contain_text("Offline: 6 changes waiting")
+    expect(by_id(page, "state-A.3")).to_contain_text("Waiting to be sent")
+    expect(by_id(page, "question-A.5").locator(".offline-waiting")).to_contain_text("cleanroom-door.jpg")
+    assert not Answer.objects.filter(assessment=assessment).exists()
+    assert not Evidence.objects.exists()
+
+    # Meanwhile, another auditor of the team (online) answers A.3 otherwise.
+    other = pages.login(lead_auditor)
+    other.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    with other.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/answers/A.3/")):
+        by_id(other, "question-A.3").get_by_role("radio", name="Non-compliant").check()
+    expect(by_id(other, "state-A.3")).to_have_attribute("data-state", SAVED)
+
+    # A reload offline: the page is the kept copy, with what waits put back in place.
+    with served() as paths:
+        reloaded = page.reload()
+        status = page.locator("#offline-state")
+        expect(status).to_contain_text("Offline: 6 changes waiting")
+    assert reloaded.ok and reloaded.from_service_worker
+    assert not paths, f"the server was asked for {paths} while offline"
+    expect(status).to_contain_text("Offline: 6 changes waiting")
+    expect(by_id(page, "value-A.2")).to_have_value("85")
+    expect(by_id(page, "question-A.3").get_by_role("radio", name="Compliant", exact=True)).to_be_checked()
+    expect(by_id(page, "question-A.8").get_by_role("radio", name="Partially compliant")).to_be_checked()
+    expect(by_id(page, "state-A.4")).to_contain_text("Waiting to be sent")
+    expect(by_id(page, "question-A.5").locator(".offline-waiting")).to_contain_text("cleanroom-door.jpg")
+    expect(
+        by_id(page, "question-A.3").get_by_role("button", name="Raise finding", include_hidden=True)
+    ).to_be_disabled()
+    pages.screenshot(page, "offline with changes waiting")
+    assert not Evidence.objects.exists()
+
+    # Back online: everything is sent; A.3 comes back as the conflict choice.
+    page.context.set_offline(False)
+    conflict = by_id(page, "conflict-A.3")
+    expect(conflict).to_contain_text(f"{lead_auditor.username} saved A.3")
+    expect(conflict).to_contain_text("Non-compliant")
+    expect(status).to_contain_text("1 answer changed by someone else meanwhile")
+    for code in ("A.2", "A.4", "A.5", "A.8"):
+        expect(by_id(page, f"state-{code}")).to_contain_text(re.compile(r"Saved.*Auditor Tester"))
+    expect(by_id(page, "evidence-A.5")).to_contain_text("cleanroom-door.jpg")
+    expect(by_id(page, "question-A.5").locator(".offline-waiting")).to_have_count(0)
+    pages.screenshot(page, "back online with one conflict")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/answers/A.3/")):
+        conflict.get_by_role("button", name="Keep my answer").click()
+    expect(by_id(page, "state-A.3")).to_have_attribute("data-state", SAVED)
+    expect(status).to_be_hidden()
+
+    # Saved once each, in the order they were made; nothing is sent again on the next visit.
+    with served() as paths:
+        page.reload()
+        expect(page.locator("#offline-state")).to_be_hidden()
+    assert f"/assessments/{assessment.pk}/" in paths  # online, the page is the server's
+    expect(by_id(page, "question-A.3").get_by_role("radio", name="Compliant", exact=True)).to_be_checked()
+    stored = {a.question.code: a for a in Answer.objects.filter(assessment=assessment).select_related("question")}
+    assert {code: a.value for code, a in stored.items()} == MINE
+    for code, answer in stored.items():
+        entries = AuditEntry.objects.filter(content_type__model="answer", object_pk=str(answer.pk))
+        assert entries.filter(actor=auditor).count() == 1, code
+        assert entries.count() == (2 if code == "A.3" else 1), code
+    assert stored["A.3"].version == 2 and all(a.version == 1 for c, a in stored.items() if c != "A.3")
+    photo = Evidence.objects.get()
+    assert photo.answer == stored["A.5"] and photo.original_name == "cleanroom-door.jpg" and photo.upload_id
+    assert AuditEntry.objects.filter(content_type__model="evidence").count() == 1
+    sent = [re.search(r"/answers/([^/]+)/(evidence/)?$", url) for url in posted]
+    order = [m.group(1) + (" photo" if m.group(2) else "") for m in sent if m]
+    assert order[:6] == ["A.2", "A.3", "A.4", "A.5", "A.8", "A.5 photo"], order
