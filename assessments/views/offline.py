@@ -30,7 +30,7 @@ def service_worker(request):
     response = render(
         request,
         "assessments/sw.js",
-        {"assets": assets, "version": version},
+        {"assets": assets, "version": version, "static_url": static("")},
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"

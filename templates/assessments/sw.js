@@ -11,6 +11,8 @@
 var ASSETS = "workspace-assets-{{ version }}";
 var PAGES = "workspace-pages";
 var ASSET_URLS = [{% for url in assets %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var NAMES = ASSET_URLS.map(function (url) { return unhashed(url); });
+var STATIC = "{{ static_url|escapejs }}";
 var WORKSPACE = /^\/assessments\/\d+\/$/;
 
 self.addEventListener("install", function (event) {
@@ -59,6 +61,12 @@ function workspacePage(request) {
   });
 }
 
+// A static file's name without the content hash a deployment puts in it (app.3f2a1b9c0d4e.js).
+function unhashed(path) { return path.replace(/\.[0-9a-f]{12}(\.[^./]+)$/, "$1"); }
+
+// A static file of the page: the network's, else the kept one. A page kept before a deployment
+// names the files of that deployment, which the new worker no longer keeps: it gets the current
+// file of the same name rather than none.
 function asset(request) {
   return fetch(request).then(function (response) {
     if (response.status === 200) {
@@ -68,7 +76,12 @@ function asset(request) {
     return response;
   }, function () {
     return caches.open(ASSETS).then(function (cache) {
-      return cache.match(request, { ignoreVary: true });
+      return cache.match(request, { ignoreVary: true }).then(function (kept) {
+        if (kept) return kept;
+        var name = unhashed(new URL(request.url).pathname);
+        var current = ASSET_URLS.filter(function (url) { return unhashed(url) === name; })[0];
+        return current ? cache.match(current, { ignoreVary: true }) : undefined;
+      });
     }).then(function (kept) { return kept || Response.error(); });
   });
 }
@@ -79,5 +92,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (WORKSPACE.test(url.pathname)) event.respondWith(workspacePage(request));
-  else if (ASSET_URLS.indexOf(url.pathname) !== -1) event.respondWith(asset(request));
+  else if (url.pathname.indexOf(STATIC) === 0 && NAMES.indexOf(unhashed(url.pathname)) !== -1) {
+    event.respondWith(asset(request));
+  }
 });
