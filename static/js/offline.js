@@ -319,11 +319,24 @@
             : response.status === 409 ? "conflict" : "failed";
         }
         var panel = document.getElementById("conflict-" + item.code);
-        if (response.status === 409 && panel && panel.querySelector(".conflict")) {
-          item.state = "conflict";  // waits for the user's choice, in the panel
-          return save(item).then(function () { return true; });
-        }
-        return drop(item).then(function () { return true; });
+        var conflict = response.status === 409 && panel && panel.querySelector(".conflict");
+        return load().then(function () {
+          var now = items.filter(function (i) { return i.id === item.id; })[0];
+          if (now && now.queuedAt !== item.queuedAt) {
+            // Changed again while it was being sent: the newer one waits, at the version the
+            // server has now (its own save's, not a conflict with it).
+            if (response.status === 200) {
+              var version = document.getElementById("version-" + item.code);
+              if (version) now.version = version.value;
+            }
+            return save(now);
+          }
+          if (conflict) {
+            item.state = "conflict";  // waits for the user's choice, in the panel
+            return save(item);
+          }
+          return drop(item);
+        }).then(function () { return true; });
       });
     });
   }
