@@ -178,3 +178,29 @@ def test_signing_and_submitting_need_the_connection_and_log_out_forgets_the_kept
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login/"))
     assert page.evaluate("() => caches.open('workspace-pages').then(c => c.keys()).then(keys => keys.length)") == 0
+
+
+def test_a_photo_queued_before_its_question_is_answered_does_not_make_a_conflict(
+    pages, assessment, auditor, private_media
+):
+    """The upload creates the question's (empty) answer; the answer queued after it was read
+    before that, and is sent at the version the upload made, as online."""
+    page = pages.login(auditor)
+    page.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    by_id(page, "question-A.1").locator(".evidence-input[capture]").set_input_files(
+        files=[{"name": "batch-board.jpg", "mimeType": "image/jpeg", "buffer": jpeg_photo()}]
+    )
+    by_id(page, "value-A.1").fill("12")
+    by_id(page, "value-A.1").press("Tab")
+    expect(page.locator("#offline-state")).to_contain_text("Offline: 2 changes waiting")
+
+    page.context.set_offline(False)
+    expect(page.locator("#offline-state")).to_be_hidden()
+    expect(by_id(page, "evidence-A.1")).to_contain_text("batch-board.jpg")
+    expect(by_id(page, "state-A.1")).to_contain_text(re.compile(r"Saved.*Auditor Tester"))
+    expect(by_id(page, "conflict-A.1")).to_be_empty()
+    answer = Answer.objects.get(assessment=assessment, question__code="A.1")
+    assert answer.value == 12 and answer.version == 2  # the upload's empty answer, then the value
+    assert Evidence.objects.get().answer == answer
