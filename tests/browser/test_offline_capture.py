@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from assessments import answers as answer_service
 from assessments.models import Answer, Evidence
 from audit.models import AuditEntry
+from tests.conftest import PASSWORD
 
 ALL_APPS = [app.name for app in apps.get_app_configs()]
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
@@ -166,8 +167,10 @@ def test_signing_and_submitting_need_the_connection_and_log_out_forgets_the_kept
     expect(submit).to_be_disabled()
     # Pages other than a workspace page kept at a visit are not served offline: the review and
     # signing page not at all, a criterion never opened here with a page that says so.
+    review = page.context.new_page()
     with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
-        page.goto(f"/assessments/{assessment.pk}/review/")
+        review.goto(f"/assessments/{assessment.pk}/review/")
+    review.close()
     page.goto(f"/assessments/{assessment.pk}/?criterion=B")
     expect(page.get_by_role("heading", name="No connection")).to_be_visible()
 
@@ -204,3 +207,27 @@ def test_a_photo_queued_before_its_question_is_answered_does_not_make_a_conflict
     answer = Answer.objects.get(assessment=assessment, question__code="A.1")
     assert answer.value == 12 and answer.version == 2  # the upload's empty answer, then the value
     assert Evidence.objects.get().answer == answer
+
+
+def test_changes_wait_through_an_ended_session_and_go_after_logging_in_again(pages, assessment, auditor, private_media):
+    page = pages.login(auditor)
+    page.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    by_id(page, "question-A.4").get_by_role("radio", name="No", exact=True).check()
+    status = page.locator("#offline-state")
+    expect(status).to_contain_text("Offline: 1 change waiting")
+
+    page.context.clear_cookies()  # the session ends while the tablet is offline
+    page.context.set_offline(False)
+    expect(status).to_contain_text("1 change waiting: your session has ended. Log in again")
+    assert not Answer.objects.exists()
+
+    page.goto(f"/login/?next=/assessments/{assessment.pk}/%3Fcriterion%3DA")
+    page.get_by_label("User name").fill(auditor.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/assessments/{assessment.pk}/\?criterion=A$"))
+    expect(by_id(page, "state-A.4")).to_contain_text(re.compile(r"Saved.*Auditor Tester"))
+    expect(page.locator("#offline-state")).to_be_hidden()
+    assert Answer.objects.get(question__code="A.4").value == "no"
