@@ -96,6 +96,7 @@ def test_changes_made_offline_are_kept_across_a_reload_and_sent_once(
     with other.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/answers/A.3/")):
         by_id(other, "question-A.3").get_by_role("radio", name="Non-compliant").check()
     expect(by_id(other, "state-A.3")).to_have_attribute("data-state", SAVED)
+    other.close()  # nothing of theirs reaches the server while the reload below is watched
 
     # A reload offline: the page is the kept copy, with what waits put back in place.
     with served() as paths:
