@@ -157,6 +157,15 @@
     }
   }, true);
 
+  // Logging out with changes still waiting: they stay on this device for this user's next log-in
+  // here, and are not sent before; say so first.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-forgets-offline-pages]") || !items.length) return;
+    var question = plural(items.length, "change is", "changes are") + " still waiting on this device. " +
+      "They are sent the next time you log in here. Log out anyway?";
+    if (!window.confirm(question)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+
   // --- queueing ---------------------------------------------------------------------------
   function reason() {
     var box = document.getElementById("change-reason");

@@ -223,6 +223,14 @@ def test_changes_wait_through_an_ended_session_and_go_after_logging_in_again(pag
     page.context.set_offline(False)
     expect(status).to_contain_text("1 change waiting: your session has ended. Log in again")
     assert not Answer.objects.exists()
+    # Logging out now would leave the change behind on this device: the page asks first.
+    page.locator("header nav summary").click()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Log out").click()
+    expect(status).to_be_visible()
+    assert asked and asked[0].startswith("1 change is still waiting on this device."), asked
+    expect(status).to_contain_text("your session has ended")
 
     page.goto(f"/login/?next=/assessments/{assessment.pk}/%3Fcriterion%3DA")
     page.get_by_label("User name").fill(auditor.username)
