@@ -4,6 +4,7 @@ offline wait in the page (static/js/offline.js) and go through the same requests
 
 import hashlib
 
+from django.conf import settings
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
@@ -30,7 +31,7 @@ def service_worker(request):
     response = render(
         request,
         "assessments/sw.js",
-        {"assets": assets, "version": version, "static_url": static("")},
+        {"assets": assets, "version": version, "static_url": settings.STATIC_URL},
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"

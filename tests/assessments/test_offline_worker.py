@@ -5,6 +5,7 @@ only the workspace page and its assets (never a signing page, never the API)."""
 import re
 
 import pytest
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,21 @@ def test_signing_and_the_api_are_never_kept(client):
     for path in ("/assessments/12/review/", "/assessments/12/findings/", "/assessments/", "/api/assessments/12/"):
         assert not workspace.match(path), path
     assert 'if (request.method !== "GET") return;' in script  # signing is a POST: always the network
+
+
+def test_after_collectstatic_it_names_the_hashed_files_and_knows_their_plain_names(client, settings, tmp_path):
+    """As deployed (a manifest of hashed names): the worker lists the files the page loads, and
+    the pattern by which it finds the current file for a page kept before a deployment strips
+    exactly the hash the manifest puts in a name."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _, script = worker(client)
+    kept = re.search(r"var ASSET_URLS = \[(.*)\];", script).group(1).replace('"', "").split(", ")
+    assert any(re.fullmatch(r"/static/js/offline\.[0-9a-f]{12}\.js", url) for url in kept), kept
+    unhashed = re.search(r"path\.replace\(/(.*)/, \"\$1\"\)", script).group(1)
+    plain = {re.sub(unhashed, r"\1", url) for url in kept}
+    assert "/static/js/offline.js" in plain and "/static/vendor/htmx/htmx.min.js" in plain, plain
