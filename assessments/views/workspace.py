@@ -313,7 +313,12 @@ def comment_on_question(request, pk, code):
     error, status = "", 200
     try:
         comments.comment(
-            assessment, request.user, code, request.POST.get("body", ""), reply_to=request.POST.get("reply_to") or None
+            assessment,
+            request.user,
+            code,
+            request.POST.get("body", ""),
+            reply_to=request.POST.get("reply_to") or None,
+            client_id=request.POST.get("client_id"),
         )
     except InvalidInput as exc:
         error, status = " ".join(m for messages_ in exc.errors.values() for m in messages_), 400
