@@ -1,16 +1,17 @@
 /* The assessment workspace without a connection.
 
-   While offline, an answer (its value, comment and N/A justification) and an evidence file wait
-   in this browser (IndexedDB), for this user and this assessment only, and the page says how many
-   are waiting. A service worker (/assessments/sw.js) keeps the page and its assets, so that a
+   While offline, an answer (its value, comment and N/A justification), an evidence file and an
+   answer in a comment thread wait in this browser (IndexedDB), for this user and this assessment
+   only, and the page says how many are waiting. A service worker (/assessments/sw.js) keeps the page and its assets, so that a
    reload offline shows the page again, with what is waiting put back in place.
 
    When the connection is back they are sent one by one, in the order they were made, through
    the same requests as online: an answer with the version it was read at, so that an answer
    someone else changed meanwhile is refused (409) and shown as the usual conflict choice; an
-   evidence file with the id chosen for it when it was queued, so that sending it twice stores
-   it once. An answer sent twice is not saved twice either: the server takes a repeat of what it
-   stores as done. Signing, submitting and raising a finding need the connection. */
+   evidence file or a comment with the id chosen for it when it was queued, so that sending it
+   twice stores it once. An answer sent twice is not saved twice either: the server takes a
+   repeat of what it stores as done. Signing, submitting and raising a finding need the
+   connection. */
 (function () {
   "use strict";
 
@@ -118,26 +119,36 @@
           state.dataset.state = "queued";
         }
       } else if (item.kind === "evidence") {
-        var evidence = document.getElementById("evidence-" + item.code);
-        if (!evidence) return;
-        var list = evidence.parentNode.querySelector(".offline-waiting");
-        if (!list) {
-          list = document.createElement("ul");
-          list.className = "offline-waiting";
-          list.setAttribute("aria-label", "Evidence waiting to be sent for " + item.code);
-          evidence.after(list);
-        }
-        var line = document.createElement("li");
-        line.textContent = item.name + " (" + Math.max(1, Math.round(item.file.size / 1024)) + " kB): waiting to be sent.";
-        list.appendChild(line);
+        waitingLine(document.getElementById("evidence-" + item.code), "Evidence waiting to be sent for " + item.code,
+          item.name + " (" + Math.max(1, Math.round(item.file.size / 1024)) + " kB): waiting to be sent.");
+      } else if (item.kind === "comment") {
+        var body = item.fields.filter(function (pair) { return pair[0] === "body"; })[0];
+        waitingLine(document.getElementById("comments-" + item.code), "Comments waiting to be sent for " + item.code,
+          "Your comment “" + (body ? body[1] : "") + "”: waiting to be sent.");
       }
     });
+  }
+
+  // A line under `place` (the question's evidence or comments) naming what waits to be sent.
+  function waitingLine(place, label, text) {
+    if (!place) return;
+    var list = place.nextElementSibling && place.nextElementSibling.classList.contains("offline-waiting")
+      ? place.nextElementSibling : null;
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "offline-waiting";
+      list.setAttribute("aria-label", label);
+      place.after(list);
+    }
+    var line = document.createElement("li");
+    line.textContent = text;
+    list.appendChild(line);
   }
 
   // Signing, submitting and raising a finding are made online only: offline their buttons say so.
   function guardOnlineForms() {
     var offline = !navigator.onLine;
-    document.querySelectorAll(".status-actions form, .raise-finding form, .comment-form").forEach(function (form) {
+    document.querySelectorAll(".status-actions form, .raise-finding form").forEach(function (form) {
       form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
         if (offline && !button.disabled) {
           button.disabled = true;
@@ -222,6 +233,48 @@
       if (navigator.onLine) retryLater();
     });
   }
+
+  function codeOfComments(form) {
+    var section = form.closest(".comments");
+    return section ? section.id.slice("comments-".length) : "";
+  }
+
+  // An answer (or a reviewer's comment) in a question's thread: it waits with the id chosen for
+  // it, and the box is emptied as when it is posted.
+  function queueComment(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "client_id") fields.push([name, value]);
+    });
+    var item = {
+      kind: "comment", user: USER, assessment: ASSESSMENT, code: codeOfComments(form),
+      url: form.getAttribute("hx-post"), fields: fields, clientId: form.dataset.clientId || newUploadId(),
+      state: "waiting", queuedAt: new Date().toISOString(),
+    };
+    delete form.dataset.clientId;
+    form.reset();
+    return save(item).then(function () {
+      render();
+      if (navigator.onLine) retryLater();
+    });
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("comment-form") || navigator.onLine) return;
+    e.preventDefault();
+    queueComment(form);
+  });
+  // Online too, a comment carries its id: if the reply is lost, it waits and is sent again once.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("comment-form")) return;
+    form.dataset.clientId = form.dataset.clientId || newUploadId();
+    if (form.dataset.clientId) e.detail.parameters.client_id = form.dataset.clientId;
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var form = e.detail.elt;
+    if (form && form.classList && form.classList.contains("comment-form")) queueComment(form);
+  });
 
   function hasWaitingAnswer(code) {
     return items.some(function (i) { return i.kind === "answer" && i.code === code && i.state !== "conflict"; });
@@ -378,6 +431,29 @@
     });
   }
 
+  function sendComment(item) {
+    var data = new FormData();
+    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    if (item.clientId) data.append("client_id", item.clientId);
+    return post(item.url, data).then(function (response) {
+      function show(html) {
+        var section = document.getElementById("comments-" + item.code);
+        if (section && html && window.htmx) htmx.swap(section, html, { swapStyle: "innerHTML" });
+        return drop(item).then(function () { return true; });
+      }
+      if (response.status !== 403) {
+        var body = outcome(response);
+        return body === null ? false : Promise.resolve(body).then(show);
+      }
+      // A 403 is the thread's refusal, shown in it, unless the session's token was refused.
+      return response.text().then(function (text) {
+        if (text.indexOf("CSRF") !== -1) { loginNeeded = true; return false; }
+        loginNeeded = false;
+        return show(text);
+      });
+    });
+  }
+
   function replay() {
     if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
@@ -385,7 +461,7 @@
     function next() {
       var item = items.filter(function (i) { return i.state === "waiting"; })[0];
       if (!item || !navigator.onLine) return Promise.resolve();
-      var send = item.kind === "answer" ? sendAnswer(item) : sendEvidence(item);
+      var send = item.kind === "answer" ? sendAnswer(item) : item.kind === "comment" ? sendComment(item) : sendEvidence(item);
       return send.then(function (done) { return done ? next() : null; }, function () { return null; });
     }
     return load().then(next).then(function () {

@@ -16,9 +16,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from assessments import answers as answer_service
-from assessments.models import Answer, Evidence
+from assessments import comments, workflow
+from assessments.models import Answer, Evidence, QuestionComment
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD
+from tests.factories import attach_required_evidence, compliant_answers
 
 ALL_APPS = [app.name for app in apps.get_app_configs()]
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
@@ -240,3 +242,38 @@ def test_changes_wait_through_an_ended_session_and_go_after_logging_in_again(pag
     expect(by_id(page, "state-A.4")).to_contain_text(re.compile(r"Saved.*Auditor Tester"))
     expect(page.locator("#offline-state")).to_be_hidden()
     assert Answer.objects.get(question__code="A.4").value == "no"
+
+
+def test_an_answer_to_a_reviewer_comment_written_offline_is_posted_once(
+    pages, assessment, auditor, lead_auditor, reviewer, checklist, private_media
+):
+    answer_service.save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    attach_required_evidence(assessment, lead_auditor)
+    assessment.refresh_from_db()
+    workflow.submit(assessment, lead_auditor)
+    question = comments.comment(assessment, reviewer, "B.1", "Which batch records were seen?")
+
+    page = pages.login(auditor)
+    page.goto(f"/assessments/{assessment.pk}/?criterion=B")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => caches.open('workspace-pages').then(c => c.keys())"
+        ".then(keys => keys.some(k => k.url.includes('criterion=B')))"
+    )
+    page.context.set_offline(True)
+    thread = by_id(page, "comments-B.1")
+    thread.get_by_label("Answer").fill("Batches 2301 to 2312, all released.")
+    thread.get_by_role("button", name="Answer").click()
+    waiting = by_id(page, "question-B.1").locator(".offline-waiting")
+    expect(waiting).to_contain_text("Batches 2301 to 2312, all released.")
+    expect(thread.get_by_label("Answer")).to_have_value("")
+    page.reload()
+    expect(page.locator("#offline-state")).to_contain_text("Offline: 1 change waiting")
+    expect(by_id(page, "question-B.1").locator(".offline-waiting")).to_contain_text("Batches 2301 to 2312")
+
+    page.context.set_offline(False)
+    expect(by_id(page, "comments-B.1").locator(".comment-answer")).to_contain_text("Batches 2301 to 2312")
+    expect(page.locator("#offline-state")).to_be_hidden()
+    expect(by_id(page, "question-B.1").locator(".offline-waiting")).to_have_count(0)
+    reply = QuestionComment.objects.get(reply_to=question)
+    assert reply.author == auditor and reply.client_id is not None
