@@ -1,12 +1,16 @@
 """Comments on the questions of an assessment: a QA reviewer opens a thread on a question, the
 audit team (and the reviewers) answer in it. Every comment is kept and audit-trailed; none is
 edited or deleted. Comments are talk about the record, not part of the signed content, so they
-may continue while the assessment is submitted; an approved or cancelled record takes none."""
+may continue while the assessment is submitted; an approved or cancelled record takes none.
+A comment may carry an id chosen by the browser (`client_id`): sent again, it is answered with the
+comment already stored, never stored twice."""
 
-from django.db import transaction
+import uuid
+
+from django.db import IntegrityError, transaction
 
 from checklists.models import Question
-from config.exceptions import InvalidInput
+from config.exceptions import ConflictError, InvalidInput
 from config.limits import LONG_TEXT, check_length
 
 from .exceptions import NotPermitted, RecordLocked
@@ -21,9 +25,33 @@ def may_reply(assessment: Assessment, user) -> bool:
     return not assessment.is_locked and user.has_perm("assessments.reply_comment", assessment)
 
 
+def parse_client_id(value) -> uuid.UUID | None:
+    """The id a client chose for its comment (a UUID), None when it sent none, or InvalidInput."""
+    if value is None or value == "":
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidInput({"client_id": [f"'{value}' is not a comment id: send a UUID, or nothing."]}) from None
+
+
+def earlier_comment(assessment: Assessment, user, question_code: str, client_id) -> QuestionComment | None:
+    """The comment already stored under `client_id`, when this one is a repeat of it; ConflictError
+    when the id is that of someone else's comment or of another question."""
+    if client_id is None:
+        return None
+    earlier = QuestionComment.objects.filter(client_id=client_id).select_related("question").first()
+    if earlier is None:
+        return None
+    if earlier.assessment_id != assessment.pk or earlier.question.code != question_code or earlier.author_id != user.pk:
+        raise ConflictError(f"The comment id {client_id} belongs to another comment; send this one with a new id.")
+    return earlier
+
+
 @transaction.atomic
-def comment(assessment: Assessment, user, question_code: str, body: str, reply_to: int | None = None):
-    """A new thread on a question (QA reviewers) or an answer in one (team and reviewers)."""
+def comment(assessment: Assessment, user, question_code: str, body: str, reply_to: int | None = None, client_id=None):
+    """A new thread on a question (QA reviewers) or an answer in one (team and reviewers). With a
+    `client_id` already stored, nothing is stored again: the earlier comment is returned."""
     if assessment.is_locked:
         raise RecordLocked(
             f"{assessment.reference} is {assessment.get_status_display().lower()} and read-only: it takes no comment."
@@ -47,9 +75,21 @@ def comment(assessment: Assessment, user, question_code: str, body: str, reply_t
         raise NotPermitted(
             f"Only a QA reviewer opens a comment on a question of {assessment.reference}; the audit team answers it."
         )
-    return QuestionComment.objects.create(
-        assessment=assessment, question=question, reply_to=thread, body=body, author=user
-    )
+    client_id = parse_client_id(client_id)
+    earlier = earlier_comment(assessment, user, question_code, client_id)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            return QuestionComment.objects.create(
+                assessment=assessment, question=question, reply_to=thread, body=body, author=user, client_id=client_id
+            )
+    except IntegrityError:
+        # The same comment sent twice at once: the other request stored it first.
+        earlier = earlier_comment(assessment, user, question_code, client_id)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def threads(assessment: Assessment, question_ids=None) -> dict[int, list[QuestionComment]]:

@@ -2,21 +2,23 @@
 a random name, served only through a permission check, and removed only by their uploader while
 the reviewer has not seen them (`remove`). A tablet's photo in HEIC is kept as it came (the hash is
 of that original) with a JPEG preview beside it that every browser shows; short video clips are
-taken up to their own size limit."""
+taken up to their own size limit. An upload may carry an id chosen by the browser (`upload_id`):
+sent again, it is answered with the file already stored, never stored twice."""
 
 import io
 import mimetypes
+import uuid
 from pathlib import PurePath
 
 import pillow_heif
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from PIL import Image, ImageOps
 
 from checklists.models import Question
-from config.exceptions import InvalidInput
+from config.exceptions import ConflictError, InvalidInput
 
 from . import workflow
 from .exceptions import NotPermitted, RecordLocked
@@ -102,12 +104,47 @@ def check_file(upload) -> str:
     return ALLOWED[suffix]
 
 
+def parse_upload_id(value) -> uuid.UUID | None:
+    """The upload id a client sent (a UUID), None when it sent none, or InvalidInput."""
+    if value is None or value == "":
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidInput({"upload_id": [f"'{value}' is not an upload id: send a UUID, or nothing."]}) from None
+
+
+def earlier_upload(assessment, user, question_code: str, upload_id: uuid.UUID | None) -> Evidence | None:
+    """The file already stored under `upload_id`, when this upload is a repeat of it; ConflictError
+    when the id is that of someone else's file or of another question (a client reusing ids)."""
+    if upload_id is None:
+        return None
+    earlier = Evidence.objects.filter(upload_id=upload_id).select_related("answer__question").first()
+    if earlier is None:
+        return None
+    if (
+        earlier.answer.assessment_id != assessment.pk
+        or earlier.answer.question.code != question_code
+        or earlier.uploaded_by_id != user.pk
+    ):
+        raise ConflictError(f"The upload id {upload_id} belongs to another file; send this one with a new id.")
+    earlier.repeat = True
+    return earlier
+
+
 @transaction.atomic
-def attach(assessment, user, question_code: str, upload, reason: str = "") -> Evidence:
+def attach(assessment, user, question_code: str, upload, reason: str = "", upload_id=None) -> Evidence:
+    """Store `upload` on the question's answer (created when there is none yet). With an
+    `upload_id` already stored, nothing is stored again: the earlier file is returned, with
+    `repeat` set, so that a replayed or retried upload is answered as the first time."""
     workflow.check_editable(assessment, user, reason)
     question = Question.objects.filter(checklist_id=assessment.checklist_id, code=question_code).first()
     if question is None:
         raise InvalidInput({"question": [f"No question {question_code} in {assessment.checklist}."]})
+    upload_id = parse_upload_id(upload_id)
+    earlier = earlier_upload(assessment, user, question_code, upload_id)
+    if earlier is not None:
+        return earlier
     content_type = check_file(upload)
     answer, _ = Answer.objects.get_or_create(
         assessment=assessment, question=question, defaults={"updated_by": user, "version": 1}
@@ -119,13 +156,23 @@ def attach(assessment, user, question_code: str, upload, reason: str = "") -> Ev
         size=upload.size,
         sha256=Evidence.digest(upload),
         uploaded_by=user,
+        upload_id=upload_id,
     )
     preview = jpeg_preview(upload) if content_type in ("image/heic", "image/heif") else None
     item.file.save("evidence", upload, save=False)
     if preview is not None:
         item.preview.save("preview", preview, save=False)
     item._change_reason = reason
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # The same upload sent twice at once: the other request stored it first.
+        earlier = earlier_upload(assessment, user, question_code, upload_id)
+        if earlier is None:
+            raise
+        return earlier
+    item.repeat = False
     return item
 
 

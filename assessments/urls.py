@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import findings, planning, review, workspace
+from .views import findings, offline, planning, review, workspace
 
 app_name = "assessments"
 urlpatterns = [
     path("assessments/", planning.assessment_list, name="list"),
     path("assessments/new/", planning.assessment_create, name="create"),
+    path("assessments/sw.js", offline.service_worker, name="service_worker"),
     path("assessments/<int:pk>/", workspace.workspace, name="detail"),
     path("assessments/<int:pk>/summary/", planning.report_summary, name="summary"),
     path("assessments/<int:pk>/answers/<str:code>/", workspace.save_answer, name="save_answer"),

@@ -276,6 +276,8 @@ MATRIX = {
     "assessments/": {"GET": row(LOGIN, 200, 200, 200, 200, 200, 200)},  # filtered (test below)
     # NOTE: without add_assessment the creation page is a 404 (the registry pages answer 403).
     "assessments/new/": {"GET": row(LOGIN, 404, 404, 404, 200, 404, 200)},
+    # The workspace's service worker: code only, the same for everyone (its scope is /assessments/).
+    "assessments/sw.js": {"GET": everyone(200)},
     "assessments/<pk>/": {"GET": PAGE_MEMBER},
     # NOTE: the autosave answers 409 to a user who may not edit (the API answers 403).
     "assessments/<pk>/answers/<code>/": {"POST": row(LOGIN, 404, 404, 409, 409, 409, 409)},

@@ -173,10 +173,14 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         request={
             "multipart/form-data": {
                 "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}, "reason": {"type": "string"}},
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "reason": {"type": "string"},
+                    "upload_id": {"type": "string", "format": "uuid"},
+                },
             }
         },
-        responses={201: EvidenceSerializer},
+        responses={201: EvidenceSerializer, 200: EvidenceSerializer},
     )
     @action(
         detail=True, methods=["post"], url_path=r"answers/(?P<code>[^/]+)/evidence", parser_classes=[MultiPartParser]
@@ -186,8 +190,16 @@ class AssessmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["Attach the file as the multipart field 'file'."]}, status=400)
-        item = evidence.attach(assessment, request.user, code, upload, reason=change_reason(request))
-        return Response(EvidenceSerializer(item, context={"request": request}).data, status=201)
+        item = evidence.attach(
+            assessment,
+            request.user,
+            code,
+            upload,
+            reason=change_reason(request),
+            upload_id=request.data.get("upload_id"),
+        )
+        # A repeat of an upload already stored (same upload_id) is answered with that file, 200.
+        return Response(EvidenceSerializer(item, context={"request": request}).data, status=200 if item.repeat else 201)
 
     # --- findings ----------------------------------------------------------------------------
     @extend_schema(methods=["GET"], responses=FindingSerializer(many=True))  # paginated

@@ -222,6 +222,9 @@ class Evidence(Audited):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Chosen by the browser for each file it sends, so that an upload sent again (a page that
+    # queued it offline and replays it, a retry after a lost reply) is stored once.
+    upload_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["answer", "uploaded_at"]

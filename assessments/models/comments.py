@@ -21,6 +21,9 @@ class QuestionComment(Audited):
     body = models.TextField(max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Chosen by the browser for each comment it sends, so that a comment sent again (written
+    # offline and replayed, a retry after a lost reply) is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["assessment", "question", "created_at", "pk"]

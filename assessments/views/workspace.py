@@ -232,9 +232,16 @@ def save_answer(request, pk, code):
 def upload_evidence(request, pk, code):
     assessment = visible_assessment(request, pk)
     errors = []
-    for upload in request.FILES.getlist("file"):
+    files = request.FILES.getlist("file")
+    # One id per file, when the page sent ids (a queued upload sent again is stored once).
+    upload_ids = request.POST.getlist("upload_id")
+    if upload_ids and len(upload_ids) != len(files):
+        return _evidence_list(request, assessment, code, ["Send one upload id per file."], 400)
+    for upload, upload_id in zip(files, upload_ids or [None] * len(files), strict=True):
         try:
-            evidence.attach(assessment, request.user, code, upload, reason=request.POST.get("reason", ""))
+            evidence.attach(
+                assessment, request.user, code, upload, reason=request.POST.get("reason", ""), upload_id=upload_id
+            )
         except InvalidInput as exc:
             errors += [m for messages_ in exc.errors.values() for m in messages_]
         except (ConflictError, NotAllowed) as exc:
@@ -323,7 +330,12 @@ def comment_on_question(request, pk, code):
     error, status = "", 200
     try:
         comments.comment(
-            assessment, request.user, code, request.POST.get("body", ""), reply_to=request.POST.get("reply_to") or None
+            assessment,
+            request.user,
+            code,
+            request.POST.get("body", ""),
+            reply_to=request.POST.get("reply_to") or None,
+            client_id=request.POST.get("client_id"),
         )
     except InvalidInput as exc:
         error, status = " ".join(m for messages_ in exc.errors.values() for m in messages_), 400

@@ -17,6 +17,16 @@
     }
   });
 
+  // <form data-forgets-offline-pages> (logging out): the workspace pages kept for offline use
+  // (/assessments/sw.js) are this user's; forget them before the form is sent.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("[data-forgets-offline-pages]") || !window.caches) return;
+    e.preventDefault();
+    var send = function () { form.submit(); };
+    caches["delete"]("workspace-pages").then(send, send);
+  });
+
   // <input type="search" data-filter-list="ID">: shows only the labels of list ID whose
   // data-filter-text contains what was typed (a checkbox list a person can search).
   document.addEventListener("input", function (e) {

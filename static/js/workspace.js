@@ -89,11 +89,36 @@
     }
   });
 
-  // Evidence: drag and drop or choose files; upload with a progress bar.
+  // The evidence list of a question as the server sent it back (an upload, online or sent
+  // later from the offline queue).
+  function showEvidence(code, html) {
+    var list = document.getElementById("evidence-" + code);
+    if (!list) return;
+    list.innerHTML = html;
+    if (window.htmx) htmx.process(list);  // its remove buttons post through htmx
+    // The upload created the (empty) answer of a question not answered yet: take its version,
+    // so that answering it next is not refused as a conflict with this very upload.
+    var created = list.querySelector(".evidence-answer-version");
+    var version = document.getElementById("version-" + code);
+    if (created && version && version.value === "0") version.value = created.dataset.version;
+    refreshFromEvidence(list, code);
+  }
+  document.addEventListener("workspace:evidence", function (e) { showEvidence(e.detail.code, e.detail.html); });
+
+  // Evidence: drag and drop or choose files; upload with a progress bar. Offline, or when the
+  // upload fails for want of a connection, the files wait in the page (offline.js); each file
+  // carries an id of its own, so that sending it again never stores it twice.
   function upload(zone, files) {
     if (!files || !files.length) return;
+    var offline = window.workspaceOffline;
+    files = Array.prototype.slice.call(files);
+    if (offline && offline.holdsUploads()) { offline.queueUpload(zone, files); return; }
+    var ids = files.map(function () { return offline ? offline.newUploadId() : ""; });
     var data = new FormData();
-    Array.prototype.forEach.call(files, function (f) { data.append("file", f); });
+    files.forEach(function (f, i) {
+      data.append("file", f);
+      if (ids[i]) data.append("upload_id", ids[i]);
+    });
     var reason = document.getElementById("change-reason");
     if (reason) data.append("reason", reason.value);
     var bar = zone.querySelector(".upload-progress");
@@ -109,18 +134,12 @@
     });
     xhr.addEventListener("load", function () {
       bar.hidden = true;
-      var list = document.getElementById("evidence-" + zone.dataset.code);
-      list.innerHTML = xhr.responseText;
-      if (window.htmx) htmx.process(list);  // its remove buttons post through htmx
-      // The upload created the (empty) answer of a question not answered yet: take its version,
-      // so that answering it next is not refused as a conflict with this very upload.
-      var created = list.querySelector(".evidence-answer-version");
-      var version = document.getElementById("version-" + zone.dataset.code);
-      if (created && version && version.value === "0") version.value = created.dataset.version;
-      refreshFromEvidence(list, zone.dataset.code);
+      showEvidence(zone.dataset.code, xhr.responseText);
+      if (offline) offline.evidenceSaved();
     });
     xhr.addEventListener("error", function () {
       bar.hidden = true;
+      if (offline && ids.every(Boolean)) { offline.queueUpload(zone, files, ids); return; }
       var list = document.getElementById("evidence-" + zone.dataset.code);
       var p = document.createElement("p"); p.className = "error"; p.setAttribute("role", "alert");
       p.textContent = "Upload failed: no connection. Try again."; list.prepend(p);
