@@ -1,6 +1,7 @@
 """The auditor's workspace in a real browser: the blocker panel leads to each question and
-shrinks as it is answered, a reviewer's comment is answered by the auditor, and an uploader
-removes their own evidence (gone from the page, kept in the audit trail)."""
+shrinks as it is answered, a reviewer's comment is answered by the auditor, an uploader removes
+their own evidence (gone from the page, kept in the audit trail), and a HEIC photo shows its
+preview."""
 
 import re
 
@@ -12,6 +13,7 @@ from assessments import answers as answer_service
 from assessments import workflow
 from assessments.models import Answer, Evidence, QuestionComment
 from audit.models import AuditEntry
+from tests.assessments.test_evidence_capture import heic_photo
 from tests.factories import attach_required_evidence, compliant_answers
 
 ALL_APPS = [app.name for app in apps.get_app_configs()]
@@ -121,3 +123,21 @@ def test_evidence_removed_by_its_uploader_is_gone_from_the_page_and_in_the_trail
     page.reload()
     expect(by_id(page, "evidence-A.3")).not_to_contain_text("wrong-batch.pdf")
     assert Answer.objects.filter(assessment=assessment, question__code="A.3").exists()
+
+
+def test_a_heic_photo_from_a_tablet_shows_its_preview(pages, assessment, auditor):
+    """An iPad's camera writes HEIC: the original is kept as it came, the page shows a JPEG preview
+    the browser can draw."""
+    page = pages.login(auditor)
+    page.goto(f"/assessments/{assessment.pk}/?criterion=A")
+    with page.expect_response(lambda r: r.url.endswith("/answers/A.3/evidence/")):
+        by_id(page, "question-A.3").locator(".evidence-input[multiple]").set_input_files(
+            files=[{"name": "IMG_0042.HEIC", "mimeType": "image/heic", "buffer": heic_photo(800, 600)}]
+        )
+    preview = by_id(page, "evidence-A.3").get_by_role("img", name="Preview of IMG_0042.HEIC")
+    expect(preview).to_be_visible()
+    preview.scroll_into_view_if_needed()  # loaded lazily
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    assert preview.evaluate("img => img.naturalWidth") > 0  # a JPEG the browser decoded
+    item = Evidence.objects.get(original_name="IMG_0042.HEIC")
+    assert item.content_type == "image/heic" and item.preview
