@@ -16,6 +16,9 @@ from config.exceptions import InvalidInput
 
 #: A name or a title: a checklist, a criterion.
 NAME = 200
+#: A person's printed name on a signature or a decision: Django's first and last names (150
+#: characters each) and the space between them.
+PERSON_NAME = 301
 #: One line or a few: a reference to a regulation, the requirement a finding misses, an address,
 #: an industry event (which is part of a unique key, and so must fit a database index).
 SHORT_TEXT = 500

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from audit.models import Audited
 from config.exceptions import ConflictError
-from config.limits import LONG_TEXT, REASON, SHORT_TEXT
+from config.limits import LONG_TEXT, PERSON_NAME, REASON, SHORT_TEXT
 
 from .choices import EventKind, InherentRisk, LicenceKind, QualificationEvent, QualificationStatus, RiskRating
 from .countries import COUNTRY_CHOICES, COUNTRY_NAMES, Region, region_of
@@ -163,7 +163,7 @@ class QualificationDecision(Audited):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    printed_name = models.CharField(max_length=300, help_text="The decider's name at the time.")
+    printed_name = models.CharField(max_length=PERSON_NAME, help_text="The decider's name at the time.")
     decided_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import Audited
 from config.exceptions import ConflictError
+from config.limits import PERSON_NAME
 
 from ..choices import SignatureMeaning
 from .assessments import Assessment
@@ -29,7 +30,7 @@ class Signature(Audited):
         help_text="The corrective action a “verified” signature is of; empty for the assessment's own signatures.",
     )
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
-    printed_name = models.CharField(max_length=200)
+    printed_name = models.CharField(max_length=PERSON_NAME)
     meaning = models.CharField(max_length=10, choices=Meaning.choices)
     signed_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's canonical content at signing.")

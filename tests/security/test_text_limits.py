@@ -27,6 +27,7 @@ from config import limits
 from config.exceptions import InvalidInput
 from tests.conftest import PASSWORD
 from tests.factories import attach_required_evidence, compliant_answers
+from tests.helpers import records
 from tests.helpers.admin import admin_form_data
 from vendors.models import Contact, Site, Vendor
 from vendors.resources import VendorResource
@@ -411,3 +412,13 @@ def test_question_text_and_guidance_over_the_cap_are_refused_by_the_admin(client
     assert set(questions.errors[0]) == {"text", "guidance"}
     assert f"at most {LONG} characters" in questions.errors[0]["text"][0]
     assert Question.objects.get(checklist=draft).text == "Q?"
+
+
+def test_a_signature_prints_the_longest_full_name_a_user_can_have(assessment, lead_auditor):
+    """First and last names of 150 characters each: the printed name of the signature holds the
+    whole of it (on PostgreSQL a shorter column refused the signing)."""
+    lead_auditor.first_name, lead_auditor.last_name = "F" * 150, "L" * 150
+    lead_auditor.save(update_fields=["first_name", "last_name"])
+    records.performed(assessment, lead_auditor)
+    signature = Signature.objects.get(assessment=assessment, meaning="performed")
+    assert signature.printed_name == lead_auditor.full_name and len(signature.printed_name) == limits.PERSON_NAME
