@@ -75,6 +75,9 @@ TARGETS = {
             "tests/compliance/test_separation_of_duties.py",
             "tests/security/test_text_limits.py",  # the length of every step's reason
             "tests/vendors/test_qualification.py",  # what reopening and lifting do to the vendor
+            "tests/assessments/test_return_and_respond.py",  # the return recorded, the response kept
+            "tests/assessments/test_frozen_scores.py",  # the scores approved on, kept
+            "tests/notifications/test_events.py",  # the lifecycle's signals are what others hear
         ),
     ),
     "signatures": Target(

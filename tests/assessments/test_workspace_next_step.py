@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from assessments import answers, workflow
+from assessments import answers, findings, workflow
 from assessments.models import Assessment
 from tests.conftest import PASSWORD
 from tests.factories import attach_required_evidence, compliant_answers
@@ -109,3 +109,16 @@ def test_blockers_carry_their_question_and_criterion(assessment, checklist):
     for b in blockers:
         if b.question:
             assert b.criterion == codes[b.question] and b.text.startswith(f"{b.question}: ")
+
+
+def test_a_finding_without_its_action_blocks_at_its_question_or_its_criterion(assessment, checklist, lead_auditor):
+    question = checklist.questions.get(code="C.1")
+    on_question = findings.raise_finding(
+        assessment, lead_auditor, question=question, classification="major", description="Gap at C.1."
+    )
+    on_criterion = findings.raise_finding(
+        assessment, lead_auditor, criterion=question.criterion, classification="critical", description="Gap in C."
+    )
+    by_finding = {b.finding: b for b in workflow.submission_blockers(assessment) if b.finding}
+    assert (by_finding[on_question.number].question, by_finding[on_question.number].criterion) == ("C.1", "C")
+    assert (by_finding[on_criterion.number].question, by_finding[on_criterion.number].criterion) == (None, "C")
