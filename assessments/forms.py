@@ -2,6 +2,7 @@
 module the view hands the input to (planning, findings, workflow)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from checklists.models import Checklist
@@ -15,8 +16,8 @@ class AssessmentForm(forms.ModelForm):
     based_on = forms.ModelChoiceField(
         queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED),
         required=False,
-        label="Start from an approved assessment",
-        help_text="Its answers are copied and marked as carried over.",
+        label=gettext_lazy("Start from an approved assessment"),
+        help_text=gettext_lazy("Its answers are copied and marked as carried over."),
     )
 
     class Meta:
