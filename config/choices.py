@@ -27,7 +27,9 @@ class _ChoicesType(EnumType):
 
 
 class Choices(StrEnum, metaclass=_ChoicesType):
-    """Members are written `NAME = "value", "Label"`."""
+    """Members are written `NAME = "value", gettext_noop("Label")`: the label stays the plain str
+    that is stored, compared, and sent by the API (`*_display`); gettext_noop only lists it for
+    translation, and the pages translate it where they show it (`{% translate x.get_y_display %}`)."""
 
     do_not_call_in_templates = nonmember(True)
 

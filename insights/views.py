@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from rules.contrib.views import permission_required
 
 from assessments import history as history_of
@@ -198,8 +199,8 @@ def risk_vendors(request):
             "vendors": dashboards.with_latest_approval(request.user, page.object_list),
             "count": page.paginator.count,
             "query_without_page": query,
-            "risk_label": dict(InherentRisk.choices).get(risk, "any"),
-            "rating_label": labels.get(rating, "any") if rating else "any",
+            "risk_label": dict(InherentRisk.choices).get(risk, gettext_noop("any")),
+            "rating_label": labels.get(rating, gettext_noop("any")) if rating else gettext_noop("any"),
             "rating_labels": vocabulary.RATING_LABELS,
         },
     )

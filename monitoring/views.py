@@ -97,7 +97,7 @@ def decide(request, pk):
                 gettext("%(finding)s raised (%(classification)s) for the excursions at %(location)s.")
                 % {
                     "finding": decision.finding.reference,
-                    "classification": decision.finding.get_classification_display().lower(),
+                    "classification": gettext(decision.finding.get_classification_display()).lower(),
                     "location": decision.location,
                 },
             )

@@ -62,6 +62,14 @@ def _joined(roles) -> str:
 joined = lazy(_joined, str)
 
 
+def _label_in_words(label: str) -> str:
+    """A vocabulary's label (plain English, as stored) in the reader's language, in lower case."""
+    return gettext(label).lower()
+
+
+label_in_words = lazy(_label_in_words, str)
+
+
 def people_assigned(assessment, user, people) -> list[Notification]:
     what, url = _assessment_words(assessment)
     team = set(assessment.audit_team.values_list("pk", flat=True))  # one query, not one a person
@@ -79,8 +87,8 @@ def people_assigned(assessment, user, people) -> list[Notification]:
             "name": user.full_name,
             "role": role,
             "what": what,
-            "kind": assessment.get_kind_display(),
-            "mode": assessment.get_mode_display(),
+            "kind": gettext_lazy(assessment.get_kind_display()),
+            "mode": gettext_lazy(assessment.get_mode_display()),
         }
         if assessment.planned_start:
             body = words(
@@ -121,7 +129,7 @@ def approved(assessment, user) -> list[Notification]:
         gettext_lazy("{name} approved {what}: {decision}."),
         name=user.full_name,
         what=what,
-        decision=assessment.get_decision_display(),
+        decision=gettext_lazy(assessment.get_decision_display()),
     )
     people = [assessment.lead_auditor, *assessment.audit_team.all()]
     return tell(people, Event.APPROVED, words(gettext_lazy("{what} is approved"), what=what), body, url)

@@ -5,25 +5,26 @@ does; the e-mail follows after the commit (notifications/delivery.py)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 
 class Event(models.TextChoices):
-    ASSIGNED = "assigned", "Assigned to an assessment"
-    SUBMITTED = "submitted", "Assessment submitted for review"
-    RETURNED = "returned", "Assessment returned for rework"
-    APPROVED = "approved", "Assessment approved"
-    ACTION_DUE = "action_due", "Corrective action due in 14 days"
-    ACTION_OVERDUE = "action_overdue", "Corrective action overdue"
-    REQUALIFICATION_DUE = "requalification_due", "Requalification due"
-    REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
-    CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
-    CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
-    AGREEMENT_DUE = "agreement_due", "Quality agreement expiring or due for review"
-    AGREEMENT_EXPIRED = "agreement_expired", "Quality agreement expired"
-    ACCOUNT_LOCKED = "account_locked", "Account locked"
-    ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
-    VENDOR_RESPONSE = "vendor_response", "Vendor response received"
-    RESPONSE_DECIDED = "response_decided", "Vendor response accepted or rejected"
+    ASSIGNED = "assigned", gettext_noop("Assigned to an assessment")
+    SUBMITTED = "submitted", gettext_noop("Assessment submitted for review")
+    RETURNED = "returned", gettext_noop("Assessment returned for rework")
+    APPROVED = "approved", gettext_noop("Assessment approved")
+    ACTION_DUE = "action_due", gettext_noop("Corrective action due in 14 days")
+    ACTION_OVERDUE = "action_overdue", gettext_noop("Corrective action overdue")
+    REQUALIFICATION_DUE = "requalification_due", gettext_noop("Requalification due")
+    REQUALIFICATION_OVERDUE = "requalification_overdue", gettext_noop("Requalification overdue")
+    CERTIFICATE_EXPIRING = "certificate_expiring", gettext_noop("GMP certificate or licence expiring")
+    CERTIFICATE_EXPIRED = "certificate_expired", gettext_noop("GMP certificate or licence expired")
+    AGREEMENT_DUE = "agreement_due", gettext_noop("Quality agreement expiring or due for review")
+    AGREEMENT_EXPIRED = "agreement_expired", gettext_noop("Quality agreement expired")
+    ACCOUNT_LOCKED = "account_locked", gettext_noop("Account locked")
+    ACTION_SHARED = "action_shared", gettext_noop("Corrective action shared with the vendor")
+    VENDOR_RESPONSE = "vendor_response", gettext_noop("Vendor response received")
+    RESPONSE_DECIDED = "response_decided", gettext_noop("Vendor response accepted or rejected")
 
 
 class Notification(models.Model):
@@ -60,8 +61,8 @@ class Preference(models.Model):
     """How a person wants their e-mail: each notification as it happens, or one digest a day."""
 
     class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", "Each as it happens"
-        DAILY = "daily", "One daily digest"
+        IMMEDIATE = "immediate", gettext_noop("Each as it happens")
+        DAILY = "daily", gettext_noop("One daily digest")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"

@@ -98,7 +98,7 @@ def scan(today: datetime.date | None = None) -> dict:
             events.words(
                 gettext_lazy("{vendor} ({status}) is due for requalification on {due}."),
                 vendor=vendor.name,
-                status=vendor.get_status_display().lower(),
+                status=events.label_in_words(vendor.get_status_display()),
                 due=f"{due:%d %b %Y}",
             ),
             vendor.get_absolute_url(),
@@ -114,7 +114,7 @@ def scan(today: datetime.date | None = None) -> dict:
         site, expires = certificate.site, certificate.expires_on
         what = events.words(
             gettext_lazy("{kind} {number} of {vendor}, {site}"),
-            kind=certificate.get_kind_display(),
+            kind=gettext_lazy(certificate.get_kind_display()),
             number=certificate.number,
             vendor=site.vendor.name,
             site=site.name,

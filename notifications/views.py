@@ -65,7 +65,8 @@ def preference(request):
     if form.is_valid():
         form.save()
         messages.success(
-            request, gettext("E-mail: %(delivery)s.") % {"delivery": form.instance.get_delivery_display().lower()}
+            request,
+            gettext("E-mail: %(delivery)s.") % {"delivery": gettext(form.instance.get_delivery_display()).lower()},
         )
     else:
         messages.error(request, gettext("Choose how you want your e-mail."))

@@ -1,5 +1,7 @@
 """The programme's words: the kind of a planned audit and where it stands."""
 
+from django.utils.translation import gettext_noop
+
 from assessments.choices import AssessmentKind
 from config.choices import Choices
 
@@ -8,8 +10,8 @@ ItemKind = AssessmentKind
 
 
 class ItemStatus(Choices):
-    UNSCHEDULED = "unscheduled", "Unscheduled"
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    OVERDUE = "overdue", "Overdue"
+    UNSCHEDULED = "unscheduled", gettext_noop("Unscheduled")
+    SCHEDULED = "scheduled", gettext_noop("Scheduled")
+    IN_PROGRESS = "in_progress", gettext_noop("In progress")
+    DONE = "done", gettext_noop("Done")
+    OVERDUE = "overdue", gettext_noop("Overdue")

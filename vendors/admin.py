@@ -176,7 +176,7 @@ class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissi
             messages.error(
                 request,
                 gettext("%(vendor)s is %(status)s: no %(decision)s now.")
-                % {"vendor": vendor.name, "status": vendor.get_status_display().lower(), "decision": segment},
+                % {"vendor": vendor.name, "status": gettext(vendor.get_status_display()).lower(), "decision": segment},
             )
             return redirect("admin:vendors_vendor_change", vendor.pk)
         form = QualificationDecisionForm(request.POST or None)
@@ -197,7 +197,7 @@ class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissi
                     messages.success(
                         request,
                         gettext("%(vendor)s is now %(status)s.")
-                        % {"vendor": vendor.name, "status": vendor.get_status_display().lower()},
+                        % {"vendor": vendor.name, "status": gettext(vendor.get_status_display()).lower()},
                     )
                     return redirect("admin:vendors_vendor_change", vendor.pk)
         context = {

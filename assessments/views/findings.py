@@ -49,7 +49,10 @@ def raise_finding(request, pk):
             messages.success(
                 request,
                 gettext("%(finding)s raised (%(classification)s).")
-                % {"finding": finding.reference, "classification": finding.get_classification_display().lower()},
+                % {
+                    "finding": finding.reference,
+                    "classification": gettext(finding.get_classification_display()).lower(),
+                },
             )
         except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
             report_error(request, exc)

@@ -33,7 +33,7 @@ def step(request, pk, name):
         messages.success(
             request,
             gettext("%(assessment)s: %(status)s.")
-            % {"assessment": assessment.reference, "status": assessment.get_status_display().lower()},
+            % {"assessment": assessment.reference, "status": gettext(assessment.get_status_display()).lower()},
         )
     except ConflictError as exc:
         report_refusal(request, exc)
@@ -70,7 +70,7 @@ def sign(request, pk):
         messages.success(
             request,
             gettext("Signed as %(meaning)s by %(name)s.")
-            % {"meaning": signature.get_meaning_display().lower(), "name": signature.printed_name},
+            % {"meaning": gettext(signature.get_meaning_display()).lower(), "name": signature.printed_name},
         )
     except ConflictError as exc:
         report_refusal(request, exc)

@@ -53,6 +53,7 @@ def test_a_chinese_reading_auditor_submits_and_a_chinese_reading_reviewer_approv
     lead.get_by_role("button", name="提交审核").click()
     lead.wait_for_load_state()
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+    expect(lead.locator("#assessment-status")).to_have_text("已提交")
     expect(lead.locator(".message").filter(has_text="本评估已提交")).to_be_visible()
 
     dialog = lead.locator("details.sign-dialog")
@@ -78,5 +79,6 @@ def test_a_chinese_reading_auditor_submits_and_a_chinese_reading_reviewer_approv
     approver.wait_for_load_state()
     expect(approver.locator(".signatures")).to_contain_text("Reviewer Tester")
     assert Assessment.objects.get(pk=assessment.pk).status == "approved"
+    expect(approver.locator("#assessment-status")).to_have_text("已批准")
     expect(approver.get_by_role("link", name="报告", exact=True)).to_be_visible()
     expect(approver.get_by_role("heading", name="近期历史")).to_be_visible()

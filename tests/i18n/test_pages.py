@@ -37,15 +37,19 @@ def test_the_auditors_home_and_assessment_list_in_chinese_and_in_english(client,
     listing = page(client, auditor, "/assessments/", ZH)
     assert_reads(
         listing,
-        ["您可查看的评估", "筛选评估", ">供应商</th>", ">得分</th>", ">计划日期</th>"],
-        ["The assessments you may see", ">Vendor</th>", ">Planned</th>"],
+        ["您可查看的评估", "筛选评估", ">供应商</th>", ">得分</th>", ">计划开始</th>", 'status-planned">计划</span>'],
+        ["The assessments you may see", ">Vendor</th>", ">Planned</th>", 'status-planned">Planned</span>'],
     )
     assert assessment.reference in listing
 
     english = page(client, auditor, "/", EN)
     assert_reads(english, ["My assessments", "Open corrective actions", "Vendor risk matrix"], ["我的评估"])
     listing = page(client, auditor, "/assessments/", EN)
-    assert_reads(listing, ["The assessments you may see", ">Vendor</th>", ">Planned</th>"], ["供应商"])
+    assert_reads(
+        listing,
+        ["The assessments you may see", ">Vendor</th>", ">Planned</th>", 'status-planned">Planned</span>'],
+        ["供应商"],
+    )
 
 
 def test_the_workspace_and_the_findings_in_chinese_and_in_english(client, auditor, assessment):
@@ -118,3 +122,13 @@ def test_a_persons_own_language_is_the_one_of_their_pages(client, auditor, asses
     auditor.save(update_fields=["language"])
     workspace = page(client, auditor, f"/assessments/{assessment.pk}/", EN)
     assert "指南和依据" in workspace and "Guidance and reference" not in workspace
+
+
+def test_the_api_speaks_english_to_a_person_who_reads_chinese(lead_api, lead_auditor, assessment):
+    """The labels of the vocabularies stay plain English strings: the pages translate them where
+    they show them, the API's `*_display` fields (its contract) do not change with the reader."""
+    lead_auditor.language = "zh-hans"
+    lead_auditor.save(update_fields=["language"])
+    body = lead_api.get(f"/api/assessments/{assessment.pk}/", **ZH).json()
+    assert (body["status_display"], body["kind_display"]) == ("Planned", assessment.get_kind_display())
+    assert assessment.get_kind_display() == "Initial qualification"
