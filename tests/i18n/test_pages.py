@@ -132,3 +132,12 @@ def test_the_api_speaks_english_to_a_person_who_reads_chinese(lead_api, lead_aud
     body = lead_api.get(f"/api/assessments/{assessment.pk}/", **ZH).json()
     assert (body["status_display"], body["kind_display"]) == ("Planned", assessment.get_kind_display())
     assert assessment.get_kind_display() == "Initial qualification"
+
+
+def test_the_apis_errors_are_english_whatever_the_readers_language(lead_api, lead_auditor):
+    lead_auditor.language = "zh-hans"
+    lead_auditor.save(update_fields=["language"])
+    refused = lead_api.post("/api/assessments/", {}, format="json", **ZH)
+    assert refused.status_code == 400 and refused.json()["vendor"] == ["This field is required."]
+    bad_filter = lead_api.get("/api/vendors/?status=nonsense", **ZH)
+    assert bad_filter.status_code == 400 and "Select a valid choice" in bad_filter.json()["status"][0]
