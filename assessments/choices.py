@@ -1,9 +1,7 @@
 """The assessment's words: its kind, mode and lifecycle, the decision, finding classes, the
 states of a corrective action and the meanings of a signature."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class AssessmentKind(Choices):

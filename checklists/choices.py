@@ -1,9 +1,7 @@
 """The checklist's words: kinds of question, the answers a question can take, and the states
 of a checklist version."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class AnswerType(Choices):

@@ -1,9 +1,7 @@
 """The words of environmental monitoring (EU GMP Annex 1, 2022): cleanroom grades, the state a
 room was in, what was measured and in which unit, and what a result is against its limits."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class Grade(Choices):

@@ -1,8 +1,6 @@
 """The portal's words: the lead's decision on a vendor response."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class ResponseDecision(Choices):

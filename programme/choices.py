@@ -1,9 +1,7 @@
 """The programme's words: the kind of a planned audit and where it stands."""
 
-from django.utils.translation import gettext_noop
-
 from assessments.choices import AssessmentKind
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 #: A programme item is of one of the assessment kinds: scheduling it plans an assessment of that kind.
 ItemKind = AssessmentKind

@@ -1,8 +1,6 @@
 """The report's words: draft or final, and where its rendering stands."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class ReportKind(Choices):

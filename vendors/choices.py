@@ -1,9 +1,7 @@
 """The registry's words: how risky a vendor's service is, how its latest assessment rated it
 and where it stands on the approved supplier list."""
 
-from django.utils.translation import gettext_noop
-
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class InherentRisk(Choices):
