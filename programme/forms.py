@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from assessments.models import Assessment
 from checklists.models import Checklist
+from config.labels import shown
 from vendors.models import Site
 
 
@@ -21,9 +22,9 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
 
 
 class ScheduleForm(forms.Form):
-    kind = forms.ChoiceField(choices=Assessment.Kind.choices, label=gettext_lazy("Kind"))
+    kind = forms.ChoiceField(choices=shown(Assessment.Kind.choices), label=gettext_lazy("Kind"))
     mode = forms.ChoiceField(
-        choices=Assessment.Mode.choices, initial=Assessment.Mode.ON_SITE, label=gettext_lazy("Mode")
+        choices=shown(Assessment.Mode.choices), initial=Assessment.Mode.ON_SITE, label=gettext_lazy("Mode")
     )
     checklist = forms.ModelChoiceField(queryset=Checklist.objects.none(), label=gettext_lazy("Checklist"))
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label=gettext_lazy("Site"))

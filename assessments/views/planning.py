@@ -83,7 +83,10 @@ def report_summary(request, pk):
             return redirect(reverse("assessments:summary", args=[assessment.pk]))
         status = 400
     fields = [
-        {"label": str(Assessment._meta.get_field(name).verbose_name).capitalize(), "text": getattr(assessment, name)}
+        {
+            "label": gettext(str(Assessment._meta.get_field(name).verbose_name).capitalize()),
+            "text": getattr(assessment, name),
+        }
         for name in planning.NARRATIVE
     ]
     context = {
