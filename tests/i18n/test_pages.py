@@ -41,6 +41,8 @@ def test_the_auditors_home_and_assessment_list_in_chinese_and_in_english(client,
         ["The assessments you may see", ">Vendor</th>", ">Planned</th>", 'status-planned">Planned</span>'],
     )
     assert assessment.reference in listing
+    card = page(client, auditor, "/insights/my-assessments/", ZH)
+    assert_reads(card, ["<h1>我的进行中评估</h1>", ">筛选<", "供应商名称"], ["My open assessments", "Vendor name"])
 
     english = page(client, auditor, "/", EN)
     assert_reads(english, ["My assessments", "Open corrective actions", "Vendor risk matrix"], ["我的评估"])
