@@ -2,14 +2,15 @@
 roles in the admin like any group; rules use them in accounts/permissions.py and assessments/permissions.py."""
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Role(models.TextChoices):
-    AUDITOR = "auditor", "Auditor"
-    LEAD_AUDITOR = "lead_auditor", "Lead auditor"
-    REVIEWER = "reviewer", "QA reviewer"
-    ADMIN = "admin", "Quality administrator"
-    VENDOR_CONTACT = "vendor_contact", "Vendor contact"
+    AUDITOR = "auditor", gettext_noop("Auditor")
+    LEAD_AUDITOR = "lead_auditor", gettext_noop("Lead auditor")
+    REVIEWER = "reviewer", gettext_noop("QA reviewer")
+    ADMIN = "admin", gettext_noop("Quality administrator")
+    VENDOR_CONTACT = "vendor_contact", gettext_noop("Vendor contact")
 
 
 ROLE_ORDER = [role.value for role in Role]

@@ -2,9 +2,11 @@
 module the view hands the input to (planning, findings, workflow)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from checklists.models import Checklist
+from config.labels import shown
 
 from . import planning
 from .choices import ACTION_FOLLOW_UP
@@ -15,8 +17,8 @@ class AssessmentForm(forms.ModelForm):
     based_on = forms.ModelChoiceField(
         queryset=Assessment.objects.filter(status=Assessment.Status.APPROVED),
         required=False,
-        label="Start from an approved assessment",
-        help_text="Its answers are copied and marked as carried over.",
+        label=gettext_lazy("Start from an approved assessment"),
+        help_text=gettext_lazy("Its answers are copied and marked as carried over."),
     )
 
     class Meta:
@@ -39,9 +41,25 @@ class AssessmentForm(forms.ModelForm):
             "planned_end": forms.DateInput(attrs={"type": "date"}),
             "scope": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "vendor": gettext_lazy("Vendor"),
+            "site": gettext_lazy("Site"),
+            "checklist": gettext_lazy("Checklist"),
+            "kind": gettext_lazy("Kind"),
+            "mode": gettext_lazy("Mode"),
+            "scope": gettext_lazy("Scope"),
+            "planned_start": gettext_lazy("Planned start"),
+            "planned_end": gettext_lazy("Planned end"),
+            "lead_auditor": gettext_lazy("Lead auditor"),
+            "audit_team": gettext_lazy("Audit team"),
+            "reviewer": gettext_lazy("Reviewer"),
+        }
+        help_texts = {"scope": gettext_lazy("Products, processes and areas covered.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("kind", "mode"):
+            self.fields[name].choices = shown(self.fields[name].choices)
         self.fields["checklist"].queryset = Checklist.objects.filter(status=Checklist.Status.PUBLISHED)
         people = User.objects.filter(is_active=True).order_by("last_name", "first_name")
         self.fields["lead_auditor"].queryset = people.filter(groups__name="lead_auditor")
@@ -63,6 +81,20 @@ class NarrativeForm(forms.ModelForm):
         model = Assessment
         fields = list(planning.NARRATIVE)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in planning.NARRATIVE}
+        labels = {
+            "objectives": gettext_lazy("Objectives"),
+            "method": gettext_lazy("Method"),
+            "people_met": gettext_lazy("People met"),
+            "documents_reviewed": gettext_lazy("Documents reviewed"),
+            "conclusion": gettext_lazy("Conclusion"),
+        }
+        help_texts = {
+            "objectives": gettext_lazy("What the audit set out to establish."),
+            "method": gettext_lazy("How it was done: on site or remotely, areas toured, records sampled, interviews."),
+            "people_met": gettext_lazy("The vendor's people met, with their roles."),
+            "documents_reviewed": gettext_lazy("The vendor's documents and records reviewed."),
+            "conclusion": gettext_lazy("The lead auditor's conclusion."),
+        }
 
 
 class FindingForm(forms.ModelForm):

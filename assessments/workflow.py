@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from config.exceptions import InvalidInput
 from config.limits import LONG_TEXT, REASON, check_length
@@ -108,8 +109,12 @@ def may_submit(assessment: Assessment, user) -> bool:
     return assessment.status in SUBMITTABLE and user.has_perm("assessments.submit_assessment", assessment)
 
 
+def _is(person, user) -> bool:
+    return person is not None and user is not None and person.pk == user.pk
+
+
 def _who(person, user) -> str:
-    return "you" if person is not None and user is not None and person.pk == user.pk else person.full_name
+    return gettext("you") if _is(person, user) else person.full_name
 
 
 def waiting_for(assessment: Assessment, user, blockers=None) -> str:
@@ -120,31 +125,44 @@ def waiting_for(assessment: Assessment, user, blockers=None) -> str:
     when the caller already has them."""
     lead = assessment.lead_auditor
     if assessment.status == Status.PLANNED:
-        return f"Planned: waiting for the audit team (lead auditor {lead.full_name}) to start answering."
+        return gettext("Planned: waiting for the audit team (lead auditor %(lead)s) to start answering.") % {
+            "lead": lead.full_name
+        }
     if assessment.status in SUBMITTABLE:
         if blockers is None:
             blockers = submission_blockers(assessment)
         if assessment.reviewer_id is None:
-            return f"Waiting for {_who(lead, user)} or a quality administrator to assign a QA reviewer."
+            return gettext("Waiting for %(who)s or a quality administrator to assign a QA reviewer.") % {
+                "who": _who(lead, user)
+            }
         if blockers:
             n = len(blockers)
-            return (
-                f"Waiting for the audit team to resolve {n} thing{'s' if n != 1 else ''} that block"
-                f"{'' if n != 1 else 's'} submission; then {_who(lead, user)} "
-                f"{'submit' if _who(lead, user) == 'you' else 'submits'}."
-            )
-        return f"Waiting for {_who(lead, user)} to submit."
+            if _is(lead, user):
+                return ngettext(
+                    "Waiting for the audit team to resolve %(count)s thing that blocks submission; then you submit.",
+                    "Waiting for the audit team to resolve %(count)s things that block submission; then you submit.",
+                    n,
+                ) % {"count": n}
+            return ngettext(
+                "Waiting for the audit team to resolve %(count)s thing that blocks submission; then %(lead)s submits.",
+                "Waiting for the audit team to resolve %(count)s things that block submission; then %(lead)s submits.",
+                n,
+            ) % {"count": n, "lead": lead.full_name}
+        return gettext("Waiting for %(who)s to submit.") % {"who": _who(lead, user)}
     if assessment.status == Status.SUBMITTED:
-        review = f"the review by {_who(assessment.reviewer, user)}"
+        review = gettext("the review by %(who)s") % {"who": _who(assessment.reviewer, user)}
         if not record.has_valid_signature(assessment, SignatureMeaning.PERFORMED, lead):
-            return f"Waiting for {_who(lead, user)} to sign as performed, and for {review}."
-        return f"Waiting for {review}: approve and sign, or return for rework."
+            return gettext("Waiting for %(who)s to sign as performed, and for %(review)s.") % {
+                "who": _who(lead, user),
+                "review": review,
+            }
+        return gettext("Waiting for %(review)s: approve and sign, or return for rework.") % {"review": review}
     if assessment.status == Status.APPROVED:
-        return (
-            f"Approved: nothing waits. {assessment.reviewer.full_name if assessment.reviewer else 'The QA reviewer'} "
-            "or a quality administrator can reopen it with a reason and a signature."
-        )
-    return f"{assessment.get_status_display()}: nothing waits."
+        who = assessment.reviewer.full_name if assessment.reviewer else gettext("The QA reviewer")
+        return gettext(
+            "Approved: nothing waits. %(who)s or a quality administrator can reopen it with a reason and a signature."
+        ) % {"who": who}
+    return gettext("%(status)s: nothing waits.") % {"status": assessment.get_status_display()}
 
 
 def who_submits(assessment: Assessment, user) -> str:
@@ -154,7 +172,9 @@ def who_submits(assessment: Assessment, user) -> str:
     if not user.has_perm("assessments.edit_assessment_content", assessment):
         return ""
     lead = assessment.lead_auditor.full_name
-    return f"Only the lead auditor, {lead}, submits this assessment and signs it as performed."
+    return gettext("Only the lead auditor, %(lead)s, submits this assessment and signs it as performed.") % {
+        "lead": lead
+    }
 
 
 def open_for_submission(assessment: Assessment) -> bool:

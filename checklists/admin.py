@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from config.exceptions import ConflictError
@@ -111,7 +112,8 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
         if checklist is not None and checklist.is_locked and request.method == "GET":
             messages.warning(
                 request,
-                f"{checklist} is {checklist.status}: it cannot be changed. Use the action “New version” to revise it.",
+                gettext("%(checklist)s is %(status)s: it cannot be changed. Use the action “New version” to revise it.")
+                % {"checklist": checklist, "status": checklist.status},
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -137,10 +139,14 @@ class ChecklistAdmin(LockedWithChecklist, ObjectPermissionsModelAdmin):
                 for problem in exc.problems:
                     form.add_error("file", problem)
             except ConflictError as exc:
-                messages.warning(request, f"Imported as a draft, not published: {exc}")
+                messages.warning(request, gettext("Imported as a draft, not published: %(problem)s") % {"problem": exc})
                 return redirect("admin:checklists_checklist_change", checklist.pk)
             else:
-                messages.success(request, f"Imported {checklist} as {checklist.status}.")
+                messages.success(
+                    request,
+                    gettext("Imported %(checklist)s as %(status)s.")
+                    % {"checklist": checklist, "status": checklist.status},
+                )
                 return redirect("admin:checklists_checklist_change", checklist.pk)
         context = {
             **self.admin_site.each_context(request),

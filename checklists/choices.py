@@ -1,15 +1,15 @@
 """The checklist's words: kinds of question, the answers a question can take, and the states
 of a checklist version."""
 
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class AnswerType(Choices):
-    COMPLIANCE = "compliance", "Compliance"
-    YES_NO = "yes_no", "Yes / no"
-    MATURITY = "maturity", "Maturity 0-4"
-    NUMERIC = "numeric", "Number with limits"
-    TEXT = "text", "Free text (not scored)"
+    COMPLIANCE = "compliance", gettext_noop("Compliance")
+    YES_NO = "yes_no", gettext_noop("Yes / no")
+    MATURITY = "maturity", gettext_noop("Maturity 0-4")
+    NUMERIC = "numeric", gettext_noop("Number with limits")
+    TEXT = "text", gettext_noop("Free text (not scored)")
 
 
 #: The answer "not applicable", which every scored question accepts (with a justification).
@@ -19,15 +19,15 @@ NOT_APPLICABLE = "na"
 class Compliance(Choices):
     """The answers of a compliance question."""
 
-    COMPLIANT = "compliant", "Compliant"
-    PARTIAL = "partial", "Partially compliant"
-    NON_COMPLIANT = "non_compliant", "Non-compliant"
+    COMPLIANT = "compliant", gettext_noop("Compliant")
+    PARTIAL = "partial", gettext_noop("Partially compliant")
+    NON_COMPLIANT = "non_compliant", gettext_noop("Non-compliant")
     NOT_APPLICABLE = NOT_APPLICABLE, "Not applicable"
 
 
 class YesNo(Choices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    YES = "yes", gettext_noop("Yes")
+    NO = "no", gettext_noop("No")
 
 
 #: The label of every stored answer value that is a word (compliance and yes/no answers, N/A).
@@ -49,6 +49,6 @@ def value_label(question, value) -> str:
 
 
 class ChecklistStatus(Choices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", gettext_noop("Draft")
+    PUBLISHED = "published", gettext_noop("Published")
+    RETIRED = "retired", gettext_noop("Retired")

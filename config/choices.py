@@ -5,6 +5,12 @@ TextChoices, so that the pure scoring engine speaks the same words as the models
 from enum import EnumType, StrEnum, nonmember
 
 
+def gettext_noop(label: str) -> str:
+    """Lists a label for the translation catalogue (makemessages looks for this name) and gives it
+    back unchanged: Django's own would make the scoring engine load Django."""
+    return label
+
+
 class _ChoicesType(EnumType):
     @property
     def choices(cls) -> list[tuple[str, str]]:
@@ -27,7 +33,9 @@ class _ChoicesType(EnumType):
 
 
 class Choices(StrEnum, metaclass=_ChoicesType):
-    """Members are written `NAME = "value", "Label"`."""
+    """Members are written `NAME = "value", gettext_noop("Label")`: the label stays the plain str
+    that is stored, compared, and sent by the API (`*_display`); gettext_noop only lists it for
+    translation, and the pages translate it where they show it (`{% translate x.get_y_display %}`)."""
 
     do_not_call_in_templates = nonmember(True)
 

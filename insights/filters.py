@@ -4,16 +4,18 @@ queryset the card shows the top of (insights/dashboards.py)."""
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from assessments.choices import ACTION_FOLLOW_UP, FindingClass
 from assessments.models import Assessment, CorrectiveAction
+from config.labels import shown
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
 from .dashboards import OPEN_STATUSES
 from .vocabulary import QUALIFIED
 
-ROLE_CHOICES = [("lead", "Lead auditor"), ("team", "Team member")]
+ROLE_CHOICES = [("lead", gettext_noop("Lead auditor")), ("team", gettext_noop("Team member"))]
 
 
 def name_contains(queryset, field_name: str, value: str):
@@ -24,9 +26,13 @@ def name_contains(queryset, field_name: str, value: str):
 
 
 class MyAssessmentFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(s.value, s.label) for s in OPEN_STATUSES])
-    role = django_filters.ChoiceFilter(choices=ROLE_CHOICES, method="filter_role", label="Your role")
-    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
+    status = django_filters.ChoiceFilter(
+        choices=shown([(s.value, s.label) for s in OPEN_STATUSES]), label=gettext_lazy("Status")
+    )
+    role = django_filters.ChoiceFilter(
+        choices=shown(ROLE_CHOICES), method="filter_role", label=gettext_lazy("Your role")
+    )
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label=gettext_lazy("Vendor name"))
 
     class Meta:
         model = Assessment
@@ -43,7 +49,7 @@ class MyAssessmentFilterSet(django_filters.FilterSet):
 
 
 class ReviewQueueFilterSet(django_filters.FilterSet):
-    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label=gettext_lazy("Vendor name"))
 
     class Meta:
         model = Assessment
@@ -54,9 +60,13 @@ class ReviewQueueFilterSet(django_filters.FilterSet):
 
 
 class RequalificationFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(s.value, s.label) for s in QUALIFIED], label="Qualification status")
-    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
+    status = django_filters.ChoiceFilter(
+        choices=shown([(s.value, s.label) for s in QUALIFIED]), label=gettext_lazy("Qualification status")
+    )
+    inherent_risk = django_filters.ChoiceFilter(
+        choices=shown(InherentRisk.choices), label=gettext_lazy("Inherent risk")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("Overdue only"))
 
     class Meta:
         model = Vendor
@@ -72,12 +82,14 @@ class RequalificationFilterSet(django_filters.FilterSet):
 
 
 class OpenActionFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(s.value, s.label) for s in ACTION_FOLLOW_UP])
-    classification = django_filters.ChoiceFilter(
-        field_name="finding__classification", choices=FindingClass.choices, label="Finding class"
+    status = django_filters.ChoiceFilter(
+        choices=shown([(s.value, s.label) for s in ACTION_FOLLOW_UP]), label=gettext_lazy("Status")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
-    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
+    classification = django_filters.ChoiceFilter(
+        field_name="finding__classification", choices=shown(FindingClass.choices), label=gettext_lazy("Finding class")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("Overdue only"))
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label=gettext_lazy("Vendor name"))
 
     class Meta:
         model = CorrectiveAction
@@ -94,8 +106,10 @@ class OpenActionFilterSet(django_filters.FilterSet):
 class DocumentFilterSet(django_filters.FilterSet):
     """Narrows the vendors whose expiring documents are listed (vendors/documents.py)."""
 
-    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
-    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices)
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label=gettext_lazy("Vendor name"))
+    inherent_risk = django_filters.ChoiceFilter(
+        choices=shown(InherentRisk.choices), label=gettext_lazy("Inherent risk")
+    )
 
     class Meta:
         model = Vendor

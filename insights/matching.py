@@ -17,6 +17,8 @@ vendor excluded is excluded with the reasons of the site that came closest."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from vendors.choices import QualificationStatus
 from vendors.countries import Region
 from vendors.models import Capability, Vendor
@@ -24,7 +26,7 @@ from vendors.models import Capability, Vendor
 from .dashboards import latest_approvals
 
 QUALIFIED = (QualificationStatus.APPROVED, QualificationStatus.CONDITIONALLY_APPROVED)
-PHASES = (("clinical", "Clinical"), ("commercial", "Commercial"))
+PHASES = (("clinical", gettext_noop("Clinical")), ("commercial", gettext_noop("Commercial")))
 POINTS = 4
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy, gettext_noop
 from rules.contrib.views import permission_required
 
 from assessments import history as history_of
@@ -69,42 +70,50 @@ class CardList:
 
 
 MY_ASSESSMENTS = CardList(
-    "My open assessments",
-    "The open assessments (planned, in progress, submitted or returned) that you lead or are on the team of, "
-    "ending soonest first; unplanned last.",
+    gettext_lazy("My open assessments"),
+    gettext_lazy(
+        "The open assessments (planned, in progress, submitted or returned) that you lead or are on the team of, "
+        "ending soonest first; unplanned last."
+    ),
     "insights/_my_assessment_rows.html",
     "my_assessments",
-    "No open assessment matches.",
+    gettext_lazy("No open assessment matches."),
 )
 REVIEW_QUEUE = CardList(
-    "Waiting for your review",
-    "Submitted assessments assigned to you for review, oldest first.",
+    gettext_lazy("Waiting for your review"),
+    gettext_lazy("Submitted assessments assigned to you for review, oldest first."),
     "insights/_review_queue_rows.html",
     "reviewer_queue",
-    "No submitted assessment waiting for you matches.",
+    gettext_lazy("No submitted assessment waiting for you matches."),
 )
 REQUALIFICATION_DUE = CardList(
-    "Requalification due",
-    "Approved and conditionally approved vendors overdue or due for requalification within 90 days, "
-    "most overdue first.",
+    gettext_lazy("Requalification due"),
+    gettext_lazy(
+        "Approved and conditionally approved vendors overdue or due for requalification within 90 days, "
+        "most overdue first."
+    ),
     "insights/_vendors_due_rows.html",
     "vendors_due",
-    "No vendor due for requalification matches.",
+    gettext_lazy("No vendor due for requalification matches."),
 )
 DOCUMENTS_DUE = CardList(
-    "Documents expiring",
-    "GMP certificates, licences and quality agreements of approved and conditionally approved vendors that have "
-    "expired or expire (a quality agreement: or are due for review) within 90 days, soonest first.",
+    gettext_lazy("Documents expiring"),
+    gettext_lazy(
+        "GMP certificates, licences and quality agreements of approved and conditionally approved vendors that have "
+        "expired or expire (a quality agreement: or are due for review) within 90 days, soonest first."
+    ),
     "insights/_documents_due_rows.html",
     "documents_due",
-    "No document matches.",
+    gettext_lazy("No document matches."),
 )
 OPEN_ACTIONS = CardList(
-    "Open corrective actions",
-    "Corrective actions not yet verified effective or closed, of the assessments you can see, earliest due first.",
+    gettext_lazy("Open corrective actions"),
+    gettext_lazy(
+        "Corrective actions not yet verified effective or closed, of the assessments you can see, earliest due first."
+    ),
     "insights/_open_action_rows.html",
     "open_actions",
-    "No open corrective action matches.",
+    gettext_lazy("No open corrective action matches."),
 )
 
 
@@ -198,8 +207,8 @@ def risk_vendors(request):
             "vendors": dashboards.with_latest_approval(request.user, page.object_list),
             "count": page.paginator.count,
             "query_without_page": query,
-            "risk_label": dict(InherentRisk.choices).get(risk, "any"),
-            "rating_label": labels.get(rating, "any") if rating else "any",
+            "risk_label": dict(InherentRisk.choices).get(risk, gettext_noop("any")),
+            "rating_label": labels.get(rating, gettext_noop("any")) if rating else gettext_noop("any"),
             "rating_labels": vocabulary.RATING_LABELS,
         },
     )

@@ -1,28 +1,28 @@
 """The words of environmental monitoring (EU GMP Annex 1, 2022): cleanroom grades, the state a
 room was in, what was measured and in which unit, and what a result is against its limits."""
 
-from config.choices import Choices
+from config.choices import Choices, gettext_noop
 
 
 class Grade(Choices):
-    A = "A", "Grade A"
-    B = "B", "Grade B"
-    C = "C", "Grade C"
-    D = "D", "Grade D"
+    A = "A", gettext_noop("Grade A")
+    B = "B", gettext_noop("Grade B")
+    C = "C", gettext_noop("Grade C")
+    D = "D", gettext_noop("Grade D")
 
 
 class RoomState(Choices):
-    AT_REST = "at_rest", "At rest"
-    IN_OPERATION = "in_operation", "In operation"
+    AT_REST = "at_rest", gettext_noop("At rest")
+    IN_OPERATION = "in_operation", gettext_noop("In operation")
 
 
 class SampleKind(Choices):
-    PARTICLES_0_5 = "particles_0_5", "Particles ≥0.5 µm"
-    PARTICLES_5_0 = "particles_5_0", "Particles ≥5.0 µm"
-    AIR_VIABLE = "air_viable", "Air sample (viable)"
-    SETTLE_PLATE = "settle_plate", "Settle plate (90 mm)"
-    CONTACT_PLATE = "contact_plate", "Contact plate (55 mm)"
-    GLOVE_PRINT = "glove_print", "Glove print (5 fingers)"
+    PARTICLES_0_5 = "particles_0_5", gettext_noop("Particles ≥0.5 µm")
+    PARTICLES_5_0 = "particles_5_0", gettext_noop("Particles ≥5.0 µm")
+    AIR_VIABLE = "air_viable", gettext_noop("Air sample (viable)")
+    SETTLE_PLATE = "settle_plate", gettext_noop("Settle plate (90 mm)")
+    CONTACT_PLATE = "contact_plate", gettext_noop("Contact plate (55 mm)")
+    GLOVE_PRINT = "glove_print", gettext_noop("Glove print (5 fingers)")
 
 
 #: The unit of each kind's value.
@@ -39,18 +39,18 @@ VIABLE_KINDS = (SampleKind.AIR_VIABLE, SampleKind.SETTLE_PLATE, SampleKind.CONTA
 
 
 class Result(Choices):
-    WITHIN = "within", "Within limits"
-    ALERT = "alert", "Above the alert limit"
-    EXCURSION = "excursion", "Excursion (above the action limit)"
-    NO_LIMIT = "no_limit", "No limit set"
+    WITHIN = "within", gettext_noop("Within limits")
+    ALERT = "alert", gettext_noop("Above the alert limit")
+    EXCURSION = "excursion", gettext_noop("Excursion (above the action limit)")
+    NO_LIMIT = "no_limit", gettext_noop("No limit set")
 
 
 class ReviewOutcome(Choices):
-    CONFIRMED = "confirmed", "Confirmed as a finding"
-    DISMISSED = "dismissed", "Dismissed"
+    CONFIRMED = "confirmed", gettext_noop("Confirmed as a finding")
+    DISMISSED = "dismissed", gettext_noop("Dismissed")
 
 
 class SourceFormat(Choices):
-    CSV = "csv", "CSV file"
-    XLSX = "xlsx", "Excel workbook"
-    JSON = "json", "JSON (API)"
+    CSV = "csv", gettext_noop("CSV file")
+    XLSX = "xlsx", gettext_noop("Excel workbook")
+    JSON = "json", gettext_noop("JSON (API)")

@@ -1,6 +1,7 @@
 """Forms of the EM page: they only collect input; imports.py and proposals.py check it."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from config.limits import LONG_TEXT, REASON
 
@@ -8,7 +9,7 @@ CLASSES = [("major", "Major"), ("minor", "Minor"), ("critical", "Critical"), ("o
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV or XLSX file")
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
     reason = forms.CharField(required=False, max_length=REASON)
 
 

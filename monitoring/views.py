@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import workflow
@@ -59,8 +60,15 @@ def import_file(request, pk):
         report_error(request, exc)
         return redirect("monitoring:review", pk=assessment.pk)
     excursions = sum(1 for s in samples if s.result == "excursion")
-    plural = "s" if excursions != 1 else ""
-    messages.success(request, f"{data_set.reference} imported: {len(samples)} samples, {excursions} excursion{plural}.")
+    messages.success(
+        request,
+        ngettext(
+            "%(reference)s imported: %(samples)s samples, %(excursions)s excursion.",
+            "%(reference)s imported: %(samples)s samples, %(excursions)s excursions.",
+            excursions,
+        )
+        % {"reference": data_set.reference, "samples": len(samples), "excursions": excursions},
+    )
     return redirect("monitoring:review", pk=assessment.pk)
 
 
@@ -73,7 +81,11 @@ def review_data_set(request, pk):
         review = imports.review_data_set(
             assessment, request.user, int(raw) if raw.isdigit() else raw, reason=request.POST.get("reason", "")
         )
-        messages.success(request, f"{review.data_set.reference} is reviewed in {assessment.reference}.")
+        messages.success(
+            request,
+            gettext("%(data_set)s is reviewed in %(reference)s.")
+            % {"data_set": review.data_set.reference, "reference": assessment.reference},
+        )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect("monitoring:review", pk=assessment.pk)
@@ -85,7 +97,9 @@ def decide(request, pk):
     assessment = visible_assessment(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not saved: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(
+            request, gettext("Not saved:") + " " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        )
         return redirect("monitoring:review", pk=assessment.pk)
     data = form.cleaned_data
     try:
@@ -101,12 +115,18 @@ def decide(request, pk):
             )
             messages.success(
                 request,
-                f"{decision.finding.reference} raised ({decision.finding.get_classification_display().lower()}) "
-                f"for the excursions at {decision.location}.",
+                gettext("%(finding)s raised (%(classification)s) for the excursions at %(location)s.")
+                % {
+                    "finding": decision.finding.reference,
+                    "classification": gettext(decision.finding.get_classification_display()).lower(),
+                    "location": decision.location,
+                },
             )
         else:
             decision = proposals.dismiss(assessment, request.user, data["data_set"], data["location"], data["reason"])
-            messages.success(request, f"The excursions at {decision.location} were dismissed.")
+            messages.success(
+                request, gettext("The excursions at %(location)s were dismissed.") % {"location": decision.location}
+            )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect(reverse("monitoring:review", args=[assessment.pk]) + "#excursions")
@@ -120,9 +140,9 @@ def answer(request, pk):
         found = answers.apply(assessment, request.user, reason=request.POST.get("reason", ""))
         if found:
             given = ", ".join(f"{a.question} = {a.value}" for a in found)
-            messages.success(request, f"Answered from the EM data: {given}.")
+            messages.success(request, gettext("Answered from the EM data: %(answers)s.") % {"answers": given})
         else:
-            messages.info(request, "The EM data answer no question of this checklist.")
+            messages.info(request, gettext("The EM data answer no question of this checklist."))
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect("monitoring:review", pk=assessment.pk)

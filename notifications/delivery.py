@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from .models import Notification, Preference
 
@@ -46,10 +47,17 @@ def absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
+def language_of(recipient) -> str:
+    """The language a person reads their e-mail in: the one they chose for the pages; an e-mail
+    has no browser to ask, so without a choice it is the site's."""
+    return getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+
+
 def message_for(recipient, subject: str, items: list[Notification]) -> EmailMultiAlternatives:
     context = {"recipient": recipient, "items": [(n, absolute(n.url)) for n in items], "site_url": settings.SITE_URL}
-    text = render_to_string("notifications/email/message.txt", context)
-    html = render_to_string("notifications/email/message.html", context)
+    with translation.override(language_of(recipient)):
+        text = render_to_string("notifications/email/message.txt", context)
+        html = render_to_string("notifications/email/message.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     message.attach_alternative(html, "text/html")
     return message
@@ -88,7 +96,10 @@ def send_digest(user, rows: list[Notification]) -> bool:
     """One e-mail with every row not yet e-mailed to a person who chose the daily digest."""
     if not rows or not user.email:
         return False
-    subject = f"Your daily digest: {len(rows)} notification{'s' if len(rows) != 1 else ''}"
+    with translation.override(language_of(user)):
+        subject = ngettext(
+            "Your daily digest: %(count)s notification", "Your daily digest: %(count)s notifications", len(rows)
+        ) % {"count": len(rows)}
     message_for(user, subject, rows).send()
     Notification.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now(), email_error="")
     return True

@@ -1,13 +1,21 @@
 import django_filters
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from config.labels import shown
 
 from .models import Event, Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
     unread = django_filters.ChoiceFilter(
-        choices=(("true", "Unread"), ("false", "Read")), method="filter_unread", label="Read or not", empty_label="All"
+        choices=shown((("true", gettext_noop("Unread")), ("false", gettext_noop("Read")))),
+        method="filter_unread",
+        label=gettext_lazy("Read or not"),
+        empty_label=gettext_lazy("All"),
     )
-    event = django_filters.ChoiceFilter(choices=Event.choices, empty_label="Any event")
+    event = django_filters.ChoiceFilter(
+        choices=shown(Event.choices), label=gettext_lazy("Event"), empty_label=gettext_lazy("Any event")
+    )
 
     class Meta:
         model = Notification

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from .models import Preference
 
@@ -7,5 +8,5 @@ class PreferenceForm(forms.ModelForm):
     class Meta:
         model = Preference
         fields = ["delivery"]
-        labels = {"delivery": "E-mail me"}
+        labels = {"delivery": gettext_lazy("E-mail me")}
         widgets = {"delivery": forms.RadioSelect}

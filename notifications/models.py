@@ -5,29 +5,30 @@ does; the e-mail follows after the commit (notifications/delivery.py)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 
 class Event(models.TextChoices):
-    ASSIGNED = "assigned", "Assigned to an assessment"
-    SUBMITTED = "submitted", "Assessment submitted for review"
-    RETURNED = "returned", "Assessment returned for rework"
-    APPROVED = "approved", "Assessment approved"
-    ACTION_DUE = "action_due", "Corrective action due in 14 days"
-    ACTION_OVERDUE = "action_overdue", "Corrective action overdue"
-    REQUALIFICATION_DUE = "requalification_due", "Requalification due"
-    REQUALIFICATION_OVERDUE = "requalification_overdue", "Requalification overdue"
-    CERTIFICATE_EXPIRING = "certificate_expiring", "GMP certificate or licence expiring"
-    CERTIFICATE_EXPIRED = "certificate_expired", "GMP certificate or licence expired"
-    AGREEMENT_DUE = "agreement_due", "Quality agreement expiring or due for review"
-    AGREEMENT_EXPIRED = "agreement_expired", "Quality agreement expired"
-    ACCOUNT_LOCKED = "account_locked", "Account locked"
-    ACTION_SHARED = "action_shared", "Corrective action shared with the vendor"
-    VENDOR_RESPONSE = "vendor_response", "Vendor response received"
-    RESPONSE_DECIDED = "response_decided", "Vendor response accepted or rejected"
-    QUESTIONNAIRE_SENT = "questionnaire_sent", "Questionnaire sent to the vendor"
-    QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire due in 7 days"
-    QUESTIONNAIRE_OVERDUE = "questionnaire_overdue", "Questionnaire overdue"
-    QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", "Questionnaire submitted by the vendor"
+    ASSIGNED = "assigned", gettext_noop("Assigned to an assessment")
+    SUBMITTED = "submitted", gettext_noop("Assessment submitted for review")
+    RETURNED = "returned", gettext_noop("Assessment returned for rework")
+    APPROVED = "approved", gettext_noop("Assessment approved")
+    ACTION_DUE = "action_due", gettext_noop("Corrective action due in 14 days")
+    ACTION_OVERDUE = "action_overdue", gettext_noop("Corrective action overdue")
+    REQUALIFICATION_DUE = "requalification_due", gettext_noop("Requalification due")
+    REQUALIFICATION_OVERDUE = "requalification_overdue", gettext_noop("Requalification overdue")
+    CERTIFICATE_EXPIRING = "certificate_expiring", gettext_noop("GMP certificate or licence expiring")
+    CERTIFICATE_EXPIRED = "certificate_expired", gettext_noop("GMP certificate or licence expired")
+    AGREEMENT_DUE = "agreement_due", gettext_noop("Quality agreement expiring or due for review")
+    AGREEMENT_EXPIRED = "agreement_expired", gettext_noop("Quality agreement expired")
+    ACCOUNT_LOCKED = "account_locked", gettext_noop("Account locked")
+    ACTION_SHARED = "action_shared", gettext_noop("Corrective action shared with the vendor")
+    VENDOR_RESPONSE = "vendor_response", gettext_noop("Vendor response received")
+    RESPONSE_DECIDED = "response_decided", gettext_noop("Vendor response accepted or rejected")
+    QUESTIONNAIRE_SENT = "questionnaire_sent", gettext_noop("Questionnaire sent to the vendor")
+    QUESTIONNAIRE_DUE = "questionnaire_due", gettext_noop("Questionnaire due in 7 days")
+    QUESTIONNAIRE_OVERDUE = "questionnaire_overdue", gettext_noop("Questionnaire overdue")
+    QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", gettext_noop("Questionnaire submitted by the vendor")
 
 
 class Notification(models.Model):
@@ -64,8 +65,8 @@ class Preference(models.Model):
     """How a person wants their e-mail: each notification as it happens, or one digest a day."""
 
     class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", "Each as it happens"
-        DAILY = "daily", "One daily digest"
+        IMMEDIATE = "immediate", gettext_noop("Each as it happens")
+        DAILY = "daily", gettext_noop("One daily digest")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"

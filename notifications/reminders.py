@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -47,13 +48,19 @@ def scan(today: datetime.date | None = None) -> dict:
     for action in actions:
         assessment = action.finding.assessment
         url = reverse("assessments:findings", args=[assessment.pk]) + f"#finding-{action.finding.number}"
-        what = f"The corrective action of {action.finding.reference} ({assessment.vendor.name}, owner {action.owner})"
+        what = events.words(
+            gettext_lazy("The corrective action of {finding} ({vendor}, owner {owner})"),
+            finding=action.finding.reference,
+            vendor=assessment.vendor.name,
+            owner=action.owner,
+        )
+        due = f"{action.due_date:%d %b %Y}"
         if action.due_date < today:
             made = events.tell(
                 [assessment.lead_auditor],
                 Event.ACTION_OVERDUE,
-                f"Overdue: corrective action of {action.finding.reference}",
-                f"{what} was due on {action.due_date:%d %b %Y} and is not done.",
+                events.words(gettext_lazy("Overdue: corrective action of {finding}"), finding=action.finding.reference),
+                events.words(gettext_lazy("{what} was due on {due} and is not done."), what=what, due=due),
                 url,
                 key=f"action-overdue:{action.pk}:{action.due_date}",
             )
@@ -62,8 +69,12 @@ def scan(today: datetime.date | None = None) -> dict:
             made = events.tell(
                 [assessment.lead_auditor],
                 Event.ACTION_DUE,
-                f"Due on {action.due_date:%d %b %Y}: corrective action of {action.finding.reference}",
-                f"{what} is due on {action.due_date:%d %b %Y}.",
+                events.words(
+                    gettext_lazy("Due on {due}: corrective action of {finding}"),
+                    due=due,
+                    finding=action.finding.reference,
+                ),
+                events.words(gettext_lazy("{what} is due on {due}."), what=what, due=due),
                 url,
                 key=f"action-due-{ACTION_WARNING_DAYS}:{action.pk}:{action.due_date}",
             )
@@ -75,16 +86,23 @@ def scan(today: datetime.date | None = None) -> dict:
         due = vendor.next_requalification_due
         if due < today:
             threshold, event = "overdue", Event.REQUALIFICATION_OVERDUE
-            subject = f"Requalification overdue: {vendor.name}"
+            subject = events.words(gettext_lazy("Requalification overdue: {vendor}"), vendor=vendor.name)
         else:
             days = min(d for d in REQUALIFICATION_WARNINGS if due <= today + datetime.timedelta(days=d))
             threshold, event = str(days), Event.REQUALIFICATION_DUE
-            subject = f"Requalification due in {days} days: {vendor.name}"
+            subject = events.words(
+                gettext_lazy("Requalification due in {days} days: {vendor}"), days=days, vendor=vendor.name
+            )
         made = events.tell(
             admins,
             event,
             subject,
-            f"{vendor.name} ({vendor.get_status_display().lower()}) is due for requalification on {due:%d %b %Y}.",
+            events.words(
+                gettext_lazy("{vendor} ({status}) is due for requalification on {due}."),
+                vendor=vendor.name,
+                status=events.label_in_words(vendor.get_status_display()),
+                due=f"{due:%d %b %Y}",
+            ),
             vendor.get_absolute_url(),
             key=f"requalification-{threshold}:{vendor.pk}:{due}",
         )
@@ -96,13 +114,26 @@ def scan(today: datetime.date | None = None) -> dict:
     ).select_related("site__vendor")
     for certificate in expiring:
         site, expires = certificate.site, certificate.expires_on
-        what = f"{certificate.get_kind_display()} {certificate.number} of {site.vendor.name}, {site.name}"
+        what = events.words(
+            gettext_lazy("{kind} {number} of {vendor}, {site}"),
+            kind=gettext_lazy(certificate.get_kind_display()),
+            number=certificate.number,
+            vendor=site.vendor.name,
+            site=site.name,
+        )
+        when = f"{expires:%d %b %Y}"
         expired = expires < today
         made = events.tell(
             admins,
             Event.CERTIFICATE_EXPIRED if expired else Event.CERTIFICATE_EXPIRING,
-            f"{'Expired' if expired else 'Expiring'}: {what}"[:200],
-            f"{what} {'expired' if expired else 'expires'} on {expires:%d %b %Y}. Ask the vendor for the renewed one.",
+            events.words(gettext_lazy("Expired: {what}") if expired else gettext_lazy("Expiring: {what}"), what=what),
+            events.words(
+                gettext_lazy("{what} expired on {when}. Ask the vendor for the renewed one.")
+                if expired
+                else gettext_lazy("{what} expires on {when}. Ask the vendor for the renewed one."),
+                what=what,
+                when=when,
+            ),
             site.vendor.get_absolute_url(),
             key=f"certificate-{'expired' if expired else CERTIFICATE_WARNING_DAYS}:{certificate.pk}:{expires}",
         )
@@ -167,21 +198,32 @@ def _agreement_reminders(admins, today) -> int:
         if standing not in (agreements.Standing.EXPIRING, agreements.Standing.REVIEW_DUE, agreements.Standing.EXPIRED):
             continue
         scope = agreement.vendor.name + (f", {agreement.site.name}" if agreement.site else "")
-        what = f"Quality agreement {agreement.version} with {scope}"
+        what = events.words(
+            gettext_lazy("Quality agreement {version} with {scope}"), version=agreement.version, scope=scope
+        )
         if standing == agreements.Standing.EXPIRED:
-            event, subject = Event.AGREEMENT_EXPIRED, f"Expired: {what}"
-            body, when = f"{what} expired on {agreement.expires_on:%d %b %Y}.", agreement.expires_on
+            event, subject = Event.AGREEMENT_EXPIRED, gettext_lazy("Expired: {what}")
+            body, when = (
+                gettext_lazy("{what} expired on {date}. Agree the revision with the vendor and record it."),
+                agreement.expires_on,
+            )
         elif standing == agreements.Standing.EXPIRING:
-            event, subject = Event.AGREEMENT_DUE, f"Expiring: {what}"
-            body, when = f"{what} expires on {agreement.expires_on:%d %b %Y}.", agreement.expires_on
+            event, subject = Event.AGREEMENT_DUE, gettext_lazy("Expiring: {what}")
+            body, when = (
+                gettext_lazy("{what} expires on {date}. Agree the revision with the vendor and record it."),
+                agreement.expires_on,
+            )
         else:
-            event, subject = Event.AGREEMENT_DUE, f"Review due: {what}"
-            body, when = f"{what} is due for review on {agreement.review_on:%d %b %Y}.", agreement.review_on
+            event, subject = Event.AGREEMENT_DUE, gettext_lazy("Review due: {what}")
+            body, when = (
+                gettext_lazy("{what} is due for review on {date}. Agree the revision with the vendor and record it."),
+                agreement.review_on,
+            )
         made = events.tell(
             admins,
             event,
-            subject[:200],
-            body + " Agree the revision with the vendor and record it.",
+            events.words(subject, what=what),
+            events.words(body, what=what, date=f"{when:%d %b %Y}"),
             agreement.vendor.get_absolute_url(),
             key=f"agreement-{standing}:{agreement.pk}:{when}",
         )

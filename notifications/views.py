@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from . import inbox
@@ -48,7 +49,11 @@ def read(request, pk):
 @require_POST
 def read_all(request):
     count = inbox.mark_all_read(request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications:inbox")
 
 
@@ -59,7 +64,10 @@ def preference(request):
     form = PreferenceForm(request.POST, instance=current)
     if form.is_valid():
         form.save()
-        messages.success(request, f"E-mail: {form.instance.get_delivery_display().lower()}.")
+        messages.success(
+            request,
+            gettext("E-mail: %(delivery)s.") % {"delivery": gettext(form.instance.get_delivery_display()).lower()},
+        )
     else:
-        messages.error(request, "Choose how you want your e-mail.")
+        messages.error(request, gettext("Choose how you want your e-mail."))
     return redirect("notifications:inbox")

@@ -1,6 +1,7 @@
 """The portal's forms only collect input: portal/responses.py checks it."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -8,9 +9,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class ResponseForm(forms.Form):
-    root_cause = forms.CharField(label="Root cause", widget=forms.Textarea(attrs={"rows": 3}))
-    action = forms.CharField(label="Actions taken or planned", widget=forms.Textarea(attrs={"rows": 3}))
-    completion_date = forms.DateField(label="Proposed completion date", widget=forms.DateInput(attrs={"type": "date"}))
+    root_cause = forms.CharField(label=gettext_lazy("Root cause"), widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.CharField(label=gettext_lazy("Actions taken or planned"), widget=forms.Textarea(attrs={"rows": 3}))
+    completion_date = forms.DateField(
+        label=gettext_lazy("Proposed completion date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class DecisionForm(forms.Form):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import panels as assessment_panels
@@ -53,7 +54,11 @@ def send(request, pk):
     contacts = [int(i) for i in request.POST.getlist("contacts") if i.isdigit()]
     try:
         questionnaires.send(assessment, request.user, contacts, request.POST.get("due_date", ""))
-        messages.success(request, f"The questionnaire of {assessment.reference} is sent to {assessment.vendor.name}.")
+        messages.success(
+            request,
+            gettext("The questionnaire of %(reference)s is sent to %(vendor)s.")
+            % {"reference": assessment.reference, "vendor": assessment.vendor.name},
+        )
     except (ConflictError, InvalidInput, NotAllowed) as exc:
         _report(request, exc)
     return redirect(reverse("assessments:detail", args=[assessment.pk]))
@@ -140,9 +145,9 @@ def save(request, pk):
         status = 409 if isinstance(exc, ConflictError) else 400
         return _page(request, questionnaire, entered=request.POST, status=status)
     if request.POST.get("submit"):
-        messages.success(request, "Your answers are submitted to the audit team.")
+        messages.success(request, gettext("Your answers are submitted to the audit team."))
     else:
-        messages.success(request, "Your answers are saved as a draft.")
+        messages.success(request, gettext("Your answers are saved as a draft."))
     return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]))
 
 
@@ -163,7 +168,11 @@ def import_em(request, pk):
     except (ConflictError, NotAllowed) as exc:
         _report(request, exc)
         return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]) + "#em")
-    messages.success(request, f"{data_set.reference} sent to the audit team: {len(samples)} samples.")
+    messages.success(
+        request,
+        gettext("%(reference)s sent to the audit team: %(n)s samples.")
+        % {"reference": data_set.reference, "n": len(samples)},
+    )
     return redirect(reverse("portal:questionnaire", args=[questionnaire.pk]) + "#em")
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.evidence import file_response
@@ -83,7 +84,8 @@ def respond(request, pk):
     if not form.is_valid():
         messages.error(
             request,
-            "The response was not sent: "
+            gettext("The response was not sent:")
+            + " "
             + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
         )
         return redirect(page)
@@ -98,7 +100,9 @@ def respond(request, pk):
             )
             for upload in request.FILES.getlist("files"):
                 responses.attach(response, user, upload)
-        messages.success(request, f"Response {response.version} sent to the audit team.")
+        messages.success(
+            request, gettext("Response %(version)s sent to the audit team.") % {"version": response.version}
+        )
     except (ConflictError, InvalidInput, NotAllowed) as exc:
         _report(request, exc)
     return redirect(page)
@@ -136,7 +140,11 @@ def share(request, pk):
         raise Http404("Not found.")
     try:
         sharing.share(action, request.user)
-        messages.success(request, f"The corrective action for {action.finding.reference} is shared with the vendor.")
+        messages.success(
+            request,
+            gettext("The corrective action for %(finding)s is shared with the vendor.")
+            % {"finding": action.finding.reference},
+        )
     except (ConflictError, NotAllowed) as exc:
         _report(request, exc)
     return redirect(_findings_page(action))

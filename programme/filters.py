@@ -5,7 +5,9 @@ cleaned data. A bad date, or `from` after `to`, makes the form invalid: a 400, n
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy
 
+from config.labels import shown
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
 
@@ -19,10 +21,14 @@ def _items_only(queryset, name, value):
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):
-    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label="Vendor name")
-    inherent_risk = django_filters.ChoiceFilter(choices=InherentRisk.choices, label="Inherent risk")
-    kind = django_filters.ChoiceFilter(choices=ItemKind.choices, method=_items_only, label="Kind")
-    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, method=_items_only, label="Status")
+    vendor_name = django_filters.CharFilter(method="filter_vendor_name", label=gettext_lazy("Vendor name"))
+    inherent_risk = django_filters.ChoiceFilter(
+        choices=shown(InherentRisk.choices), label=gettext_lazy("Inherent risk")
+    )
+    kind = django_filters.ChoiceFilter(choices=shown(ItemKind.choices), method=_items_only, label=gettext_lazy("Kind"))
+    status = django_filters.ChoiceFilter(
+        choices=shown(ItemStatus.choices), method=_items_only, label=gettext_lazy("Status")
+    )
 
     class Meta:
         model = Vendor
@@ -47,10 +53,13 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
 # `from` is a Python keyword: the two date filters are added by name.
 ProgrammeFilterSet.base_filters["from"] = django_filters.DateFilter(
-    field_name="from", method=_items_only, label="Due from", widget=forms.DateInput(attrs={"type": "date"})
+    field_name="from",
+    method=_items_only,
+    label=gettext_lazy("Due from"),
+    widget=forms.DateInput(attrs={"type": "date"}),
 )
 ProgrammeFilterSet.base_filters["to"] = django_filters.DateFilter(
-    field_name="to", method=_items_only, label="Due to", widget=forms.DateInput(attrs={"type": "date"})
+    field_name="to", method=_items_only, label=gettext_lazy("Due to"), widget=forms.DateInput(attrs={"type": "date"})
 )
 
 

@@ -2,10 +2,12 @@
 assessments/planning.py) checks it."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from assessments.models import Assessment
 from checklists.models import Checklist
+from config.labels import shown
 from vendors.models import Site
 
 
@@ -20,15 +22,19 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
 
 
 class ScheduleForm(forms.Form):
-    kind = forms.ChoiceField(choices=Assessment.Kind.choices)
-    mode = forms.ChoiceField(choices=Assessment.Mode.choices, initial=Assessment.Mode.ON_SITE)
-    checklist = forms.ModelChoiceField(queryset=Checklist.objects.none())
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    planned_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    planned_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    lead_auditor = PersonChoice(queryset=User.objects.none())
-    audit_team = PeopleChoice(queryset=User.objects.none(), required=False)
-    reviewer = PersonChoice(queryset=User.objects.none(), required=False, label="QA reviewer")
+    kind = forms.ChoiceField(choices=shown(Assessment.Kind.choices), label=gettext_lazy("Kind"))
+    mode = forms.ChoiceField(
+        choices=shown(Assessment.Mode.choices), initial=Assessment.Mode.ON_SITE, label=gettext_lazy("Mode")
+    )
+    checklist = forms.ModelChoiceField(queryset=Checklist.objects.none(), label=gettext_lazy("Checklist"))
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label=gettext_lazy("Site"))
+    planned_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Planned start"))
+    planned_end = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label=gettext_lazy("Planned end")
+    )
+    lead_auditor = PersonChoice(queryset=User.objects.none(), label=gettext_lazy("Lead auditor"))
+    audit_team = PeopleChoice(queryset=User.objects.none(), required=False, label=gettext_lazy("Audit team"))
+    reviewer = PersonChoice(queryset=User.objects.none(), required=False, label=gettext_lazy("QA reviewer"))
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
@@ -131,7 +132,7 @@ def feed(request):
 @require_POST
 def issue_feed_token(request):
     feeds.issue(request.user)
-    messages.success(request, "A new calendar link was made; any earlier link no longer works.")
+    messages.success(request, gettext("A new calendar link was made; any earlier link no longer works."))
     return redirect("programme:programme")
 
 
@@ -140,9 +141,9 @@ def issue_feed_token(request):
 @require_POST
 def revoke_feed_token(request):
     if feeds.revoke(request.user):
-        messages.success(request, "Your calendar link is revoked: calendars using it get nothing more.")
+        messages.success(request, gettext("Your calendar link is revoked: calendars using it get nothing more."))
     else:
-        messages.info(request, "You had no calendar link.")
+        messages.info(request, gettext("You had no calendar link."))
     return redirect("programme:programme")
 
 
@@ -153,7 +154,10 @@ def schedule(request, key):
     if item is None:
         raise Http404("No such item in the programme.")
     if not item.may_schedule:
-        messages.info(request, f"This item is already scheduled into {item.assessment.reference}.")
+        messages.info(
+            request,
+            gettext("This item is already scheduled into %(assessment)s.") % {"assessment": item.assessment.reference},
+        )
         return redirect("programme:programme")
     initial = {"kind": item.kind, "checklist": plan.default_checklist(), "mode": "on_site"}
     if request.user.has_role("lead_auditor"):
@@ -171,7 +175,9 @@ def schedule(request, key):
             except (ConflictError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Scheduled into {assessment.reference}.")
+                messages.success(
+                    request, gettext("Scheduled into %(assessment)s.") % {"assessment": assessment.reference}
+                )
                 return redirect(assessment.get_absolute_url())
         status = 400
     return render(request, "programme/schedule.html", {"item": item, "form": form}, status=status)
@@ -193,5 +199,7 @@ def dismiss(request, key):
     except (ConflictError, NotAllowed) as exc:
         messages.error(request, str(exc))
         return redirect("programme:programme")
-    messages.success(request, f"The proposed for-cause audit of {item.vendor.name} is dismissed.")
+    messages.success(
+        request, gettext("The proposed for-cause audit of %(vendor)s is dismissed.") % {"vendor": item.vendor.name}
+    )
     return redirect("programme:programme")

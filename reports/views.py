@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Assessment
@@ -30,7 +31,9 @@ def assessment_reports(request, pk):
             report = services.request_report(
                 assessment, request.user, request.POST.get("kind", ReportKind.DRAFT), request.POST.get("language")
             )
-            messages.success(request, f"{report.reference} is queued; it appears below when ready.")
+            messages.success(
+                request, gettext("%(report)s is queued; it appears below when ready.") % {"report": report.reference}
+            )
         except services.QueueUnavailable as exc:
             messages.error(request, exc.message)
         except Exception as exc:  # ConflictError: e.g. a final report of an unapproved assessment

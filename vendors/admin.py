@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 from import_export.admin import ImportExportModelAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
@@ -173,7 +174,11 @@ class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissi
         if not request.user.has_perm(perm, vendor):
             raise PermissionDenied
         if not may_offer(vendor, request.user):
-            messages.error(request, f"{vendor.name} is {vendor.get_status_display().lower()}: no {segment} now.")
+            messages.error(
+                request,
+                gettext("%(vendor)s is %(status)s: no %(decision)s now.")
+                % {"vendor": vendor.name, "status": gettext(vendor.get_status_display()).lower(), "decision": segment},
+            )
             return redirect("admin:vendors_vendor_change", vendor.pk)
         form = QualificationDecisionForm(request.POST or None)
         status = 200
@@ -190,7 +195,11 @@ class VendorAdmin(ImportExportPagePolicy, ImportExportModelAdmin, ObjectPermissi
                             form.add_error(field if field in form.fields else None, error)
                 else:
                     vendor.refresh_from_db()
-                    messages.success(request, f"{vendor.name} is now {vendor.get_status_display().lower()}.")
+                    messages.success(
+                        request,
+                        gettext("%(vendor)s is now %(status)s.")
+                        % {"vendor": vendor.name, "status": gettext(vendor.get_status_display()).lower()},
+                    )
                     return redirect("admin:vendors_vendor_change", vendor.pk)
         context = {
             **self.admin_site.each_context(request),

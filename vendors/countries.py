@@ -5,14 +5,15 @@ Mexico, Central America and the Caribbean under Latin America."""
 
 import pycountry
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Region(models.TextChoices):
-    NORTH_AMERICA = "north_america", "North America"
-    EUROPE = "europe", "Europe"
-    ASIA_PACIFIC = "asia_pacific", "Asia-Pacific"
-    LATIN_AMERICA = "latin_america", "Latin America"
-    MIDDLE_EAST_AFRICA = "middle_east_africa", "Middle East & Africa"
+    NORTH_AMERICA = "north_america", gettext_noop("North America")
+    EUROPE = "europe", gettext_noop("Europe")
+    ASIA_PACIFIC = "asia_pacific", gettext_noop("Asia-Pacific")
+    LATIN_AMERICA = "latin_america", gettext_noop("Latin America")
+    MIDDLE_EAST_AFRICA = "middle_east_africa", gettext_noop("Middle East & Africa")
 
 
 _CODES_BY_REGION = {

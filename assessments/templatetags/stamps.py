@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -45,4 +46,5 @@ def stamp(value, person=None):
         return ""
     who = getattr(person, "full_name", None) or (str(person) if person else "")
     instant = value if isinstance(value, str) else timezone.localtime(value, UTC).isoformat()
-    return format_html('{}<time datetime="{}">{}</time>', f"by {who}, " if who else "", instant, text)
+    by = gettext("by %(name)s, ") % {"name": who} if who else ""
+    return format_html('{}<time datetime="{}">{}</time>', by, instant, text)

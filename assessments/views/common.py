@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.http import Http404
+from django.utils.translation import gettext
 
 from assessments.models import Assessment
 from config.exceptions import InvalidInput
@@ -38,8 +39,9 @@ def report_refusal(request, exc) -> None:
     if len(exc.problems) > MESSAGES_AT_MOST:
         messages.error(
             request,
-            f"{exc.message} {len(exc.problems)} things are missing; each is listed below, "
-            "with a link to its place in the record.",
+            f"{exc.message} "
+            + gettext("%(count)s things are missing; each is listed below, with a link to its place in the record.")
+            % {"count": len(exc.problems)},
         )
         return
     messages.error(request, exc.message)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import evidence, exceptions, findings, panels, record, signatures, workflow
@@ -32,7 +33,8 @@ def raise_finding(request, pk):
     if not form.is_valid():
         messages.error(
             request,
-            "The finding was not saved: "
+            gettext("The finding was not saved:")
+            + " "
             + "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()),
         )
     else:
@@ -45,7 +47,14 @@ def raise_finding(request, pk):
                 reason=request.POST.get("reason", ""),
                 **form.cleaned_data,
             )
-            messages.success(request, f"{finding.reference} raised ({finding.get_classification_display().lower()}).")
+            messages.success(
+                request,
+                gettext("%(finding)s raised (%(classification)s).")
+                % {
+                    "finding": finding.reference,
+                    "classification": gettext(finding.get_classification_display()).lower(),
+                },
+            )
         except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
             report_error(request, exc)
     return redirect(safe_next(request, reverse("assessments:findings", args=[assessment.pk])))
@@ -68,18 +77,20 @@ def findings_tab(request, pk):
                         reason=request.POST.get("reason", ""),
                         **{k: v for k, v in form.cleaned_data.items()},
                     )
-                    messages.success(request, "Corrective action updated.")
+                    messages.success(request, gettext("Corrective action updated."))
                 else:
-                    messages.error(request, f"Not saved: {form.errors.as_text()}")
+                    messages.error(request, gettext("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
             else:
                 form = CorrectiveActionForm(request.POST)
                 if form.is_valid():
                     findings.plan_action(
                         finding, request.user, reason=request.POST.get("reason", ""), **form.cleaned_data
                     )
-                    messages.success(request, f"Corrective action planned for {finding.reference}.")
+                    messages.success(
+                        request, gettext("Corrective action planned for %(finding)s.") % {"finding": finding.reference}
+                    )
                 else:
-                    messages.error(request, f"Not saved: {form.errors.as_text()}")
+                    messages.error(request, gettext("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
         except (ConflictError, NotAllowed, InvalidInput) as exc:
             report_error(request, exc)
         return redirect("assessments:findings", pk=assessment.pk)
@@ -147,13 +158,14 @@ def edit_finding(request, pk):
     if not form.is_valid():
         messages.error(
             request,
-            f"{finding.reference} was not changed: "
+            gettext("%(finding)s was not changed:") % {"finding": finding.reference}
+            + " "
             + "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()),
         )
         return redirect(_finding_on_page(finding))
     try:
         findings.update_finding(finding, request.user, reason=request.POST.get("reason", ""), **form.cleaned_data)
-        messages.success(request, f"{finding.reference} changed.")
+        messages.success(request, gettext("%(finding)s changed.") % {"finding": finding.reference})
     except (ConflictError, NotAllowed, InvalidInput, ValueError) as exc:
         report_error(request, exc)
     return redirect(_finding_on_page(finding))
@@ -167,7 +179,9 @@ def withdraw_finding(request, pk):
     finding = _visible_finding(request, pk)
     try:
         findings.withdraw_finding(finding, request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, f"{finding.reference} withdrawn; the audit trail keeps it.")
+        messages.success(
+            request, gettext("%(finding)s withdrawn; the audit trail keeps it.") % {"finding": finding.reference}
+        )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
         return redirect(_finding_on_page(finding))
@@ -208,8 +222,8 @@ def verify_action(request, pk):
         request.session[signatures.SESSION_SIGNED_KEY] = True
         messages.success(
             request,
-            f"The corrective action for {action.finding.reference} is verified effective, "
-            f"signed by {signature.printed_name}.",
+            gettext("The corrective action for %(finding)s is verified effective, signed by %(name)s.")
+            % {"finding": action.finding.reference, "name": signature.printed_name},
         )
     except ConflictError as exc:
         report_refusal(request, exc)
@@ -231,7 +245,9 @@ def attach_to_finding(request, pk):
             for upload in uploads:
                 findings.attach_to_finding(finding, request.user, upload, reason=request.POST.get("reason", ""))
         messages.success(
-            request, f"{len(uploads)} file{'s' if len(uploads) != 1 else ''} attached to {finding.reference}."
+            request,
+            ngettext("%(n)s file attached to %(reference)s.", "%(n)s files attached to %(reference)s.", len(uploads))
+            % {"n": len(uploads), "reference": finding.reference},
         )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
@@ -250,7 +266,11 @@ def attach_closure_evidence(request, pk):
         with transaction.atomic():
             for upload in uploads:
                 findings.attach_closure_evidence(action, request.user, upload)
-        messages.success(request, f"Closure evidence attached to the corrective action for {action.finding.reference}.")
+        messages.success(
+            request,
+            gettext("Closure evidence attached to the corrective action for %(reference)s.")
+            % {"reference": action.finding.reference},
+        )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect(_action_on_page(action))
@@ -274,7 +294,10 @@ def close_action(request, pk):
     action = _visible_action(request, pk)
     try:
         findings.close_action(action, request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, f"The corrective action for {action.finding.reference} is closed.")
+        messages.success(
+            request,
+            gettext("The corrective action for %(finding)s is closed.") % {"finding": action.finding.reference},
+        )
     except ConflictError as exc:
         report_refusal(request, exc)
     except (NotAllowed, InvalidInput) as exc:
@@ -296,7 +319,9 @@ def review_cluster(request, pk):
             request.POST.get("justification", ""),
             reason=request.POST.get("reason", ""),
         )
-        messages.success(request, f"Minor findings of criterion {criterion.code} reviewed.")
+        messages.success(
+            request, gettext("Minor findings of criterion %(criterion)s reviewed.") % {"criterion": criterion.code}
+        )
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
     return redirect("assessments:findings", pk=assessment.pk)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from assessments import planning, workflow
@@ -48,8 +49,10 @@ def assessment_create(request):
     if request.method == "POST" and form.is_valid():
         assessment, copied = planning.plan(request.user, form.cleaned_data)
         if copied:
-            messages.info(request, f"{copied} answers carried over; confirm or change each one.")
-        messages.success(request, f"{assessment.reference} planned.")
+            messages.info(
+                request, gettext("%(count)s answers carried over; confirm or change each one.") % {"count": copied}
+            )
+        messages.success(request, gettext("%(assessment)s planned.") % {"assessment": assessment.reference})
         return redirect(assessment)
     return render(request, "assessments/assessment_form.html", {"form": form})
 
@@ -70,17 +73,20 @@ def report_summary(request, pk):
             # Only what was sent and differs: a field left out of the post is not blanked.
             changed = {name: form.cleaned_data[name] for name in form.changed_data if name in request.POST}
             if not changed:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, gettext("Nothing changed."))
             else:
                 try:
                     planning.change_plan(assessment, request.user, changed, request.POST.get("reason", ""))
-                    messages.success(request, "Report summary saved.")
+                    messages.success(request, gettext("Report summary saved."))
                 except (ConflictError, NotAllowed, InvalidInput) as exc:
                     report_error(request, exc)
             return redirect(reverse("assessments:summary", args=[assessment.pk]))
         status = 400
     fields = [
-        {"label": str(Assessment._meta.get_field(name).verbose_name).capitalize(), "text": getattr(assessment, name)}
+        {
+            "label": gettext(str(Assessment._meta.get_field(name).verbose_name).capitalize()),
+            "text": getattr(assessment, name),
+        }
         for name in planning.NARRATIVE
     ]
     context = {

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from assessments import evaluation, exceptions, record, returns, signatures, workflow
@@ -29,7 +30,11 @@ def step(request, pk, name):
             workflow.submit(assessment, request.user, response=request.POST.get("response", ""))
         else:
             workflow.TRANSITIONS[name](assessment, request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, f"{assessment.reference}: {assessment.get_status_display().lower()}.")
+        messages.success(
+            request,
+            gettext("%(assessment)s: %(status)s.")
+            % {"assessment": assessment.reference, "status": gettext(assessment.get_status_display()).lower()},
+        )
     except ConflictError as exc:
         report_refusal(request, exc)
     except (NotAllowed, InvalidInput) as exc:
@@ -62,7 +67,11 @@ def sign(request, pk):
             reason=request.POST.get("reason", ""),
         )
         request.session[signatures.SESSION_SIGNED_KEY] = True
-        messages.success(request, f"Signed as {signature.get_meaning_display().lower()} by {signature.printed_name}.")
+        messages.success(
+            request,
+            gettext("Signed as %(meaning)s by %(name)s.")
+            % {"meaning": gettext(signature.get_meaning_display()).lower(), "name": signature.printed_name},
+        )
     except ConflictError as exc:
         report_refusal(request, exc)
     except (NotAllowed, InvalidInput, ValueError) as exc:
