@@ -55,6 +55,8 @@ class Command(BaseCommand):
         return False
 
     def _summary(self, checklist, assessments):
+        for a in assessments:
+            a.refresh_from_db()  # sending the questionnaire started one after it was made
         by_status = Counter(a.get_status_display().lower() for a in assessments)
         counts = ", ".join(f"{n} {label}" for label, n in by_status.items())
         self.stdout.write(
