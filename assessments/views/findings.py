@@ -232,25 +232,35 @@ def verify_action(request, pk):
     return redirect(_action_on_page(action))
 
 
-@login_required
-@require_POST
-def attach_to_finding(request, pk):
-    """Files that support a finding (findings.attach_to_finding), each checked and hashed."""
-    finding = _visible_finding(request, pk)
+def _attach_all(request, attach_one) -> int | None:
+    """The files posted as `files`, each through `attach_one(upload)`, all or none; how many, or
+    None after reporting why nothing was attached."""
     uploads = request.FILES.getlist("files")
     try:
         if not uploads:
             raise InvalidInput({"files": ["Choose one or more files to attach."]})
         with transaction.atomic():
             for upload in uploads:
-                findings.attach_to_finding(finding, request.user, upload, reason=request.POST.get("reason", ""))
-        messages.success(
-            request,
-            ngettext("%(n)s file attached to %(reference)s.", "%(n)s files attached to %(reference)s.", len(uploads))
-            % {"n": len(uploads), "reference": finding.reference},
-        )
+                attach_one(upload)
     except (ConflictError, NotAllowed, InvalidInput) as exc:
         report_error(request, exc)
+        return None
+    return len(uploads)
+
+
+@login_required
+@require_POST
+def attach_to_finding(request, pk):
+    """Files that support a finding (findings.attach_to_finding), each checked and hashed."""
+    finding = _visible_finding(request, pk)
+    reason = request.POST.get("reason", "")
+    n = _attach_all(request, lambda upload: findings.attach_to_finding(finding, request.user, upload, reason=reason))
+    if n:
+        messages.success(
+            request,
+            ngettext("%(n)s file attached to %(reference)s.", "%(n)s files attached to %(reference)s.", n)
+            % {"n": n, "reference": finding.reference},
+        )
     return redirect(_finding_on_page(finding))
 
 
@@ -259,20 +269,12 @@ def attach_to_finding(request, pk):
 def attach_closure_evidence(request, pk):
     """Evidence of a corrective action's effectiveness (findings.attach_closure_evidence)."""
     action = _visible_action(request, pk)
-    uploads = request.FILES.getlist("files")
-    try:
-        if not uploads:
-            raise InvalidInput({"files": ["Choose one or more files to attach."]})
-        with transaction.atomic():
-            for upload in uploads:
-                findings.attach_closure_evidence(action, request.user, upload)
+    if _attach_all(request, lambda upload: findings.attach_closure_evidence(action, request.user, upload)):
         messages.success(
             request,
             gettext("Closure evidence attached to the corrective action for %(reference)s.")
             % {"reference": action.finding.reference},
         )
-    except (ConflictError, NotAllowed, InvalidInput) as exc:
-        report_error(request, exc)
     return redirect(_action_on_page(action))
 
 
