@@ -126,6 +126,20 @@ def test_cancelling_a_reopened_deciding_assessment_returns_to_the_other_decision
     assert (decision.event, decision.assessment_id) == ("decision_withdrawn", earlier.pk)
 
 
+def test_cancelling_the_reopened_deciding_assessment_withdraws_its_decision(checklist, vendor, lead_auditor, reviewer):
+    """Through the workflow, not the rule alone: a reopened assessment the lead cancels no longer
+    keeps the vendor under review."""
+    earlier = approved_assessment(checklist, vendor, lead_auditor, reviewer, findings=[("C.1", "major")])
+    deciding = approved_assessment(checklist, vendor, lead_auditor, reviewer)
+    workflow.reopen(deciding, reviewer, REOPEN_REASON)
+    workflow.cancel(deciding, deciding.lead_auditor, "Audit replaced by a new one.")
+    vendor.refresh_from_db()
+    assert (vendor.status, vendor.next_requalification_due) == ("conditionally_approved", earlier.requalification_due)
+    decision = qualification.history(vendor).first()
+    assert (decision.event, decision.assessment_id) == ("decision_withdrawn", earlier.pk)
+    assert "Audit replaced by a new one." in decision.reason
+
+
 # === Disqualification and reinstatement ===========================================================
 
 
