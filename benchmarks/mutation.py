@@ -500,12 +500,82 @@ class PrivateRedis:
         return False
 
 
+# --- Which of the target's tests reach a mutant -----------------------------------------------
+@dataclass
+class Reach:
+    """The target's tests in collection order, and for each line of its files the tests that ran
+    it (coverage.py with pytest-cov's per-test contexts, measured once on the unmutated code). A
+    mutant inside a function needs only the tests that ran some line of that function; a mutant at
+    module level (run at import, by every test) or in a function no test ran in process (a worker
+    in a subprocess, say) is given every test of the target."""
+
+    order: list[str]
+    lines: dict[str, dict[int, set[str]]]  # path -> line -> node ids
+
+    def tests_for(self, mutant: Mutant, tests) -> list[str]:
+        span = _function_span(mutant)
+        if span is None:
+            return list(tests)
+        by_line = self.lines.get(mutant.path, {})
+        reached = set().union(*(by_line.get(line, ()) for line in range(span[0], span[1] + 1)))
+        if not reached:
+            return list(tests)
+        return [node for node in self.order if node in reached]
+
+
+def _function_span(mutant: Mutant) -> tuple[int, int] | None:
+    """First and last line of the innermost function around the mutant, on the original file."""
+    tree = ast.parse((BASE_DIR / mutant.path).read_text(encoding="utf-8"))
+    spans = [
+        (node.lineno, node.end_lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno <= mutant.lineno <= node.end_lineno
+    ]
+    return min(spans, key=lambda span: span[1] - span[0]) if spans else None
+
+
+def measure_reach(files, tests, env) -> Reach:
+    with tempfile.TemporaryDirectory(prefix="mutation-reach-") as work:
+        rc = Path(work, "coveragerc")
+        rc.write_text(
+            "[run]\ninclude =\n"
+            + "".join(f"    {(BASE_DIR / f).resolve()}\n" for f in files)
+            + f"data_file = {work}/.coverage\n",
+            encoding="utf-8",
+        )
+        collected = subprocess.run(
+            [sys.executable, "-m", "pytest", *PYTEST_ARGS, "--collect-only", *tests],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        order = [line for line in collected.stdout.splitlines() if "::" in line]
+        covered = run_tests(
+            [f"--cov-config={rc}", "--cov", "--cov-context=test", "--cov-report=", *tests], env, timeout=None
+        )
+        if covered.outcome != "passed":
+            raise SystemExit(f"The tests fail under coverage without any mutant:\n{covered.output}")
+        from coverage import CoverageData
+
+        data = CoverageData(basename=f"{work}/.coverage")
+        data.read()
+        lines = {}
+        for path in files:
+            contexts = data.contexts_by_lineno(str((BASE_DIR / path).resolve()))
+            lines[path] = {
+                line: {context.rsplit("|", 1)[0] for context in names if context} for line, names in contexts.items()
+            }
+    return Reach(order, lines)
+
+
 # --- The run ----------------------------------------------------------------------------------
 @dataclass
 class Result:
     mutant: Mutant
     outcome: str  # killed, survived, timeout
     seconds: float
+    tests: str = "all tests"  # or "N tests": those that reach the mutant
 
 
 def uncommitted(files) -> list[str]:
@@ -566,6 +636,7 @@ class Progress:
                             "original": r.mutant.original,
                             "mutated": r.mutant.mutated,
                             "seconds": round(r.seconds, 1),
+                            "tests": r.tests,
                             "id": _mutant_id(r.mutant),
                         }
                         for r in run.results
@@ -583,9 +654,9 @@ class Progress:
         os.replace(partial, self.json_path)
 
 
-def run_target(name: str, target: Target, env: dict, progress: Progress, lines=()) -> None:
+def run_target(name: str, target: Target, env: dict, progress: Progress, lines=(), select=True) -> None:
     """Run every mutant of one target, recording each result as it comes (so that a stopped run
-    still reports what it measured)."""
+    still reports what it measured); with `select`, each mutant against the tests that reach it."""
     files = [f for f in target.files if (BASE_DIR / f).exists()]
     tests = [t for t in target.tests if (BASE_DIR / t).exists()]
     if not files or not tests:
@@ -598,16 +669,22 @@ def run_target(name: str, target: Target, env: dict, progress: Progress, lines=(
         raise SystemExit(f"The tests of {name} fail without any mutant; fix them first:\n{baseline.output}")
     timeout = 3 * baseline.seconds + 30
     print(f"  baseline {baseline.seconds:.1f} s, timeout {timeout:.0f} s")
+    reach = measure_reach(files, tests, env) if select else None
     progress.start(name, len(mutants))
     for number, mutant in enumerate(mutants, 1):
+        chosen = reach.tests_for(mutant, tests) if reach else tests
         with MutantInPlace(mutant.path, mutant.source):
-            run = run_tests(tests, env, timeout)
+            run = run_tests(chosen, env, timeout)
         outcome = {"failed": "killed", "passed": "survived", "timeout": "timeout"}[run.outcome]
         if outcome == "timeout":
             shutil.rmtree(env["VAR_DIR"], ignore_errors=True)  # a killed run may leave rows behind
             Path(env["VAR_DIR"]).mkdir()
-        progress.add(name, Result(mutant, outcome, run.seconds))
-        print(f"  [{number}/{len(mutants)}] {mutant.where} {mutant.kind}: {outcome} ({run.seconds:.1f} s)", flush=True)
+        ran = "all tests" if chosen is tests or chosen == list(tests) else f"{len(chosen)} tests"
+        progress.add(name, Result(mutant, outcome, run.seconds, ran))
+        print(
+            f"  [{number}/{len(mutants)}] {mutant.where} {mutant.kind}: {outcome} ({run.seconds:.1f} s, {ran})",
+            flush=True,
+        )
 
 
 def score(results) -> tuple[int, int, int, int, float]:
@@ -662,6 +739,9 @@ def main(argv=None) -> int:
     parser.add_argument("--list", action="store_true", help="only list the mutants; run nothing")
     parser.add_argument("--line", type=int, action="append", help="only the mutants of this line (repeatable)")
     parser.add_argument("--json", type=Path, help="write the results to this file, after each mutant")
+    parser.add_argument(
+        "--all-tests", action="store_true", help="run every test of the target on each mutant, not those that reach it"
+    )
     args = parser.parse_args(argv)
     names = args.module or list(TARGETS)
     files = [f for name in names for f in TARGETS[name].files if (BASE_DIR / f).exists()]
@@ -692,7 +772,7 @@ def main(argv=None) -> int:
         with PrivateRedis(int(os.environ.get("PRIVATE_REDIS_PORT", "6391"))) as redis_url:
             env = test_env(var_dir, redis_url)
             for name in names:
-                run_target(name, TARGETS[name], env, progress, set(args.line or ()))
+                run_target(name, TARGETS[name], env, progress, set(args.line or ()), select=not args.all_tests)
     except KeyboardInterrupt:
         progress.stopped_by = "SIGINT"
     except Terminated as stop:

@@ -36,6 +36,7 @@ def mutation(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "uncommitted", lambda files: [])
     monkeypatch.setitem(module.TARGETS, "tiny", module.Target(("rules.py",), ("test_rules.py",)))
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # no private Redis is started
+    monkeypatch.setattr(module, "measure_reach", lambda files, tests, env: None)  # every test, each mutant
     return module
 
 
@@ -158,3 +159,55 @@ def test_every_mutant_changes_one_line_and_parses(mutation):
     for m in mutants:
         compile(m.source, "rules.py", "exec")
         assert m.source != RULES and m.original != m.mutated
+
+
+REACHED = '''"""Two rules and a constant."""
+LIMIT = 3
+
+
+def may_sign(user, assessment):
+    if user == assessment:
+        return False
+    return user is not None
+
+
+def may_close(action):
+    return action > LIMIT
+'''
+REACHING_TESTS = """import rules
+
+
+def test_sign():
+    assert rules.may_sign(1, 2)
+    assert not rules.may_sign(1, 1)
+
+
+def test_close():
+    assert rules.may_close(4)
+
+
+def test_nothing():
+    pass
+"""
+
+
+def test_each_mutant_runs_only_the_tests_that_reach_its_function(tmp_path, monkeypatch):
+    """Measured for real: pytest under coverage with per-test contexts, in a directory of its own
+    (the `mutation` fixture's stand-in is not used here)."""
+    spec = importlib.util.spec_from_file_location("mutation_tool_reach", SCRIPT)
+    mutation = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, mutation)
+    spec.loader.exec_module(mutation)
+    monkeypatch.setattr(mutation, "BASE_DIR", tmp_path)
+    (tmp_path / "rules.py").write_text(REACHED, encoding="utf-8")
+    (tmp_path / "test_rules.py").write_text(REACHING_TESTS, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}  # no Django here
+
+    reach = mutation.measure_reach(["rules.py"], ["test_rules.py"], env)
+
+    assert reach.order == ["test_rules.py::test_sign", "test_rules.py::test_close", "test_rules.py::test_nothing"]
+    lines = REACHED.splitlines()
+    chosen = {m.lineno: reach.tests_for(m, ["test_rules.py"]) for m in mutation.make_mutants("rules.py")}
+    assert chosen[lines.index("    if user == assessment:") + 1] == ["test_rules.py::test_sign"]
+    assert chosen[lines.index("    return action > LIMIT") + 1] == ["test_rules.py::test_close"]
+    assert chosen[lines.index("LIMIT = 3") + 1] == ["test_rules.py"]  # module level: every test
