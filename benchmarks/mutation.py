@@ -95,6 +95,7 @@ TARGETS = {
             "tests/assessments/test_rules_mutation_permissions.py",
             "tests/compliance/test_separation_of_duties.py",
             "tests/assessments/test_api_lifecycle.py",
+            "tests/test_permission_matrix.py",
         ),
     ),
     "record": Target(
@@ -119,20 +120,36 @@ TARGETS = {
         ),
         (
             "tests/assessments/test_scoring.py",
-            "tests/assessments/test_rules_mutation_scoring.py",
+            "tests/assessments/test_frozen_scores.py",
+            "tests/assessments/test_not_approved_reaudit.py",
+            "tests/assessments/test_api_score.py",
         ),
     ),
     "findings": Target(
         ("assessments/findings.py",),
         (
+            "tests/assessments/test_finding_rules.py",
             "tests/assessments/test_api_findings.py",
+            "tests/assessments/test_findings_edit_withdraw_and_comments.py",
+            "tests/assessments/test_corrective_action_verification.py",
+            "tests/assessments/test_finding_files.py",
             "tests/assessments/test_vendor_follows_decision.py",
             "tests/vendors/test_qualification.py",
+            "tests/security/test_text_limits.py",
+            "tests/compliance/test_separation_of_duties.py",
         ),
     ),
     "qualification": Target(
         ("vendors/qualification.py",),
-        ("tests/vendors/test_qualification.py", "tests/vendors/test_qualification_paths.py"),
+        (
+            "tests/vendors/test_qualification.py",
+            "tests/vendors/test_qualification_paths.py",
+            "tests/assessments/test_vendor_follows_decision.py",
+            "tests/assessments/test_not_approved_reaudit.py",
+            "tests/assessments/test_corrective_action_verification.py",  # lifting a condition
+            "tests/assessments/test_rules_mutation_workflow.py",
+            "tests/vendors/test_api.py",
+        ),
     ),
 }
 
