@@ -84,6 +84,7 @@ from assessments.models import (
     Evidence,
     Finding,
     MinorFindingsReview,
+    ScoreAtApproval,
     Signature,
 )
 from audit.context import acting
@@ -109,7 +110,7 @@ from vendors.models import (
 
 #: Raised when what the generator builds changes, so that a benchmark database seeded by an older
 #: generator is not taken for a current one.
-FORMAT = 1
+FORMAT = 2  # 2: scores frozen at approval (ScoreAtApproval) for every approved assessment
 SOURCE_PREFIX = "seed_scale"
 MARK = "[scale]"
 LABEL = "seed_scale"
@@ -576,6 +577,11 @@ class Planned:
     decision: str = ""
     requalification_due: dt.date | None = None
 
+    @property
+    def frozen(self) -> bool:
+        """Approved with a score: its scores are frozen at approval."""
+        return self.status == AssessmentStatus.APPROVED and self.result is not None
+
 
 @dataclass
 class Outcome:
@@ -962,6 +968,7 @@ class Builder:
             self.score(p, content[p.index])
         assessments = [self.assessment_row(p) for p in plans]
         insert(Assessment, assessments)
+        insert(ScoreAtApproval, [self.frozen_scores(a, p) for a, p in zip(assessments, plans, strict=True) if p.frozen])
         insert(
             Assessment.audit_team.through,
             [
@@ -1058,6 +1065,13 @@ class Builder:
             p.requalification_due = (
                 scoring.requalification_due(timezone.localdate(p.approved_at), months) if months else None
             )
+
+    def frozen_scores(self, a: Assessment, p: Planned) -> ScoreAtApproval:
+        """The scores workflow.approve freezes with the approval (evaluation.freeze_scores), for
+        the signing cycle it was approved in."""
+        return ScoreAtApproval(
+            assessment=a, signing_cycle=a.signing_cycle, frozen_at=a.approved_at, **evaluation.frozen_values(p.result)
+        )
 
     def canonical_content(self, a: Assessment, p: Planned, c: Content) -> dict:
         """What `record.canonical_content(a)` reads back from these rows, built from them in memory

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import answers, evaluation, record, scoring, workflow
 from assessments.choices import ACTION_DONE, AssessmentStatus, SignatureMeaning
-from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, Signature
+from assessments.models import Answer, Assessment, CorrectiveAction, Evidence, Finding, ScoreAtApproval, Signature
 from audit.models import AuditEntry
 from demo import scale
 from vendors import qualification
@@ -189,6 +189,20 @@ def test_scores_and_decisions_are_the_rules(load):
             months = scoring.requalification_months(a.vendor.inherent_risk, a.risk_rating, decision=a.decision)
             assert a.requalification_due == scoring.requalification_due(a.approved_at.date(), months)
     assert scored > SIZE.assessments / 2
+
+
+@pytest.mark.django_db
+def test_approved_assessments_have_their_scores_frozen_as_approval_freezes_them(load):
+    """What the comparison, the risk matrix and vendor history read (evaluation.freeze_scores)."""
+    approved = [a for a in seeded() if a.status == AssessmentStatus.APPROVED and a.answers.exists()]
+    assert approved
+    for a in approved:
+        frozen = ScoreAtApproval.objects.current().get(assessment=a)
+        expected = evaluation.frozen_values(evaluation.score(a))
+        assert frozen.signing_cycle == a.signing_cycle and frozen.frozen_at == a.approved_at
+        assert (frozen.overall_score, frozen.risk_rating) == (a.overall_score, expected["risk_rating"]), a.reference
+        assert frozen.criterion_scores == expected["criterion_scores"], a.reference
+    assert not ScoreAtApproval.objects.exclude(assessment__status=AssessmentStatus.APPROVED).exists()
 
 
 @pytest.mark.django_db
