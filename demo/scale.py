@@ -225,6 +225,11 @@ def seed(size: Size, *, force: bool = False, today: dt.date | None = None, say: 
     with transaction.atomic(), _given_times(), _checked_row_by_row():
         builder = Builder(size, today or timezone.localdate(), say)
         builder.build()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The planner's statistics of the new rows, as autovacuum gathers them in a database in
+            # use; without them the first plans are made for empty tables.
+            cursor.execute("ANALYZE")
     seconds = (timezone.now() - started).total_seconds()
     summary = Summary(counts(), seconds, True)
     say(f"Seeded {size.source} in {seconds:.0f} s: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))

@@ -14,7 +14,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.permissions import is_quality_staff, is_reviewer
@@ -163,8 +164,7 @@ def vendors_due(today: datetime.date | None = None, n: int = CARD_SIZE) -> tuple
 def documents_due(today: datetime.date | None = None, n: int = CARD_SIZE):
     """(the `n` soonest GMP certificates, licences and quality agreements of approved vendors
     expired, expiring or due for review within 90 days; how many in all; how many expired)."""
-    found = documents.due(today=today)
-    return found[:n], len(found), sum(1 for d in found if d.expired)
+    return documents.first_due(n, today)
 
 
 # --------------------------------------------------------------------------- open corrective actions
@@ -202,20 +202,25 @@ def open_actions(user, today: datetime.date | None = None, n: int = CARD_SIZE):
 # --------------------------------------------------------------------------- risk matrix
 
 
-def _latest_approval(user):
-    """The scores frozen at the latest approval (that `user` may see) of the outer vendor row."""
+def latest_approval_scores(user):
+    """The scores frozen at each vendor's latest approval that `user` may see: one row per vendor
+    that has one (ROW_NUMBER() over each vendor's approvals, newest first), for the database to
+    count or filter on as a whole, not once per vendor."""
     visible = Assessment.objects.visible_to(user).values("pk")
-    return (
-        ScoreAtApproval.objects.current()
-        .filter(assessment__vendor=OuterRef("pk"), assessment__in=visible)
-        .order_by("-assessment__approved_at", "-assessment_id")
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("assessment__vendor_id")],
+        order_by=[F("assessment__approved_at").desc(), F("assessment_id").desc()],
     )
-
-
-def vendors_with_latest_rating(user):
-    """Vendors annotated with `latest_rating`: the rating frozen at the latest approval of theirs
-    that `user` may see (None: not assessed, or not visible). One correlated subquery."""
-    return Vendor.objects.annotate(latest_rating=Subquery(_latest_approval(user).values("risk_rating")[:1]))
+    latest = (
+        ScoreAtApproval.objects.current()
+        .filter(assessment__in=visible)
+        .annotate(newest=newest_first)
+        .filter(newest=1)
+        .order_by()
+        .values("pk")
+    )
+    return ScoreAtApproval.objects.filter(pk__in=latest)
 
 
 def latest_approvals(user, vendor_ids) -> dict[int, dict]:
@@ -236,10 +241,6 @@ def latest_approvals(user, vendor_ids) -> dict[int, dict]:
             vendor_id, {"assessment_id": assessment_id, "rating": rating, "score": score, "approved_at": approved_at}
         )
     return latest
-
-
-def _rating_key(rating) -> str:
-    return rating if rating in RATINGS else NOT_ASSESSED
 
 
 @dataclass
@@ -263,17 +264,22 @@ class RiskMatrix:
 def risk_matrix(user) -> RiskMatrix:
     """Vendors counted by inherent risk (rows: high, medium, low) × the rating of their latest
     approved assessment that `user` may see (columns: low, medium, high, critical, not assessed).
-    One aggregate query: the database counts, grouped by both."""
+    Two aggregate queries: the rated vendors grouped by both, and all vendors by inherent risk
+    (the rest of each row is not assessed)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    grouped = (
-        vendors_with_latest_rating(user)
-        .values("inherent_risk", "latest_rating")
+    rated = (
+        latest_approval_scores(user)
+        .values("assessment__vendor__inherent_risk", "risk_rating")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("inherent_risk", "latest_rating", "n")
+        .values_list("assessment__vendor__inherent_risk", "risk_rating", "n")
     )
-    for inherent, rating, n in grouped:
-        counts[(inherent, _rating_key(rating))] += n
+    for inherent, rating, n in rated:
+        if rating in RATINGS:
+            counts[(inherent, rating)] += n
+    all_vendors = Vendor.objects.values("inherent_risk").annotate(n=Count("pk")).order_by()
+    for inherent, n in all_vendors.values_list("inherent_risk", "n"):
+        counts[(inherent, NOT_ASSESSED)] = n - sum(counts[(inherent, r)] for r in RATINGS)
     columns = [(r, RATING_LABELS[r]) for r in RATINGS] + [(NOT_ASSESSED, "Not assessed")]
     labels = dict(InherentRisk.choices)
     rows = [
@@ -286,13 +292,14 @@ def risk_matrix(user) -> RiskMatrix:
 def vendors_in_cell(user, inherent_risk: str | None = None, rating: str | None = None):
     """The vendors behind one cell of the risk matrix (either filter may be left out), by name;
     `latest_approvals` gives the details of the rows a page shows."""
-    queryset = vendors_with_latest_rating(user).order_by("name", "pk")
+    queryset = Vendor.objects.order_by("name", "pk")
     if inherent_risk:
         queryset = queryset.filter(inherent_risk=inherent_risk)
+    latest = latest_approval_scores(user)
     if rating == NOT_ASSESSED:
-        queryset = queryset.filter(Q(latest_rating__isnull=True) | Q(latest_rating=""))
+        queryset = queryset.exclude(pk__in=latest.filter(risk_rating__in=RATINGS).values("assessment__vendor_id"))
     elif rating:
-        queryset = queryset.filter(latest_rating=rating)
+        queryset = queryset.filter(pk__in=latest.filter(risk_rating=rating).values("assessment__vendor_id"))
     return queryset
 
 

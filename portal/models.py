@@ -75,7 +75,7 @@ class VendorResponse(Audited):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["corrective_action", "version"]
+        ordering = ["corrective_action_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["corrective_action", "version"], name="one_response_per_version")
         ]
@@ -105,7 +105,7 @@ class ResponseEvidence(Audited):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["response", "uploaded_at", "pk"]
+        ordering = ["response_id", "uploaded_at", "pk"]
         verbose_name_plural = "response evidence"
 
     def __str__(self):

@@ -1,11 +1,14 @@
 """Documents of the approved supplier list that expire: GMP certificates and licences of a
 vendor's sites and its quality agreements. `due` lists those of approved and conditionally
 approved vendors that have expired, or expire (an agreement: or are due for review) within
-`EXPIRY_WARNING_DAYS`, soonest first: the home page's card and the list behind it."""
+`EXPIRY_WARNING_DAYS`, soonest first: the list behind the home page's card; `first_due` is the
+card itself, counted by the database."""
 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .choices import QualificationStatus
@@ -32,18 +35,21 @@ class Document:
         return self.days_left < 0
 
 
+def _certificate(c: GMPCertificate, today: datetime.date) -> Document:
+    return Document(c.site.vendor, str(c), c.site.name, c.expires_on, "expires", (c.expires_on - today).days)
+
+
+def _window(today: datetime.date | None, horizon_days: int) -> tuple[datetime.date, datetime.date]:
+    today = today or timezone.localdate()
+    return today, today + datetime.timedelta(days=horizon_days)
+
+
 def due(vendors=None, today: datetime.date | None = None, horizon_days: int = EXPIRY_WARNING_DAYS) -> list[Document]:
     """Every such document of `vendors` (a queryset; the approved supplier list by default), by
     date: two queries."""
-    today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=horizon_days)
+    today, horizon = _window(today, horizon_days)
     vendors = (Vendor.objects.all() if vendors is None else vendors).filter(status__in=QUALIFIED)
-    found = []
-    certificates = GMPCertificate.objects.filter(
-        site__vendor__in=vendors, expires_on__isnull=False, expires_on__lte=horizon
-    ).select_related("site__vendor")
-    for c in certificates:
-        found.append(Document(c.site.vendor, str(c), c.site.name, c.expires_on, "expires", (c.expires_on - today).days))
+    found = [_certificate(c, today) for c in _certificates_due(vendors, horizon).select_related("site__vendor")]
     agreements = QualityAgreement.objects.filter(vendor__in=vendors).select_related("vendor", "site")
     latest: dict[tuple[int, int | None], QualityAgreement] = {}
     for a in agreements:  # only the latest version per vendor and site counts
@@ -76,3 +82,51 @@ def due(vendors=None, today: datetime.date | None = None, horizon_days: int = EX
             )
     found.sort(key=lambda d: (d.date, d.vendor.name, d.what))
     return found
+
+
+def _certificates_due(vendors, horizon: datetime.date):
+    return GMPCertificate.objects.filter(site__vendor__in=vendors, expires_on__isnull=False, expires_on__lte=horizon)
+
+
+def _agreements_due(vendors, horizon: datetime.date):
+    """The latest agreement per vendor and site (ROW_NUMBER() over its versions) that expires or
+    is due for review by `horizon`, annotated with `due_on` and `expiring`, as `due` reads them."""
+    newest = Window(
+        RowNumber(), partition_by=[F("vendor_id"), F("site_id")], order_by=[F("effective_on").desc(), F("pk").desc()]
+    )
+    latest = QualityAgreement.objects.filter(vendor__in=vendors).annotate(newest=newest).filter(newest=1)
+    return (
+        QualityAgreement.objects.filter(pk__in=latest.order_by().values("pk"))
+        .annotate(
+            due_on=Case(
+                When(expires_on__lte=horizon, then="expires_on"), When(review_on__lte=horizon, then="review_on")
+            ),
+            expiring=Case(When(expires_on__lte=horizon, then=True), default=False),
+        )
+        .filter(due_on__isnull=False)
+    )
+
+
+def first_due(
+    n: int, today: datetime.date | None = None, horizon_days: int = EXPIRY_WARNING_DAYS
+) -> tuple[list[Document], int, int]:
+    """(the first `n` documents of `due()` for the approved supplier list, how many in all, how
+    many expired), with the database counting and sorting: the home page's card at any size of
+    the list, in six queries."""
+    today, horizon = _window(today, horizon_days)
+    vendors = Vendor.objects.filter(status__in=QUALIFIED)
+    certificates = _certificates_due(vendors, horizon)
+    agreements = _agreements_due(vendors, horizon)
+    counted = certificates.aggregate(total=Count("pk"), expired=Count("pk", filter=Q(expires_on__lt=today)))
+    agreed = agreements.aggregate(total=Count("pk"), expired=Count("pk", filter=Q(expiring=True, expires_on__lt=today)))
+    found = [
+        _certificate(c, today)
+        for c in certificates.select_related("site__vendor").order_by("expires_on", "site__vendor__name", "pk")[:n]
+    ]
+    for a in agreements.select_related("vendor", "site").order_by("due_on", "vendor__name", "pk")[:n]:
+        event = "expires" if a.expiring else "review"
+        covers = a.site.name if a.site else ""
+        days_left = (a.due_on - today).days
+        found.append(Document(a.vendor, f"Quality agreement {a.version}", covers, a.due_on, event, days_left))
+    found.sort(key=lambda d: (d.date, d.vendor.name, d.what))
+    return found[:n], counted["total"] + agreed["total"], counted["expired"] + agreed["expired"]

@@ -196,7 +196,10 @@ class Answer(Audited):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["assessment", "question__criterion__order", "question__order"]
+        # By the parent's id, never by the parent itself: ordering by a relation follows the
+        # parent's own ordering and joins its table into every query of the children (the models
+        # of this app and of the portal all order so).
+        ordering = ["assessment_id", "question__criterion__order", "question__order"]
         constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="one_answer_per_question")]
 
     def __str__(self):
@@ -227,7 +230,7 @@ class Evidence(Audited):
     upload_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
-        ordering = ["answer", "uploaded_at"]
+        ordering = ["answer_id", "uploaded_at"]
         verbose_name_plural = "evidence"
 
     def __str__(self):

@@ -26,7 +26,7 @@ class QuestionComment(Audited):
     client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
-        ordering = ["assessment", "question", "created_at", "pk"]
+        ordering = ["assessment_id", "question_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.question.code}: {self.body[:40]}"

@@ -48,7 +48,7 @@ class Finding(Audited):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["assessment", "number"]
+        ordering = ["assessment_id", "number"]
         constraints = [models.UniqueConstraint(fields=["assessment", "number"], name="unique_finding_number")]
 
     def __str__(self):
@@ -137,7 +137,14 @@ class CorrectiveAction(Audited):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["finding", "due_date"]
+        ordering = ["finding_id", "due_date"]
+        indexes = [
+            # The home page's "open corrective actions, earliest due first": read in index order and
+            # stopped after a card's rows, instead of sorting every open action.
+            models.Index(
+                fields=["due_date", "id"], name="action_open_by_due", condition=~models.Q(status__in=ACTION_DONE)
+            ),
+        ]
 
     def __str__(self):
         return f"CA for {self.finding.reference}: {self.description[:40]}"
@@ -188,7 +195,7 @@ class FindingAttachment(Audited):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["finding", "uploaded_at", "pk"]
+        ordering = ["finding_id", "uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name

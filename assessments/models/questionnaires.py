@@ -53,7 +53,7 @@ class VendorAnswer(Audited):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["questionnaire", "question__criterion__order", "question__order"]
+        ordering = ["questionnaire_id", "question__criterion__order", "question__order"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "question"], name="one_vendor_answer_per_question")
         ]
@@ -83,7 +83,7 @@ class VendorAnswerEvidence(Audited):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["answer", "uploaded_at", "pk"]
+        ordering = ["answer_id", "uploaded_at", "pk"]
         verbose_name_plural = "vendor answer evidence"
 
     def __str__(self):

@@ -25,7 +25,7 @@ class ReviewReturn(Audited):
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["assessment", "returned_at", "pk"]
+        ordering = ["assessment_id", "returned_at", "pk"]
         get_latest_by = ["returned_at", "pk"]
 
     def __str__(self):

@@ -57,7 +57,7 @@ class ScoreAtApproval(Audited):
     objects = ScoreAtApprovalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["assessment", "signing_cycle"]
+        ordering = ["assessment_id", "signing_cycle"]
         verbose_name = "score at approval"
         verbose_name_plural = "scores at approval"
         constraints = [

@@ -43,7 +43,7 @@ class Signature(Audited):
     )
 
     class Meta:
-        ordering = ["assessment", "signed_at"]
+        ordering = ["assessment_id", "signed_at"]
         constraints = [
             # A "verified" signature is always of one corrective action, and only it is.
             models.CheckConstraint(

@@ -171,6 +171,9 @@ def test_expiring_documents_of_approved_vendors_are_on_the_home_page_and_their_l
         ("Quality agreement 2.0", "review", False),  # the latest version only
         (str(soon), "expires", False),
     ]
+    # The home page's card: the same documents, counted and sorted by the database.
+    assert documents.first_due(10) == (found, 3, 1)
+    assert documents.first_due(2) == (found[:2], 3, 1)
 
     client.force_login(reviewer)
     home = client.get("/").content.decode()
