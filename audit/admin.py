@@ -19,7 +19,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()  # the order cannot change a count
 
     @property
     def capped(self) -> bool:

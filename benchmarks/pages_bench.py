@@ -255,10 +255,14 @@ def install_baseline_view(settings) -> None:
 
 def plan_pages():
     """The pages, each with the user who requests it, and the two pages of the gunicorn runs. The
-    records are chosen alike at every size: the first of their kind in id order (an in-progress
-    assessment on the built-in checklist, one on the 200-question version, a submitted one, an
-    approved one with three findings or more, one with an action), each requested by its own lead or reviewer."""
-    from django.db.models import Count
+    records are chosen alike at every size, by their shape rather than their id, so that a page
+    shows the same amount of its own data at both sizes: the in-progress assessment on the
+    built-in checklist (and the one on the 200-question version) with the most answers and the
+    number of findings nearest two, the submitted one alike, the approved one with the number of
+    findings nearest three and of actions nearest one; ties go to the lowest id. Each is requested
+    by its own lead or reviewer."""
+    from django.db.models import Count, F
+    from django.db.models.functions import Abs
 
     from assessments.models import Answer, Assessment, CorrectiveAction, Finding
     from demo import scale
@@ -270,13 +274,22 @@ def plan_pages():
     seeded = Assessment.objects.filter(scope__startswith=scale.MARK).order_by("pk")
     built_in, xl = scale.BUILT_IN[0], scale.XL_CODE
     answered = Answer.objects.filter(question__answer_type="compliance").values("assessment_id")
-    in_progress = seeded.filter(status="in_progress", checklist__code=built_in, pk__in=answered).first()
-    in_progress_xl = seeded.filter(status="in_progress", checklist__code=xl).first()
-    submitted = seeded.filter(status="submitted", checklist__code=built_in).first()
+
+    def most_answered(queryset):
+        return (
+            queryset.annotate(answers_n=Count("answers", distinct=True), findings_n=Count("findings", distinct=True))
+            .order_by("-answers_n", Abs(F("findings_n") - 2), "pk")
+            .first()
+        )
+
+    in_progress = most_answered(seeded.filter(status="in_progress", checklist__code=built_in, pk__in=answered))
+    in_progress_xl = most_answered(seeded.filter(status="in_progress", checklist__code=xl))
+    submitted = most_answered(seeded.filter(status="submitted", checklist__code=built_in))
     approved = (
         seeded.filter(status="approved", checklist__code=built_in)
         .annotate(n=Count("findings", distinct=True), m=Count("findings__actions", distinct=True))
-        .filter(n__gte=3, m__gte=1)
+        .filter(n__gte=1, m__gte=1)
+        .order_by(Abs(F("n") - 3), Abs(F("m") - 1), "pk")
         .first()
     )
     vendor = approved.vendor
