@@ -173,6 +173,26 @@ def _latest_per_vendor(approvals):
     ).filter(rank_in_vendor=1)
 
 
+def _most_recently_approved(approvals, n: int) -> list[tuple]:
+    """The latest approval of each of the `n` vendors approved most recently among `approvals`
+    (what `_latest_per_vendor` ordered newest first and cut at `n` gives): read newest first, a
+    batch at a time, keeping each vendor's first row, its latest. A few batches at any size,
+    where ranking every vendor's approvals grows with them."""
+    newest_first = approvals.order_by("-assessment__approved_at", "-assessment_id").values_list(*_FIELDS)
+    batch = 4 * n
+    picked, seen, offset = [], set(), 0
+    while len(picked) < n:
+        rows = list(newest_first[offset : offset + batch])
+        for row in rows:
+            if row[0] not in seen and len(picked) < n:
+                seen.add(row[0])
+                picked.append(row)
+        if len(rows) < batch:
+            break
+        offset += batch
+    return picked
+
+
 def _rows(values) -> tuple[list[ComparisonRow], set[int]]:
     rows, checklists = [], set()
     for (
@@ -243,10 +263,10 @@ def compare(
         pool = approvals
         if terms:
             pool = pool.filter(reduce(or_, (Q(assessment__vendor__name__icontains=t) for t in terms)))
-        latest = _latest_per_vendor(pool)
         if scope == SCOPE_RECENT:
-            latest = latest.order_by("-assessment__approved_at", "-assessment_id")[:RECENT]
-        found, ids = _rows(latest.values_list(*_FIELDS))
+            found, ids = _rows(_most_recently_approved(pool, RECENT))
+        else:
+            found, ids = _rows(_latest_per_vendor(pool).values_list(*_FIELDS))
         assessed = len(found)
         if scope == SCOPE_RECENT and len(found) == RECENT:
             assessed = pool.values("assessment__vendor_id").distinct().count()

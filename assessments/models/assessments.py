@@ -152,6 +152,10 @@ class Assessment(Audited):
             models.Index(fields=["vendor", "-created_at"], name="assessment_vendor_created"),
             models.Index(fields=["checklist", "-created_at"], name="assessment_checklist_created"),
             models.Index(fields=["risk_rating", "-created_at"], name="assessment_rating_created"),
+            # The comparison's vendors approved most recently: approvals read newest first.
+            models.Index(
+                fields=["-approved_at", "-id"], name="assessment_approved_newest", condition=Q(status="approved")
+            ),
         ]
 
     def __str__(self):

@@ -315,3 +315,21 @@ def test_the_risk_matrix_is_two_aggregate_queries(world, quality_admin, auditor,
     expected = {key: sum(1 for v in latest.values() if v == key) for key in set(latest.values())}
     assert {k: v for k, v in counts.items() if k[1] != "none" and v} == expected
     assert counts[("high", "none")] == Vendor.objects.filter(inherent_risk="high").exclude(pk__in=latest).count()
+
+
+def test_the_most_recently_approved_vendors_are_those_a_ranking_of_every_approval_gives(world):
+    """The comparison's default reads approvals newest first, a batch at a time; the vendors and
+    approvals it keeps are the ones ranking every vendor's approvals would keep, even when one
+    vendor's newest approvals fill more than a batch."""
+    from insights import comparison
+
+    world.grow(12)
+    now = timezone.now()
+    for k, made in enumerate(world.assessments(30, Status.APPROVED, vendor=world.history_vendor)):
+        Assessment.objects.filter(pk=made.pk).update(approved_at=now + datetime.timedelta(minutes=k + 1))
+    pool = ScoreAtApproval.objects.current()
+    ranked = comparison._latest_per_vendor(pool).order_by("-assessment__approved_at", "-assessment_id")
+    for n in (1, 3, 20):
+        expected = list(ranked.values_list(*comparison._FIELDS)[:n])
+        assert comparison._most_recently_approved(pool, n) == expected, n
+    assert len(comparison._most_recently_approved(pool, 500)) == pool.values("assessment__vendor_id").distinct().count()
