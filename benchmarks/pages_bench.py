@@ -256,15 +256,16 @@ def install_baseline_view(settings) -> None:
 def plan_pages():
     """The pages, each with the user who requests it, and the two pages of the gunicorn runs. The
     records are chosen alike at every size, by their shape rather than their id, so that a page
-    shows the same amount of its own data at both sizes: the in-progress assessment on the
-    built-in checklist (and the one on the 200-question version) with the most answers and the
-    number of findings nearest two, the submitted one alike, the approved one with the number of
-    findings nearest three and of actions nearest one; ties go to the lowest id. Each is requested
-    by its own lead or reviewer."""
+    shows the same amount of its own data at both sizes: the initial on-site in-progress
+    assessment on the built-in checklist (and the one on the 200-question version) with the
+    number of findings nearest two and then the most answers, the submitted one alike, the
+    approved one with three findings and one open corrective action (else the nearest to that),
+    and that action's finding; ties go to the lowest id. Each is requested by its own lead or
+    reviewer."""
     from django.db.models import Count, F
     from django.db.models.functions import Abs
 
-    from assessments.models import Answer, Assessment, CorrectiveAction, Finding
+    from assessments.models import Answer, Assessment, CorrectiveAction
     from demo import scale
     from vendors.models import Vendor
 
@@ -276,25 +277,24 @@ def plan_pages():
     answered = Answer.objects.filter(question__answer_type="compliance").values("assessment_id")
 
     def most_answered(queryset):
-        return (
-            queryset.annotate(answers_n=Count("answers", distinct=True), findings_n=Count("findings", distinct=True))
-            .order_by("-answers_n", Abs(F("findings_n") - 2), "pk")
-            .first()
-        )
+        ranked = queryset.annotate(
+            answers_n=Count("answers", distinct=True), findings_n=Count("findings", distinct=True)
+        ).order_by(Abs(F("findings_n") - 2), "-answers_n", "pk")
+        return ranked.filter(mode="on_site", kind="initial").first() or ranked.first()  # a tiny load may have none
 
     in_progress = most_answered(seeded.filter(status="in_progress", checklist__code=built_in, pk__in=answered))
     in_progress_xl = most_answered(seeded.filter(status="in_progress", checklist__code=xl))
     submitted = most_answered(seeded.filter(status="submitted", checklist__code=built_in))
+    approved_ones = seeded.filter(status="approved", checklist__code=built_in).annotate(
+        n=Count("findings", distinct=True), m=Count("findings__actions", distinct=True)
+    )
     approved = (
-        seeded.filter(status="approved", checklist__code=built_in)
-        .annotate(n=Count("findings", distinct=True), m=Count("findings__actions", distinct=True))
-        .filter(n__gte=1, m__gte=1)
-        .order_by(Abs(F("n") - 3), Abs(F("m") - 1), "pk")
-        .first()
+        approved_ones.filter(n=3, m=1, findings__actions__status="open").order_by("pk").first()
+        or approved_ones.filter(n__gte=1, m__gte=1).order_by(Abs(F("n") - 3), Abs(F("m") - 1), "pk").first()
     )
     vendor = approved.vendor
-    finding = Finding.objects.filter(assessment=approved).order_by("number").first()
     action = CorrectiveAction.objects.filter(finding__assessment=approved).order_by("pk").first()
+    finding = action.finding  # the finding with the action, so that both pages show one of each
     answer = Answer.objects.filter(assessment=in_progress, question__answer_type="compliance").order_by("pk").first()
     compared = (
         Vendor.objects.filter(assessments__in=seeded.filter(status="approved", checklist__code=built_in))
