@@ -92,6 +92,16 @@ def test_who_follows_up_corrective_actions(people, record):
     assert may(people, "follow_up_action", approved) == {"admin", "lead", "member", "reviewer", "other_reviewer"}
 
 
+def test_who_asks_and_who_answers_comments_on_a_question(people, record):
+    """QA asks, the audit team and the reviewers who may see the record answer: an auditor off the
+    team never answers, nor a reviewer before the record is theirs to see."""
+    assert may(people, "open_comment", record) == {"reviewer"}
+    assert may(people, "reply_comment", record) == {"lead", "member", "reviewer"}
+    submitted = in_state(record, Status.SUBMITTED)
+    assert may(people, "open_comment", submitted) == {"reviewer", "other_reviewer"}
+    assert may(people, "reply_comment", submitted) == {"lead", "member", "reviewer", "other_reviewer"}
+
+
 def test_the_admin_lists_of_the_parts_are_the_administrators_alone(people, record):
     for model in ("answer", "evidence", "finding", "correctiveaction", "minorfindingsreview", "signature"):
         assert may(people, f"view_{model}") == {"admin"}
