@@ -482,8 +482,20 @@ def run_tests(tests, env, timeout=None) -> Run:
         raise
     seconds = time.monotonic() - started
     if process.returncode in (4, 5):  # usage error, no tests collected: the selection is wrong
-        raise SystemExit(f"pytest could not run {' '.join(tests)}:\n{output}")
+        return Run("unusable", seconds, output)
     return Run("passed" if process.returncode == 0 else "failed", seconds, output)
+
+
+def run_selection(tests, env, timeout=None) -> Run:
+    """`run_tests`, refusing a selection pytest cannot run (a file or test that does not exist)."""
+    run = run_tests(tests, env, timeout)
+    if run.outcome == "unusable":
+        raise SystemExit(f"pytest could not run {' '.join(tests)}:\n{run.output}")
+    return run
+
+
+def _files_of(node_ids) -> list[str]:
+    return list(dict.fromkeys(node.split("::", 1)[0] for node in node_ids))
 
 
 def test_env(var_dir: Path, redis_url: str) -> dict:
@@ -568,7 +580,7 @@ def measure_reach(files, tests, env) -> Reach:
             text=True,
         )
         order = [line for line in collected.stdout.splitlines() if "::" in line]
-        covered = run_tests(
+        covered = run_selection(
             [f"--cov-config={rc}", "--cov", "--cov-context=test", "--cov-report=", *tests], env, timeout=None
         )
         if covered.outcome != "passed":
@@ -681,7 +693,7 @@ def run_target(name: str, target: Target, env: dict, progress: Progress, lines=(
         return
     mutants = [m for f in files for m in make_mutants(f) if not lines or m.lineno in lines]
     print(f"\n{name}: {len(mutants)} mutants; tests: {' '.join(tests)}")
-    baseline = run_tests(tests, env)
+    baseline = run_selection(tests, env)
     if baseline.outcome != "passed":
         raise SystemExit(f"The tests of {name} fail without any mutant; fix them first:\n{baseline.output}")
     timeout = 3 * baseline.seconds + 30
@@ -692,11 +704,21 @@ def run_target(name: str, target: Target, env: dict, progress: Progress, lines=(
         chosen = reach.tests_for(mutant, tests) if reach else tests
         with MutantInPlace(mutant.path, mutant.source):
             run = run_tests(chosen, env, timeout)
+            if run.outcome == "unusable" and chosen != list(tests):
+                # The mutant renamed tests that are generated from the module (a parametrized
+                # list, say): run the files those tests are in instead.
+                chosen = _files_of(chosen)
+                run = run_selection(chosen, env, timeout)
+            elif run.outcome == "unusable":
+                raise SystemExit(f"pytest could not run {' '.join(chosen)}:\n{run.output}")
         outcome = {"failed": "killed", "passed": "survived", "timeout": "timeout"}[run.outcome]
         if outcome == "timeout":
             shutil.rmtree(env["VAR_DIR"], ignore_errors=True)  # a killed run may leave rows behind
             Path(env["VAR_DIR"]).mkdir()
-        ran = "all tests" if chosen is tests or chosen == list(tests) else f"{len(chosen)} tests"
+        if chosen is tests or chosen == list(tests):
+            ran = "all tests"
+        else:
+            ran = f"{len(chosen)} {'tests' if all('::' in c for c in chosen) else 'files'}"
         progress.add(name, Result(mutant, outcome, run.seconds, ran))
         print(
             f"  [{number}/{len(mutants)}] {mutant.where} {mutant.kind}: {outcome} ({run.seconds:.1f} s, {ran})",

@@ -211,3 +211,29 @@ def test_each_mutant_runs_only_the_tests_that_reach_its_function(tmp_path, monke
     assert chosen[lines.index("    if user == assessment:") + 1] == ["test_rules.py::test_sign"]
     assert chosen[lines.index("    return action > LIMIT") + 1] == ["test_rules.py::test_close"]
     assert chosen[lines.index("LIMIT = 3") + 1] == ["test_rules.py"]  # module level: every test
+
+
+def test_a_selection_the_mutant_renamed_falls_back_to_its_files(mutation, tmp_path, monkeypatch):
+    """Tests parametrized from the module change their ids with it: pytest cannot find the ids
+    measured on the original, so the files they are in are run instead."""
+    chosen = ["test_rules.py::test_sign[a]", "test_rules.py::test_sign[b]"]
+
+    class Reached:
+        def tests_for(self, mutant, tests):
+            return list(chosen)
+
+    monkeypatch.setattr(mutation, "measure_reach", lambda files, tests, env: Reached())
+    given = []
+
+    def run_tests(tests, env, timeout=None):
+        given.append(list(tests))
+        if len(given) == 1:
+            return mutation.Run("passed", 0.1)  # the baseline
+        return mutation.Run("unusable" if "::" in tests[0] else "failed", 0.1)
+
+    monkeypatch.setattr(mutation, "run_tests", run_tests)
+    out = tmp_path / "results.json"
+    assert mutation.main(["--module", "tiny", "--json", str(out)]) == 0
+    assert given[1] == chosen and given[2] == ["test_rules.py"]
+    results = json.loads(out.read_text(encoding="utf-8"))["targets"]["tiny"]["results"]
+    assert {r["outcome"] for r in results} == {"killed"} and results[0]["tests"] == "all tests"
