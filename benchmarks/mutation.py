@@ -95,6 +95,7 @@ TARGETS = {
             "tests/assessments/test_rules_mutation_permissions.py",
             "tests/compliance/test_separation_of_duties.py",
             "tests/assessments/test_api_lifecycle.py",
+            "tests/assessments/test_findings_edit_withdraw_and_comments.py",  # who answers comments
             "tests/test_permission_matrix.py",
         ),
     ),
@@ -128,6 +129,7 @@ TARGETS = {
     "findings": Target(
         ("assessments/findings.py",),
         (
+            "tests/assessments/test_rules_mutation_findings.py",
             "tests/assessments/test_finding_rules.py",
             "tests/assessments/test_api_findings.py",
             "tests/assessments/test_findings_edit_withdraw_and_comments.py",
