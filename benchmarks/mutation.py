@@ -565,6 +565,12 @@ def _function_span(mutant: Mutant) -> tuple[int, int] | None:
     return min(spans, key=lambda span: span[1] - span[0]) if spans else None
 
 
+def _test_of(node_id: str) -> str:
+    """The test function of a node id, without its parameters: parameter ids (spaces, brackets,
+    values made by the module under test) do not always survive the command line or a mutant."""
+    return node_id.split("[", 1)[0]
+
+
 def measure_reach(files, tests, env) -> Reach:
     with tempfile.TemporaryDirectory(prefix="mutation-reach-") as work:
         rc = Path(work, "coveragerc")
@@ -581,7 +587,7 @@ def measure_reach(files, tests, env) -> Reach:
             capture_output=True,
             text=True,
         )
-        order = [line for line in collected.stdout.splitlines() if "::" in line]
+        order = list(dict.fromkeys(_test_of(line) for line in collected.stdout.splitlines() if "::" in line))
         covered = run_selection(
             [f"--cov-config={rc}", "--cov", "--cov-context=test", "--cov-report=", *tests], env, timeout=None
         )
@@ -595,7 +601,8 @@ def measure_reach(files, tests, env) -> Reach:
         for path in files:
             contexts = data.contexts_by_lineno(str((BASE_DIR / path).resolve()))
             lines[path] = {
-                line: {context.rsplit("|", 1)[0] for context in names if context} for line, names in contexts.items()
+                line: {_test_of(context.rsplit("|", 1)[0]) for context in names if context}
+                for line, names in contexts.items()
             }
     return Reach(order, lines)
 
