@@ -112,6 +112,8 @@ TARGETS = {
         (
             "tests/assessments/test_rules_mutation_planning.py",
             "tests/compliance/test_separation_of_duties.py",
+            "tests/assessments/test_report_narrative.py",
+            "tests/notifications/test_events.py",  # who is told of an assignment
         ),
     ),
     "scoring": Target(
