@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -1009,3 +1010,22 @@ def test_engine_re_exports_the_settings_and_their_vocabulary():
 def test_every_answer_type_has_a_verdict_in_words(answer_type, kwargs, value, expected):
     """How the report marks an answer: from its compliance value c, whatever the type."""
     assert scoring.verdict(q("A.1", answer_type, **kwargs), value).label == expected
+
+
+def test_a_score_below_one_rounds_to_itself_not_to_its_negative():
+    """Half up, away from zero, on both sides of zero and below one."""
+    from assessments.scoring.numbers import round1
+
+    assert round1(Fraction(1, 2)) == Fraction(1, 2)
+    assert round1(Fraction(96, 100)) == 1
+    assert round1(Fraction(-96, 100)) == -1
+    assert round1(Fraction(0)) == 0
+
+
+def test_an_answer_without_the_evidence_its_question_requires_blocks_submission():
+    questions = [q("A.1", "compliance", evidence_required=True), q("A.2", "compliance", evidence_required=True)]
+    answers = {"A.1": "compliant", "A.2": "compliant"}
+    assert scoring.missing_items(questions, answers, {}, with_evidence={"A.2"}) == [
+        ("A.1", "evidence required; attach at least one file")
+    ]
+    assert scoring.missing_items(questions, answers, {}, with_evidence={"A.1", "A.2"}) == []
