@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 
 from assessments.choices import AssessmentDecision
 from assessments.models import Assessment, ScoreAtApproval
@@ -162,20 +161,9 @@ _FIELDS = (
 )
 
 
-def _latest_per_vendor(approvals):
-    """Only each vendor's latest approval (by approval time) among `approvals`."""
-    return approvals.annotate(
-        rank_in_vendor=Window(
-            RowNumber(),
-            partition_by=[F("assessment__vendor_id")],
-            order_by=[F("assessment__approved_at").desc(), F("assessment_id").desc()],
-        )
-    ).filter(rank_in_vendor=1)
-
-
 def _most_recently_approved(approvals, n: int) -> list[tuple]:
     """The latest approval of each of the `n` vendors approved most recently among `approvals`
-    (what `_latest_per_vendor` ordered newest first and cut at `n` gives): read newest first, a
+    (what `latest_per_vendor()` ordered newest first and cut at `n` gives): read newest first, a
     batch at a time, keeping each vendor's first row, its latest. A few batches at any size,
     where ranking every vendor's approvals grows with them."""
     newest_first = approvals.order_by("-assessment__approved_at", "-assessment_id").values_list(*_FIELDS)
@@ -254,7 +242,7 @@ def compare(
     assessed = 0
     if chosen:
         found, ids = _rows(
-            _latest_per_vendor(approvals.filter(assessment__vendor__in=[v.pk for v in chosen])).values_list(*_FIELDS)
+            approvals.filter(assessment__vendor__in=[v.pk for v in chosen]).latest_per_vendor().values_list(*_FIELDS)
         )
         rows += found
         checklist_ids |= ids
@@ -266,7 +254,7 @@ def compare(
         if scope == SCOPE_RECENT:
             found, ids = _rows(_most_recently_approved(pool, RECENT))
         else:
-            found, ids = _rows(_latest_per_vendor(pool).values_list(*_FIELDS))
+            found, ids = _rows(pool.latest_per_vendor().values_list(*_FIELDS))
         assessed = len(found)
         if scope == SCOPE_RECENT and len(found) == RECENT:
             assessed = pool.values("assessment__vendor_id").distinct().count()

@@ -14,8 +14,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.permissions import is_quality_staff, is_reviewer
@@ -203,24 +202,11 @@ def open_actions(user, today: datetime.date | None = None, n: int = CARD_SIZE):
 
 
 def latest_approval_scores(user):
-    """The scores frozen at each vendor's latest approval that `user` may see: one row per vendor
-    that has one (ROW_NUMBER() over each vendor's approvals, newest first), for the database to
-    count or filter on as a whole, not once per vendor."""
+    """The scores frozen at each vendor's latest approval that `user` may see, one row per vendor
+    that has one, for the database to count or filter on as a whole."""
     visible = Assessment.objects.visible_to(user).values("pk")
-    newest_first = Window(
-        RowNumber(),
-        partition_by=[F("assessment__vendor_id")],
-        order_by=[F("assessment__approved_at").desc(), F("assessment_id").desc()],
-    )
-    latest = (
-        ScoreAtApproval.objects.current()
-        .filter(assessment__in=visible)
-        .annotate(newest=newest_first)
-        .filter(newest=1)
-        .order_by()
-        .values("pk")
-    )
-    return ScoreAtApproval.objects.filter(pk__in=latest)
+    latest = ScoreAtApproval.objects.current().filter(assessment__in=visible).latest_per_vendor()
+    return ScoreAtApproval.objects.filter(pk__in=latest.order_by().values("pk"))
 
 
 def latest_approvals(user, vendor_ids) -> dict[int, dict]:

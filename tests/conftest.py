@@ -27,8 +27,9 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
+from assessments.models import CorrectiveAction
 from checklists.models import Checklist
-from tests.factories import new_assessment
+from tests.factories import approved_assessment, new_assessment
 from tests.helpers import api as api_helpers
 from tests.helpers.processes import CeleryWorker, database_url, forget_queue
 from vendors.models import Vendor
@@ -163,6 +164,19 @@ def vendor(db):
 def assessment(checklist, vendor, lead_auditor, auditor, reviewer):
     """A planned assessment of `vendor` on `checklist`."""
     return new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
+
+
+@pytest.fixture
+def approved(checklist, vendor, lead_auditor, auditor, reviewer):
+    """An approved assessment of `vendor` with one major finding (C.1) and its corrective action,
+    so `vendor` is conditionally approved."""
+    return approved_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor], findings=[("C.1", "major")])
+
+
+@pytest.fixture
+def action(approved):
+    """The open corrective action of `approved`."""
+    return CorrectiveAction.objects.select_related("finding__assessment").get(finding__assessment=approved)
 
 
 @pytest.fixture

@@ -44,42 +44,20 @@ def _window(today: datetime.date | None, horizon_days: int) -> tuple[datetime.da
     return today, today + datetime.timedelta(days=horizon_days)
 
 
+def _agreement(a: QualityAgreement, today: datetime.date) -> Document:
+    """One of `_agreements_due`, with its `due_on` and `expiring`."""
+    covers = a.site.name if a.site else ""
+    event = "expires" if a.expiring else "review"
+    return Document(a.vendor, f"Quality agreement {a.version}", covers, a.due_on, event, (a.due_on - today).days)
+
+
 def due(vendors=None, today: datetime.date | None = None, horizon_days: int = EXPIRY_WARNING_DAYS) -> list[Document]:
     """Every such document of `vendors` (a queryset; the approved supplier list by default), by
     date: two queries."""
     today, horizon = _window(today, horizon_days)
     vendors = (Vendor.objects.all() if vendors is None else vendors).filter(status__in=QUALIFIED)
     found = [_certificate(c, today) for c in _certificates_due(vendors, horizon).select_related("site__vendor")]
-    agreements = QualityAgreement.objects.filter(vendor__in=vendors).select_related("vendor", "site")
-    latest: dict[tuple[int, int | None], QualityAgreement] = {}
-    for a in agreements:  # only the latest version per vendor and site counts
-        key = (a.vendor_id, a.site_id)
-        if key not in latest or (a.effective_on, a.pk) > (latest[key].effective_on, latest[key].pk):
-            latest[key] = a
-    for a in latest.values():
-        covers = a.site.name if a.site else ""
-        if a.expires_on is not None and a.expires_on <= horizon:
-            found.append(
-                Document(
-                    a.vendor,
-                    f"Quality agreement {a.version}",
-                    covers,
-                    a.expires_on,
-                    "expires",
-                    (a.expires_on - today).days,
-                )
-            )
-        elif a.review_on is not None and a.review_on <= horizon:
-            found.append(
-                Document(
-                    a.vendor,
-                    f"Quality agreement {a.version}",
-                    covers,
-                    a.review_on,
-                    "review",
-                    (a.review_on - today).days,
-                )
-            )
+    found += [_agreement(a, today) for a in _agreements_due(vendors, horizon).select_related("vendor", "site")]
     found.sort(key=lambda d: (d.date, d.vendor.name, d.what))
     return found
 
@@ -112,7 +90,7 @@ def first_due(
 ) -> tuple[list[Document], int, int]:
     """(the first `n` documents of `due()` for the approved supplier list, how many in all, how
     many expired), with the database counting and sorting: the home page's card at any size of
-    the list, in six queries."""
+    the list, in four queries."""
     today, horizon = _window(today, horizon_days)
     vendors = Vendor.objects.filter(status__in=QUALIFIED)
     certificates = _certificates_due(vendors, horizon)
@@ -123,10 +101,9 @@ def first_due(
         _certificate(c, today)
         for c in certificates.select_related("site__vendor").order_by("expires_on", "site__vendor__name", "pk")[:n]
     ]
-    for a in agreements.select_related("vendor", "site").order_by("due_on", "vendor__name", "pk")[:n]:
-        event = "expires" if a.expiring else "review"
-        covers = a.site.name if a.site else ""
-        days_left = (a.due_on - today).days
-        found.append(Document(a.vendor, f"Quality agreement {a.version}", covers, a.due_on, event, days_left))
+    found += [
+        _agreement(a, today)
+        for a in agreements.select_related("vendor", "site").order_by("due_on", "vendor__name", "pk")[:n]
+    ]
     found.sort(key=lambda d: (d.date, d.vendor.name, d.what))
     return found[:n], counted["total"] + agreed["total"], counted["expired"] + agreed["expired"]

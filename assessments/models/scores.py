@@ -6,7 +6,8 @@ assessment that is reopened and approved again gets a new row for its new signin
 earlier row stays as the record of the earlier approval (docs/scoring.md, "Frozen scores")."""
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from audit.models import Audited
@@ -26,6 +27,17 @@ class ScoreAtApprovalQuerySet(models.QuerySet):
     def current(self):
         """The scores of each approved assessment's current approval (its signing cycle)."""
         return self.filter(assessment__status=AssessmentStatus.APPROVED, signing_cycle=F("assessment__signing_cycle"))
+
+    def latest_per_vendor(self):
+        """Of these scores, only each vendor's latest approval (by approval time, then id):
+        ROW_NUMBER() over each vendor's approvals, newest first, so the database picks them in
+        one pass rather than a subquery per vendor."""
+        newest_first = Window(
+            RowNumber(),
+            partition_by=[F("assessment__vendor_id")],
+            order_by=[F("assessment__approved_at").desc(), F("assessment_id").desc()],
+        )
+        return self.annotate(newest=newest_first).filter(newest=1)
 
     def update(self, **kwargs):
         raise ConflictError(WRITTEN_ONCE)

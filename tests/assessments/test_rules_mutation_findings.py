@@ -30,7 +30,6 @@ from checklists.models import Criterion, Question
 from config.exceptions import ConflictError, InvalidInput
 from config.limits import REASON
 from tests.conftest import PASSWORD
-from tests.factories import approved_assessment
 from tests.helpers.records import fresh
 
 pytestmark = pytest.mark.django_db
@@ -87,17 +86,6 @@ def jpeg(name="glove-port.jpg"):
 
 def pdf(name="SOP-CLN-004-rev5.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 revised SOP", content_type="application/pdf")
-
-
-@pytest.fixture
-def approved(checklist, vendor, lead_auditor, reviewer, auditor):
-    """Approved with one major finding on C.1 and its open corrective action (conditionally)."""
-    return approved_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor], findings=[("C.1", "major")])
-
-
-@pytest.fixture
-def open_action(approved):
-    return CorrectiveAction.objects.select_related("finding__assessment").get(finding__assessment=approved)
 
 
 # --- raising and editing a finding ----------------------------------------------------------------
@@ -259,29 +247,29 @@ def test_planning_an_action_keeps_the_reason_in_the_audit_trail(assessment, lead
     ]
 
 
-def test_a_follow_up_after_approval_with_a_too_long_reason_is_refused(open_action, lead_auditor):
+def test_a_follow_up_after_approval_with_a_too_long_reason_is_refused(action, lead_auditor):
     """The follow-up after approval skips the content checks, not the cap on the reason."""
     with pytest.raises(InvalidInput) as refused:
         findings.update_action(
-            open_action, lead_auditor, reason="x" * (REASON + 1), status="response_received", root_cause="Torn seal"
+            action, lead_auditor, reason="x" * (REASON + 1), status="response_received", root_cause="Torn seal"
         )
     assert "reason" in refused.value.errors
-    assert CorrectiveAction.objects.get(pk=open_action.pk).status == "open"
+    assert CorrectiveAction.objects.get(pk=action.pk).status == "open"
 
 
-def test_the_plan_of_an_action_is_part_of_the_signed_record(open_action, lead_auditor):
+def test_the_plan_of_an_action_is_part_of_the_signed_record(action, lead_auditor):
     """After approval the vendor's response and its acceptance go on; what, who and by when do not."""
     with pytest.raises(RecordLocked):
-        findings.update_action(open_action, lead_auditor, reason="The vendor named another owner.", owner="Plant QA")
-    assert CorrectiveAction.objects.get(pk=open_action.pk).owner == "Head of QA"
-    findings.update_action(open_action, lead_auditor, status="response_received", root_cause="Torn seal")
-    assert CorrectiveAction.objects.get(pk=open_action.pk).status == "response_received"
+        findings.update_action(action, lead_auditor, reason="The vendor named another owner.", owner="Plant QA")
+    assert CorrectiveAction.objects.get(pk=action.pk).owner == "Head of QA"
+    findings.update_action(action, lead_auditor, status="response_received", root_cause="Torn seal")
+    assert CorrectiveAction.objects.get(pk=action.pk).status == "response_received"
 
 
-def test_only_who_may_see_the_assessment_follows_up_its_actions(open_action, outsider):
+def test_only_who_may_see_the_assessment_follows_up_its_actions(action, outsider):
     with pytest.raises(NotPermitted):
-        findings.update_action(open_action, outsider, status="response_received", root_cause="Torn seal")
-    assert CorrectiveAction.objects.get(pk=open_action.pk).status == "open"
+        findings.update_action(action, outsider, status="response_received", root_cause="Torn seal")
+    assert CorrectiveAction.objects.get(pk=action.pk).status == "open"
 
 
 def test_only_the_audit_team_changes_an_open_plan(assessment, lead_auditor, outsider):
@@ -298,11 +286,9 @@ def test_an_unknown_action_status_is_bad_input(assessment, lead_auditor):
     assert "status" in refused.value.errors
 
 
-def test_following_up_an_action_keeps_the_reason_in_the_audit_trail(open_action, lead_auditor):
-    findings.update_action(
-        open_action, lead_auditor, reason="The vendor's CAPA plan arrived.", status="response_received"
-    )
-    last = entries(open_action)[-1]
+def test_following_up_an_action_keeps_the_reason_in_the_audit_trail(action, lead_auditor):
+    findings.update_action(action, lead_auditor, reason="The vendor's CAPA plan arrived.", status="response_received")
+    last = entries(action)[-1]
     assert (last.action, last.reason) == (AuditEntry.Action.UPDATE, "The vendor's CAPA plan arrived.")
 
 
@@ -315,26 +301,26 @@ def test_an_action_cannot_lose_its_owner(assessment, lead_auditor):
 
 
 # --- verifying a corrective action ----------------------------------------------------------------
-def test_who_may_not_verify_is_told_so_before_anything_else(open_action, lead_auditor):
+def test_who_may_not_verify_is_told_so_before_anything_else(action, lead_auditor):
     """The lead is not independent of the record: refused as such, not asked for the text."""
     with pytest.raises(NotPermitted):
-        findings.verify_action(open_action, lead_auditor, "", "", request=RequestFactory().post("/"))
+        findings.verify_action(action, lead_auditor, "", "", request=RequestFactory().post("/"))
     assert not Signature.objects.filter(meaning="verified").exists()
 
 
-def test_an_action_verified_meanwhile_is_not_verified_again(open_action, reviewer):
+def test_an_action_verified_meanwhile_is_not_verified_again(action, reviewer):
     """The checks are made again on the row read under the lock, not on the caller's copy."""
-    stale = CorrectiveAction.objects.get(pk=open_action.pk)
-    findings.verify_action(open_action, reviewer, CHECKED, PASSWORD, request=RequestFactory().post("/"))
+    stale = CorrectiveAction.objects.get(pk=action.pk)
+    findings.verify_action(action, reviewer, CHECKED, PASSWORD, request=RequestFactory().post("/"))
     with pytest.raises(ConflictError, match="already verified effective"):
         findings.verify_action(stale, reviewer, CHECKED, PASSWORD, request=RequestFactory().post("/"))
-    assert Signature.objects.filter(meaning="verified", corrective_action=open_action).count() == 1
+    assert Signature.objects.filter(meaning="verified", corrective_action=action).count() == 1
 
 
-def test_verifying_reads_the_assessment_once_under_its_lock(open_action, reviewer):
+def test_verifying_reads_the_assessment_once_under_its_lock(action, reviewer):
     """The checks made under the lock use the assessment row the lock read."""
     with CaptureQueriesContext(connection) as queries:
-        findings.verify_action(open_action, reviewer, CHECKED, PASSWORD, request=RequestFactory().post("/"))
+        findings.verify_action(action, reviewer, CHECKED, PASSWORD, request=RequestFactory().post("/"))
     by_pk = [q for q in queries.captured_queries if re.search(r'WHERE "assessments_assessment"\."id" = ', q["sql"])]
     assert len(by_pk) == 1
 
@@ -362,9 +348,9 @@ def test_a_file_attached_without_a_reason_says_which_finding_it_supports(assessm
     assert [e.reason for e in attachment_entries()] == ["File attached to finding F-01."]
 
 
-def test_closure_evidence_records_its_reason_or_what_it_is(open_action, reviewer, private_media):
-    findings.attach_closure_evidence(open_action, reviewer, pdf())
-    findings.attach_closure_evidence(open_action, reviewer, pdf("training.pdf"), reason="Training records of May.")
+def test_closure_evidence_records_its_reason_or_what_it_is(action, reviewer, private_media):
+    findings.attach_closure_evidence(action, reviewer, pdf())
+    findings.attach_closure_evidence(action, reviewer, pdf("training.pdf"), reason="Training records of May.")
     assert [e.reason for e in attachment_entries()] == [
         "Closure evidence of the corrective action for F-01.",
         "Training records of May.",

@@ -328,7 +328,7 @@ def test_the_most_recently_approved_vendors_are_those_a_ranking_of_every_approva
     for k, made in enumerate(world.assessments(30, Status.APPROVED, vendor=world.history_vendor)):
         Assessment.objects.filter(pk=made.pk).update(approved_at=now + datetime.timedelta(minutes=k + 1))
     pool = ScoreAtApproval.objects.current()
-    ranked = comparison._latest_per_vendor(pool).order_by("-assessment__approved_at", "-assessment_id")
+    ranked = pool.latest_per_vendor().order_by("-assessment__approved_at", "-assessment_id")
     for n in (1, 3, 20):
         expected = list(ranked.values_list(*comparison._FIELDS)[:n])
         assert comparison._most_recently_approved(pool, n) == expected, n

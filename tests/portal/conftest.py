@@ -1,21 +1,8 @@
 import pytest
 
 from accounts.roles import Role
-from assessments.models import CorrectiveAction
 from portal import access
-from tests.factories import approved_assessment
 from vendors.models import Vendor
-
-
-@pytest.fixture
-def approved(checklist, vendor, lead_auditor, auditor, reviewer):
-    """An approved assessment of `vendor` with one major finding (C.1) and its corrective action."""
-    return approved_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor], findings=[("C.1", "major")])
-
-
-@pytest.fixture
-def action(approved):
-    return CorrectiveAction.objects.select_related("finding__assessment").get(finding__assessment=approved)
 
 
 @pytest.fixture
