@@ -24,6 +24,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.25):
+    """The first truthy value of `predicate()`, polled until `timeout`: another process (a worker,
+    a mail server) commits on its own clock, so a test waits for the state, never for a guess."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
 def free_port() -> int:
     """A TCP port of 127.0.0.1 that nothing listens on (it was free a moment ago)."""
     with socket.socket() as s:

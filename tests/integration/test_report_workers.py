@@ -26,7 +26,7 @@ from reports import queue, rendering, services, tasks
 from reports.models import AuditReport, ReportArchive
 from reports.tasks import render_report, sweep_reports
 from tests.factories import new_assessment
-from tests.helpers.processes import forget_queue, free_port
+from tests.helpers.processes import forget_queue, free_port, wait_for
 from tests.helpers.reports import approve_via_api, new_report, read_pdf
 
 # available_apps: on PostgreSQL the flush after each transactional test must TRUNCATE with
@@ -60,16 +60,6 @@ def small_checklist(db):
 @pytest.fixture
 def small_assessment(small_checklist, vendor, lead_auditor, auditor, reviewer):
     return new_assessment(small_checklist, vendor, lead_auditor, reviewer, team=[auditor])
-
-
-def wait_for(predicate, timeout, what, interval=0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def status_of(api, user, report_id):
