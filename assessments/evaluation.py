@@ -244,7 +244,47 @@ def freeze_scores(assessment: Assessment, result: scoring.AssessmentScore) -> Sc
         overall_score=result.overall, risk_rating=result.risk_rating or ""
     )
     assessment.overall_score, assessment.risk_rating = result.overall, result.risk_rating or ""
+    refresh_latest_approvals([assessment.vendor_id])
     return frozen
+
+
+def refresh_latest_approvals(vendor_ids=None, get_model=None) -> int:
+    """Rewrite the `LatestApproval` rows of these vendors (of every vendor by default) from their
+    current approvals: called, in their transaction, by whatever changes which approval is a
+    vendor's latest (an approval, a reopening, a bulk load). Returns how many rows it wrote.
+
+    The vendors' rows are locked first, so two approvals of one vendor committing side by side
+    write one after the other, the second seeing the first. The pick is made in Python over the
+    vendors' approvals read newest first, so a migration's historical models (`get_model`) do."""
+    get_model = get_model or installed_apps.get_model
+    frozen_model = get_model("assessments", "ScoreAtApproval")
+    latest_model = get_model("assessments", "LatestApproval")
+    current = frozen_model.objects.filter(
+        assessment__status=AssessmentStatus.APPROVED, signing_cycle=F("assessment__signing_cycle")
+    )
+    stale = latest_model.objects.all()
+    if vendor_ids is not None:
+        vendor_ids = sorted(set(vendor_ids))
+        list(get_model("vendors", "Vendor").objects.select_for_update().filter(pk__in=vendor_ids).values_list("pk"))
+        current = current.filter(assessment__vendor_id__in=vendor_ids)
+        stale = stale.filter(vendor_id__in=vendor_ids)
+    rows: dict[int, object] = {}
+    newest_first = current.order_by("assessment__vendor_id", "-assessment__approved_at", "-assessment_id")
+    for pk, vendor_id, assessment_id, approved_at, rating, overall in newest_first.values_list(
+        "pk", "assessment__vendor_id", "assessment_id", "assessment__approved_at", "risk_rating", "overall_score"
+    ).iterator(chunk_size=2000):
+        if vendor_id not in rows:
+            rows[vendor_id] = latest_model(
+                vendor_id=vendor_id,
+                score_id=pk,
+                assessment_id=assessment_id,
+                approved_at=approved_at,
+                risk_rating=rating,
+                overall_score=overall,
+            )
+    stale.delete()
+    latest_model.objects.bulk_create(rows.values(), batch_size=1000)
+    return len(rows)
 
 
 def freeze_missing(get_model=None, batch_size: int = 500) -> int:
@@ -303,4 +343,16 @@ def freeze_missing(get_model=None, batch_size: int = 500) -> int:
             values["risk_rating"] = a.risk_rating or values["risk_rating"]
             rows.append(frozen_model(assessment_id=a.pk, signing_cycle=a.signing_cycle, frozen_at=now, **values))
         frozen_model.objects.bulk_create(rows)
+    if pending:
+        _refresh_if_installed(get_model)
     return len(pending)
+
+
+def _refresh_if_installed(get_model) -> None:
+    """Refresh every vendor's latest approval, unless `get_model` is a migration's state from
+    before the table existed (the migration that adds it fills it)."""
+    try:
+        get_model("assessments", "LatestApproval")
+    except LookupError:
+        return
+    refresh_latest_approvals(get_model=get_model)

@@ -428,6 +428,7 @@ def reopen(assessment: Assessment, user, reason: str) -> Assessment:
     _set_status(
         assessment, Status.IN_PROGRESS, reason=reason, signing_cycle=assessment.signing_cycle + 1, approved_at=None
     )
+    evaluation.refresh_latest_approvals([assessment.vendor_id])  # the vendor's latest may now be an earlier one
     qualification.put_under_review(assessment.vendor, assessment, reason, by=user)
     return assessment
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from config.counting import count_up_to
+
 from .models import AuditEntry
 
 #: The audit trail's list counts its entries up to this many; past it the page says "more than".
@@ -19,7 +21,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()  # the order cannot change a count
+        return count_up_to(self.object_list, COUNT_CAP)
 
     @property
     def capped(self) -> bool:

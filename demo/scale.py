@@ -629,6 +629,7 @@ class Builder:
             if start // CHUNK % 20 == 19:
                 self.say(f"  {start + CHUNK} of {len(plans)} assessments")
         self.apply_decisions()
+        evaluation.refresh_latest_approvals()  # as each approval and reopening keeps it
         self.trail.flush()
         self.check_signatures()
 

@@ -3,8 +3,9 @@ corrective actions and the risk matrix. Every function that reads assessments re
 `Assessment.objects.visible_to(user)`, so no page shows an assessment (or a score, rating or
 finding drawn from one) that its reader may not open.
 
-Each card shows the `CARD_SIZE` most urgent rows and the count of all of them, and links to the
-paginated list of them all (`insights/views.py`), built from the same queryset. Query counts do not
+Each card shows the `CARD_SIZE` most urgent rows and the count of all of them (up to
+`counting.CARD_COUNT_CAP`, past which it says "more than": a count of every row would grow with them), and
+links to the paginated list of them all (`insights/views.py`), built from the same queryset. Query counts do not
 grow with the rows; ratings and scores of approved assessments are the ones frozen at approval
 (`ScoreAtApproval`), never scored again."""
 
@@ -20,7 +21,9 @@ from django.utils import timezone
 from accounts.permissions import is_quality_staff, is_reviewer
 from assessments import evaluation
 from assessments.choices import ACTION_DONE
-from assessments.models import Assessment, CorrectiveAction, ScoreAtApproval
+from assessments.models import Assessment, CorrectiveAction, LatestApproval, ScoreAtApproval
+from assessments.models.assessments import sees_every_approval
+from config import counting
 from vendors import documents
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
@@ -59,9 +62,10 @@ def attach_progress(assessments) -> list[Assessment]:
 
 
 def _top(queryset, n: int = CARD_SIZE) -> tuple[list, int]:
-    """(the first `n` rows, how many rows in all): no count query when fewer than `n` came back."""
+    """(the first `n` rows, how many rows in all up to `counting.CARD_COUNT_CAP` + 1): no count query when
+    fewer than `n` came back."""
     rows = list(queryset[:n])
-    return rows, (len(rows) if len(rows) < n else queryset.count())
+    return rows, (len(rows) if len(rows) < n else counting.count_up_to(queryset))
 
 
 # --------------------------------------------------------------------------- my assessments
@@ -70,10 +74,10 @@ def _top(queryset, n: int = CARD_SIZE) -> tuple[list, int]:
 def my_open_assessments(user):
     """Open assessments (planned, in progress, submitted, returned) that `user` leads or is on the
     team of; soonest planned end first, unplanned last."""
-    mine = Assessment.objects.filter(Q(lead_auditor=user) | Q(audit_team=user)).values("pk")
+    team = Assessment.audit_team.through.objects.filter(user_id=user.pk).values("assessment_id")
     return (
         Assessment.objects.visible_to(user)
-        .filter(pk__in=mine, status__in=OPEN_STATUSES)
+        .filter(Q(lead_auditor=user) | Q(pk__in=team), status__in=OPEN_STATUSES)
         .select_related("vendor", "checklist", "lead_auditor")
         .order_by(F("planned_end").asc(nulls_last=True), "created_at", "pk")
     )
@@ -141,13 +145,12 @@ def mark_due(vendors, today: datetime.date | None = None) -> list[Vendor]:
 
 def _top_with_overdue(queryset, mark, overdue: Q, flag: str, n: int, today: datetime.date):
     """(the first `n` rows marked by `mark`, how many rows in all, how many of them `overdue`
-    selects, which `mark` flags as `flag` on a row): one aggregate query for both counts, none
-    when fewer than `n` came back."""
+    selects, which `mark` flags as `flag` on a row; both counted up to `counting.CARD_COUNT_CAP` + 1): no
+    count query when fewer than `n` came back."""
     rows = mark(queryset[:n], today)
     if len(rows) < n:
         return rows, len(rows), sum(1 for row in rows if getattr(row, flag))
-    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
-    return rows, counts["total"], counts["overdue"]
+    return rows, counting.count_up_to(queryset), counting.count_up_to(queryset.filter(overdue))
 
 
 def vendors_due(today: datetime.date | None = None, n: int = CARD_SIZE) -> tuple[list[Vendor], int, int]:
@@ -202,11 +205,22 @@ def open_actions(user, today: datetime.date | None = None, n: int = CARD_SIZE):
 
 
 def latest_approval_scores(user):
-    """The scores frozen at each vendor's latest approval that `user` may see, one row per vendor
-    that has one, for the database to count or filter on as a whole."""
+    """Each vendor's latest approval that `user` may see, one row per vendor that has one, for the
+    database to count or filter on as a whole: `vendor_ref` (the vendor's id), `inherent` (its
+    inherent risk) and `rating` (the rating frozen at that approval).
+
+    For a reader who sees every approval these are the stored rows (`LatestApproval`, kept by the
+    approvals and reopenings); for anyone else each vendor's latest among the approvals they may
+    see (a lead's or auditor's own), ranked by the database."""
+    if sees_every_approval(user):
+        return LatestApproval.objects.annotate(
+            vendor_ref=F("vendor_id"), inherent=F("vendor__inherent_risk"), rating=F("risk_rating")
+        )
     visible = Assessment.objects.visible_to(user).values("pk")
     latest = ScoreAtApproval.objects.current().filter(assessment__in=visible).latest_per_vendor()
-    return ScoreAtApproval.objects.filter(pk__in=latest.order_by().values("pk"))
+    return ScoreAtApproval.objects.filter(pk__in=latest.order_by().values("pk")).annotate(
+        vendor_ref=F("assessment__vendor_id"), inherent=F("assessment__vendor__inherent_risk"), rating=F("risk_rating")
+    )
 
 
 def latest_approvals(user, vendor_ids) -> dict[int, dict]:
@@ -255,10 +269,10 @@ def risk_matrix(user) -> RiskMatrix:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     rated = (
         latest_approval_scores(user)
-        .values("assessment__vendor__inherent_risk", "risk_rating")
+        .values("inherent", "rating")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("assessment__vendor__inherent_risk", "risk_rating", "n")
+        .values_list("inherent", "rating", "n")
     )
     for inherent, rating, n in rated:
         if rating in RATINGS:
@@ -283,9 +297,9 @@ def vendors_in_cell(user, inherent_risk: str | None = None, rating: str | None =
         queryset = queryset.filter(inherent_risk=inherent_risk)
     latest = latest_approval_scores(user)
     if rating == NOT_ASSESSED:
-        queryset = queryset.exclude(pk__in=latest.filter(risk_rating__in=RATINGS).values("assessment__vendor_id"))
+        queryset = queryset.exclude(pk__in=latest.filter(rating__in=RATINGS).values("vendor_ref"))
     elif rating:
-        queryset = queryset.filter(pk__in=latest.filter(risk_rating=rating).values("assessment__vendor_id"))
+        queryset = queryset.filter(pk__in=latest.filter(rating=rating).values("vendor_ref"))
     return queryset
 
 

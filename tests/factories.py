@@ -114,6 +114,9 @@ def approved_assessment(
     signatures.sign(assessment, lead, "performed", password, request=RequestFactory().post("/"))
     signatures.sign(assessment, reviewer, "approved", password, request=RequestFactory().post("/"))
     if approved_at is not None:
+        from assessments import evaluation
+
         Assessment.objects.filter(pk=assessment.pk).update(approved_at=approved_at)
+        evaluation.refresh_latest_approvals([assessment.vendor_id])  # which approval is the latest may change
     assessment.refresh_from_db()
     return assessment

@@ -7,9 +7,11 @@ card itself, counted by the database."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models import Case, F, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+
+from config import counting
 
 from .choices import QualificationStatus
 from .models import EXPIRY_WARNING_DAYS, GMPCertificate, QualityAgreement, Vendor
@@ -89,14 +91,16 @@ def first_due(
     n: int, today: datetime.date | None = None, horizon_days: int = EXPIRY_WARNING_DAYS
 ) -> tuple[list[Document], int, int]:
     """(the first `n` documents of `due()` for the approved supplier list, how many in all, how
-    many expired), with the database counting and sorting: the home page's card at any size of
-    the list, in four queries."""
+    many expired; each count up to about `counting.CARD_COUNT_CAP` + 1, past which the card says "more
+    than"), with the database counting and sorting: the home page's card at any size of the list."""
     today, horizon = _window(today, horizon_days)
     vendors = Vendor.objects.filter(status__in=QUALIFIED)
     certificates = _certificates_due(vendors, horizon)
     agreements = _agreements_due(vendors, horizon)
-    counted = certificates.aggregate(total=Count("pk"), expired=Count("pk", filter=Q(expires_on__lt=today)))
-    agreed = agreements.aggregate(total=Count("pk"), expired=Count("pk", filter=Q(expiring=True, expires_on__lt=today)))
+    total = counting.count_up_to(certificates) + counting.count_up_to(agreements)
+    expired = counting.count_up_to(certificates.filter(expires_on__lt=today)) + counting.count_up_to(
+        agreements.filter(expiring=True, expires_on__lt=today)
+    )
     found = [
         _certificate(c, today)
         for c in certificates.select_related("site__vendor").order_by("expires_on", "site__vendor__name", "pk")[:n]
@@ -106,4 +110,4 @@ def first_due(
         for a in agreements.select_related("vendor", "site").order_by("due_on", "vendor__name", "pk")[:n]
     ]
     found.sort(key=lambda d: (d.date, d.vendor.name, d.what))
-    return found[:n], counted["total"] + agreed["total"], counted["expired"] + agreed["expired"]
+    return found[:n], total, expired

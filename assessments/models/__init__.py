@@ -3,7 +3,7 @@ from .comments import QuestionComment
 from .findings import CorrectiveAction, Finding, FindingAttachment, MinorFindingsReview
 from .questionnaires import Questionnaire, VendorAnswer, VendorAnswerEvidence
 from .returns import ReviewReturn
-from .scores import ScoreAtApproval
+from .scores import LatestApproval, ScoreAtApproval
 from .signatures import Signature
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Evidence",
     "Finding",
     "FindingAttachment",
+    "LatestApproval",
     "MinorFindingsReview",
     "QuestionComment",
     "Questionnaire",

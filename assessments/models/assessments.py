@@ -39,6 +39,13 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+def sees_every_approval(user) -> bool:
+    """Whether `visible_to(user)` holds every approved assessment (a quality administrator sees
+    all, a QA reviewer all that were ever submitted): such a reader's view of each vendor's latest
+    approval is the stored one (`LatestApproval`), with no visibility condition to apply."""
+    return bool(user and user.is_authenticated and user.is_active and (is_quality_admin(user) or is_reviewer(user)))
+
+
 class Assessment(Audited):
     Kind = AssessmentKind
 

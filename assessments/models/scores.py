@@ -94,3 +94,30 @@ class ScoreAtApproval(Audited):
     def scores(self) -> dict[str, float | None]:
         """{criterion code: score or None (not applicable)}."""
         return {c["code"]: c["score"] for c in self.criterion_scores}
+
+
+class LatestApproval(models.Model):
+    """Each vendor's latest current approval (by approval time, then assessment id), one row per
+    vendor that has one: what the risk matrix, its cells and the dashboards count and filter on,
+    where ranking every approval on each request grows with them.
+
+    Not a record but an index of the records, rewritten by the rules that change which approval
+    is a vendor's latest (`assessments.evaluation.refresh_latest_approvals`: the approval, the
+    reopening, and bulk loads), in their transaction; so it is not audited, and it always equals
+    `ScoreAtApproval.objects.current().latest_per_vendor()`."""
+
+    vendor = models.OneToOneField(
+        "vendors.Vendor", on_delete=models.CASCADE, primary_key=True, related_name="latest_approval"
+    )
+    score = models.OneToOneField(ScoreAtApproval, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    approved_at = models.DateTimeField()
+    risk_rating = models.CharField(max_length=8, blank=True, choices=RiskRating.choices, db_index=True)
+    overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "latest approval"
+        verbose_name_plural = "latest approvals"
+
+    def __str__(self):
+        return f"Latest approval of vendor {self.vendor_id}: assessment {self.assessment_id}"

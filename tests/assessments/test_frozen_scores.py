@@ -17,7 +17,7 @@ from accounts.roles import Role
 from assessments import evaluation, signatures, workflow
 from assessments.answers import save_answers
 from assessments.exceptions import TransitionRefused
-from assessments.models import Assessment, ScoreAtApproval
+from assessments.models import Assessment, LatestApproval, ScoreAtApproval
 from audit.models import AuditEntry
 from checklists.models import Checklist
 from config.exceptions import ConflictError
@@ -259,3 +259,96 @@ def test_an_approval_backdated_orders_by_its_approval_time(checklist, vendor, le
     new = approved_assessment(checklist, vendor, lead_auditor, approver)
     (row,) = comparison.compare(quality_admin, checklist.code).rows
     assert row.assessment_id == new.pk != old.pk
+
+
+def stored_latest():
+    return {row.vendor_id: (row.assessment_id, row.score_id) for row in LatestApproval.objects.all()}
+
+
+def ranked_latest():
+    """Each vendor's latest current approval, ranked by the database from every approval."""
+    ranked = ScoreAtApproval.objects.current().latest_per_vendor()
+    return {s.assessment.vendor_id: (s.assessment_id, s.pk) for s in ranked.select_related("assessment")}
+
+
+def test_each_vendors_latest_approval_is_kept_as_approvals_are_made_reopened_and_made_again(
+    checklist, vendor, lead_auditor, approver, nearly_compliant
+):
+    """The stored latest approval of each vendor is what ranking every approval gives, after each
+    step that changes it: an approval, a later one, a reopening (the earlier approval is the
+    latest again), a second approval of the reopened one, and approvals loaded in bulk."""
+    from vendors.models import Vendor
+
+    request = RequestFactory().post("/")
+    earlier = approved_assessment(
+        checklist, vendor, lead_auditor, approver, approved_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    assert stored_latest() == ranked_latest() == {vendor.pk: (earlier.pk, earlier.scores_at_approval.get().pk)}
+    later = approved_assessment(checklist, vendor, lead_auditor, approver, items=nearly_compliant)
+    other = approved_assessment(
+        checklist, Vendor.objects.create(name="Gamma Vectors", country="FR"), lead_auditor, approver
+    )
+    assert stored_latest() == ranked_latest()
+    assert stored_latest()[vendor.pk][0] == later.pk
+    assert LatestApproval.objects.get(vendor=vendor).risk_rating == later.risk_rating
+
+    signatures.sign(
+        later, approver, "reopened", PASSWORD, request=request, reason="The vendor sent new evidence for C.1."
+    )
+    assert stored_latest() == ranked_latest()
+    assert stored_latest()[vendor.pk][0] == earlier.pk  # the earlier approval is the latest again
+    assert stored_latest()[other.vendor_id][0] == other.pk  # another vendor's is left alone
+
+    later.refresh_from_db()
+    save_answers(later, lead_auditor, [{"question": "C.1", "value": "compliant"}], reason="Evidence received.")
+    later.refresh_from_db()
+    workflow.submit(later, lead_auditor)
+    signatures.sign(later, lead_auditor, "performed", PASSWORD, request=request)
+    signatures.sign(later, approver, "approved", PASSWORD, request=request)
+    assert stored_latest() == ranked_latest()
+    assert stored_latest()[vendor.pk] == (later.pk, ScoreAtApproval.objects.current().get(assessment=later).pk)
+
+    # An approval loaded in bulk, newer than any: the backfill refreshes every vendor's row.
+    loaded = new_assessment(checklist, vendor, lead_auditor, approver)
+    save_answers(loaded, lead_auditor, nearly_compliant)
+    Assessment.objects.filter(pk=loaded.pk).update(
+        status=Assessment.Status.APPROVED,
+        approved_at=timezone.now() + datetime.timedelta(minutes=1),
+        decision="approved",
+    )
+    assert evaluation.freeze_missing() == 1
+    assert stored_latest() == ranked_latest()
+    assert stored_latest()[vendor.pk][0] == loaded.pk
+
+
+def test_the_migration_fills_each_vendors_latest_approval_from_the_approvals_before(
+    checklist, vendor, lead_auditor, approver, nearly_compliant
+):
+    approved_assessment(
+        checklist, vendor, lead_auditor, approver, approved_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    approved_assessment(checklist, vendor, lead_auditor, approver, items=nearly_compliant)
+    expected = ranked_latest()
+    LatestApproval.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("assessments", "0022_latest_approval"))
+    assert evaluation.refresh_latest_approvals(get_model=state.apps.get_model) == 1
+    assert stored_latest() == expected
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_whoever_reads_the_stored_latest_approvals_sees_every_approval(
+    role, make_user, checklist, vendor, lead_auditor, approver
+):
+    """`sees_every_approval` is what lets a page read `LatestApproval` with no visibility
+    condition: it must never be true of a reader from whom `visible_to` hides an approval."""
+    from assessments.models.assessments import sees_every_approval
+
+    approved_assessment(checklist, vendor, lead_auditor, approver)
+    reader = make_user(f"reader-{role}", role)
+    approved = Assessment.objects.filter(status=Assessment.Status.APPROVED)
+    sees_all = (
+        Assessment.objects.visible_to(reader).filter(status=Assessment.Status.APPROVED).count() == approved.count()
+    )
+    assert sees_every_approval(reader) == (role in (Role.ADMIN, Role.REVIEWER))
+    if sees_every_approval(reader):
+        assert sees_all

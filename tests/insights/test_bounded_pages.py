@@ -8,9 +8,12 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
+from assessments import evaluation
 from assessments.models import Assessment, CorrectiveAction, Finding, ScoreAtApproval
 from checklists.models import Criterion
 from insights import dashboards
@@ -116,6 +119,7 @@ class World:
                     for k, a in enumerate(made)
                 ]
             )
+            evaluation.refresh_latest_approvals({a.vendor_id for a in made})  # as freeze_scores does
         return made
 
     def actions(self, n, assessment=None):
@@ -182,9 +186,9 @@ def test_each_dashboard_card_shows_ten_of_500_with_the_count_and_a_link_to_all(
     html = client.get("/").content.decode()
     mine = section(html, "my-assessments")
     assert body_rows(mine) == 10
-    # The lead leads the 500 in progress, the 500 submitted and one more.
-    assert "1001 open assessments you lead or are on the team of; the 10 ending soonest." in text(mine)
-    assert 'href="/insights/my-assessments/">See all 1001</a>' in mine
+    # The lead leads the 500 in progress, the 500 submitted and one more: past the cap of 1,000.
+    assert "more than 1,000 open assessments you lead or are on the team of; the 10 ending soonest." in text(mine)
+    assert 'href="/insights/my-assessments/">See them all</a> (more than 1,000; 10 shown here)' in mine
     actions = section(html, "actions")
     assert body_rows(actions) == 10
     overdue = CorrectiveAction.objects.filter(due_date__lt=timezone.localdate()).count()
@@ -205,6 +209,29 @@ def test_each_dashboard_card_shows_ten_of_500_with_the_count_and_a_link_to_all(
     # A quality administrator sees every open action: the same cap.
     client.force_login(quality_admin)
     assert body_rows(section(client.get("/").content.decode(), "actions")) == 10
+
+
+def test_a_card_counts_up_to_the_cap_and_past_it_says_more_than(client, world, lead_auditor, monkeypatch):
+    """The counts stop one row past `CARD_COUNT_CAP` (a count of every row grows with them): up
+    to the cap the card gives the exact count, past it "more than" the cap; the list behind the
+    card counts them all."""
+    from config import counting
+
+    monkeypatch.setattr(counting, "CARD_COUNT_CAP", 20)
+    world.actions(20)
+    client.force_login(lead_auditor)
+    actions = section(client.get("/").content.decode(), "actions")
+    assert "20 open corrective actions, earliest due first" in text(actions)
+    assert 'href="/insights/corrective-actions/">See all 20</a>' in actions
+    world.actions(5)
+    with CaptureQueriesContext(connection) as queries:
+        actions = section(client.get("/").content.decode(), "actions")
+    assert "more than 20 open corrective actions, earliest due first" in text(actions)
+    assert 'href="/insights/corrective-actions/">See them all</a> (more than 20; 10 shown here)' in actions
+    counts = [q["sql"] for q in queries.captured_queries if "correctiveaction" in q["sql"] and "COUNT(" in q["sql"]]
+    assert counts and all("LIMIT 21" in sql for sql in counts)
+    full_list = client.get("/insights/corrective-actions/").content.decode()
+    assert "25" in text(full_list)
 
 
 def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, lead_auditor, reviewer):
@@ -250,11 +277,11 @@ def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, le
 #: their count, and the programme panel's at most 5 (its kept items, the vendor as due for
 #: requalification and as prospective, the open assessments that answer its items, their teams).
 ROLE_PAGES = {
-    "auditor": {"/": 16, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
-    "lead_auditor": {"/": 16, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
-    "reviewer": {"/": 16, "/insights/review-queue/": 8},
+    "auditor": {"/": 20, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
+    "lead_auditor": {"/": 20, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
+    "reviewer": {"/": 20, "/insights/review-queue/": 8},
     "quality_admin": {
-        "/": 14,
+        "/": 18,
         "/insights/requalification-due/": 8,
         "/insights/corrective-actions/": 8,
         "/insights/vendors/?inherent_risk=high&rating=low": 9,  # never empty: see World
