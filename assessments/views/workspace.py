@@ -35,14 +35,16 @@ def _questions_context(assessment, criterion, values, blockers=None, user=None):
     and what on it still blocks submission."""
     missing = _question_blockers(blockers)
     visible = evaluation.visible_question_codes(assessment, values)
-    answer_by_q = {
-        a.question_id: a
-        for a in Answer.objects.filter(assessment=assessment, question__criterion=criterion)
-        .select_related("updated_by", "assessment")
+    answer_by_q = {}
+    for a in (
+        Answer.objects.filter(assessment=assessment, question__criterion=criterion)
+        .select_related("updated_by")
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at"))
         )
-    }
+    ):
+        a.assessment = assessment  # the page's own, its team read once: not a copy per answer
+        answer_by_q[a.question_id] = a
     finding_by_q = {}
     for f in Finding.objects.filter(assessment=assessment, criterion=criterion).order_by("number"):
         finding_by_q.setdefault(f.question_id, []).append(f)

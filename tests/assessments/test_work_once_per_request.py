@@ -99,6 +99,39 @@ def test_the_workspace_works_once_in_bounded_queries(
     assert len(blockers) <= 1  # submission blockers once (none are asked of a submitted record)
 
 
+def test_the_workspace_makes_the_same_queries_whatever_evidence_its_answers_hold(
+    client, checklist, vendor, lead_auditor, auditor, reviewer
+):
+    """Whether each evidence file may be removed asks who is on the team: of the page's own
+    assessment, not of a copy loaded with each answer (one more query per answer with a file)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments import evidence
+    from tests.factories import EVIDENCE_PDF
+
+    assessment = new_assessment(checklist, vendor, lead_auditor, reviewer, team=[auditor])
+    save_answers(assessment, lead_auditor, compliant_answers(checklist))
+    codes = list(
+        Question.objects.filter(checklist=checklist, criterion__code="A")
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+    client.force_login(lead_auditor)
+    url = f"/assessments/{assessment.pk}/?criterion=A"
+
+    def queries_with_files_on(n):
+        for code in codes[:n]:
+            if not assessment.answers.get(question__code=code).evidence.exists():
+                evidence.attach(assessment, lead_auditor, code, SimpleUploadedFile(f"{code}.pdf", EVIDENCE_PDF))
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    assert len(codes) >= 5
+    assert queries_with_files_on(1) == queries_with_files_on(5)
+
+
 def test_the_memo_is_emptied_by_a_write(checklist, vendor, lead_auditor, auditor, reviewer):
     assessment = build(checklist, vendor, lead_auditor, auditor, reviewer, submit=False)
     with memo.scope():
