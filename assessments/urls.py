@@ -12,6 +12,7 @@ urlpatterns = [
     path("assessments/<int:pk>/answers/<str:code>/", workspace.save_answer, name="save_answer"),
     path("assessments/<int:pk>/answers/<str:code>/evidence/", workspace.upload_evidence, name="upload_evidence"),
     path("assessments/<int:pk>/answers/<str:code>/comments/", workspace.comment_on_question, name="comment"),
+    path("assessments/<int:pk>/answers/<str:code>/finding-form/", workspace.finding_form, name="finding_form"),
     path("evidence/<int:pk>/download/", workspace.download_evidence, name="download_evidence"),
     path("evidence/<int:pk>/remove/", workspace.remove_evidence, name="remove_evidence"),
     path("assessments/<int:pk>/findings/", findings.findings_tab, name="findings"),

@@ -3,10 +3,11 @@ Every change goes through the same functions as the API (answers.save_answers, e
 these views only translate between forms and those functions."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import (
     answers,
@@ -61,7 +62,6 @@ def _questions_context(assessment, criterion, values, blockers=None, user=None):
             "answer": answer_by_q.get(q.pk),
             "applies": q.code in visible,
             "findings": finding_by_q.get(q.pk, []),
-            "proposed": findings.proposed_classification(q),
             "missing": missing.get(q.code, []),
             "removable": _removable(answer_by_q.get(q.pk), user) if user is not None else set(),
         }
@@ -167,6 +167,28 @@ def workspace(request, pk):
     assessment = visible_assessment(request, pk)
     context = _workspace_context(request, assessment, request.GET.get("criterion"))
     return render(request, "assessments/workspace.html", context)
+
+
+@login_required
+@require_GET
+def finding_form(request, pk, code):
+    """The form to raise a finding on one question, fetched when its "Raise a finding" is opened
+    (htmx): a form on every question of the page was a third of the workspace's HTML and of its
+    time. Raising a finding needs the connection anyway (it is refused offline)."""
+    assessment = visible_assessment(request, pk)
+    question = get_object_or_404(
+        Question.objects.select_related("criterion"), checklist_id=assessment.checklist_id, code=code
+    )
+    if not workflow.may_edit(assessment, request.user):
+        raise PermissionDenied("You may not raise a finding on this assessment now.")
+    context = {
+        **FORM_CHOICES,
+        "assessment": assessment,
+        "q": question,
+        "proposed": findings.proposed_classification(question),
+        "needs_reason": workflow.needs_reason(assessment),
+    }
+    return render(request, "assessments/_raise_finding.html", context)
 
 
 def _value_from_post(question, post):

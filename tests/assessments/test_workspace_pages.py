@@ -82,7 +82,14 @@ def test_raise_a_finding_with_the_proposed_class(client, assessment, auditor, ch
     client.force_login(auditor)
     page = client.get(f"/assessments/{assessment.pk}/?criterion=D").content.decode()
     severity5 = checklist.questions.filter(severity=5, criterion__code="D").first()
-    assert '<option value="critical" selected>' in page
+    # The form is fetched when "Raise a finding" is opened, not rendered on every question.
+    form_url = f"/assessments/{assessment.pk}/answers/{severity5.code}/finding-form/"
+    assert f'hx-get="{form_url}"' in page and 'name="fmea_severity"' not in page
+    form = client.get(form_url, **HTMX)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert '<option value="critical" selected>' in html and 'name="fmea_severity"' in html
+    assert f'value="/assessments/{assessment.pk}/?criterion=D#question-{severity5.code}"' in html  # back to it
     response = client.post(
         f"/assessments/{assessment.pk}/findings/new/",
         {
@@ -96,6 +103,20 @@ def test_raise_a_finding_with_the_proposed_class(client, assessment, auditor, ch
     finding = Finding.objects.get(assessment=assessment)
     assert (finding.classification, finding.proposed_classification) == ("critical", "critical")
     assert "Media fill failed" in client.get(f"/assessments/{assessment.pk}/findings/").content.decode()
+
+
+def test_the_finding_form_is_for_whoever_may_change_the_record(client, assessment, auditor, reviewer, make_user):
+    """A QA reviewer sees the record but writes none of it: no form (403); an outsider does not
+    see it at all (404); an unknown question is a 404; only GET is answered."""
+    url = f"/assessments/{assessment.pk}/answers/D.1/finding-form/"
+    client.force_login(reviewer)
+    assert client.get(url, **HTMX).status_code == 403
+    client.force_login(make_user("outsider-2", "auditor"))
+    assert client.get(url, **HTMX).status_code == 404
+    client.force_login(auditor)
+    assert client.get(f"/assessments/{assessment.pk}/answers/Z.99/finding-form/", **HTMX).status_code == 404
+    assert client.post(url, **HTMX).status_code == 405
+    assert client.get(url, **HTMX).status_code == 200
 
 
 def test_outsiders_get_404(client, assessment, make_user):

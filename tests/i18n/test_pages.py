@@ -74,11 +74,13 @@ def test_the_workspace_and_the_findings_in_chinese_and_in_english(client, audito
             "指南和依据",
             "附加证据",
             "提出发现项",
-            "FMEA 严重度",
+            "表单在此打开；需要网络连接。",
             "已计划：等待审计组（主审核员 Lead Tester）开始回答。",
         ],
         ["Guidance and reference", "Raise a finding", "Attach evidence", "Findings &amp; actions", "Planned: waiting"],
     )
+    form = page(client, auditor, f"/assessments/{assessment.pk}/answers/A.8/finding-form/", ZH)
+    assert_reads(form, ["FMEA 严重度", "提出发现项"], ["FMEA severity"])
     findings_page = page(client, auditor, f"/assessments/{assessment.pk}/findings/", ZH)
     assert_reads(
         findings_page,
