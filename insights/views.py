@@ -2,7 +2,7 @@
 behind a cell of the risk matrix, the comparison of CDMOs (and its CSV), and the audit-trail
 timeline of one assessment (and its CSV). The queries and numbers come from the modules beside
 this one; these views check access, read the query string and render. Every list is a page of
-`LIST_PAGE_SIZE` rows (`?page=`)."""
+`config.pagination.LIST_PAGE_SIZE` rows (`?page=`)."""
 
 import io
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from assessments import history as history_of
 from assessments.models import Assessment
 from audit import trail
 from config import charts, spreadsheet
+from config.pagination import page_of
 from vendors import documents
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
@@ -29,16 +30,6 @@ from . import dashboards, filters, matching, timeline, vocabulary
 from .forms import MatchForm
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
-#: Rows on one page of a list.
-LIST_PAGE_SIZE = 25
-
-
-def _page(request, queryset, per_page=LIST_PAGE_SIZE):
-    """(the page asked for by `?page=`, the query string without it, for the page links)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def _bad_filters(form) -> HttpResponseBadRequest:
@@ -121,7 +112,7 @@ def _card_list(request, card: CardList, filterset, rows=list):
     """A page of the filtered rows; `rows` prepares the rows shown (progress, days left)."""
     if not filterset.is_valid():
         return _bad_filters(filterset.form)
-    page, query = _page(request, filterset.qs)
+    page, query = page_of(request, filterset.qs)
     context = {"card": card, "filter": filterset, "page_obj": page, "count": page.paginator.count}
     context.update({card.name: rows(page.object_list), "query_without_page": query})
     return render(request, "insights/card_list.html", context)
@@ -160,7 +151,7 @@ def documents_due(request):
     if not filterset.is_valid():
         return _bad_filters(filterset.form)
     found = documents.due(filterset.qs)
-    page, query = _page(request, found)
+    page, query = page_of(request, found)
     context = {"card": DOCUMENTS_DUE, "filter": filterset, "page_obj": page, "count": page.paginator.count}
     context.update({"documents_due": page.object_list, "query_without_page": query})
     return render(request, "insights/card_list.html", context)
@@ -196,7 +187,7 @@ def risk_vendors(request):
     if not form.is_valid():
         return HttpResponseBadRequest("Unknown inherent risk or rating.", content_type="text/plain; charset=utf-8")
     risk, rating = form.cleaned_data["inherent_risk"], form.cleaned_data["rating"]
-    page, query = _page(request, dashboards.vendors_in_cell(request.user, risk, rating))
+    page, query = page_of(request, dashboards.vendors_in_cell(request.user, risk, rating))
     labels = dict(form.fields["rating"].choices)
     return render(
         request,
@@ -287,7 +278,7 @@ def compare(request):
     form, comparison = _comparison(request)
     context = {"form": form, "comparison": comparison, "query": request.GET.urlencode()}
     if comparison is not None:
-        page, query = _page(request, comparison.rows, comparisons.PAGE_SIZE)
+        page, query = page_of(request, comparison.rows, comparisons.PAGE_SIZE)
         version = f" v{comparison.version}" if comparison.version else ""
         context.update(
             page_obj=page,

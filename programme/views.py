@@ -6,7 +6,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from rules.contrib.views import permission_required
 
 from config import spreadsheet
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.pagination import page_of
 
 from . import feeds, plan
 from .filters import filtered_items
@@ -38,9 +38,7 @@ def programme(request):
     if shown is None:
         return _bad_filters(filterset.form)
     months, rows = plan.workload(shown)
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, shown, PAGE_SIZE)
     token = feeds.current(request.user)
     context = {
         "filter": filterset,
@@ -48,7 +46,7 @@ def programme(request):
         "count": len(shown),
         "overdue": sum(1 for i in shown if i.status == "overdue"),
         "unscheduled": sum(1 for i in shown if i.status == "unscheduled"),
-        "query_without_page": query.urlencode(),
+        "query_without_page": query,
         "query": request.GET.urlencode(),
         "months": months,
         "workload": rows,

@@ -13,6 +13,7 @@ from assessments import planning, workflow
 from assessments.forms import AssessmentForm, NarrativeForm
 from assessments.models import Assessment
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
+from config.pagination import page_of
 
 from .common import report_error, visible_assessment
 
@@ -27,11 +28,14 @@ def assessment_list(request):
     status = request.GET.get("status")
     if status in Assessment.Status.values:
         queryset = queryset.filter(status=status)
+    page, query = page_of(request, queryset)
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "assessments": queryset[:200],
+            "assessments": page.object_list,
+            "page_obj": page,
+            "query_without_page": query,
             "statuses": Assessment.Status.choices,
             "status": status,
             "can_create": request.user.has_perm("assessments.add_assessment"),

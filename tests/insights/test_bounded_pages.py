@@ -234,6 +234,26 @@ def test_a_card_counts_up_to_the_cap_and_past_it_says_more_than(client, world, l
     assert "25" in text(full_list)
 
 
+def test_the_assessment_list_is_paginated_and_keeps_its_filter(client, world, quality_admin):
+    """Every assessment can be reached from the list: pages of 25 (not the first 200 and no more),
+    the status filter kept in the page links."""
+    vendors = world.vendors(40)
+    world.assessments(40, Status.IN_PROGRESS, vendors=vendors)
+    world.assessments(3, Status.SUBMITTED, vendors=vendors)
+    client.force_login(quality_admin)
+    first = client.get("/assessments/?status=in_progress").content.decode()
+    in_progress = Assessment.objects.filter(status=Status.IN_PROGRESS).count()  # the World's holder too
+    assert body_rows(first) == 25 and f"Page 1 of {-(-in_progress // 25)}" in first
+    assert 'href="?status=in_progress&amp;page=2" rel="next"' in first
+    second = client.get("/assessments/?status=in_progress&page=2").content.decode()
+    assert body_rows(second) == in_progress - 25
+    shown = set(re.findall(r'href="/assessments/(\d+)/"', first + second))
+    assert shown == {
+        str(pk) for pk in Assessment.objects.filter(status=Status.IN_PROGRESS).values_list("pk", flat=True)
+    }
+    assert body_rows(client.get("/assessments/?page=999").content.decode()) > 0  # past the end: the last page
+
+
 def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, lead_auditor, reviewer):
     world.actions(60)
     vendors = world.vendors(30)
@@ -278,10 +298,11 @@ def test_the_lists_behind_the_cards_are_paginated_and_filtered(client, world, le
 #: requalification and as prospective, the open assessments that answer its items, their teams).
 ROLE_PAGES = {
     "auditor": {"/": 20, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
-    "lead_auditor": {"/": 20, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
+    "lead_auditor": {"/": 20, "/assessments/": 8, "/insights/my-assessments/": 9, "/insights/corrective-actions/": 8},
     "reviewer": {"/": 20, "/insights/review-queue/": 8},
     "quality_admin": {
         "/": 18,
+        "/assessments/": 8,
         "/insights/requalification-due/": 8,
         "/insights/corrective-actions/": 8,
         "/insights/vendors/?inherent_risk=high&rating=low": 9,  # never empty: see World
