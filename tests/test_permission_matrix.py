@@ -305,6 +305,8 @@ MATRIX = {
     "assessments/<pk>/reports/": {"GET": PAGE_MEMBER},
     "assessments/<pk>/export.xlsx": {"GET": PAGE_MEMBER},
     # A QA reviewer opens a comment on a question; the others may answer one, not open it.
+    # The finding form is only for whoever may change the record now: nobody, on the record used here.
+    "assessments/<pk>/answers/<code>/finding-form/": {"GET": row(LOGIN, 404, 404, 403, 403, 403, 403)},
     "assessments/<pk>/answers/<code>/comments/": {"POST": row(LOGIN, 404, 404, 403, 403, 200, 403)},
     "evidence/<pk>/download/": {"GET": PAGE_MEMBER},
     "finding-files/<pk>/download/": {"GET": PAGE_MEMBER},

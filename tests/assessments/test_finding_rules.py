@@ -170,7 +170,8 @@ def test_reclassifying_lower_needs_the_rationale_and_it_cannot_be_blanked(lead_a
 def test_the_workspace_page_asks_for_the_rationale(client, assessment, checklist, auditor):
     question = severity(checklist, 5)
     client.force_login(auditor)
-    page = client.get(f"/assessments/{assessment.pk}/?criterion=D").content.decode()
+    form_url = f"/assessments/{assessment.pk}/answers/{question.code}/finding-form/"
+    page = client.get(form_url).content.decode()  # the form the question's "Raise a finding" opens
     assert f'name="downgrade_rationale" id="fdown-{question.code}"' in page
     body = {"question": question.code, "classification": "minor", "description": "Media fill late"}
     response = client.post(f"/assessments/{assessment.pk}/findings/new/", body, follow=True)
