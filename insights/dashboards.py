@@ -4,10 +4,10 @@ corrective actions and the risk matrix. Every function that reads assessments re
 finding drawn from one) that its reader may not open.
 
 Each card shows the `CARD_SIZE` most urgent rows and the count of all of them (up to
-`counting.CARD_COUNT_CAP`, past which it says "more than": a count of every row would grow with them), and
-links to the paginated list of them all (`insights/views.py`), built from the same queryset. Query counts do not
-grow with the rows; ratings and scores of approved assessments are the ones frozen at approval
-(`ScoreAtApproval`), never scored again."""
+`counting.CARD_COUNT_CAP`, past which it says "more than": a count of every row would grow with
+them), and links to the paginated list of them all (`insights/views.py`), built from the same
+queryset. Query counts do not grow with the rows; ratings and scores of approved assessments are
+the ones frozen at approval (`ScoreAtApproval`), never scored again."""
 
 from __future__ import annotations
 
@@ -62,8 +62,8 @@ def attach_progress(assessments) -> list[Assessment]:
 
 
 def _top(queryset, n: int = CARD_SIZE) -> tuple[list, int]:
-    """(the first `n` rows, how many rows in all up to `counting.CARD_COUNT_CAP` + 1): no count query when
-    fewer than `n` came back."""
+    """(the first `n` rows, how many rows in all up to `counting.CARD_COUNT_CAP` + 1): no count
+    query when fewer than `n` came back."""
     rows = list(queryset[:n])
     return rows, (len(rows) if len(rows) < n else counting.count_up_to(queryset))
 
@@ -145,8 +145,8 @@ def mark_due(vendors, today: datetime.date | None = None) -> list[Vendor]:
 
 def _top_with_overdue(queryset, mark, overdue: Q, flag: str, n: int, today: datetime.date):
     """(the first `n` rows marked by `mark`, how many rows in all, how many of them `overdue`
-    selects, which `mark` flags as `flag` on a row; both counted up to `counting.CARD_COUNT_CAP` + 1): no
-    count query when fewer than `n` came back."""
+    selects, which `mark` flags as `flag` on a row; both counted up to `counting.CARD_COUNT_CAP`
+    + 1): no count query when fewer than `n` came back."""
     rows = mark(queryset[:n], today)
     if len(rows) < n:
         return rows, len(rows), sum(1 for row in rows if getattr(row, flag))
