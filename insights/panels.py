@@ -5,6 +5,7 @@ paginated with the vendor page's own `?page=`."""
 from django.template.loader import render_to_string
 
 from config import charts
+from config.pagination import query_without_page
 from vendors import panels
 
 from . import trends
@@ -14,13 +15,11 @@ from .vocabulary import FINDING_CLASSES
 @panels.register
 def vendor_history(request, vendor):
     trend = trends.vendor_trend(request.user, vendor, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "vendor": vendor,
         "trend": trend,
         "page_obj": trend.history,
-        "query_without_page": query.urlencode(),
+        "query_without_page": query_without_page(request),
         "trend_size": trends.TREND_SIZE,
         "score_chart": charts.score_line(trend.score_points, title="Overall score of approved assessments"),
         "findings_chart": charts.finding_bars(

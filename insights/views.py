@@ -20,7 +20,7 @@ from assessments import history as history_of
 from assessments.models import Assessment
 from audit import trail
 from config import charts, spreadsheet
-from config.pagination import page_of
+from config.pagination import invalid_filters, page_of
 from vendors import documents
 from vendors.choices import InherentRisk
 from vendors.models import Vendor
@@ -30,11 +30,6 @@ from . import dashboards, filters, matching, timeline, vocabulary
 from .forms import MatchForm
 
 staff_only = permission_required("vendors.view_vendor", raise_exception=True)
-
-
-def _bad_filters(form) -> HttpResponseBadRequest:
-    problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-    return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
 
 
 # --------------------------------------------------------------------------- home
@@ -111,7 +106,7 @@ OPEN_ACTIONS = CardList(
 def _card_list(request, card: CardList, filterset, rows=list):
     """A page of the filtered rows; `rows` prepares the rows shown (progress, days left)."""
     if not filterset.is_valid():
-        return _bad_filters(filterset.form)
+        return invalid_filters(filterset.form)
     page, query = page_of(request, filterset.qs)
     context = {"card": card, "filter": filterset, "page_obj": page, "count": page.paginator.count}
     context.update({card.name: rows(page.object_list), "query_without_page": query})
@@ -149,7 +144,7 @@ def documents_due(request):
     """Every expiring document of the approved supplier list (the home page's card), by vendor filters."""
     filterset = filters.DocumentFilterSet(request.GET, queryset=Vendor.objects.all())
     if not filterset.is_valid():
-        return _bad_filters(filterset.form)
+        return invalid_filters(filterset.form)
     found = documents.due(filterset.qs)
     page, query = page_of(request, found)
     context = {"card": DOCUMENTS_DUE, "filter": filterset, "page_obj": page, "count": page.paginator.count}

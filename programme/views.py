@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from rules.contrib.views import permission_required
 
 from config import spreadsheet
 from config.exceptions import ConflictError, InvalidInput, NotAllowed
-from config.pagination import page_of
+from config.pagination import invalid_filters, page_of
 
 from . import feeds, plan
 from .filters import filtered_items
@@ -26,17 +26,12 @@ readers_only = permission_required("programme.view_programme", raise_exception=T
 PAGE_SIZE = 50
 
 
-def _bad_filters(form) -> HttpResponseBadRequest:
-    problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-    return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
-
-
 @login_required
 @readers_only
 def programme(request):
     filterset, shown = filtered_items(request.GET)
     if shown is None:
-        return _bad_filters(filterset.form)
+        return invalid_filters(filterset.form)
     months, rows = plan.workload(shown)
     page, query = page_of(request, shown, PAGE_SIZE)
     token = feeds.current(request.user)
@@ -92,7 +87,7 @@ def csv_rows(shown):
 def programme_csv(request):
     filterset, shown = filtered_items(request.GET)
     if shown is None:
-        return _bad_filters(filterset.form)
+        return invalid_filters(filterset.form)
     buffer = io.StringIO()
     writer = spreadsheet.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -114,7 +109,7 @@ def feed(request):
     mine = query.pop("mine", ["0"])[-1] in ("1", "true", "yes")
     filterset, shown = filtered_items(query)
     if shown is None:
-        return _bad_filters(filterset.form)
+        return invalid_filters(filterset.form)
     name = "Audit programme"
     if mine:
         shown = plan.for_user(shown, user)

@@ -4,6 +4,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
+from config.pagination import query_without_page
+
 from . import agreements, panels, qualification
 from .countries import Region
 from .filters import VendorFilterSet
@@ -19,9 +21,7 @@ class VendorListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
+        context["query_without_page"] = query_without_page(self.request)
         context["lacking_agreement"] = agreements.vendors_lacking([v.pk for v in context["object_list"]])
         return context
 
