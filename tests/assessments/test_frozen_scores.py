@@ -352,3 +352,33 @@ def test_whoever_reads_the_stored_latest_approvals_sees_every_approval(
     assert sees_every_approval(reader) == (role in (Role.ADMIN, Role.REVIEWER))
     if sees_every_approval(reader):
         assert sees_all
+
+
+def test_a_page_of_vendors_shows_the_same_latest_approval_from_the_stored_rows_as_ranked(
+    checklist, vendor, lead_auditor, approver, quality_admin, nearly_compliant
+):
+    """The vendor list's and a matrix cell's details (assessment, rating, score, approval time)
+    come from `LatestApproval` for a reader who sees every approval and from ranking the approvals
+    for anyone else: for the same approvals they are the same."""
+    from vendors.models import Vendor
+
+    approved_assessment(
+        checklist, vendor, lead_auditor, approver, approved_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    later = approved_assessment(checklist, vendor, lead_auditor, approver, items=nearly_compliant)
+    other = Vendor.objects.create(name="Gamma Vectors", country="FR")
+    approved_assessment(checklist, other, lead_auditor, approver)
+    never = Vendor.objects.create(name="Delta Cells", country="DE")
+    ids = [vendor.pk, other.pk, never.pk]
+
+    with CaptureQueriesContext(connection) as stored_queries:
+        stored = dashboards.latest_approvals(quality_admin, ids)
+    ranked = dashboards.latest_approvals(lead_auditor, ids)  # the lead sees the approvals of his own work
+    assert "assessments_latestapproval" in stored_queries.captured_queries[-1]["sql"]
+    assert stored == ranked
+    assert set(stored) == {vendor.pk, other.pk}
+    assert stored[vendor.pk]["assessment_id"] == later.pk
+    later.refresh_from_db()
+    assert stored[vendor.pk]["approved_at"] == later.approved_at
+    assert stored[vendor.pk]["rating"] == later.risk_rating
+    assert stored[vendor.pk]["score"] == later.overall_score
