@@ -357,7 +357,7 @@ def test_whoever_reads_the_stored_latest_approvals_sees_every_approval(
 def test_a_page_of_vendors_shows_the_same_latest_approval_from_the_stored_rows_as_ranked(
     checklist, vendor, lead_auditor, approver, quality_admin, nearly_compliant
 ):
-    """The vendor list's and a matrix cell's details (assessment, rating, score, approval time)
+    """A matrix cell's and a product match's details (assessment, rating, score, approval time)
     come from `LatestApproval` for a reader who sees every approval and from ranking the approvals
     for anyone else: for the same approvals they are the same."""
     from vendors.models import Vendor
