@@ -5,7 +5,6 @@ mail server that is down."""
 import email
 import email.policy
 import threading
-import time
 
 from aiosmtpd.controller import Controller
 
@@ -20,6 +19,7 @@ class _Keeper:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append((list(envelope.rcpt_tos), message))
+            self.server.lock.notify_all()
         return "250 Message accepted"
 
 
@@ -27,7 +27,7 @@ class SmtpServer:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # notified on each message: `wait_for` wakes when one lands
         self.controller = None
 
     @property
@@ -53,10 +53,7 @@ class SmtpServer:
             return [m for rcpts, m in self.messages if address in rcpts]
 
     def wait_for(self, count: int, timeout: float = 60) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            time.sleep(0.2)
+        with self.lock:
+            if self.lock.wait_for(lambda: len(self.messages) >= count, timeout):
+                return list(self.messages)
         raise AssertionError(f"{len(self.messages)} of {count} messages arrived within {timeout}s: {self.recipients()}")
