@@ -227,25 +227,23 @@ def latest_approvals(user, vendor_ids) -> dict[int, dict]:
     """{vendor id: {"assessment_id", "rating", "score", "approved_at"}} of the latest approval that
     `user` may see of each of these vendors (the rows of one page): one query. For a reader who
     sees every approval these are the stored rows (`LatestApproval`), as in the risk matrix."""
+    vendor_ids = list(vendor_ids)
     if sees_every_approval(user):
-        stored = LatestApproval.objects.filter(vendor_id__in=list(vendor_ids)).values_list(
+        rows = LatestApproval.objects.filter(vendor_id__in=vendor_ids).values_list(
             "vendor_id", "assessment_id", "risk_rating", "overall_score", "approved_at"
         )
-        return {
-            vendor_id: {"assessment_id": assessment_id, "rating": rating, "score": score, "approved_at": approved_at}
-            for vendor_id, assessment_id, rating, score, approved_at in stored
-        }
-    visible = Assessment.objects.visible_to(user).values("pk")
-    rows = (
-        ScoreAtApproval.objects.current()
-        .filter(assessment__vendor_id__in=list(vendor_ids), assessment__in=visible)
-        .order_by("assessment__vendor_id", "-assessment__approved_at", "-assessment_id")
-        .values_list(
-            "assessment__vendor_id", "assessment_id", "risk_rating", "overall_score", "assessment__approved_at"
+    else:
+        visible = Assessment.objects.visible_to(user).values("pk")
+        rows = (
+            ScoreAtApproval.objects.current()
+            .filter(assessment__vendor_id__in=vendor_ids, assessment__in=visible)
+            .order_by("assessment__vendor_id", "-assessment__approved_at", "-assessment_id")
+            .values_list(
+                "assessment__vendor_id", "assessment_id", "risk_rating", "overall_score", "assessment__approved_at"
+            )
         )
-    )
     latest: dict[int, dict] = {}
-    for vendor_id, assessment_id, rating, score, approved_at in rows:
+    for vendor_id, assessment_id, rating, score, approved_at in rows:  # the latest first of each vendor
         latest.setdefault(
             vendor_id, {"assessment_id": assessment_id, "rating": rating, "score": score, "approved_at": approved_at}
         )
